@@ -1,0 +1,46 @@
+"""Demo people: one staff member per role in Tehran, one in Isfahan, and an applicant."""
+from django.utils import timezone
+
+from khedmat.accounts.models import RoleAssignment, User
+from khedmat.accounts.roles import StaffRole
+from khedmat.core.models import Office, Province
+from khedmat.core.validators import national_id_complete
+
+DEMO_PASSWORD = "khedmat-demo-1404"
+
+# (first nine digits of the national ID, first name, last name, mobile, roles, province code)
+PEOPLE = [
+    ("001000001", "مریم", "احمدی", "09120000001", [StaffRole.ADMINISTRATOR], "tehran"),
+    ("001000002", "علی", "رضایی", "09120000002", [StaffRole.EXPERT], "tehran"),
+    ("001000003", "زهرا", "کریمی", "09120000003", [StaffRole.UNIT_HEAD], "tehran"),
+    ("001000004", "حسین", "محمدی", "09120000004", [StaffRole.COMMITTEE_SECRETARY], "tehran"),
+    ("001000005", "فاطمه", "حسینی", "09120000005", [StaffRole.COMMITTEE_MEMBER], "tehran"),
+    ("001000006", "رضا", "موسوی", "09120000006", [StaffRole.DEPUTY], "tehran"),
+    ("001000007", "نعمت اله", "ترکی", "09120000007", [StaffRole.HEAD], "tehran"),
+    ("001000008", "سارا", "جعفری", "09120000008", [StaffRole.FINANCE], "tehran"),
+    ("001000009", "مهدی", "اصفهانی", "09130000009", [StaffRole.EXPERT], "isfahan"),
+    ("002000001", "نرگس", "شریفی", "09121111111", [], None),
+    ("002000002", "امیر", "کاظمی", "09122222222", [], None),
+]
+
+
+def load(stdout=None) -> list[str]:
+    lines = []
+    for nine, first, last, mobile, roles, province_code in PEOPLE:
+        national_id = national_id_complete(nine)
+        province = Province.objects.get(code=province_code) if province_code else None
+        office = Office.objects.filter(province=province, is_headquarters=True).first() if province else None
+        user = User.objects.filter(national_id=national_id).first()
+        if user is None:
+            user = User.objects.create_user(
+                national_id, DEMO_PASSWORD, first_name=first, last_name=last, mobile=mobile,
+                mobile_verified_at=timezone.now(), province=province, office=office,
+                is_staff=StaffRole.ADMINISTRATOR in roles,
+            )
+        for role in roles:
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+        label = "، ".join(str(StaffRole(r).label) for r in roles) or "متقاضی"
+        where = f" — {province.name}" if province else ""
+        lines.append(f"{national_id} / {DEMO_PASSWORD}   {first} {last} ({label}{where})")
+    lines.append("Staff log in with a second step: the SMS code appears in this console and at /dev/outbox/.")
+    return lines

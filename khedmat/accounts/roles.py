@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffRole(models.TextChoices):
+    """Roles of the organization's staff (SERVICES.md §1.2, §2.3, §5.4)."""
+
+    EXPERT = "expert", _("Expert")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    COMMITTEE_SECRETARY = "committee_secretary", _("Committee secretary")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    DEPUTY = "deputy", _("Deputy")
+    HEAD = "head", _("Head of organization")
+    FINANCE = "finance", _("Finance")
+    ADMINISTRATOR = "administrator", _("Administrator")

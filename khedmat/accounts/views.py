@@ -1,0 +1,213 @@
+"""Sign-up, login with the staff second factor, password reset, account home, authenticator setup."""
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khedmat.accounts import services
+from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.forms import CodeForm, LoginForm, PasswordResetCompleteForm, PasswordResetRequestForm, SignupForm
+from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
+from khedmat.accounts.models import User
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.net import client_ip
+from khedmat.organizations.selectors import memberships_for_user
+
+SIGNUP_KEY = "pending_signup"
+PENDING_LOGIN_KEY = "pending_login_user_id"
+PENDING_NEXT_KEY = "pending_login_next"
+RESET_KEY = "pending_password_reset"
+
+
+def _safe_next(request, default: str = "accounts:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+# -- sign-up ---------------------------------------------------------------------------------
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pending = services.signup_start(
+                national_id=data["national_id"], first_name=data["first_name"], last_name=data["last_name"],
+                mobile=data["mobile"], password=data["password1"], ip=client_ip(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[SIGNUP_KEY] = pending.as_session()
+            return redirect("accounts:signup-verify")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_verify(request):
+    pending = services.PendingSignup.from_session(request.session.get(SIGNUP_KEY))
+    if pending is None:
+        messages.info(request, _("Please fill in the sign-up form first."))
+        return redirect("accounts:signup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        form = CodeForm()
+        try:
+            services.signup_resend(pending=pending, ip=client_ip(request))
+            messages.success(request, _("A new code was sent."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(pending=pending, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            del request.session[SIGNUP_KEY]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account was created and your mobile number confirmed."))
+            return redirect("accounts:home")
+    return render(request, "accounts/signup_verify.html", {"form": form, "mobile": pending.mobile})
+
+
+# -- login -----------------------------------------------------------------------------------
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        national_id = form.cleaned_data["national_id"]
+        ip = client_ip(request)
+        try:
+            services.login_throttle_check(national_id=national_id, ip=ip)
+            user = authenticate(request, national_id=national_id, password=form.cleaned_data["password"])
+            services.login_attempt_record(national_id=national_id, ip=ip, succeeded=user is not None)
+            if user is None:
+                raise ApplicationError(_("The national ID or the password is not correct."), code="bad_login")
+            if user.is_staff_member or user.is_staff:
+                request.session[PENDING_LOGIN_KEY] = user.pk
+                request.session[PENDING_NEXT_KEY] = _safe_next(request, "")
+                if services.second_factor_method(user) == "sms":
+                    services.second_factor_send(user=user, ip=ip)
+                return redirect("accounts:login-verify")
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            login(request, user)
+            return redirect(_safe_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def login_verify(request):
+    user = User.objects.filter(pk=request.session.get(PENDING_LOGIN_KEY), is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    method = services.second_factor_method(user)
+    form = CodeForm(request.POST or None)
+    ip = client_ip(request)
+    if request.method == "POST" and "resend" in request.POST and method == "sms":
+        form = CodeForm()
+        try:
+            services.second_factor_send(user=user, ip=ip)
+            messages.success(request, _("A new code was sent."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_verify(user=user, code=form.cleaned_data["code"], ip=ip)
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            next_url = request.session.get(PENDING_NEXT_KEY) or "accounts:home"
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SECOND_FACTOR_SESSION_KEY] = True
+            request.session.pop(PENDING_LOGIN_KEY, None)
+            request.session.pop(PENDING_NEXT_KEY, None)
+            return redirect(next_url)
+    masked = f"{user.mobile[:4]}•••{user.mobile[-4:]}"
+    return render(request, "accounts/login_verify.html", {"form": form, "method": method, "masked_mobile": masked})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("core:home")
+
+
+# -- password reset --------------------------------------------------------------------------
+
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_start(
+                national_id=form.cleaned_data["national_id"], mobile=form.cleaned_data["mobile"], ip=client_ip(request)
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[RESET_KEY] = {
+                "national_id": form.cleaned_data["national_id"], "mobile": form.cleaned_data["mobile"]
+            }
+            return redirect("accounts:password-reset-verify")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_verify(request):
+    pending = request.session.get(RESET_KEY)
+    if not pending:
+        return redirect("accounts:password-reset")
+    form = PasswordResetCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_complete(
+                national_id=pending["national_id"], mobile=pending["mobile"],
+                code=form.cleaned_data["code"], new_password=form.cleaned_data["password1"],
+            )
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            del request.session[RESET_KEY]
+            messages.success(request, _("Your password was changed. Log in with the new password."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_verify.html", {"form": form})
+
+
+# -- account home and staff second factor ----------------------------------------------------
+
+@login_required
+def home(request):
+    return render(
+        request, "accounts/home.html",
+        {"memberships": memberships_for_user(user=request.user), "roles": sorted(request.user.role_assignments.all(), key=lambda r: r.role)},
+    )
+
+
+@staff_required()
+def totp_setup(request):
+    device = getattr(request.user, "totp_device", None)
+    if device is not None and device.confirmed_at:
+        return render(request, "accounts/totp_setup.html", {"confirmed": True})
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enrol_confirm(user=request.user, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, _("The authenticator app was added. From now on, log in with its codes."))
+            return redirect("accounts:home")
+    if request.method == "GET" or device is None:
+        device = services.totp_enrol_start(user=request.user)
+    uri = services.totp_provisioning_uri(device)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code for the authenticator app"))
+    return render(request, "accounts/totp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": device.secret})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from khedmat.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.service_list, name="list"),
+    path("<slug:code>/", views.service_detail, name="detail"),
+    path("<slug:code>/versions/<int:version>/", views.service_detail, name="version"),
+]

@@ -1,0 +1,130 @@
+"""Admin building blocks: Persian Jalali dates, an audit trail of every edit, province scoping."""
+from django.contrib import admin
+from django.db import models
+
+from khedmat.core.audit import audit_record, snapshot
+from khedmat.core.forms import JalaliDateField, JalaliDateInput
+from khedmat.core.models import AuditEvent, Office, Province
+
+
+def is_administrator(user) -> bool:
+    """Superusers and staff holding the administrator role manage reference data in the admin."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or bool(getattr(user, "has_role", lambda *r: False)("administrator"))
+
+
+class KhedmatModelAdmin(admin.ModelAdmin):
+    """Jalali date inputs, and an audit event with before/after for every add, change and delete."""
+
+    formfield_overrides = {models.DateField: {"form_class": JalaliDateField, "widget": JalaliDateInput}}
+
+    # Permission is by role (administrator), not by Django's per-model permission table.
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            previous = type(obj).objects.filter(pk=obj.pk).first()
+            before = snapshot(previous) if previous else None
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="admin_change" if change else "admin_add", instance=obj,
+                     before=before, after=snapshot(obj))
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action="admin_delete", instance=obj, before=snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action="admin_delete", instance=obj, before=snapshot(obj))
+        super().delete_queryset(request, queryset)
+
+
+class ProvinceScopedAdmin(KhedmatModelAdmin):
+    """Administrators see and edit only their own province's rows; superusers see all.
+
+    `province_field` names the lookup to the province (e.g. "province" or "organization__province").
+    """
+
+    province_field = "province"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        if request.user.province_id is None:
+            return qs.none()
+        return qs.filter(**{f"{self.province_field}_id": request.user.province_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "province" and not request.user.is_superuser:
+            kwargs["queryset"] = Province.objects.filter(pk=request.user.province_id)
+        if db_field.name == "office" and not request.user.is_superuser:
+            kwargs["queryset"] = Office.objects.filter(province_id=request.user.province_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Province)
+class ProvinceAdmin(KhedmatModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Office)
+class OfficeAdmin(ProvinceScopedAdmin):
+    list_display = ["name", "province", "is_headquarters"]
+    list_filter = ["province"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(KhedmatModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "province"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "actor__national_id"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request).select_related("actor", "province")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(province_id=request.user.province_id)
+
+
+class KhedmatInline:
+    """Inline permissions by role, like KhedmatModelAdmin."""
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)

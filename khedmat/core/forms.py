@@ -1,0 +1,125 @@
+"""Form fields that accept Persian, Arabic-Indic and Latin digits and both forms of ی/ک."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from khedmat.core import jalali
+from khedmat.core.text import normalize_text, to_persian_digits
+from khedmat.core.validators import InvalidIdentifier, parse_mobile, parse_national_id, parse_organization_id
+
+
+class PersianCharField(forms.CharField):
+    """A CharField that normalises letters, digits and spaces before validation."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_text(value) if isinstance(value, str) else value
+
+
+class _IdentifierField(forms.CharField):
+    parser = None
+    messages: dict[str, str] = {}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("dir", "ltr")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        try:
+            return type(self).parser(value)
+        except InvalidIdentifier as exc:
+            raise ValidationError(self.messages[exc.reason], code=f"invalid_{exc.reason}") from exc
+
+
+class NationalIdField(_IdentifierField):
+    parser = staticmethod(parse_national_id)
+    messages = {
+        "length": _("A national ID has exactly 10 digits."),
+        "checksum": _("This national ID is not valid; please check its digits."),
+    }
+
+
+class OrganizationIdField(_IdentifierField):
+    parser = staticmethod(parse_organization_id)
+    messages = {
+        "length": _("An organization's national ID has exactly 11 digits."),
+        "checksum": _("This organization national ID is not valid; please check its digits."),
+    }
+
+
+class MobileField(_IdentifierField):
+    parser = staticmethod(parse_mobile)
+    messages = {
+        "format": _("Enter an Iranian mobile number such as 09121234567."),
+        "country": _("Only Iranian mobile numbers (+98) are accepted."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs["autocomplete"] = "tel"
+
+
+class OneTimeCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("label", _("Code"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"})
+
+    def to_python(self, value):
+        from khedmat.core.text import digits_only
+
+        value = super().to_python(value)
+        return digits_only(value) if value else ""
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text input showing a Gregorian date as a Jalali YYYY/MM/DD with Persian digits."""
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": "۱۴۰۴/۰۱/۱۵", "dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value):
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return jalali.format_date(value)
+        return value
+
+
+class JalaliDateField(forms.DateField):
+    """Accept a Jalali date (any digits, '/', '-' or '.') and return the Gregorian `date`."""
+
+    widget = JalaliDateInput
+    default_error_messages = {
+        "invalid": _("Enter a Jalali date such as 1404/01/15."),
+        "nonexistent": _("This date does not exist in the Jalali calendar."),
+    }
+
+    def to_python(self, value):
+        import datetime as dt
+
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return jalali.parse_jalali_date(str(value))
+        except jalali.InvalidJalaliDate as exc:
+            code = "invalid" if str(exc) in {"format", "year"} else "nonexistent"
+            raise ValidationError(self.error_messages[code], code=code) from exc
+
+    def strptime(self, value, format):  # pragma: no cover - to_python never delegates here
+        raise NotImplementedError
+
+
+def persian_number(value) -> str:
+    return to_persian_digits(value)

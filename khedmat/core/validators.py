@@ -1,0 +1,89 @@
+"""Checksums and formats of Iranian identifiers. Framework-free; messages are in forms/validators.
+
+Each `parse_*` takes raw user input (any digits, spaces, dashes), returns the canonical ASCII form,
+and raises `InvalidIdentifier` with a reason code when the value cannot be right.
+"""
+import re
+
+from khedmat.core.text import digits_only, to_ascii_digits
+
+
+class InvalidIdentifier(ValueError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_national_id(raw: str) -> str:
+    """Validate a person's national ID (کد ملی): 10 digits, mod-11 check digit."""
+    code = digits_only(raw)
+    if len(code) != 10:
+        raise InvalidIdentifier("length")
+    if len(set(code)) == 1:
+        # 0000000000 … 9999999999 pass the checksum but are never issued.
+        raise InvalidIdentifier("checksum")
+    check = int(code[9])
+    total = sum(int(code[i]) * (10 - i) for i in range(9)) % 11
+    expected = total if total < 2 else 11 - total
+    if check != expected:
+        raise InvalidIdentifier("checksum")
+    return code
+
+
+_LEGAL_ID_COEFFICIENTS = (29, 27, 23, 19, 17)
+
+
+def parse_organization_id(raw: str) -> str:
+    """Validate a legal person's national ID (شناسه ملی): 11 digits with its weighted check digit."""
+    code = digits_only(raw)
+    if len(code) != 11:
+        raise InvalidIdentifier("length")
+    if int(code) == 0 or int(code[3:9]) == 0:
+        raise InvalidIdentifier("checksum")
+    shift = int(code[9]) + 2
+    total = sum((shift + int(code[i])) * _LEGAL_ID_COEFFICIENTS[i % 5] for i in range(10)) % 11
+    if total == 10:
+        total = 0
+    if total != int(code[10]):
+        raise InvalidIdentifier("checksum")
+    return code
+
+
+_MOBILE = re.compile(r"^09\d{9}$")
+
+
+def parse_mobile(raw: str) -> str:
+    """Validate an Iranian mobile number and return it as 09XXXXXXXXX.
+
+    Accepts +98, 0098 and 98 prefixes, spaces and dashes; a bare 10-digit 9XXXXXXXXX is also taken,
+    since that is how many people type it after a printed +98.
+    """
+    value = to_ascii_digits(raw).strip()
+    if re.search(r"[^\d\s\-+()]", value):
+        raise InvalidIdentifier("format")
+    plus = value.startswith("+")
+    digits = digits_only(value)
+    if plus and not digits.startswith("98"):
+        raise InvalidIdentifier("country")
+    if digits.startswith("0098"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("98") and len(digits) == 12:
+        digits = "0" + digits[2:]
+    elif digits.startswith("9") and len(digits) == 10:
+        digits = "0" + digits
+    if not _MOBILE.match(digits):
+        raise InvalidIdentifier("format")
+    return digits
+
+
+def national_id_complete(first_nine: str) -> str:
+    """Append the check digit to nine digits (for demo data, tests and benchmarks)."""
+    total = sum(int(first_nine[i]) * (10 - i) for i in range(9)) % 11
+    return first_nine + str(total if total < 2 else 11 - total)
+
+
+def organization_id_complete(first_ten: str) -> str:
+    """Append the check digit to ten digits of an organization national ID."""
+    shift = int(first_ten[9]) + 2
+    total = sum((shift + int(first_ten[i])) * _LEGAL_ID_COEFFICIENTS[i % 5] for i in range(10)) % 11
+    return first_ten + str(0 if total == 10 else total)

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from khedmat.notifications import views
+
+app_name = "notifications"
+urlpatterns = [path("outbox/", views.dev_outbox, name="dev-outbox")]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from khedmat.core.admin import KhedmatInline, ProvinceScopedAdmin
+from khedmat.organizations.models import Membership, Organization
+
+
+class MembershipInline(KhedmatInline, admin.TabularInline):
+    model = Membership
+    fk_name = "organization"
+    extra = 0
+    raw_id_fields = ["user", "added_by"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ProvinceScopedAdmin):
+    list_display = ["name", "kind", "national_id", "province", "created_at"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "national_id"]
+    raw_id_fields = ["created_by"]
+    inlines = [MembershipInline]

@@ -1,0 +1,23 @@
+"""Demo organizations: a contractor company, a training institute and an executive agency."""
+from khedmat.accounts.models import User
+from khedmat.core.models import Province
+from khedmat.core.validators import national_id_complete, organization_id_complete
+from khedmat.organizations.models import Membership, MemberRole, Organization, OrganizationKind
+
+ORGANIZATIONS = [
+    ("1032000001", OrganizationKind.COMPANY, "شرکت ساختمانی البرز کوه", "tehran", "002000001", MemberRole.CEO),
+    ("1032000002", OrganizationKind.INSTITUTE, "موسسه آموزشی آینده سازان", "tehran", "002000002", MemberRole.CEO),
+    ("1400000003", OrganizationKind.AGENCY, "اداره کل راه و شهرسازی استان تهران", "tehran", "002000002", MemberRole.REPRESENTATIVE),
+    ("1032000004", OrganizationKind.COMPANY, "شرکت مهندسین مشاور زاینده رود", "isfahan", "002000001", MemberRole.REPRESENTATIVE),
+]
+
+
+def load(stdout=None) -> list[str]:
+    for ten, kind, name, province_code, person_nine, role in ORGANIZATIONS:
+        person = User.objects.get(national_id=national_id_complete(person_nine))
+        organization, _created = Organization.objects.get_or_create(
+            national_id=organization_id_complete(ten),
+            defaults={"kind": kind, "name": name, "province": Province.objects.get(code=province_code), "created_by": person},
+        )
+        Membership.objects.get_or_create(organization=organization, user=person, defaults={"role": role, "added_by": person})
+    return []

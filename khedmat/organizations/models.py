@@ -1,0 +1,80 @@
+"""Legal persons that apply for services — companies, training institutes, executive agencies —
+and the people who act for them."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from khedmat.core.fields import PersianCharField
+from khedmat.core.models import Province, TimeStampedModel
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    INSTITUTE = "institute", _("Training institute")
+    AGENCY = "agency", _("Executive agency")
+
+
+class MemberRole(models.TextChoices):
+    """How a person acts for an organization. CEO and representative may manage members."""
+
+    CEO = "ceo", _("CEO")
+    REPRESENTATIVE = "representative", _("Authorised representative")
+    EMPLOYEE = "employee", _("Employee")
+
+
+MANAGING_ROLES = (MemberRole.CEO, MemberRole.REPRESENTATIVE)
+
+
+class Organization(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    national_id = models.CharField(_("organization national ID"), max_length=11, unique=True)
+    name = PersianCharField(_("name"), max_length=200)
+    registration_number = PersianCharField(_("registration number"), max_length=40, blank=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("province of registration")
+    )
+    address = PersianCharField(_("address"), max_length=400, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", through_fields=("organization", "user"), related_name="organizations", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["province", "kind"], name="org_province_kind_idx")]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="membership_unique")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in MANAGING_ROLES

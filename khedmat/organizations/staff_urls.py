@@ -1,0 +1,9 @@
+from django.urls import path
+
+from khedmat.organizations import staff_views
+
+app_name = "staff-organizations"
+urlpatterns = [
+    path("", staff_views.organization_list, name="list"),
+    path("<int:organization_id>/", staff_views.organization_detail, name="detail"),
+]

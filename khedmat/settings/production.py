@@ -1,0 +1,29 @@
+"""Production profile: refuses to start without a real secret key and database."""
+from django.core.exceptions import ImproperlyConfigured
+
+from khedmat.settings.base import *  # noqa: F401,F403
+from khedmat.settings.env import env_bool, env_int, env_secret, env_str
+
+DEBUG = False
+DEV_OUTBOX_ENABLED = False
+
+SECRET_KEY = env_secret("SECRET_KEY")
+if not SECRET_KEY or SECRET_KEY.startswith("embedded-") or len(SECRET_KEY) < 40:
+    raise ImproperlyConfigured("Production needs SECRET_KEY (or SECRET_KEY_FILE) of at least 40 random characters.")
+if not env_str("DATABASE_URL"):
+    raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+    raise ImproperlyConfigured("Production runs on PostgreSQL; DATABASE_URL must start with postgres://.")
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
+if SMS_BACKEND.endswith("ConsoleSmsBackend"):  # noqa: F405
+    raise ImproperlyConfigured("Production needs a real SMS_BACKEND (e.g. khedmat.notifications.sms.KavenegarSmsBackend).")
+
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)  # TLS usually ends at the intranet proxy
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

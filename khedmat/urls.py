@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from khedmat.core import views as core_views
+from khedmat.core.admin import is_administrator
+
+
+def _admin_login(request, extra_context=None):
+    # One login for everyone, with the staff second factor; the admin's own form would skip it.
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
+
+
+admin.site.login = _admin_login
+admin.site.has_permission = lambda request: is_administrator(request.user)
+admin.site.site_header = _("Khedmat administration")
+admin.site.site_title = _("Khedmat administration")
+admin.site.index_title = _("Reference data, users and settings")
+
+urlpatterns = [
+    path("", include("khedmat.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("khedmat.accounts.urls")),
+    path("organizations/", include("khedmat.organizations.urls")),
+    path("services/", include("khedmat.catalog.urls")),
+    path("calendar/", include("khedmat.workcalendar.urls")),
+    path("staff/organizations/", include("khedmat.organizations.staff_urls")),
+    path("staff/calendar/", include("khedmat.workcalendar.staff_urls")),
+    path("dev/", include("khedmat.notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "khedmat.core.views.error_400"
+handler403 = "khedmat.core.views.error_403"
+handler404 = "khedmat.core.views.error_404"
+handler500 = "khedmat.core.views.error_500"
