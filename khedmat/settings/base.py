@@ -156,3 +156,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "khedmat.core.views.csrf_failure"
+WHITENOISE_USE_FINDERS = True  # serve vendored assets straight from static/ when not collected
+WHITENOISE_AUTOREFRESH = DEBUG

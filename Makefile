@@ -1,0 +1,64 @@
+# Khedmat — the two commands of the Quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup test-setup messages catalogue migrate demo lint bench clean debian-test-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed messages
+
+# Compile the Persian catalogue (.po → .mo) with polib; GNU gettext is not needed.
+messages: $(VENV)/.installed
+	$(PY) tools/compilemessages.py
+
+# Refresh locale/fa/LC_MESSAGES/django.po from the code (needs GNU gettext's xgettext).
+catalogue: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale fa --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'build/*'
+	$(PY) tools/compilemessages.py
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+# Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data.
+run: demo
+	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian packages the browser tests need; installed when we may (root with apt-get), else the
+# browser tests say why they are skipped (and fail under CI=true).
+debian-test-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian chromium for the browser tests…"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else echo "Note: /usr/bin/chromium is missing; browser tests will be skipped (apt-get install chromium)."; fi
+
+test: $(VENV)/.test-installed messages debian-test-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(PY) -m pip install --quiet ruff && $(VENV)/bin/ruff check khedmat tools bench
+
+bench: $(VENV)/.test-installed messages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,75 @@
+"""Test helpers shared by every app's tests (personas, logins, reading codes from the outbox)."""
+import itertools
+import re
+
+from django.utils import timezone
+
+from khedmat.core.text import to_ascii_digits
+from khedmat.core.validators import national_id_complete, organization_id_complete
+
+PASSWORD = "a-long-test-password-1404"
+_serial = itertools.count(1)
+
+
+def next_national_id() -> str:
+    return national_id_complete(f"{7:01d}{next(_serial):08d}")
+
+
+def next_organization_id() -> str:
+    return organization_id_complete(f"10{next(_serial):08d}")
+
+
+def make_user(**fields):
+    from khedmat.accounts.models import User
+
+    n = next(_serial)
+    defaults = {
+        "first_name": "کاربر",
+        "last_name": f"آزمایشی {n}",
+        "mobile": f"0912{n:07d}",
+        "mobile_verified_at": timezone.now(),
+    }
+    defaults.update(fields)
+    national_id = defaults.pop("national_id", None) or next_national_id()
+    return User.objects.create_user(national_id, PASSWORD, **defaults)
+
+
+def make_staff(*, province, roles, **fields):
+    from khedmat.accounts.models import RoleAssignment
+
+    user = make_user(province=province, **fields)
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role)
+    return user
+
+
+def make_organization(*, owner, province, kind="company", role="ceo", name="شرکت آزمایشی"):
+    from khedmat.organizations.models import Membership, Organization
+
+    organization = Organization.objects.create(
+        kind=kind, national_id=next_organization_id(), name=name, province=province, created_by=owner
+    )
+    Membership.objects.create(organization=organization, user=owner, role=role, added_by=owner)
+    return organization
+
+
+def login(client, user):
+    """Sign `user` in on the test client, as if the staff second factor had been passed."""
+    from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = True
+    session.save()
+    return client
+
+
+def last_code_sent_to(mobile: str) -> str:
+    """The one-time code in the latest SMS to `mobile` (Persian digits turned into ASCII)."""
+    from khedmat.notifications.models import SentMessage
+
+    message = SentMessage.objects.filter(to=mobile).order_by("-id").first()
+    assert message is not None, f"no SMS was sent to {mobile}"
+    match = re.search(r"(\d{4,8})", to_ascii_digits(message.body))
+    assert match, f"no code in {message.body!r}"
+    return match.group(1)
