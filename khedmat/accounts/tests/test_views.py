@@ -1,0 +1,137 @@
+import pytest
+
+from khedmat.accounts.models import OneTimeCode, User
+from khedmat.core.testing import PASSWORD, last_code_sent_to, login, next_national_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    def run(url, data, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **kwargs)
+    return run
+
+
+def signup_data(**overrides):
+    data = {
+        "national_id": next_national_id(), "first_name": "علي", "last_name": "كريمي",
+        "mobile": "۰۹۳۵۱۲۳۴۰۰۱", "password1": "a-very-good-pass-1404", "password2": "a-very-good-pass-1404",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sign_up_with_persian_digits_and_arabic_letters(client, post):
+    data = signup_data(national_id="".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in next_national_id()))
+    response = post("/accounts/signup/", data)
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/verify/"
+    code = last_code_sent_to("09351234001")
+    response = post("/accounts/signup/verify/", {"code": "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in code)})
+    assert response.status_code == 302
+    user = User.objects.get(mobile="09351234001")
+    assert (user.first_name, user.last_name) == ("علی", "کریمی")
+    assert user.national_id.isascii()
+    assert client.get("/accounts/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"national_id": "1234567890"}, "کد ملی"),
+        ({"mobile": "021123"}, "همراه"),
+        ({"password2": "different-pass-1404"}, "رمز"),
+        ({"password1": "12345678", "password2": "12345678"}, "رمز"),
+        ({"first_name": ""}, "لازم"),
+    ],
+)
+def test_bad_sign_up_input_gets_a_persian_message_and_changes_nothing(client, post, overrides, message):
+    response = post("/accounts/signup/", signup_data(**overrides))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "error-summary" in html and message in html
+    assert not OneTimeCode.objects.exists()
+    assert "pending_signup" not in client.session
+
+
+def test_wrong_signup_code_is_explained_and_creates_nothing(client, post):
+    post("/accounts/signup/", signup_data(mobile="09351234002"))
+    response = post("/accounts/signup/verify/", {"code": "12"})
+    assert response.status_code == 200 and "کد" in response.content.decode()
+    assert not User.objects.filter(mobile="09351234002").exists()
+
+
+def test_applicant_logs_in_with_password_only(client, applicant):
+    response = client.post("/accounts/login/", {"national_id": applicant.national_id, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
+
+
+def test_wrong_password_gets_one_message_for_both_unknown_and_wrong(client, applicant):
+    wrong = client.post("/accounts/login/", {"national_id": applicant.national_id, "password": "nope-nope-1"})
+    unknown = client.post("/accounts/login/", {"national_id": next_national_id(), "password": "nope-nope-1"})
+    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
+
+
+def test_login_is_throttled_with_a_persian_message(client, applicant):
+    for _ in range(5):
+        client.post("/accounts/login/", {"national_id": applicant.national_id, "password": "wrong-pass-1"})
+    response = client.post("/accounts/login/", {"national_id": applicant.national_id, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "دقیقه" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_need_the_sms_second_step(client, post, expert):
+    response = post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/verify/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/staff/").status_code == 302
+    response = post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+
+def test_a_staff_session_without_the_second_factor_is_ended(client, expert):
+    client.force_login(expert)
+    response = client.get("/staff/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_goes_through_khedmat_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_is_for_administrators_only(client, administrator, expert):
+    login(client, expert)
+    assert client.get("/admin/").status_code == 302
+    client.logout()
+    login(client, administrator)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_open_redirects_are_refused(client, applicant):
+    response = client.post("/accounts/login/?next=https://evil.example/", {
+        "national_id": applicant.national_id, "password": PASSWORD, "next": "https://evil.example/"})
+    assert response["Location"] == "/accounts/"
+
+
+def test_password_reset_journey(client, post, applicant):
+    response = post("/accounts/password-reset/", {"national_id": applicant.national_id, "mobile": applicant.mobile})
+    assert response["Location"] == "/accounts/password-reset/verify/"
+    code = last_code_sent_to(applicant.mobile)
+    response = post("/accounts/password-reset/verify/", {"code": code, "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
+    assert response["Location"] == "/accounts/login/"
+    applicant.refresh_from_db()
+    assert applicant.check_password("new-good-pass-1404")
+
+
+def test_totp_setup_page_shows_a_qr_code(client, expert):
+    login(client, expert)
+    response = client.get("/accounts/authenticator/")
+    assert response.status_code == 200 and "<svg" in response.content.decode()

@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+
+from khedmat.catalog import services
+from khedmat.catalog.models import Service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalog_lists_the_five_services_in_persian(client):
+    response = client.get("/services/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    for service in Service.objects.all():
+        assert service.title in html
+
+
+def test_service_page_shows_every_part_of_the_statement(client):
+    response = client.get("/services/contractor_qualification/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱"):
+        assert text in html, text
+    statement = response.context["statement"]
+    assert statement.introduction[:40] in html
+    assert statement.validity_text[:30] in html
+
+
+def test_unknown_service_is_a_persian_404(client):
+    response = client.get("/services/nope/")
+    assert response.status_code == 404
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_page_shows_version_in_force_and_history(client, administrator):
+    service = Service.objects.get(code="institute_accreditation")
+    draft = services.sla_amendment_draft(service=service, by=administrator)
+    draft.purpose = "هدف اصلاح‌شده"
+    draft.save()
+    assert "هدف اصلاح‌شده" not in client.get(f"/services/{service.code}/").content.decode()
+    assert client.get(f"/services/{service.code}/versions/2/").status_code == 404  # drafts are not public
+    services.sla_amendment_publish(draft=draft, effective_from=dt.date(2025, 3, 21), note="اصلاح هدف", by=administrator)
+    html = client.get(f"/services/{service.code}/").content.decode()
+    assert "هدف اصلاح‌شده" in html and "اصلاح هدف" in html
+    old = client.get(f"/services/{service.code}/versions/1/")
+    assert old.status_code == 200 and old.context["statement"].version == 1

@@ -1,0 +1,69 @@
+"""Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by Playwright.
+
+Playwright cannot download browsers on these machines, so it drives the system Chromium with the
+flags that keep it off the network. Each page records CSP violations and bytes transferred.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+CHROMIUM = os.environ.get("KHEDMAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+@dataclass
+class PageLog:
+    csp_violations: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    transferred: list[tuple[str, int]] = field(default_factory=list)
+
+    def reset_transfer(self) -> None:
+        self.transferred.clear()
+
+    @property
+    def bytes_transferred(self) -> int:
+        return sum(size for _url, size in self.transferred)
+
+
+def instrument(page) -> PageLog:
+    log = PageLog()
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Refused to" in text:
+            log.csp_violations.append(text)
+        elif message.type == "error":
+            log.console_errors.append(text)
+
+    def on_finished(request):
+        response = request.response()
+        if response is None or response.from_service_worker:
+            return
+        sizes = request.sizes()
+        # Bytes on the wire: headers plus the (possibly compressed) body. Cached responses are 0.
+        log.transferred.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+    page.on("console", on_console)
+    page.on("requestfinished", on_finished)
+    return log
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core rule ids of serious or critical violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v.get('help', '')} ({len(v.get('nodes', []))} nodes)"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]

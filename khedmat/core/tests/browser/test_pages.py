@@ -1,0 +1,61 @@
+"""Every public page at phone width: accessible, right to left, light, local assets only."""
+import pytest
+
+from khedmat.core.browser import serious_accessibility_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PUBLIC_PAGES = [
+    "/",
+    "/services/",
+    "/services/contractor_qualification/",
+    "/services/institute_accreditation/",
+    "/calendar/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/accounts/password-reset/",
+]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_is_accessible_rtl_and_fits_a_phone(browser_page, path):
+    page = browser_page
+    page.goto(path)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.lang") == "fa"
+    assert no_horizontal_scroll(page), "the page scrolls sideways at 375 px"
+    assert serious_accessibility_violations(page) == []
+    assert page.log.csp_violations == []
+    # The vendored font is the one in use.
+    assert page.evaluate("document.fonts.check('16px Vazirmatn')")
+
+
+def test_first_visit_and_later_pages_stay_within_the_budget(browser_page):
+    page = browser_page
+    page.goto("/services/")
+    page.evaluate("document.fonts.ready")
+    first = page.log.bytes_transferred
+    assert first <= 300 * 1024, page.log.transferred
+    page.log.reset_transfer()
+    page.goto("/services/contractor_qualification/")
+    page.evaluate("document.fonts.ready")
+    later = page.log.bytes_transferred
+    assert later <= 50 * 1024, page.log.transferred
+
+
+def test_keyboard_alone_reaches_the_main_content_and_the_menu(browser_page):
+    page = browser_page
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    links = set()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        links.add(page.evaluate("document.activeElement.getAttribute('href') || ''"))
+    assert "/services/" in links

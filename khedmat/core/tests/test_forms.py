@@ -1,0 +1,36 @@
+import datetime as dt
+
+from khedmat.core.forms import JalaliDateField, MobileField, NationalIdField, OrganizationIdField, PersianCharField
+
+
+def test_identifier_fields_accept_any_digits_and_return_ascii():
+    assert NationalIdField().clean("۰۰۱۰۰۰۰۰۱۱") == "0010000011"
+    assert OrganizationIdField().clean("۱۰۳۸۰۲۸۴۷۹۰") == "10380284790"
+    assert MobileField().clean("+98 912 123 4567") == "09121234567"
+
+
+def test_identifier_fields_explain_errors():
+    field = NationalIdField()
+    for raw, code in (("123", "invalid_length"), ("1234567890", "invalid_checksum")):
+        try:
+            field.clean(raw)
+        except Exception as error:  # noqa: BLE001
+            assert error.code == code
+        else:
+            raise AssertionError("accepted a bad national ID")
+
+
+def test_persian_char_field_normalises():
+    assert PersianCharField().clean(" علي  ۱۲ ") == "علی 12"
+
+
+def test_jalali_date_field():
+    field = JalaliDateField()
+    assert field.clean("۱۴۰۴/۱/۱") == dt.date(2025, 3, 21)
+    for raw in ("1404/12/30", "31/12/1404", "x"):
+        try:
+            field.clean(raw)
+        except Exception as error:  # noqa: BLE001
+            assert error.code in {"invalid", "nonexistent"}
+        else:
+            raise AssertionError(f"accepted {raw}")

@@ -1,0 +1,74 @@
+import pytest
+
+from khedmat.core.testing import login, make_organization, next_organization_id
+from khedmat.organizations.models import Organization
+from khedmat.organizations.selectors import ACTING_SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_an_organization_and_act_for_it(client, applicant, tehran):
+    login(client, applicant)
+    national_id = next_organization_id()
+    persian = "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in national_id)
+    response = client.post("/organizations/new/", {
+        "kind": "institute", "national_id": persian, "name": "موسسه آموزشي كوثر", "province": tehran.pk,
+        "role": "ceo", "registration_number": "۱۲۳۴۵",
+    })
+    organization = Organization.objects.get(national_id=national_id)
+    assert response["Location"] == f"/organizations/{organization.pk}/"
+    assert organization.name == "موسسه آموزشی کوثر" and organization.registration_number == "12345"
+    assert client.session[ACTING_SESSION_KEY] == organization.pk
+    assert "موسسه آموزشی کوثر" in client.get("/accounts/").content.decode()
+
+
+def test_bad_organization_id_is_refused_in_persian(client, applicant, tehran):
+    login(client, applicant)
+    response = client.post("/organizations/new/", {
+        "kind": "company", "national_id": "10380284791", "name": "x", "province": tehran.pk, "role": "ceo"})
+    assert response.status_code == 200
+    assert "شناسه ملی" in response.content.decode()
+    assert not Organization.objects.filter(national_id="10380284791").exists()
+
+
+def test_nobody_sees_an_organization_that_is_not_theirs(client, company, other_applicant):
+    login(client, other_applicant)
+    assert client.get(f"/organizations/{company.pk}/").status_code == 404
+    assert client.get("/organizations/999999/").status_code == 404
+    response = client.post("/organizations/act-as/", {"organization": company.pk})
+    assert ACTING_SESSION_KEY not in client.session
+    assert response.status_code == 404
+
+
+def test_staff_see_only_their_provinces_organizations(client, expert, isfahan_expert, company, other_applicant, isfahan):
+    isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
+    login(client, expert)
+    listing = client.get("/staff/organizations/").content.decode()
+    assert company.name in listing and "شرکت اصفهانی" not in listing
+    assert client.get(f"/staff/organizations/{company.pk}/").status_code == 200
+    assert client.get(f"/staff/organizations/{isfahan_company.pk}/").status_code == 404
+    client.logout()
+    login(client, isfahan_expert)
+    assert client.get(f"/staff/organizations/{company.pk}/").status_code == 404
+    assert client.get(f"/staff/organizations/{isfahan_company.pk}/").status_code == 200
+
+
+def test_staff_search_matches_arabic_letter_variants(client, expert, applicant, tehran):
+    make_organization(owner=applicant, province=tehran, name="شرکت کیمیا")
+    login(client, expert)
+    assert "شرکت کیمیا" in client.get("/staff/organizations/", {"q": "كيميا"}).content.decode()
+
+
+def test_applicants_cannot_open_staff_pages(client, applicant):
+    login(client, applicant)
+    assert client.get("/staff/organizations/").status_code == 404
+    assert client.get("/staff/").status_code == 404
+    assert client.get("/staff/calendar/").status_code == 404
+
+
+def test_provincial_administrator_sees_only_own_province_in_admin(client, administrator, other_applicant, isfahan, company):
+    isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
+    login(client, administrator)
+    assert client.get(f"/admin/organizations/organization/{company.pk}/change/").status_code == 200
+    response = client.get(f"/admin/organizations/organization/{isfahan_company.pk}/change/")
+    assert response.status_code == 302  # Django admin redirects a missing object to the index
