@@ -14,8 +14,10 @@ Counting convention (docs/working-days.md spells it out for users):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from khedmat.core.jalali import TEHRAN, local_date
 
@@ -26,6 +28,10 @@ STATUTORY_WEEKLY_OFF = frozenset({FRIDAY})
 
 # A bound on loops over calendars with no working days at all (misconfiguration, not a real year).
 _MAX_SCAN_DAYS = 3660
+# Counting and adding inside this window use a prefix-sum index (O(1) and O(log n)) instead of a
+# day-by-day walk; SLA figures for a million cases are computed on read, so this is a hot path.
+INDEX_FIRST = dt.date(2015, 1, 1)
+INDEX_LAST = dt.date(2045, 12, 31)
 
 
 class CalendarError(ValueError):
@@ -62,6 +68,18 @@ class WorkCalendar:
     def __post_init__(self) -> None:
         # Later-starting rules override earlier ones for the days they cover.
         self.weekly_off = sorted(self.weekly_off, key=lambda rule: rule.start, reverse=True)
+        self._cumulative: list[int] | None = None
+
+    def _index(self) -> list[int]:
+        """cumulative[i] = working days in [INDEX_FIRST, INDEX_FIRST + i]."""
+        if self._cumulative is None:
+            flags = (self.is_working_day(day) for day in _days(INDEX_FIRST, INDEX_LAST))
+            self._cumulative = list(accumulate(int(flag) for flag in flags))
+        return self._cumulative
+
+    @staticmethod
+    def _in_index(*days: dt.date) -> bool:
+        return all(INDEX_FIRST <= day <= INDEX_LAST for day in days)
 
     # -- single days -------------------------------------------------------------------------
     def weekly_off_days(self, day: dt.date) -> frozenset[int]:
@@ -108,6 +126,12 @@ class WorkCalendar:
         day = local_date(start) if isinstance(start, dt.datetime) else start
         if n == 0:
             return day
+        if self._in_index(day):
+            cumulative = self._index()
+            target = cumulative[(day - INDEX_FIRST).days] + n
+            position = bisect_left(cumulative, target)
+            if position < len(cumulative):
+                return INDEX_FIRST + dt.timedelta(days=position)
         for count, working_day in enumerate(self.working_days_after(day), start=1):
             if count == n:
                 return working_day
@@ -124,6 +148,9 @@ class WorkCalendar:
         last = local_date(end) if isinstance(end, dt.datetime) else end
         if last <= first:
             return 0
+        if self._in_index(first, last):
+            cumulative = self._index()
+            return cumulative[(last - INDEX_FIRST).days] - cumulative[(first - INDEX_FIRST).days]
         return sum(1 for day in _days(first + dt.timedelta(days=1), last) if self.is_working_day(day))
 
     def days_off_between(self, first: dt.date, last: dt.date) -> list[DayOff]:

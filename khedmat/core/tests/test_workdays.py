@@ -130,3 +130,23 @@ def test_adding_a_holiday_never_brings_a_deadline_earlier(start, n, extra):
     before = cal().add_working_days(start, n)
     after = cal(holidays={extra: "h"}).add_working_days(start, n)
     assert after >= before
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.dates(min_value=dt.date(2014, 6, 1), max_value=dt.date(2046, 6, 1)),
+    n=st.integers(min_value=1, max_value=300),
+    holidays=st.sets(st.dates(min_value=dt.date(2014, 6, 1), max_value=dt.date(2047, 6, 1)), max_size=60),
+)
+def test_the_index_agrees_with_walking_day_by_day(start, n, holidays):
+    """Inside and across the edges of the prefix-sum window, results equal the naive walk."""
+    c = cal(holidays={d: "h" for d in holidays})
+    walked = None
+    for count, day in enumerate(c.working_days_after(start), start=1):
+        if count == n:
+            walked = day
+            break
+    assert c.add_working_days(start, n) == walked
+    end = start + dt.timedelta(days=n * 2)
+    naive = sum(1 for i in range(1, (end - start).days + 1) if c.is_working_day(start + dt.timedelta(days=i)))
+    assert c.count_working_days(start, end) == naive
