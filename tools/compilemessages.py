@@ -11,8 +11,6 @@ def main() -> int:
     count = 0
     for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         count += 1
     print(f"compiled {count} catalogue(s)")
