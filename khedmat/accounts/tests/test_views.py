@@ -135,3 +135,32 @@ def test_totp_setup_page_shows_a_qr_code(client, expert):
     login(client, expert)
     response = client.get("/accounts/authenticator/")
     assert response.status_code == 200 and "<svg" in response.content.decode()
+
+
+def test_wrong_authenticator_code_is_explained_and_nothing_is_enrolled(client, expert):
+    from khedmat.accounts.models import TotpDevice
+
+    login(client, expert)
+    client.get("/accounts/authenticator/")
+    response = client.post("/accounts/authenticator/", {"code": "000000"})
+    assert response.status_code == 200 and "error-summary" in response.content.decode()
+    assert TotpDevice.objects.get(user=expert).confirmed_at is None
+
+
+def test_staff_log_in_with_the_authenticator_app(client, expert):
+    import datetime as dt
+
+    import pyotp
+    import time_machine
+    from django.utils import timezone
+
+    from khedmat.accounts import services
+
+    device = services.totp_enrol_start(user=expert)
+    services.totp_enrol_confirm(user=expert, code=pyotp.TOTP(device.secret).now())
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=45)):
+        response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+        assert response["Location"] == "/accounts/login/verify/"
+        assert not OneTimeCode.objects.filter(user=expert).exists()  # no SMS when an app is enrolled
+        response = client.post("/accounts/login/verify/", {"code": pyotp.TOTP(device.secret).now()})
+    assert response.status_code == 302 and client.get("/staff/").status_code == 200

@@ -72,3 +72,34 @@ def test_provincial_administrator_sees_only_own_province_in_admin(client, admini
     assert client.get(f"/admin/organizations/organization/{company.pk}/change/").status_code == 200
     response = client.get(f"/admin/organizations/organization/{isfahan_company.pk}/change/")
     assert response.status_code == 302  # Django admin redirects a missing object to the index
+
+
+def test_adding_a_member_with_a_bad_national_id_changes_nothing(client, company, applicant):
+    from khedmat.organizations.models import Membership
+
+    login(client, applicant)
+    response = client.post(f"/organizations/{company.pk}/", {"national_id": "1234567890", "role": "employee"})
+    assert response.status_code == 200 and "کد ملی" in response.content.decode()
+    assert Membership.objects.filter(organization=company).count() == 1
+
+
+def test_adding_and_removing_a_member_through_the_page(client, company, applicant, other_applicant):
+    from khedmat.organizations.models import Membership
+
+    login(client, applicant)
+    response = client.post(f"/organizations/{company.pk}/", {"national_id": other_applicant.national_id, "role": "employee"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(organization=company, user=other_applicant)
+    client.post(f"/organizations/{company.pk}/members/{membership.pk}/remove/")
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_switching_whom_one_acts_for(client, company, applicant):
+    login(client, applicant)
+    client.post("/organizations/act-as/", {"organization": company.pk})
+    assert client.session[ACTING_SESSION_KEY] == company.pk
+    assert company.name in client.get("/accounts/").content.decode()
+    client.post("/organizations/act-as/", {"organization": "abc"})
+    assert client.session[ACTING_SESSION_KEY] == company.pk
+    client.post("/organizations/act-as/", {"organization": "self"})
+    assert ACTING_SESSION_KEY not in client.session

@@ -1,0 +1,116 @@
+"""Every admin page opens in Persian for an administrator, and edits are audited."""
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from khedmat.core.models import AuditEvent
+from khedmat.core.testing import login, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(tehran):
+    return make_staff(province=tehran, roles=["administrator"], is_staff=True, is_superuser=True)
+
+
+def test_every_registered_model_has_working_list_and_add_pages(client, superuser):
+    login(client, superuser)
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        response = client.get(reverse("admin:%s_%s_changelist" % info))
+        assert response.status_code == 200, info
+        assert 'dir="rtl"' in response.content.decode()
+        if model_admin.has_add_permission(response.wsgi_request):
+            assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+
+
+def test_closure_entered_in_the_admin_with_a_jalali_date_is_audited(client, administrator, tehran):
+    login(client, administrator)
+    response = client.post(reverse("admin:workcalendar_closure_add"), {
+        "province": tehran.pk, "office": "", "start_date": "۱۴۰۵/۰۹/۲۳", "end_date": "1405/09/23",
+        "kind": "pollution", "description": "آلودگي هوا",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from khedmat.workcalendar.models import Closure
+
+    closure = Closure.objects.get()
+    assert closure.start_date == dt.date(2026, 12, 14) and closure.description == "آلودگی هوا"
+    assert closure.created_by == administrator
+    event = AuditEvent.objects.get(action="admin_add", object_type="workcalendar.closure")
+    assert event.actor == administrator and event.after["description"] == "آلودگی هوا"
+
+
+def test_bad_admin_input_is_explained_in_persian_and_saves_nothing(client, administrator, tehran):
+    login(client, administrator)
+    response = client.post(reverse("admin:workcalendar_closure_add"), {
+        "province": tehran.pk, "start_date": "1405/09/25", "end_date": "1405/09/20", "kind": "pollution",
+        "description": "x",
+    })
+    assert response.status_code == 200
+    assert "تاریخ پایان" in response.content.decode()
+    from khedmat.workcalendar.models import Closure
+
+    assert not Closure.objects.exists()
+
+
+def test_provincial_administrator_cannot_touch_another_provinces_closure(client, administrator, isfahan):
+    from khedmat.workcalendar.models import Closure
+
+    closure = Closure.objects.create(province=isfahan, start_date=dt.date(2026, 12, 14), end_date=dt.date(2026, 12, 14),
+                                     kind="heat", description="تعطیلی ویژه اصفهان")
+    login(client, administrator)
+    assert client.get(reverse("admin:workcalendar_closure_change", args=[closure.pk])).status_code == 302
+    assert closure.description not in client.get(reverse("admin:workcalendar_closure_changelist")).content.decode()
+
+
+def test_admin_creates_a_staff_member_with_roles_and_province(client, administrator, tehran):
+    from khedmat.accounts.models import User
+    from khedmat.core.testing import next_national_id
+
+    login(client, administrator)
+    national_id = next_national_id()
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "national_id": national_id, "first_name": "سمیه", "last_name": "نوری", "mobile": "09127776655",
+        "province": tehran.pk, "office": "", "is_active": "on", "roles": ["expert", "committee_member"],
+        "password": "initial-pass-1404",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(national_id=national_id)
+    assert user.role_set == {"expert", "committee_member"} and user.province == tehran
+    assert user.check_password("initial-pass-1404")
+
+
+def test_admin_refuses_a_staff_member_without_province(client, administrator):
+    from khedmat.accounts.models import User
+    from khedmat.core.testing import next_national_id
+
+    login(client, administrator)
+    national_id = next_national_id()
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "national_id": national_id, "first_name": "a", "last_name": "b", "mobile": "09127776655",
+        "province": "", "is_active": "on", "roles": ["expert"], "password": "initial-pass-1404",
+    })
+    assert response.status_code == 200 and "استان" in response.content.decode()
+    assert not User.objects.filter(national_id=national_id).exists()
+
+
+def test_amendment_published_through_the_admin(client, administrator):
+    from khedmat.catalog import services
+    from khedmat.catalog.models import Service, SlaStatement
+
+    service = Service.objects.get(code="employee_training")
+    draft = services.sla_amendment_draft(service=service, by=administrator)
+    login(client, administrator)
+    url = reverse("admin:catalog_slastatement_publish", args=[draft.pk])
+    bad = client.post(url, {"effective_from": "1405/13/01", "note": "x"})
+    assert bad.status_code == 200 and not SlaStatement.objects.get(pk=draft.pk).is_published
+    response = client.post(url, {"effective_from": "۱۴۰۶/۰۱/۰۱", "note": "تغییر تقویم آموزشی"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published and draft.effective_from == dt.date(2027, 3, 21)
+    # Published versions are read-only in the admin.
+    change = client.get(reverse("admin:catalog_slastatement_change", args=[draft.pk]))
+    assert change.status_code == 200 and 'name="purpose"' not in change.content.decode()
