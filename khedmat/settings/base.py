@@ -79,6 +79,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under var/, which a fresh checkout does not have.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "staticfiles").mkdir(exist_ok=True)
     # WAL lets the web process read while a worker writes; a timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

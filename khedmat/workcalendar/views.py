@@ -48,7 +48,7 @@ def _context(province: Province, year: int, month: int, office=None) -> dict:
         "month": month,
         "month_name": jalali.month_name(month),
         "weeks": month_grid(calendar, year, month),
-        "days_off": calendar.days_off_between(first, last),
+        "days_off": [off for off in calendar.days_off_between(first, last) if off.kind != "weekly"],
         "working_days": calendar.count_working_days(first - dt.timedelta(days=1), last),
         "prev": {"year": prev_year, "month": prev_month},
         "next": {"year": next_year, "month": next_month},
