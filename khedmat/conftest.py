@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from khedmat.core.testing import make_organization, make_staff, make_user
+from khedmat.testing import make_organization, make_staff, make_user
 
 
 @pytest.fixture(scope="session")

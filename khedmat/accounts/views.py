@@ -15,7 +15,6 @@ from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
 from khedmat.accounts.models import User
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
-from khedmat.organizations.selectors import memberships_for_user
 
 SIGNUP_KEY = "pending_signup"
 PENDING_LOGIN_KEY = "pending_login_user_id"
@@ -188,7 +187,7 @@ def password_reset_verify(request):
 def home(request):
     return render(
         request, "accounts/home.html",
-        {"memberships": memberships_for_user(user=request.user), "roles": sorted(request.user.role_assignments.all(), key=lambda r: r.role)},
+        {"roles": sorted(request.user.role_assignments.all(), key=lambda r: r.role)},
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from khedmat.accounts import services
 from khedmat.accounts.models import LoginAttempt, OneTimeCode, TotpDevice, User
 from khedmat.core.exceptions import ApplicationError
-from khedmat.core.testing import last_code_sent_to, make_staff, next_national_id
+from khedmat.testing import last_code_sent_to, make_staff, next_national_id
 
 pytestmark = pytest.mark.django_db
 

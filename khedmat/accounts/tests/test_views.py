@@ -1,7 +1,7 @@
 import pytest
 
 from khedmat.accounts.models import OneTimeCode, User
-from khedmat.core.testing import PASSWORD, last_code_sent_to, login, next_national_id
+from khedmat.testing import PASSWORD, last_code_sent_to, login, next_national_id
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from khedmat.core.models import AuditEvent
-from khedmat.core.testing import login, make_staff
+from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_provincial_administrator_cannot_touch_another_provinces_closure(client,
 
 def test_admin_creates_a_staff_member_with_roles_and_province(client, administrator, tehran):
     from khedmat.accounts.models import User
-    from khedmat.core.testing import next_national_id
+    from khedmat.testing import next_national_id
 
     login(client, administrator)
     national_id = next_national_id()
@@ -85,7 +85,7 @@ def test_admin_creates_a_staff_member_with_roles_and_province(client, administra
 
 def test_admin_refuses_a_staff_member_without_province(client, administrator):
     from khedmat.accounts.models import User
-    from khedmat.core.testing import next_national_id
+    from khedmat.testing import next_national_id
 
     login(client, administrator)
     national_id = next_national_id()

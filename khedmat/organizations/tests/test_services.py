@@ -1,7 +1,7 @@
 import pytest
 
 from khedmat.core.exceptions import ApplicationError
-from khedmat.core.testing import make_user, next_organization_id
+from khedmat.testing import make_user, next_organization_id
 from khedmat.organizations import services
 from khedmat.organizations.models import Membership, Organization
 

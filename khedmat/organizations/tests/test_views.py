@@ -1,6 +1,6 @@
 import pytest
 
-from khedmat.core.testing import login, make_organization, next_organization_id
+from khedmat.testing import login, make_organization, next_organization_id
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import ACTING_SESSION_KEY
 

@@ -1,6 +1,6 @@
 import pytest
 
-from khedmat.core.testing import login
+from khedmat.testing import login
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 
 from khedmat.accounts.models import User
 from khedmat.core.browser import serious_accessibility_violations
-from khedmat.core.testing import PASSWORD, last_code_sent_to, make_staff, next_national_id
+from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, next_national_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
