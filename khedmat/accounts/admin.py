@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.accounts.models import LoginAttempt, RoleAssignment, User
+from khedmat.accounts.models import LoginAttempt, User
 from khedmat.accounts.roles import StaffRole
 from khedmat.accounts.services import staff_roles_set
-from khedmat.core.admin import ProvinceScopedAdmin, is_administrator
+from khedmat.core.admin import ProvinceScopedAdmin, ReadOnlyAdmin
 from khedmat.core.forms import MobileField, NationalIdField
 
 
@@ -77,22 +77,7 @@ class UserAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "national_id", "ip_address", "stage", "succeeded"]
     list_filter = ["succeeded", "stage"]
     search_fields = ["national_id", "ip_address"]
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

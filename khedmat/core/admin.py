@@ -91,12 +91,8 @@ class OfficeAdmin(ProvinceScopedAdmin):
     list_filter = ["province"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(KhedmatModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "province"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "actor__national_id"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+class ReadOnlyAdmin(KhedmatModelAdmin):
+    """Logs (audit events, login attempts, sent messages): administrators read, nobody edits."""
 
     def has_add_permission(self, request):
         return False
@@ -106,6 +102,14 @@ class AuditEventAdmin(KhedmatModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "province"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "actor__national_id"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request).select_related("actor", "province")
