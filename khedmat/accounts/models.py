@@ -147,7 +147,7 @@ class LoginAttempt(models.Model):
     national_id = models.CharField(max_length=10, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     succeeded = models.BooleanField(default=False)
-    stage = models.CharField(max_length=12, default="password")  # "password" or "second_factor"
+    stage = models.CharField(max_length=20, default="password")  # "password", "second_factor" or "reset"
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

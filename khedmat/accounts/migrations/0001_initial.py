@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('national_id', models.CharField(db_index=True, max_length=10)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
                 ('succeeded', models.BooleanField(default=False)),
-                ('stage', models.CharField(default='password', max_length=12)),
+                ('stage', models.CharField(default='password', max_length=20)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
