@@ -1,0 +1,46 @@
+"""The production profile refuses to start without real secrets and database."""
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+GOOD = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://khedmat@127.0.0.1:5432/khedmat",
+    "SMS_BACKEND": "khedmat.notifications.sms.KavenegarSmsBackend",
+}
+
+
+def start(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "SMS_BACKEND", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.production", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+
+
+def test_production_starts_with_everything_set():
+    result = start(GOOD)
+    assert result.returncode == 0 and "started" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides, complaint",
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
+        ({"SMS_BACKEND": "khedmat.notifications.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+    ],
+)
+def test_production_refuses_to_start_when_misconfigured(overrides, complaint):
+    env = {**GOOD, **overrides}
+    env = {k: v for k, v in env.items() if v != ""}
+    result = start(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
