@@ -36,13 +36,15 @@ def test_public_page_is_accessible_rtl_and_fits_a_phone(browser_page, path):
 
 def test_first_visit_and_later_pages_stay_within_the_budget(browser_page):
     page = browser_page
-    page.goto("/services/")
+    page.goto("/services/", wait_until="networkidle")
     page.evaluate("document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     first = page.log.bytes_transferred
     assert first <= 300 * 1024, page.log.transferred
     page.log.reset_transfer()
-    page.goto("/services/contractor_qualification/")
+    page.goto("/services/contractor_qualification/", wait_until="networkidle")
     page.evaluate("document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     later = page.log.bytes_transferred
     assert later <= 50 * 1024, page.log.transferred
 
