@@ -26,8 +26,8 @@ _SECTION_KEYS = {
 }
 _SERVICE_KEYS = {"code", "number", "title", "summary", "owner_unit", "audience", "fee_kind", "statement"}
 _STATEMENT_TEXT_KEYS = {
-    "introduction", "purpose", "responsibility", "process_title", "fees_text", "availability_text",
-    "validity_text", "termination_text",
+    "introduction", "purpose", "responsibility", "process_title", "process_intro", "regulations_title",
+    "regulations_text", "inquiries_intro", "fees_text", "availability_text", "validity_text", "termination_text",
 }
 _STATEMENT_KEYS = (
     _STATEMENT_TEXT_KEYS | set(_SECTION_KEYS)

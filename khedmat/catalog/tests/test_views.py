@@ -21,7 +21,7 @@ def test_service_page_shows_every_part_of_the_statement(client):
     response = client.get("/services/contractor_qualification/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱"):
+    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱", "ضوابط و مقررات قانونی خدمت", "سامانه ساجات در حال تکمیل"):
         assert text in html, text
     statement = response.context["statement"]
     assert statement.introduction[:40] in html
