@@ -55,7 +55,7 @@ test: $(VENV)/.test-installed messages debian-test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
-	$(PY) -m pip install --quiet ruff && $(VENV)/bin/ruff check khedmat tools bench
+	$(PIP) install --quiet ruff && $(VENV)/bin/ruff check khedmat tools bench
 
 bench: $(VENV)/.test-installed messages
 	$(PY) bench/run.py

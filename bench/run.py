@@ -50,7 +50,7 @@ def bench_calendar(sizes: list[int]) -> None:
         ends = [s + dt.timedelta(days=rng.randrange(0, 120)) for s in starts]
         tracemalloc.start()
         t0 = time.perf_counter()
-        for s, e in zip(starts, ends):
+        for s, e in zip(starts, ends, strict=True):
             calendar.count_working_days(s, e)
         t1 = time.perf_counter()
         for s in starts:
@@ -63,11 +63,11 @@ def bench_calendar(sizes: list[int]) -> None:
     starts = [dt.date(2023, 3, 21) + dt.timedelta(days=rng.randrange(0, 1400)) for _ in range(sample)]
     ends = [s + dt.timedelta(days=rng.randrange(0, 120)) for s in starts]
     t0 = time.perf_counter()
-    for s, e in zip(starts, ends):
+    for s, e in zip(starts, ends, strict=True):
         naive_count(calendar, s, e)
     naive = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for s, e in zip(starts, ends):
+    for s, e in zip(starts, ends, strict=True):
         calendar.count_working_days(s, e)
     indexed = time.perf_counter() - t0
     print()

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path, reverse

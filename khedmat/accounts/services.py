@@ -21,7 +21,6 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.notifications.services import sms_send
 
-
 # -- one-time codes --------------------------------------------------------------------------
 
 def _code_hash(purpose: str, mobile: str, code: str) -> str:

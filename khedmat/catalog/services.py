@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.catalog.models import (
-    ItemSection, LegalReference, Service, SlaCommitment, SlaStatement, StatementItem,
+    ItemSection,
+    LegalReference,
+    Service,
+    SlaCommitment,
+    SlaStatement,
+    StatementItem,
 )
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record, snapshot

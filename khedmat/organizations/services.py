@@ -6,7 +6,7 @@ from khedmat.accounts.models import User
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
-from khedmat.organizations.models import MANAGING_ROLES, Membership, MemberRole, Organization
+from khedmat.organizations.models import MANAGING_ROLES, MemberRole, Membership, Organization
 
 
 def organization_register(

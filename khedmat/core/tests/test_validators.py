@@ -1,7 +1,11 @@
 import pytest
 
 from khedmat.core.validators import (
-    InvalidIdentifier, national_id_complete, organization_id_complete, parse_mobile, parse_national_id,
+    InvalidIdentifier,
+    national_id_complete,
+    organization_id_complete,
+    parse_mobile,
+    parse_national_id,
     parse_organization_id,
 )
 

@@ -1,9 +1,9 @@
 import pytest
 
 from khedmat.core.exceptions import ApplicationError
-from khedmat.testing import make_user, next_organization_id
 from khedmat.organizations import services
 from khedmat.organizations.models import Membership, Organization
+from khedmat.testing import make_user, next_organization_id
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 
-from khedmat.testing import login, make_organization, next_organization_id
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import ACTING_SESSION_KEY
+from khedmat.testing import login, make_organization, next_organization_id
 
 pytestmark = pytest.mark.django_db
 

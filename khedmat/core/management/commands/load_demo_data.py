@@ -13,7 +13,7 @@ class Command(BaseCommand):
         if not settings.DEV_OUTBOX_ENABLED:
             raise CommandError("Demo data is only for the embedded development profile.")
         logins = []
-        for config, module in _modules("demo_data"):
+        for _config, module in _modules("demo_data"):
             with transaction.atomic():
                 logins.extend(module.load(stdout=self.stdout) or [])
         if logins:
