@@ -36,10 +36,18 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo_data
 
-# Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data.
+# Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data. The task worker
+# (outbox deliveries, retry sweep) runs in the background and is stopped when the server stops.
 run: demo
 	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) manage.py outbox_sweep --schedule
+	@$(PY) manage.py sla_sweep --schedule
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null' INT TERM HUP; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	wait $$server; status=$$?; wait $$server 2>/dev/null; \
+	kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 # Debian packages the browser tests need; installed when we may (root with apt-get), else the
 # browser tests say why they are skipped (and fail under CI=true).

@@ -12,6 +12,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests flush the database afterwards; give each one the reference data again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    call_command("load_reference_data", verbosity=0)
+
+
 @pytest.fixture
 def tehran(db):
     from khedmat.core.models import Province

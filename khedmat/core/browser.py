@@ -63,7 +63,8 @@ def serious_accessibility_violations(page) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{v['id']}: {v.get('help', '')} ({len(v.get('nodes', []))} nodes)"
+        f"{v['id']}: {v.get('help', '')} ({len(v.get('nodes', []))} nodes: "
+        f"{'; '.join(n.get('html', '')[:120] for n in v.get('nodes', [])[:3])})"
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]

@@ -87,3 +87,20 @@ def organization_id_complete(first_ten: str) -> str:
     shift = int(first_ten[9]) + 2
     total = sum((shift + int(first_ten[i])) * _LEGAL_ID_COEFFICIENTS[i % 5] for i in range(10)) % 11
     return first_ten + str(0 if total == 10 else total)
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn check digit of a string of digits (catches every single-digit slip and most swaps)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(digits: str) -> bool:
+    return len(digits) > 1 and digits.isdigit() and luhn_check_digit(digits[:-1]) == digits[-1]

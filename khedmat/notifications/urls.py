@@ -1,3 +1,4 @@
+"""Development pages, mounted at /dev/ (the inbox lives in inbox_urls, at /notifications/)."""
 from django.urls import path
 
 from khedmat.notifications import views

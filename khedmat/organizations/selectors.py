@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from khedmat.accounts.models import User
+from khedmat.core.db import persian_order
 from khedmat.organizations.models import Membership, Organization
 
 ACTING_SESSION_KEY = "acting_organization_id"
@@ -42,7 +43,7 @@ def organizations_for_staff(*, staff: User, kind: str = "", query: str = "") -> 
     if query:
         query = normalize_text(query)
         qs = qs.filter(name__icontains=query) | qs.filter(national_id__startswith=query)
-    return qs.order_by("name")
+    return qs.order_by(persian_order("name"))
 
 
 def organization_get_for_staff(*, staff: User, organization_id: int) -> Organization:

@@ -25,13 +25,19 @@ INSTALLED_APPS = [
     "khedmat.organizations",
     "khedmat.workcalendar",
     "khedmat.catalog",
+    "khedmat.cases",
     "khedmat.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "khedmat.core.context_processors.site",
                 "khedmat.organizations.context_processors.acting_organization",
+                "khedmat.notifications.context_processors.unread_count",
             ],
             "builtins": ["khedmat.core.templatetags.persian"],
         },
@@ -136,6 +143,18 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 # The development outbox page shows every SMS with its code; never in production.
 DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX_ENABLED", False)
 
+# Background tasks: the django.tasks API (backport `django_tasks`) with the database backend, run by
+# `manage.py db_worker` (docs/adr/0003-task-runner.md). The test profile runs tasks inline.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notification outbox: attempts before giving up, the wait after each failed attempt (minutes; the
+# last value repeats), how long a worker may hold a message it is sending, and the retry sweep.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
+NOTIFICATION_RETRY_MINUTES = [1, 5, 30, 120, 600]
+NOTIFICATION_SENDING_LEASE_SECONDS = env_int("NOTIFICATION_SENDING_LEASE_SECONDS", 600)
+NOTIFICATION_SWEEP_BATCH = env_int("NOTIFICATION_SWEEP_BATCH", 200)
+NOTIFICATION_SWEEP_INTERVAL_SECONDS = env_int("NOTIFICATION_SWEEP_INTERVAL_SECONDS", 60)
+
 # Authentication policy (counts and windows are deliberately settings, not code).
 OTP_LENGTH = 6
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
@@ -161,3 +180,22 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "khedmat.core.views.csrf_failure"
 WHITENOISE_USE_FINDERS = True  # serve vendored assets straight from static/ when not collected
 WHITENOISE_AUTOREFRESH = DEBUG
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "khedmat.core.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khedmat API",
+    "DESCRIPTION": "Cases, documents, transitions and the staff queue of Khedmat.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the vendored sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

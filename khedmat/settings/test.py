@@ -1,4 +1,6 @@
 """Test profile: the embedded default, made fast and quiet. DATABASE_URL selects PostgreSQL."""
+import os
+
 from khedmat.settings.base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -7,8 +9,15 @@ DEV_OUTBOX_ENABLED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "khedmat.notifications.sms.ConsoleSmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline, inside the test (on_commit hooks fire with django_capture_on_commit_callbacks).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: concurrent-transaction tests need SQLite's real locking
+    # (busy timeout, BEGIN IMMEDIATE), as the embedded profile has it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-khedmat-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -1,0 +1,68 @@
+"""Who may see and act on a case. Every case fetch for a person goes through `case_get_for_user`."""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from khedmat.cases.models import Case
+from khedmat.cases.process import APPLICANT
+
+# Roles that oversee every case of their province without acting in a particular state.
+OVERSIGHT_ROLES = frozenset({"unit_head", "deputy", "head"})
+
+
+def _organization_ids(user) -> list[int]:
+    cached = getattr(user, "_case_org_ids", None)
+    if cached is None:
+        from khedmat.organizations.models import Membership
+
+        cached = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+        user._case_org_ids = cached
+    return cached
+
+
+def applicant_side(case: Case, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return case.applicant_id == user.pk or (case.organization_id is not None and case.organization_id in _organization_ids(user))
+
+
+def staff_roles_for_case(case: Case, user) -> set[str]:
+    """The staff roles `user` holds that count on this case (same province, roles the process uses)."""
+    if not user.is_authenticated or not user.is_staff_member or user.province_id != case.province_id:
+        return set()
+    process = case.process
+    used = {role for s in process.states for role in s.actors} | {r for t in process.transitions for r in t.roles}
+    return set(user.role_set) & ((used - {APPLICANT}) | OVERSIGHT_ROLES)
+
+
+def actor_roles(case: Case, user) -> set[str]:
+    roles = staff_roles_for_case(case, user)
+    if applicant_side(case, user):
+        roles.add(APPLICANT)
+    return roles
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases the person may open: their own and their organizations', or their province's as staff."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    condition = Q(applicant=user) | Q(organization_id__in=_organization_ids(user))
+    if user.is_staff_member and user.province_id:
+        condition |= Q(province_id=user.province_id, tracking_number__isnull=False)
+    return Case.objects.filter(condition)
+
+
+def case_get_for_user(*, user, public_id, for_update: bool = False) -> Case:
+    """The case, if `user` may see it; 404 alike for missing and not-yours."""
+    qs = Case.objects.select_related("service", "province", "applicant", "organization", "assigned_to", "sla_statement")
+    try:
+        case = qs.get(public_id=public_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if applicant_side(case, user):
+        return case
+    # Staff see submitted cases of their province, and only through a role the process uses.
+    if case.tracking_number and staff_roles_for_case(case, user):
+        return case
+    raise Http404

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from khedmat.cases.models import SlaStatus
+from khedmat.core.forms import JalaliDateField, PersianCharField
+
+
+class StartCaseForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"), widget=forms.RadioSelect)
+    on_behalf = forms.ChoiceField(label=_("Apply for"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, services, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.code, s.title) for s in services]
+        self.fields["on_behalf"].choices = [("self", _("Myself"))] + [
+            (str(m.organization_id), m.organization.name) for m in memberships
+        ]
+        self.fields["on_behalf"].initial = "self"
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the person saw, so that a concurrent change is detected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TransitionForm(VersionedForm):
+    transition = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    comment = PersianCharField(label=_("Comment or reason"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class TextForm(forms.Form):
+    text = PersianCharField(label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeficiencyItemForm(forms.Form):
+    document_code = forms.ChoiceField(label=_("Document"), required=False)
+    text = PersianCharField(label=_("What is missing or wrong"), required=False, max_length=1000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    guidance = PersianCharField(label=_("Guidance for the applicant"), required=False, max_length=1000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_code"].choices = [("", _("— not about one document —"))] + [
+            (d.code, f"{d.group} {d.label}".strip()) for d in documents
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("text")) != bool(cleaned.get("guidance")):
+            raise forms.ValidationError(_("Each deficiency needs a description and guidance for the applicant."))
+        return cleaned
+
+
+DeficiencyItemFormSet = forms.formset_factory(DeficiencyItemForm, extra=4, max_num=30)
+
+
+class DeficiencyNoticeForm(VersionedForm):
+    summary = PersianCharField(label=_("Summary for the applicant"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.ChoiceField(label=_("Assign to"))
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(str(s.pk), s.get_full_name()) for s in staff]
+
+
+class QueueFilterForm(forms.Form):
+    q = PersianCharField(label=_("Tracking number, national ID or name"), required=False, max_length=100)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[("", _("All"))] + [
+        (s.value, s.label) for s in (SlaStatus.ON_TRACK, SlaStatus.WARNING, SlaStatus.BREACHED, SlaStatus.PAUSED)
+    ])
+    date_from = JalaliDateField(label=_("Submitted from"), required=False)
+    date_to = JalaliDateField(label=_("Submitted until"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("deadline", _("Nearest deadline first")), ("-deadline", _("Furthest deadline first")),
+        ("submitted", _("Oldest first")), ("-submitted", _("Newest first")),
+    ])
+    scope = forms.ChoiceField(label=_("Cases"), required=False, choices=[
+        ("role", _("Waiting for my role")), ("mine", _("Assigned to me")), ("all", _("All open cases of the province")),
+    ])
+
+    def __init__(self, *args, processes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services"))] + [(p.service_code, p.service_code) for p in processes]
+        states = []
+        for process in processes:
+            states += [(s.code, s.label) for s in process.states if (s.code, s.label) not in states]
+        self.fields["state"].choices = [("", _("All states"))] + states

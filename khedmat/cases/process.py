@@ -1,0 +1,174 @@
+"""Processes as data: each service declares its states, transitions, roles, guards and clock rules
+in one module (`khedmat/services/<service>/workflow.py`) and registers it here. The engine
+(`khedmat.cases.services.case_transition`) is the only code that moves a case between states.
+
+Framework-light on purpose: no ORM queries, so a process module reads as a declaration.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from khedmat.cases.models import Case
+
+APPLICANT = "applicant"  # the pseudo-role of the person (or organization) who owns the case
+
+
+class Clock(StrEnum):
+    """Whose time a state is (SERVICES.md §8.1)."""
+
+    NOT_STARTED = "not_started"  # drafts: the clock has not started
+    ORGANIZATION = "organization"  # with staff, a committee or the system: the SLA clock runs
+    APPLICANT = "applicant"  # waiting for the applicant (deficiencies, payment): paused
+    THIRD_PARTY = "third_party"  # waiting for another body (inquiries): paused unless the service says otherwise
+    STOPPED = "stopped"  # final states
+
+
+# A guard returns None when the transition may happen, or a translated message saying why not.
+Guard = Callable[["Case"], Any]
+Effect = Callable[["Case", Any], None]
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: Any  # lazy translation
+    clock: Clock
+    # Who is expected to act in this state: staff roles or APPLICANT. Drives queues and dashboards.
+    actors: tuple[str, ...] = ()
+    # Shown to the applicant as "what is expected of you" (lazy translation), if anything.
+    applicant_hint: Any = ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.clock == Clock.STOPPED
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    comment_required: bool = False
+    # Who hears about it: "applicant" and/or staff roles of the target state.
+    notify_applicant: bool = False
+    # A transition the engine runs through a dedicated service (submission, deficiency notice,
+    # resubmission) is not offered as a plain button.
+    internal: bool = False
+    style: str = "primary"  # "primary", "secondary" or "danger" — for the button
+
+
+@dataclass(frozen=True)
+class DocumentRequirement:
+    code: str
+    label: Any
+    required: bool = True
+    allowed_types: frozenset[str] = frozenset({"application/pdf", "image/png", "image/jpeg"})
+    max_bytes: int = 10 * 1024 * 1024
+    group: str = ""  # a label such as the seed's «الف»
+
+
+@dataclass(frozen=True)
+class Process:
+    """The whole declaration of one service's case process."""
+
+    service_code: str
+    version: int
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    initial: str
+    submit_transition: str
+    form_class: str = ""  # dotted path of the Django form for the case data
+    documents: tuple[DocumentRequirement, ...] = ()
+    # The measurable commitment of the SLA statement whose target (working days) the clock uses.
+    sla_commitment: str = ""
+    warning_ratio: float = 0.8
+    deficiency_transition: str = ""
+    resubmit_transition: str = ""
+    description: Any = ""
+    _by_state: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        codes = [s.code for s in self.states]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"{self.service_code}: duplicate state codes")
+        if self.initial not in codes:
+            raise ValueError(f"{self.service_code}: unknown initial state {self.initial}")
+        names = [t.name for t in self.transitions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.service_code}: duplicate transition names")
+        for t in self.transitions:
+            unknown = (set(t.sources) | {t.target}) - set(codes)
+            if unknown:
+                raise ValueError(f"{self.service_code}: transition {t.name} names unknown states {unknown}")
+        for name in (self.submit_transition, self.deficiency_transition, self.resubmit_transition):
+            if name and name not in names:
+                raise ValueError(f"{self.service_code}: unknown transition {name}")
+        object.__setattr__(self, "_by_state", {s.code: s for s in self.states})
+
+    def state(self, code: str) -> State:
+        return self._by_state[code]
+
+    def transition(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def transitions_from(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def document(self, code: str) -> DocumentRequirement:
+        for d in self.documents:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+    def states_for_actor(self, roles: set[str]) -> list[str]:
+        return [s.code for s in self.states if roles.intersection(s.actors)]
+
+
+# (service code, version) → Process. A case keeps the version it started with; a new version of a
+# process is registered beside the old one, and moving open cases to it is an explicit act.
+_REGISTRY: dict[tuple[str, int], Process] = {}
+
+
+def register(process: Process) -> Process:
+    _REGISTRY[(process.service_code, process.version)] = process
+    return process
+
+
+def unregister(service_code: str) -> None:
+    for key in [k for k in _REGISTRY if k[0] == service_code]:
+        del _REGISTRY[key]
+
+
+def get_process(service_code: str, version: int | None = None) -> Process:
+    if version is None:
+        versions = [v for (code, v) in _REGISTRY if code == service_code]
+        if not versions:
+            raise LookupError(f"no process registered for service {service_code!r}")
+        version = max(versions)
+    try:
+        return _REGISTRY[(service_code, version)]
+    except KeyError as exc:
+        raise LookupError(f"no process {service_code!r} version {version}") from exc
+
+
+def has_process(service_code: str) -> bool:
+    return any(code == service_code for code, _v in _REGISTRY)
+
+
+def registered() -> list[Process]:
+    """The latest version of every registered process."""
+    latest: dict[str, Process] = {}
+    for (code, _version), process in sorted(_REGISTRY.items()):
+        latest[code] = process
+    return list(latest.values())

@@ -1,0 +1,233 @@
+"""Reads for cases: dashboards, queues, timelines, what a person may do now, SLA figures."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from khedmat.cases import sla
+from khedmat.cases.access import actor_roles, visible_cases
+from khedmat.cases.models import Case, CaseEvent, SlaStatus
+from khedmat.cases.process import APPLICANT, Transition, get_process, registered
+from khedmat.cases.tracking import tracking_parse
+from khedmat.core.text import digits_only, search_key
+from khedmat.workcalendar.selectors import calendar_for
+
+_CASE_RELATED = ("service", "province", "applicant", "organization", "assigned_to")
+
+
+# -- SLA figures -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlaView:
+    status: str
+    used: int
+    target: int | None
+    deadline: dt.datetime | None
+
+    @property
+    def label(self):
+        return SlaStatus(self.status).label
+
+
+def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | None = None) -> SlaView:
+    """The case's SLA position now, from its stored columns (no event reads).
+
+    `calendars` lets a list page share one compiled calendar per (province, office).
+    """
+    now = now or timezone.now()
+    used = case.sla_banked_days
+    if case.sla_running and case.sla_run_started_at:
+        key = (case.province_id, case.office_id)
+        calendar = calendars.get(key) if calendars is not None else None
+        if calendar is None:
+            calendar = calendar_for(province=case.province_id, office=case.office_id)
+            if calendars is not None:
+                calendars[key] = calendar
+        used += calendar.count_working_days(case.sla_run_started_at, now)
+    final = case.closed_at is not None
+    status = sla.status(
+        target=case.sla_target_days, running=case.sla_running, final=final, used=used,
+        deadline=case.sla_deadline, warning_at=case.sla_warning_at, now=now,
+    )
+    if case.first_submitted_at is None:
+        status = SlaStatus.NONE
+    return SlaView(status=status, used=used, target=case.sla_target_days, deadline=case.sla_deadline)
+
+
+def sla_views(cases) -> list[tuple[Case, SlaView]]:
+    """(case, SLA position) for a page of cases, compiling each calendar once."""
+    now = timezone.now()
+    calendars: dict = {}
+    return [(case, sla_view(case, now=now, calendars=calendars)) for case in cases]
+
+
+def sla_status_filter(status: str, *, now: dt.datetime) -> Q:
+    """SQL conditions matching `sla_view(...).status == status` for open, submitted cases."""
+    open_ = Q(closed_at__isnull=True, first_submitted_at__isnull=False, sla_target_days__isnull=False)
+    if status == SlaStatus.BREACHED:
+        return open_ & (Q(sla_running=True, sla_deadline__lte=now) | Q(sla_running=False, sla_banked_days__gt=models_f("sla_target_days")))
+    if status == SlaStatus.WARNING:
+        return open_ & Q(sla_running=True, sla_warning_at__lte=now, sla_deadline__gt=now)
+    if status == SlaStatus.ON_TRACK:
+        return open_ & Q(sla_running=True, sla_warning_at__gt=now)
+    if status == SlaStatus.PAUSED:
+        return open_ & Q(sla_running=False, sla_banked_days__lte=models_f("sla_target_days"))
+    return Q()
+
+
+def models_f(name: str):
+    from django.db.models import F
+
+    return F(name)
+
+
+# -- dashboards and queues -------------------------------------------------------------------
+
+def cases_for_applicant(*, user) -> QuerySet[Case]:
+    """The person's own cases and those of the organizations they act for."""
+    from khedmat.cases.access import _organization_ids
+
+    return (
+        Case.objects.filter(Q(applicant=user) | Q(organization_id__in=_organization_ids(user)))
+        .select_related(*_CASE_RELATED)
+        .order_by("-created_at")
+    )
+
+
+def queue_states_for(user) -> dict[str, list[str]]:
+    """service code → states in which one of the user's roles is expected to act."""
+    roles = set(user.role_set)
+    result = {}
+    for process in registered():
+        states = process.states_for_actor(roles)
+        if states:
+            result[process.service_code] = states
+    return result
+
+
+def queue_for_staff(
+    *, staff, service: str = "", state: str = "", sla_status: str = "", date_from: dt.date | None = None,
+    date_to: dt.date | None = None, q: str = "", sort: str = "deadline", scope: str = "role",
+    now: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """Submitted cases of the staff member's province waiting for one of their roles.
+
+    scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases,
+    for unit heads and oversight roles).
+    """
+    now = now or timezone.now()
+    if not staff.is_staff_member or staff.province_id is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(province_id=staff.province_id, tracking_number__isnull=False, closed_at__isnull=True)
+    if scope == "mine":
+        qs = qs.filter(assigned_to=staff)
+    elif scope == "all" and staff.has_role("unit_head", "deputy", "head", "administrator"):
+        pass
+    else:
+        waiting = Q(pk__in=[])
+        for code, states in queue_states_for(staff).items():
+            waiting |= Q(service__code=code, state__in=states)
+        qs = qs.filter(waiting)
+    if service:
+        qs = qs.filter(service__code=service)
+    if state:
+        qs = qs.filter(state=state)
+    if sla_status:
+        qs = qs.filter(sla_status_filter(sla_status, now=now))
+    if date_from:
+        qs = qs.filter(first_submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(first_submitted_at__date__lte=date_to)
+    if q:
+        qs = qs.filter(case_search_condition(q))
+    order = {
+        "deadline": ("sla_deadline", "first_submitted_at"),
+        "-deadline": ("-sla_deadline", "-first_submitted_at"),
+        "submitted": ("first_submitted_at",),
+        "-submitted": ("-first_submitted_at",),
+    }.get(sort, ("sla_deadline", "first_submitted_at"))
+    return qs.select_related(*_CASE_RELATED).order_by(*order, "id")
+
+
+def case_search_condition(raw: str) -> Q:
+    """Tracking number, national ID (person or organization) or name; letter and digit variants match."""
+    tracking = tracking_parse(raw)
+    if tracking:
+        return Q(tracking_number=tracking)
+    digits = digits_only(raw)
+    if digits and len(digits) >= 8 and digits == search_key(raw).replace(" ", ""):
+        return Q(applicant_national_id=digits) | Q(organization__national_id=digits) | Q(tracking_number__startswith=digits)
+    key = search_key(raw)
+    return Q(search_text__contains=key) if key else Q()
+
+
+def case_search_text(case: Case) -> str:
+    parts = [case.applicant.get_full_name(), case.applicant.national_id, case.title]
+    if case.organization_id:
+        parts += [case.organization.name, case.organization.national_id]
+    return " | ".join(search_key(p) for p in parts if p)
+
+
+# -- a case page -----------------------------------------------------------------------------
+
+def case_timeline(*, case: Case, staff_view: bool) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("actor").order_by("created_at", "id")
+    return qs if staff_view else qs.filter(public=True)
+
+
+@dataclass(frozen=True)
+class Action:
+    transition: Transition
+    blocked: str  # why it cannot be taken now ("" when it can)
+
+
+def available_actions(*, case: Case, user) -> list[Action]:
+    """Transitions from the current state that this person holds a role for, with guard results."""
+    roles = actor_roles(case, user)
+    actions = []
+    for transition in case.process.transitions_from(case.state):
+        if transition.internal or not roles.intersection(transition.roles):
+            continue
+        blocked = ""
+        for guard in transition.guards:
+            message = guard(case)
+            if message:
+                blocked = str(message)
+                break
+        actions.append(Action(transition=transition, blocked=blocked))
+    return actions
+
+
+def documents_for_case(*, case: Case):
+    """Checklist rows: (requirement, document or None, versions) in the process's order."""
+    from khedmat.cases.models import Document
+
+    docs = {d.requirement: d for d in Document.objects.filter(case=case).select_related("current").prefetch_related("versions")}
+    rows = []
+    for requirement in case.process.documents:
+        document = docs.get(requirement.code)
+        rows.append((requirement, document, list(document.versions.all()) if document else []))
+    return rows
+
+
+def expected_of_applicant(case: Case) -> str:
+    state = case.state_def
+    return str(state.applicant_hint) if APPLICANT in state.actors else ""
+
+
+def startable_services():
+    """Published services that have a process to apply with."""
+    from khedmat.catalog.selectors import service_list_published
+
+    codes = [p.service_code for p in registered()]
+    return service_list_published().filter(code__in=codes)
+
+
+def get_case_process(case: Case):
+    return get_process(case.service.code, case.process_version)
+
+
+__all__ = ["visible_cases"]

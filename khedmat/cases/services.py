@@ -1,0 +1,486 @@
+"""Writes for cases. `case_transition` is the one function that changes a case's state."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from khedmat.cases import sla
+from khedmat.cases.access import actor_roles, applicant_side, staff_roles_for_case
+from khedmat.cases.models import (
+    Case,
+    CaseEvent,
+    DeficiencyItem,
+    DeficiencyNotice,
+    Document,
+    DocumentVersion,
+    EventType,
+    TrackingSequence,
+)
+from khedmat.cases.process import APPLICANT, Clock, get_process
+from khedmat.cases.selectors import case_search_text
+from khedmat.cases.tracking import tracking_compose, tracking_display
+from khedmat.catalog.models import Service
+from khedmat.catalog.selectors import statement_in_force
+from khedmat.core import jalali
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import Province
+from khedmat.workcalendar.selectors import calendar_for
+
+
+def _stale() -> ApplicationError:
+    return ApplicationError(
+        _("This case was changed by someone else after you opened it. Nothing was saved; please look at it again."),
+        code="stale",
+    )
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    """Lock the case row for this transaction; refuse if it moved since the person saw it."""
+    locked = Case.objects.select_for_update().select_related("service", "applicant", "organization").get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise _stale()
+    return locked
+
+
+def _event(case: Case, event_type: str, *, by, now, from_state="", to_state="", transition="", comment="",
+           public=True, data=None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, created_at=now, event_type=event_type, from_state=from_state, to_state=to_state,
+        transition=transition, actor=by, comment=comment, public=public, data=data or {},
+    )
+
+
+def _bump(case: Case, fields: list[str]) -> None:
+    case.version = F("version") + 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version"])
+
+
+# -- creating and filling a case -------------------------------------------------------------
+
+def case_create(*, service: Service, applicant, organization=None, title: str = "") -> Case:
+    """Open a draft case for `service`, for the applicant or the organization they act for."""
+    process = get_process(service.code)
+    if organization is not None and not applicant.memberships.filter(organization=organization).exists():
+        raise ApplicationError(_("You do not act for this organization."), code="not_member")
+    province = Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case(
+            service=service, process_version=process.version, province=province, applicant=applicant,
+            organization=organization, state=process.initial, title=title,
+            applicant_national_id=(organization.national_id if organization else applicant.national_id),
+        )
+        case.search_text = case_search_text(case)
+        case.save()
+        _event(case, EventType.CREATED, by=applicant, now=now, to_state=process.initial)
+    return case
+
+
+def _require_applicant_editing(case: Case, by) -> None:
+    if not applicant_side(case, by):
+        raise ApplicationError(_("Only the applicant can change this case."), code="not_applicant")
+    if APPLICANT not in case.state_def.actors:
+        raise ApplicationError(_("The case cannot be changed in its current state."), code="not_editable")
+
+
+def case_data_update(*, case: Case, data: dict, title: str, by, expected_version: int) -> Case:
+    """Save the service form of a case that is with the applicant (draft or returned)."""
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _require_applicant_editing(case, by)
+        case.data = data
+        case.title = title
+        case.search_text = case_search_text(case)
+        _event(case, EventType.DATA_CHANGED, by=by, now=timezone.now(), public=True)
+        _bump(case, ["data", "title", "search_text"])
+    return case
+
+
+def document_upload(*, case: Case, requirement: str, fileobj, filename: str, size: int, by) -> DocumentVersion:
+    """Store a new version of a checklist document after checking the file by its content."""
+    from django.core.files.base import File
+
+    from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
+
+    process = case.process
+    try:
+        spec = process.document(requirement)
+    except KeyError:
+        raise ApplicationError(_("This document is not on the checklist of the service."), code="unknown_document") from None
+    try:
+        checked = validate_upload(fileobj=fileobj, filename=filename, size=size, allowed=set(spec.allowed_types),
+                                  max_bytes=spec.max_bytes)
+    except UploadRejected as rejected:
+        raise ApplicationError(str(UPLOAD_MESSAGES.get(rejected.reason, UPLOAD_MESSAGES["unknown_type"])),
+                               code=f"upload_{rejected.reason}") from None
+    fileobj.seek(0)
+    with transaction.atomic():
+        case = _locked(case, None)
+        _require_applicant_editing(case, by)
+        document, _created = Document.objects.select_for_update().get_or_create(case=case, requirement=requirement)
+        number = (document.versions.count() or 0) + 1
+        version = DocumentVersion(
+            document=document, number=number, original_name=checked.safe_original_name,
+            content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=by,
+            uploaded_at=timezone.now(), deficiency_round=case.deficiency_notices.count() or None,
+        )
+        version.file.save(storage_name(sha256=checked.sha256, extension=checked.extension), File(fileobj), save=False)
+        # The file is written before the row; if the row cannot be saved, remove the file at once.
+        try:
+            version.save()
+        except Exception:
+            version.file.delete(save=False)
+            raise
+        document.current = version
+        document.save(update_fields=["current"])
+        _event(case, EventType.DOCUMENT_UPLOADED, by=by, now=version.uploaded_at,
+               data={"requirement": requirement, "version": number, "name": checked.safe_original_name})
+        _bump(case, [])
+    return version
+
+
+UPLOAD_MESSAGES = {
+    "empty": _lazy("The file is empty."),
+    "too_large": _lazy("The file is larger than allowed."),
+    "unknown_type": _lazy("The type of this file is not recognised. Upload a PDF, PNG or JPEG file."),
+    "not_allowed_type": _lazy("This kind of file is not accepted for this document."),
+    "executable": _lazy("Programs and scripts cannot be uploaded."),
+    "extension_mismatch": _lazy("The file's name does not match its content; rename it to its real type."),
+    "bad_name": _lazy("The file name is not usable; rename the file and try again."),
+    "encrypted_pdf": _lazy("The PDF is password-protected; upload it without a password."),
+    "corrupt": _lazy("The file is damaged or incomplete."),
+}
+
+
+# -- transitions -----------------------------------------------------------------------------
+
+def case_transition(
+    *, case: Case, name: str, by, comment: str = "", expected_version: int | None = None,
+    _allow_internal: bool = False, _event_type: str = EventType.TRANSITION, _data: dict | None = None,
+) -> Case:
+    """Move a case along its process: role, source state and guards are checked under a row lock;
+    an event is written; the SLA clock and the notifications follow. All or nothing."""
+    now = timezone.now()
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        process = case.process
+        try:
+            transition = process.transition(name)
+        except KeyError:
+            raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
+        if transition.internal and not _allow_internal:
+            raise ApplicationError(_("This action is not available here."), code="internal_transition")
+        if case.state not in transition.sources:
+            if expected_version is not None:
+                raise _stale()
+            raise ApplicationError(
+                _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
+                code="wrong_state",
+            )
+        if not actor_roles(case, by).intersection(transition.roles):
+            raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
+        if transition.comment_required and not comment.strip():
+            raise ApplicationError(_("Write the reason for this action."), code="comment_required")
+        for guard in transition.guards:
+            message = guard(case)
+            if message:
+                raise ApplicationError(str(message), code="guard")
+        from_state = case.state
+        case.state = transition.target
+        target_state = process.state(transition.target)
+        fields = ["state"]
+        if target_state.is_final:
+            case.closed_at = now
+            fields.append("closed_at")
+        event = _event(case, _event_type, by=by, now=now, from_state=from_state, to_state=case.state,
+                       transition=name, comment=comment, data=_data)
+        for effect in transition.effects:
+            effect(case, event)
+        _bump(case, fields)
+        sla_refresh(case=case, now=now)
+        if transition.notify_applicant:
+            _notify_applicant(case, event)
+        if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk", None) and set(target_state.actors) - {APPLICANT}:
+            _notify_staff(case, "queue", event=event)
+    return case
+
+
+def case_submit(*, case: Case, by, expected_version: int) -> Case:
+    """Submit a draft: pin the SLA statement in force, give a tracking number, start the clock."""
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        process = locked.process
+        if locked.tracking_number is None:
+            statement = statement_in_force(service=locked.service)
+            if statement is None:
+                raise ApplicationError(_("This service is not offered at the moment."), code="no_statement")
+            locked.sla_statement = statement
+            locked.tracking_number = _next_tracking_number(locked.service)
+            locked.search_text = case_search_text(locked) + " | " + locked.tracking_number
+            now = timezone.now()
+            locked.first_submitted_at = now
+            locked.submitted_at = now
+            locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at", "submitted_at"])
+        return case_transition(case=locked, name=process.submit_transition, by=by, _allow_internal=True,
+                               _event_type=EventType.SUBMITTED, _data={"tracking_number": locked.tracking_number})
+
+
+def _next_tracking_number(service: Service) -> str:
+    year = jalali.to_jalali(timezone.localdate()).year
+    sequence, _created = TrackingSequence.objects.select_for_update().get_or_create(service=service, year=year)
+    TrackingSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db()
+    return tracking_compose(service_number=service.number, year=year, sequence=sequence.last)
+
+
+def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, expected_version: int) -> DeficiencyNotice:
+    """Return the case to the applicant with a written, itemised list of what to fix (any round)."""
+    if not items:
+        raise ApplicationError(_("List at least one deficiency."), code="no_items")
+    for item in items:
+        if not (item.get("text") or "").strip() or not (item.get("guidance") or "").strip():
+            raise ApplicationError(_("Each deficiency needs a description and guidance for the applicant."), code="item_incomplete")
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        process = locked.process
+        if not process.deficiency_transition:
+            raise ApplicationError(_("This service has no deficiency step."), code="no_deficiency_step")
+        codes = {d.code for d in process.documents}
+        for item in items:
+            if item.get("document_code") and item["document_code"] not in codes:
+                raise ApplicationError(_("A deficiency names a document that is not on the checklist."), code="unknown_document")
+        now = timezone.now()
+        notice = DeficiencyNotice.objects.create(
+            case=locked, round=locked.deficiency_notices.count() + 1, issued_by=by, issued_at=now, summary=summary,
+        )
+        DeficiencyItem.objects.bulk_create([
+            DeficiencyItem(notice=notice, order=i, document_code=item.get("document_code") or "", text=item["text"].strip(),
+                           guidance=item["guidance"].strip())
+            for i, item in enumerate(items, start=1)
+        ])
+        case_transition(case=locked, name=process.deficiency_transition, by=by, comment=summary, _allow_internal=True,
+                        _event_type=EventType.DEFICIENCY_NOTICE, _data={"notice": notice.pk, "round": notice.round})
+    return notice
+
+
+def case_resubmit(*, case: Case, answers: dict[int, str], by, expected_version: int) -> Case:
+    """The applicant answers the open deficiency notice and sends the case back."""
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        process = locked.process
+        notice = locked.deficiency_notices.filter(answered_at__isnull=True).order_by("-round").first()
+        if notice is None or not process.resubmit_transition:
+            raise ApplicationError(_("There is no deficiency notice to answer."), code="no_notice")
+        if not applicant_side(locked, by):
+            raise ApplicationError(_("Only the applicant can change this case."), code="not_applicant")
+        items = list(notice.items.all())
+        for item in items:
+            answer = (answers.get(item.pk) or "").strip()
+            uploaded = item.document_code and DocumentVersion.objects.filter(
+                document__case=locked, document__requirement=item.document_code, uploaded_at__gt=notice.issued_at
+            ).exists()
+            if not answer and not uploaded:
+                raise ApplicationError(
+                    _("Answer every deficiency, or upload the corrected document it names."), code="unanswered",
+                    extra={"item": item.pk},
+                )
+            item.answer = answer
+        DeficiencyItem.objects.bulk_update(items, ["answer"])
+        now = timezone.now()
+        notice.answered_at = now
+        notice.save(update_fields=["answered_at"])
+        locked.submitted_at = now
+        locked.save(update_fields=["submitted_at"])
+        return case_transition(case=locked, name=process.resubmit_transition, by=by, _allow_internal=True,
+                               _event_type=EventType.RESUBMITTED, _data={"notice": notice.pk, "round": notice.round})
+
+
+# -- people on a case ------------------------------------------------------------------------
+
+def case_claim(*, case: Case, by, expected_version: int | None = None) -> Case:
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        if not staff_roles_for_case(locked, by).intersection(set(locked.state_def.actors)):
+            raise ApplicationError(_("This case is not waiting for your role."), code="not_your_queue")
+        if locked.assigned_to_id and locked.assigned_to_id != by.pk:
+            raise ApplicationError(
+                _("%(name)s has already taken this case.") % {"name": locked.assigned_to.get_full_name()}, code="taken"
+            )
+        locked.assigned_to = by
+        _event(locked, EventType.CLAIMED, by=by, now=timezone.now(), public=False)
+        _bump(locked, ["assigned_to"])
+    return locked
+
+
+def case_assign(*, case: Case, to, by, expected_version: int | None = None) -> Case:
+    """A unit head hands a case to a staff member of the same province who can act on it."""
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        if "unit_head" not in staff_roles_for_case(locked, by):
+            raise ApplicationError(_("Only a unit head can assign cases."), code="forbidden")
+        if not staff_roles_for_case(locked, to):
+            raise ApplicationError(_("This person cannot work on this case."), code="bad_assignee")
+        locked.assigned_to = to
+        _event(locked, EventType.ASSIGNED, by=by, now=timezone.now(), public=False,
+               data={"to": to.pk, "name": to.get_full_name()})
+        _bump(locked, ["assigned_to"])
+    return locked
+
+
+def case_note_add(*, case: Case, text: str, by) -> CaseEvent:
+    """An internal note, visible to staff only."""
+    if not text.strip():
+        raise ApplicationError(_("Write the note first."), code="empty")
+    if not staff_roles_for_case(case, by):
+        raise ApplicationError(_("Only staff can write internal notes."), code="forbidden")
+    with transaction.atomic():
+        locked = _locked(case, None)
+        event = _event(locked, EventType.NOTE, by=by, now=timezone.now(), comment=text.strip(), public=False)
+    return event
+
+
+def case_message_add(*, case: Case, text: str, by) -> CaseEvent:
+    """A message between the applicant and the staff; both sides see it on the timeline."""
+    if not text.strip():
+        raise ApplicationError(_("Write the message first."), code="empty")
+    from_staff = bool(staff_roles_for_case(case, by))
+    if not from_staff and not applicant_side(case, by):
+        raise ApplicationError(_("You cannot write on this case."), code="forbidden")
+    with transaction.atomic():
+        locked = _locked(case, None)
+        event = _event(locked, EventType.MESSAGE, by=by, now=timezone.now(), comment=text.strip(), public=True,
+                       data={"from_staff": from_staff})
+        if from_staff:
+            _notify_applicant(locked, event)
+    return event
+
+
+# -- the SLA clock ---------------------------------------------------------------------------
+
+def sla_target(case: Case) -> int | None:
+    code = case.process.sla_commitment
+    if not code or case.sla_statement_id is None:
+        return None
+    commitment = case.sla_statement.commitments.filter(code=code, unit="working_days").first()
+    return int(commitment.target) if commitment and commitment.target is not None else None
+
+
+def sla_segments(case: Case) -> list[sla.Segment]:
+    process = case.process
+    changes = [
+        (instant, process.state(to_state).clock == Clock.ORGANIZATION)
+        for instant, to_state in case.events.exclude(to_state="").order_by("id").values_list("created_at", "to_state")
+    ]
+    return sla.running_segments(changes)
+
+
+def sla_refresh(*, case: Case, now: dt.datetime | None = None, reason: str = "", by=None) -> Case:
+    """Recompute the stored SLA columns from the events (idempotent: replaying gives the same)."""
+    now = now or timezone.now()
+    calendar = calendar_for(province=case.province_id, office=case.office_id)
+    segments = sla_segments(case)
+    target = sla_target(case)
+    position = sla.position(segments=segments, calendar=calendar, target=target, warning_ratio=case.process.warning_ratio, now=now)
+    running = position.running
+    banked = sla.used_working_days(segments[:-1] if running else segments, calendar, now)
+    old_deadline = case.sla_deadline
+    case.sla_target_days = target
+    case.sla_running = running
+    case.sla_banked_days = banked
+    case.sla_run_started_at = segments[-1].start if running else None
+    case.sla_deadline = position.deadline
+    case.sla_warning_at = position.warning_at
+    if case.sla_original_deadline is None and position.deadline is not None:
+        case.sla_original_deadline = position.deadline
+    case.sla_computed_at = now
+    Case.objects.filter(pk=case.pk).update(
+        sla_target_days=target, sla_running=running, sla_banked_days=banked, sla_run_started_at=case.sla_run_started_at,
+        sla_deadline=position.deadline, sla_warning_at=position.warning_at, sla_original_deadline=case.sla_original_deadline,
+        sla_computed_at=now,
+    )
+    if reason and old_deadline != position.deadline:
+        _event(case, EventType.DEADLINE_CHANGED, by=by, now=now, public=True, comment=reason, data={
+            "old": old_deadline.isoformat() if old_deadline else None,
+            "new": position.deadline.isoformat() if position.deadline else None,
+        })
+    return case
+
+
+def sla_recompute_for_province(*, province_id: int | None, reason: str) -> int:
+    """After a calendar change: recompute the deadline of every open case with a running clock."""
+    qs = Case.objects.filter(closed_at__isnull=True, sla_running=True).select_related("service", "sla_statement")
+    if province_id:
+        qs = qs.filter(province_id=province_id)
+    count = 0
+    for case in qs.iterator(chunk_size=500):
+        with transaction.atomic():
+            sla_refresh(case=case, reason=reason)
+        count += 1
+    return count
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Mark warnings and breaches once each, with an event and notices. Safe in several processes:
+    each case is claimed by a conditional UPDATE, so only one process acts on it."""
+    now = now or timezone.now()
+    counts = {"warning": 0, "breach": 0}
+    due_warning = Case.objects.filter(sla_running=True, sla_warning_at__lte=now, sla_warned_at__isnull=True)
+    for pk in due_warning.values_list("pk", flat=True)[:1000]:
+        if Case.objects.filter(pk=pk, sla_warned_at__isnull=True).update(sla_warned_at=now):
+            with transaction.atomic():
+                case = Case.objects.select_related("service", "assigned_to").get(pk=pk)
+                _event(case, EventType.SLA_WARNING, by=None, now=now, public=False)
+                _notify_staff(case, "sla_warning")
+            counts["warning"] += 1
+    due_breach = Case.objects.filter(sla_running=True, sla_deadline__lte=now, sla_breach_notified_at__isnull=True)
+    for pk in due_breach.values_list("pk", flat=True)[:1000]:
+        if Case.objects.filter(pk=pk, sla_breach_notified_at__isnull=True).update(sla_breach_notified_at=now):
+            with transaction.atomic():
+                case = Case.objects.select_related("service", "assigned_to").get(pk=pk)
+                _event(case, EventType.SLA_BREACH, by=None, now=now, public=False)
+                _notify_staff(case, "sla_breach")
+            counts["breach"] += 1
+    return counts
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+def _notify_applicant(case: Case, event: CaseEvent) -> None:
+    from khedmat.notifications.services import notify_user
+
+    number = tracking_display(case.tracking_number)
+    if event.event_type == EventType.MESSAGE:
+        body = _("New message on case %(number)s: %(text)s") % {"number": number, "text": event.comment[:300]}
+    elif event.event_type == EventType.DEFICIENCY_NOTICE:
+        body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {"number": number}
+    elif event.event_type == EventType.SUBMITTED:
+        body = _("Case %(number)s was received. You can follow it with this tracking number.") % {"number": number}
+    else:
+        body = _("Case %(number)s is now: %(state)s.") % {"number": number, "state": case.state_def.label}
+    notify_user(user=case.applicant, subject=_("Case %(number)s") % {"number": number}, body=body,
+                template=f"case_{event.event_type}", idempotency_key=f"case-event-{event.pk}", case_id=case.pk)
+
+
+def _notify_staff(case: Case, kind: str, event: CaseEvent | None = None) -> None:
+    """In-app notice to the staff member handling the case (queue arrivals, deadline warnings)."""
+    from khedmat.notifications.services import notify_user
+
+    if case.assigned_to_id is None:
+        return
+    number = tracking_display(case.tracking_number)
+    texts = {
+        "sla_warning": _("Case %(number)s is near its deadline."),
+        "sla_breach": _("Case %(number)s is past its deadline."),
+        "queue": _("Case %(number)s is waiting for you: %(state)s."),
+    }
+    body = texts[kind] % {"number": number, "state": case.state_def.label}
+    key = f"{kind}-{case.pk}" if event is None else f"{kind}-event-{event.pk}"
+    notify_user(user=case.assigned_to, subject=body, body=body, template=kind, idempotency_key=key,
+                channels=("inapp",), case_id=case.pk)

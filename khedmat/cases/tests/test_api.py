@@ -1,0 +1,137 @@
+import pytest
+
+from khedmat.cases.models import Case, DocumentVersion
+from khedmat.cases.tests.conftest import PDF, pdf_file
+from khedmat.testing import login, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_and_docs_are_served_locally(client, applicant):
+    login(client, applicant)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/cases/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger" in docs.lower() and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_applicant_creates_fills_and_submits_through_the_api(client, test_service, applicant, django_capture_on_commit_callbacks):
+    login(client, applicant)
+    created = client.post("/api/cases/", {"service": test_service.code}, content_type="application/json")
+    assert created.status_code == 201
+    case_id = created.json()["id"]
+    case = Case.objects.get(public_id=case_id)
+    case.data = {"subject": "x"}
+    case.save()
+    for code in ("id_card", "letter"):
+        response = client.post(f"/api/cases/{case_id}/documents/", {"requirement": code, "file": pdf_file()})
+        assert response.status_code == 201, response.content
+    version = Case.objects.get(public_id=case_id).version
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/cases/{case_id}/transitions/", {"transition": "submit", "version": version},
+                               content_type="application/json")
+    assert response.status_code == 200 and response.json()["tracking_number"]
+    assert response.json()["sla"]["target_working_days"] == 5
+
+
+def test_api_errors_are_persian_and_change_nothing(client, submitted, expert):
+    login(client, expert)
+    response = client.post(f"/api/cases/{submitted.public_id}/transitions/", {"transition": "reject", "version": submitted.version},
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "comment_required"
+    assert any("\u0600" <= ch <= "\u06ff" for ch in response.json()["message"])
+    bad = client.post(f"/api/cases/{submitted.public_id}/transitions/", {"transition": "recommend", "version": "x"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "version" in bad.json()["extra"]["fields"]
+    upload = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file("a.exe", b"MZ" + b"\0" * 100)})
+    assert upload.status_code == 400
+    assert Case.objects.get(pk=submitted.pk).state == "under_review"
+
+
+# -- the permission matrix --------------------------------------------------------------------
+
+PERSONAS = ["owner", "member", "other_applicant", "expert", "unit_head", "finance", "other_province_expert", "anonymous"]
+CAN_SEE = {"owner", "member", "expert", "unit_head"}
+CAN_RECOMMEND = {"expert"}
+
+
+@pytest.fixture
+def people(submitted, applicant, tehran, isfahan, unit_head, expert):
+    from khedmat.organizations.models import Membership
+    from khedmat.testing import make_organization
+
+    member = make_user()
+    organization = make_organization(owner=applicant, province=tehran)
+    Membership.objects.create(organization=organization, user=member, role="employee")
+    Case.objects.filter(pk=submitted.pk).update(organization=organization)
+    return {
+        "owner": applicant, "member": member, "other_applicant": make_user(), "expert": expert, "unit_head": unit_head,
+        "finance": make_staff(province=tehran, roles=["finance"]),
+        "other_province_expert": make_staff(province=isfahan, roles=["expert"]), "anonymous": None,
+    }
+
+
+def _as(client, person):
+    client.logout()
+    if person is not None:
+        login(client, person)
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_sees_a_case_on_every_url(client, people, submitted, persona):
+    _as(client, people[persona])
+    version = DocumentVersion.objects.filter(document__case=submitted).first()
+    urls = [f"/cases/{submitted.public_id}/", f"/cases/{submitted.public_id}/documents/versions/{version.pk}/",
+            f"/api/cases/{submitted.public_id}/", f"/api/cases/{submitted.public_id}/events/",
+            f"/api/cases/{submitted.public_id}/documents/"]
+    for path in urls:
+        status = client.get(path).status_code
+        if persona in CAN_SEE:
+            assert status == 200, (persona, path)
+        elif persona == "anonymous":
+            assert status in (302, 403), (persona, path)
+        else:
+            assert status == 404, (persona, path)
+    # A case that does not exist looks the same as one that is not yours.
+    if persona not in CAN_SEE and persona != "anonymous":
+        assert client.get("/cases/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_may_take_an_action_page_and_api(client, people, submitted, persona):
+    _as(client, people[persona])
+    version = Case.objects.get(pk=submitted.pk).version
+    page = client.post(f"/cases/{submitted.public_id}/transition/", {"version": version, "transition": "recommend"})
+    api = client.post(f"/api/cases/{submitted.public_id}/transitions/", {"transition": "recommend", "version": version},
+                      content_type="application/json")
+    moved = Case.objects.get(pk=submitted.pk).state == "awaiting_approval"
+    assert moved == (persona in CAN_RECOMMEND)
+    if persona not in CAN_SEE:
+        assert page.status_code in (302, 404) and api.status_code in (403, 404)
+    elif persona not in CAN_RECOMMEND:
+        assert api.status_code == 400
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_sees_the_case_in_a_queue(client, people, submitted, persona):
+    _as(client, people[persona])
+    page = client.get("/staff/cases/queue/")
+    api = client.get("/api/queue/")
+    in_queue = page.status_code == 200 and submitted.applicant.get_full_name() in page.content.decode()
+    assert in_queue == (persona == "expert")
+    if persona == "expert":
+        assert [c["id"] for c in api.json()] == [str(submitted.public_id)]
+    elif persona in ("owner", "member", "other_applicant"):
+        assert api.status_code == 404
+
+
+def test_uploading_needs_the_applicant_in_an_editable_state(client, people, submitted):
+    _as(client, people["expert"])
+    response = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file()})
+    assert response.status_code == 400
+    _as(client, people["owner"])
+    response = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file()})
+    assert response.status_code == 400  # under review: no changes until a deficiency notice asks for them
+    assert DocumentVersion.objects.filter(document__case=submitted).count() == 2
+    assert PDF

@@ -1,0 +1,192 @@
+import io
+
+import pytest
+
+from khedmat.cases.models import Case, DocumentVersion, EventType
+from khedmat.cases.tests.conftest import PDF
+from khedmat.testing import login, make_organization, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def url(case, name=""):
+    return f"/cases/{case.public_id}/{name + '/' if name else ''}"
+
+
+def test_applicant_journey_through_the_pages(client, test_service, applicant, django_capture_on_commit_callbacks):
+    login(client, applicant)
+    response = client.post("/cases/new/", {"service": test_service.code, "on_behalf": "self"})
+    case = Case.objects.get(applicant=applicant)
+    assert response["Location"] == url(case)
+    client.post(url(case, "edit"), {"version": case.version, "case-subject": "درخواست مجوز", "case-description": ""})
+    case.refresh_from_db()
+    assert case.data["subject"] == "درخواست مجوز"
+    for code in ("id_card", "letter"):
+        client.post(url(case, f"documents/{code}/upload"), {"file": _pdf("کارت ملی.pdf")})
+    case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(case, "submit"), {"version": case.version})
+    assert response["Location"] == url(case, "receipt")
+    html = client.get(url(case, "receipt")).content.decode()
+    case.refresh_from_db()
+    assert case.tracking_number and "۹-" in html
+    dashboard = client.get("/cases/").content.decode()
+    assert "در حال بررسی" in dashboard
+
+
+def _pdf(name="doc.pdf", content=PDF):
+    handle = io.BytesIO(content)
+    handle.name = name
+    return handle
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 200, "executable"),
+        ("run.pdf", b"\x7fELF" + b"\x00" * 200, "executable"),
+        ("photo.jpg", PDF, "extension_mismatch"),
+        ("big.pdf", PDF[:-7] + b" " * (10 * 1024 * 1024) + b"\n%%EOF\n", "too_large"),
+        ("page.pdf", b"<html><script>alert(1)</script></html>", "any"),
+        ("empty.pdf", b"", "django_empty"),
+        ("../../etc/passwd.pdf", PDF, None),
+    ],
+)
+def test_upload_rejections_are_explained_and_store_nothing(client, draft, applicant, name, content, reason):
+    from django.utils.html import escape
+
+    from khedmat.cases.services import UPLOAD_MESSAGES
+
+    login(client, applicant)
+    response = client.post(url(draft, "documents/id_card/upload"), {"file": _pdf(name, content)}, follow=True)
+    html = response.content.decode()
+    if reason is None:  # a path trick in the name is harmless: the file is stored under a random name
+        version = DocumentVersion.objects.get(document__case=draft)
+        assert "/" not in version.original_name and ".." not in version.file.name
+        assert version.file.name.startswith("documents/")
+        return
+    assert not DocumentVersion.objects.filter(document__case=draft).exists()
+    assert 'class="messages"' in html and 'class="error"' in html
+    if reason == "django_empty":
+        assert "خالی" in html
+    elif reason != "any":
+        assert escape(str(UPLOAD_MESSAGES[reason])) in html
+
+
+def test_a_document_is_downloadable_only_by_those_who_see_the_case(client, submitted, applicant, other_applicant, expert, isfahan):
+    version = DocumentVersion.objects.filter(document__case=submitted).first()
+    path = url(submitted, f"documents/versions/{version.pk}")
+    login(client, applicant)
+    response = client.get(path)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    client.logout()
+    login(client, expert)
+    assert client.get(path).status_code == 200
+    for stranger in (other_applicant, make_staff(province=isfahan, roles=["expert"])):
+        client.logout()
+        login(client, stranger)
+        assert client.get(path).status_code == 404
+
+
+def test_staff_queue_shows_province_cases_for_the_role_with_sla(client, submitted, expert, unit_head):
+    login(client, expert)
+    html = client.get("/staff/cases/queue/").content.decode()
+    assert submitted.applicant.get_full_name() in html and "۵" in html
+    client.logout()
+    login(client, unit_head)
+    html = client.get("/staff/cases/queue/").content.decode()
+    assert submitted.applicant.get_full_name() not in html
+    assert submitted.applicant.get_full_name() in client.get("/staff/cases/queue/", {"scope": "all"}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["كريمي", "کریمی", "KEY", "NID", "ORG"])
+def test_search_matches_letter_and_digit_variants(client, test_service, expert, tehran, query, upload, django_capture_on_commit_callbacks):
+    from khedmat.cases import services
+
+    person = make_user(first_name="علی", last_name="کریمی")
+    organization = make_organization(owner=person, province=tehran, name="شرکت نمونه")
+    case = services.case_create(service=test_service, applicant=person, organization=organization)
+    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=person, expected_version=case.version)
+    upload(case, "id_card", person)
+    upload(case, "letter", person)
+    case.refresh_from_db()
+    case = services.case_submit(case=case, by=person, expected_version=case.version)
+    fa = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    q = {"KEY": case.tracking_number.translate(fa), "NID": organization.national_id.translate(fa), "ORG": "شركت نمونه"}.get(query, query)
+    login(client, expert)
+    html = client.get("/staff/cases/queue/", {"q": q}).content.decode()
+    assert "علی کریمی" in html
+
+
+def test_queue_filters_by_sla_status(client, submitted, expert):
+    import datetime as dt
+
+    import time_machine
+
+    from khedmat.cases.tracking import tracking_display
+
+    number = tracking_display(submitted.tracking_number)
+    login(client, expert)
+    assert number in client.get("/staff/cases/queue/", {"sla": "on_track"}).content.decode()
+    assert number not in client.get("/staff/cases/queue/", {"sla": "breached"}).content.decode()
+    case = Case.objects.get(pk=submitted.pk)
+    with time_machine.travel(case.sla_deadline + dt.timedelta(hours=1), tick=False):
+        login(client, expert)  # the session of "now" has expired by then
+        breached = client.get("/staff/cases/queue/", {"sla": "breached"}).content.decode()
+        on_track = client.get("/staff/cases/queue/", {"sla": "on_track"}).content.decode()
+    assert number in breached and number not in on_track
+
+
+def test_bad_queue_filters_do_not_break_the_page(client, expert):
+    login(client, expert)
+    response = client.get("/staff/cases/queue/", {"date_from": "1404/13/50", "sla": "nonsense", "sort": "x", "page": "abc"})
+    assert response.status_code == 200
+
+
+def test_transition_from_the_page_and_a_stale_second_click(client, submitted, expert):
+    login(client, expert)
+    version = submitted.version
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "recommend", "comment": ""}, follow=True)
+    assert Case.objects.get(pk=submitted.pk).state == "awaiting_approval"
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "reject", "comment": "x"}, follow=True)
+    assert "کس دیگری" in response.content.decode() or "تغییر" in response.content.decode()
+    assert Case.objects.get(pk=submitted.pk).state == "awaiting_approval"
+
+
+def test_deficiency_notice_page_and_applicant_answer(client, submitted, expert, applicant, django_capture_on_commit_callbacks):
+    login(client, expert)
+    form = {"version": submitted.version, "summary": "لطفاً اصلاح کنید", "form-TOTAL_FORMS": "4", "form-INITIAL_FORMS": "0",
+            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "30",
+            "form-0-document_code": "letter", "form-0-text": "نامه امضا ندارد", "form-0-guidance": "نامه امضاشده بارگذاری شود"}
+    bad = client.post(url(submitted, "deficiency"), {**form, "form-1-text": "بدون راهنما"})
+    assert bad.status_code == 200 and Case.objects.get(pk=submitted.pk).state == "under_review"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(submitted, "deficiency"), form)
+    assert Case.objects.get(pk=submitted.pk).state == "deficiencies_notified"
+    client.logout()
+    login(client, applicant)
+    page = client.get(url(submitted)).content.decode()
+    assert "نامه امضا ندارد" in page and "نامه امضاشده بارگذاری شود" in page
+    case = Case.objects.get(pk=submitted.pk)
+    item = case.deficiency_notices.get().items.get()
+    client.post(url(case, "resubmit"), {"version": case.version, f"answer-{item.pk}": "ارسال شد"})
+    assert Case.objects.get(pk=submitted.pk).state == "under_review"
+
+
+def test_process_diagram_page(client, test_service, expert):
+    login(client, expert)
+    html = client.get(f"/staff/cases/processes/{test_service.code}/").content.decode()
+    assert "<svg" in html and "در حال بررسی" in html
+    assert client.get("/staff/cases/processes/nope/").status_code == 404
+
+
+def test_notes_stay_internal(client, submitted, expert, applicant):
+    login(client, expert)
+    client.post(url(submitted, "note"), {"text": "سابقه متقاضی بررسی شود"})
+    client.post(url(submitted, "message"), {"text": "مدارک رسید"})
+    assert "سابقه متقاضی" in client.get(url(submitted)).content.decode()
+    client.logout()
+    login(client, applicant)
+    html = client.get(url(submitted)).content.decode()
+    assert "سابقه متقاضی" not in html and "مدارک رسید" in html
+    assert submitted.events.filter(event_type=EventType.NOTE).count() == 1

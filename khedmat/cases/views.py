@@ -1,0 +1,361 @@
+"""Case pages for applicants and staff. Thin: parse, call one service or selector, render."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khedmat.accounts.decorators import staff_required
+from khedmat.cases import selectors, services
+from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.forms import (
+    AssignForm,
+    DeficiencyItemFormSet,
+    DeficiencyNoticeForm,
+    QueueFilterForm,
+    StartCaseForm,
+    TextForm,
+    TransitionForm,
+    UploadForm,
+    VersionedForm,
+)
+from khedmat.cases.models import DocumentVersion
+from khedmat.cases.process import APPLICANT, registered
+from khedmat.catalog.models import Service
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.paginator import lookahead_page
+from khedmat.organizations.selectors import memberships_for_user
+
+
+def _case(request, public_id):
+    return case_get_for_user(user=request.user, public_id=public_id)
+
+
+def _back(case):
+    return redirect("cases:detail", public_id=case.public_id)
+
+
+def _version(request) -> int | None:
+    form = VersionedForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
+
+
+# -- applicant ---------------------------------------------------------------------------------
+
+@login_required
+def dashboard(request):
+    cases = selectors.cases_for_applicant(user=request.user)
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    rows = [(case, sla, selectors.expected_of_applicant(case)) for case, sla in selectors.sla_views(page)]
+    return render(request, "cases/dashboard.html", {"page": page, "rows": rows})
+
+
+@login_required
+def start(request):
+    services_ = selectors.startable_services()
+    memberships = list(memberships_for_user(user=request.user))
+    form = StartCaseForm(request.POST or None, services=services_, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        organization = None
+        if form.cleaned_data["on_behalf"] != "self":
+            organization = next(m.organization for m in memberships if str(m.organization_id) == form.cleaned_data["on_behalf"])
+        try:
+            case = services.case_create(
+                service=Service.objects.get(code=form.cleaned_data["service"]), applicant=request.user,
+                organization=organization,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("A draft case was opened. Fill in the form and upload the documents."))
+            return _back(case)
+    return render(request, "cases/start.html", {"form": form, "has_services": bool(services_)})
+
+
+def _service_form(case, data=None):
+    form_class = import_string(case.process.form_class) if case.process.form_class else None
+    if form_class is None:
+        return None
+    return form_class(data, initial=case.data, prefix="case")
+
+
+@login_required
+def detail(request, public_id):
+    case = _case(request, public_id)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, **overrides):
+    user = request.user
+    roles = actor_roles(case, user)
+    staff_view = bool(staff_roles_for_case(case, user))
+    is_applicant = applicant_side(case, user)
+    editable = is_applicant and APPLICANT in case.state_def.actors
+    open_notice = case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items").order_by("-round").first()
+    context = {
+        "case": case,
+        "process": case.process,
+        "state": case.state_def,
+        "sla": selectors.sla_view(case),
+        "staff_view": staff_view,
+        "is_applicant": is_applicant,
+        "editable": editable and case.tracking_number is None,
+        "can_upload": editable,
+        "service_form": _service_form(case) if editable and case.tracking_number is None else None,
+        "documents": selectors.documents_for_case(case=case),
+        "timeline": selectors.case_timeline(case=case, staff_view=staff_view),
+        "actions": selectors.available_actions(case=case, user=user),
+        "notices": case.deficiency_notices.prefetch_related("items").order_by("-round"),
+        "open_notice": open_notice if is_applicant and case.state == case.process.transition(case.process.deficiency_transition).target else None
+        if case.process.deficiency_transition else None,
+        "can_issue_deficiency": bool(
+            case.process.deficiency_transition
+            and case.state in case.process.transition(case.process.deficiency_transition).sources
+            and roles.intersection(case.process.transition(case.process.deficiency_transition).roles)
+        ),
+        "can_claim": staff_view and case.assigned_to_id != user.pk and bool(
+            staff_roles_for_case(case, user).intersection(case.state_def.actors)) and case.closed_at is None,
+        "can_assign": staff_view and "unit_head" in roles and case.closed_at is None,
+        "upload_form": UploadForm(),
+        "text_form": TextForm(),
+    }
+    if context["can_assign"]:
+        from khedmat.accounts.models import User
+        from khedmat.core.db import persian_order
+
+        staff = (User.objects.filter(province_id=case.province_id, role_assignments__role__in=["expert"]).distinct()
+                 .order_by(persian_order("last_name"), persian_order("first_name")))
+        context["assign_form"] = AssignForm(initial={"version": case.version}, staff=staff)
+    context.update(overrides)
+    return context
+
+
+@login_required
+@require_POST
+def edit(request, public_id):
+    case = _case(request, public_id)
+    form = _service_form(case, request.POST)
+    version = _version(request)
+    if form is None or not form.is_valid() or version is None:
+        messages.error(request, _("The form has problems; see the messages below each field."))
+        return render(request, "cases/detail.html", _detail_context(request, case, service_form=form), status=200)
+    data = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in form.cleaned_data.items()}
+    title = str(data.get("subject") or data.get("title") or "")[:200]
+    try:
+        services.case_data_update(case=case, data=data, title=title, by=request.user, expected_version=version)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The form was saved."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def upload(request, public_id, requirement):
+    case = _case(request, public_id)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = form.errors.get("file") or [_("Choose a file to upload.")]
+        messages.error(request, errors[0])
+        return _back(case)
+    uploaded = form.cleaned_data["file"]
+    try:
+        services.document_upload(case=case, requirement=requirement, fileobj=uploaded.file, filename=uploaded.name,
+                                 size=uploaded.size, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The document was uploaded."))
+    return _back(case)
+
+
+@login_required
+def download(request, public_id, version_id):
+    case = _case(request, public_id)
+    version = DocumentVersion.objects.filter(pk=version_id, document__case=case).first()
+    if version is None:
+        raise Http404
+    response = FileResponse(version.file.open("rb"), content_type=version.content_type, as_attachment=True,
+                            filename=version.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, public_id):
+    case = _case(request, public_id)
+    try:
+        services.case_submit(case=case, by=request.user, expected_version=_version(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _back(case)
+    return redirect("cases:receipt", public_id=case.public_id)
+
+
+@login_required
+def receipt(request, public_id):
+    case = _case(request, public_id)
+    if not case.tracking_number:
+        return _back(case)
+    return render(request, "cases/receipt.html", {"case": case, "sla": selectors.sla_view(case)})
+
+
+@login_required
+@require_POST
+def resubmit(request, public_id):
+    case = _case(request, public_id)
+    answers = {}
+    for key, value in request.POST.items():
+        if key.startswith("answer-") and key[7:].isdigit():
+            answers[int(key[7:])] = value
+    try:
+        services.case_resubmit(case=case, answers=answers, by=request.user, expected_version=_version(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The case was sent back to the organization."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def message(request, public_id):
+    case = _case(request, public_id)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the message first."))
+        return _back(case)
+    try:
+        services.case_message_add(case=case, text=form.cleaned_data["text"], by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _back(case)
+
+
+# -- staff -----------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def transition(request, public_id):
+    case = _case(request, public_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form has expired; look at the case again."))
+        return _back(case)
+    try:
+        services.case_transition(case=case, name=form.cleaned_data["transition"], by=request.user,
+                                 comment=form.cleaned_data["comment"], expected_version=form.cleaned_data["version"])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def note(request, public_id):
+    case = _case(request, public_id)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note first."))
+        return _back(case)
+    try:
+        services.case_note_add(case=case, text=form.cleaned_data["text"], by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _back(case)
+
+
+@login_required
+@require_POST
+def claim(request, public_id):
+    case = _case(request, public_id)
+    try:
+        services.case_claim(case=case, by=request.user, expected_version=_version(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The case is now yours."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def assign(request, public_id):
+    from khedmat.accounts.models import User
+
+    case = _case(request, public_id)
+    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0, province_id=case.province_id).first()
+    if assignee is None:
+        messages.error(request, _("Choose a staff member."))
+        return _back(case)
+    try:
+        services.case_assign(case=case, to=assignee, by=request.user, expected_version=_version(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The case was assigned."))
+    return _back(case)
+
+
+@login_required
+def deficiency(request, public_id):
+    case = _case(request, public_id)
+    if not staff_roles_for_case(case, request.user):
+        raise Http404
+    documents = case.process.documents
+    form = DeficiencyNoticeForm(request.POST or None, initial={"version": case.version})
+    formset = DeficiencyItemFormSet(request.POST or None, form_kwargs={"documents": documents})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        items = [f.cleaned_data for f in formset if f.cleaned_data.get("text")]
+        try:
+            services.deficiency_notice_issue(case=case, items=items, summary=form.cleaned_data["summary"],
+                                             by=request.user, expected_version=form.cleaned_data["version"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The deficiency notice was sent to the applicant."))
+            return _back(case)
+    return render(request, "cases/deficiency.html", {"case": case, "form": form, "formset": formset})
+
+
+@staff_required()
+def queue(request):
+    processes = registered()
+    form = QueueFilterForm(request.GET or None, processes=processes)
+    titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
+    form.fields["service"].choices = [("", _("All services"))] + [(c, t) for c, t in titles.items()]
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cases = selectors.queue_for_staff(
+        staff=request.user, service=filters.get("service", ""), state=filters.get("state", ""),
+        sla_status=filters.get("sla", ""), date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        q=filters.get("q", ""), sort=filters.get("sort") or "deadline", scope=filters.get("scope") or "role",
+    )
+    page = lookahead_page(cases, request.GET.get("page"))
+    rows = selectors.sla_views(page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+
+
+@staff_required()
+def process_list(request):
+    return render(request, "cases/process_list.html", {"processes": registered()})
+
+
+@staff_required()
+def process_detail(request, code):
+    from khedmat.cases.diagram import process_svg
+    from khedmat.cases.process import get_process
+
+    try:
+        process = get_process(code)
+    except LookupError:
+        raise Http404 from None
+    return render(request, "cases/process_detail.html", {"process": process, "svg": process_svg(process)})
