@@ -42,7 +42,7 @@ def _stale() -> ApplicationError:
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     """Lock the case row for this transaction; refuse if it moved since the person saw it."""
-    locked = Case.objects.select_for_update().select_related("service", "applicant", "organization").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant", "organization").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise _stale()
     return locked
