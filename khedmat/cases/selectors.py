@@ -127,12 +127,16 @@ def queue_for_staff(
     elif scope == "all" and staff.has_role("unit_head", "deputy", "head", "administrator"):
         pass
     else:
+        # Filter on service ids, not codes: a join would keep the planner from walking the queue
+        # index (province, service, state, deadline) in order and stopping after one page.
         waiting = Q(pk__in=[])
+        ids = _service_ids()
         for code, states in queue_states_for(staff).items():
-            waiting |= Q(service__code=code, state__in=states)
+            if code in ids:
+                waiting |= Q(service_id=ids[code], state__in=states)
         qs = qs.filter(waiting)
     if service:
-        qs = qs.filter(service__code=service)
+        qs = qs.filter(service_id=_service_ids().get(service, 0))
     if state:
         qs = qs.filter(state=state)
     if sla_status:
@@ -150,6 +154,12 @@ def queue_for_staff(
         "-submitted": ("-first_submitted_at",),
     }.get(sort, ("sla_deadline", "first_submitted_at"))
     return qs.select_related(*_CASE_RELATED).order_by(*order, "id")
+
+
+def _service_ids() -> dict[str, int]:
+    from khedmat.catalog.models import Service
+
+    return dict(Service.objects.values_list("code", "id"))
 
 
 def case_search_condition(raw: str) -> Q:

@@ -135,3 +135,57 @@ def test_uploading_needs_the_applicant_in_an_editable_state(client, people, subm
     assert response.status_code == 400  # under review: no changes until a deficiency notice asks for them
     assert DocumentVersion.objects.filter(document__case=submitted).count() == 2
     assert PDF
+
+
+# Every case action, by persona: (url suffix, form data, check that it took effect, who may).
+def _actions(case):
+    from khedmat.cases.models import CaseEvent
+
+    def events(kind):
+        return lambda: CaseEvent.objects.filter(case=case, event_type=kind).count()
+
+    return {
+        "message": ("message", {"text": "سلام"}, events("message"), {"owner", "member", "expert", "unit_head"}),
+        "note": ("note", {"text": "یادداشت"}, events("note"), {"expert", "unit_head"}),
+        "claim": ("claim", {"version": "{version}"}, events("claimed"), {"expert"}),
+        "deficiency": ("deficiency", {
+            "version": "{version}", "summary": "", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
+            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "30", "form-0-document_code": "",
+            "form-0-text": "ناقص", "form-0-guidance": "کامل کنید"}, events("deficiency_notice"), {"expert"}),
+        "upload": ("documents/letter/upload", {"file": "PDF"}, events("document_uploaded"), set()),
+        "submit": ("submit", {"version": "{version}"}, events("submitted"), set()),
+    }
+
+
+@pytest.mark.parametrize("action", ["message", "note", "claim", "deficiency", "upload", "submit"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_case_action_by_every_persona(client, people, submitted, persona, action):
+    path, data, effect, allowed = _actions(submitted)[action]
+    _as(client, people[persona])
+    before = effect()
+    version = Case.objects.get(pk=submitted.pk).version
+    payload = {key: (str(version) if value == "{version}" else value) for key, value in data.items()}
+    if payload.get("file") == "PDF":
+        payload["file"] = pdf_file()
+    response = client.post(f"/cases/{submitted.public_id}/{path}/", payload)
+    assert response.status_code in (200, 302, 404), response.status_code
+    assert (effect() > before) == (persona in allowed), (persona, action)
+    if persona not in CAN_SEE and persona != "anonymous":
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_draft_is_the_applicants_alone(client, people, submitted, persona):
+    from khedmat.cases import services
+    from khedmat.cases.models import CaseEvent
+
+    organization = Case.objects.get(pk=submitted.pk).organization
+    draft = services.case_create(service=submitted.service, applicant=people["owner"], organization=organization)
+    _as(client, people[persona])
+    page = client.get(f"/cases/{draft.public_id}/")
+    uploaded = client.post(f"/cases/{draft.public_id}/documents/extra/upload/", {"file": pdf_file()})
+    owner_side = persona in {"owner", "member"}
+    assert (page.status_code == 200) == owner_side
+    assert CaseEvent.objects.filter(case=draft, event_type="document_uploaded").count() == (1 if owner_side else 0)
+    if not owner_side and persona != "anonymous":
+        assert uploaded.status_code == 404
