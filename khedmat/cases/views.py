@@ -38,6 +38,18 @@ def _back(case):
     return redirect("cases:detail", public_id=case.public_id)
 
 
+def _attempt(request, action, success: str = "") -> bool:
+    """Run a service call for a POST; a refusal becomes a Persian message and changes nothing."""
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
 def _version(request) -> int | None:
     form = VersionedForm(request.POST)
     return form.cleaned_data["version"] if form.is_valid() else None
@@ -144,12 +156,8 @@ def edit(request, public_id):
         return render(request, "cases/detail.html", _detail_context(request, case, service_form=form), status=200)
     data = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in form.cleaned_data.items()}
     title = str(data.get("subject") or data.get("title") or "")[:200]
-    try:
-        services.case_data_update(case=case, data=data, title=title, by=request.user, expected_version=version)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The form was saved."))
+    _attempt(request, lambda: services.case_data_update(case=case, data=data, title=title, by=request.user,
+                                                        expected_version=version), _("The form was saved."))
     return _back(case)
 
 
@@ -163,13 +171,9 @@ def upload(request, public_id, requirement):
         messages.error(request, errors[0])
         return _back(case)
     uploaded = form.cleaned_data["file"]
-    try:
-        services.document_upload(case=case, requirement=requirement, fileobj=uploaded.file, filename=uploaded.name,
-                                 size=uploaded.size, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The document was uploaded."))
+    _attempt(request, lambda: services.document_upload(
+        case=case, requirement=requirement, fileobj=uploaded.file, filename=uploaded.name, size=uploaded.size,
+        by=request.user), _("The document was uploaded."))
     return _back(case)
 
 
@@ -189,10 +193,7 @@ def download(request, public_id, version_id):
 @require_POST
 def submit(request, public_id):
     case = _case(request, public_id)
-    try:
-        services.case_submit(case=case, by=request.user, expected_version=_version(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    if not _attempt(request, lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
         return _back(case)
     return redirect("cases:receipt", public_id=case.public_id)
 
@@ -213,12 +214,9 @@ def resubmit(request, public_id):
     for key, value in request.POST.items():
         if key.startswith("answer-") and key[7:].isdigit():
             answers[int(key[7:])] = value
-    try:
-        services.case_resubmit(case=case, answers=answers, by=request.user, expected_version=_version(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The case was sent back to the organization."))
+    _attempt(request, lambda: services.case_resubmit(case=case, answers=answers, by=request.user,
+                                                     expected_version=_version(request)),
+             _("The case was sent back to the organization."))
     return _back(case)
 
 
@@ -230,10 +228,7 @@ def message(request, public_id):
     if not form.is_valid():
         messages.error(request, _("Write the message first."))
         return _back(case)
-    try:
-        services.case_message_add(case=case, text=form.cleaned_data["text"], by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    _attempt(request, lambda: services.case_message_add(case=case, text=form.cleaned_data["text"], by=request.user))
     return _back(case)
 
 
@@ -247,13 +242,9 @@ def transition(request, public_id):
     if not form.is_valid():
         messages.error(request, _("The form has expired; look at the case again."))
         return _back(case)
-    try:
-        services.case_transition(case=case, name=form.cleaned_data["transition"], by=request.user,
-                                 comment=form.cleaned_data["comment"], expected_version=form.cleaned_data["version"])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
+    _attempt(request, lambda: services.case_transition(
+        case=case, name=form.cleaned_data["transition"], by=request.user, comment=form.cleaned_data["comment"],
+        expected_version=form.cleaned_data["version"]), _("Done."))
     return _back(case)
 
 
@@ -265,10 +256,7 @@ def note(request, public_id):
     if not form.is_valid():
         messages.error(request, _("Write the note first."))
         return _back(case)
-    try:
-        services.case_note_add(case=case, text=form.cleaned_data["text"], by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    _attempt(request, lambda: services.case_note_add(case=case, text=form.cleaned_data["text"], by=request.user))
     return _back(case)
 
 
@@ -276,12 +264,8 @@ def note(request, public_id):
 @require_POST
 def claim(request, public_id):
     case = _case(request, public_id)
-    try:
-        services.case_claim(case=case, by=request.user, expected_version=_version(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The case is now yours."))
+    _attempt(request, lambda: services.case_claim(case=case, by=request.user, expected_version=_version(request)),
+             _("The case is now yours."))
     return _back(case)
 
 
@@ -295,12 +279,8 @@ def assign(request, public_id):
     if assignee is None:
         messages.error(request, _("Choose a staff member."))
         return _back(case)
-    try:
-        services.case_assign(case=case, to=assignee, by=request.user, expected_version=_version(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The case was assigned."))
+    _attempt(request, lambda: services.case_assign(case=case, to=assignee, by=request.user,
+                                                   expected_version=_version(request)), _("The case was assigned."))
     return _back(case)
 
 
