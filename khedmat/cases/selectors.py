@@ -163,13 +163,19 @@ def _service_ids() -> dict[str, int]:
 
 
 def case_search_condition(raw: str) -> Q:
-    """Tracking number, national ID (person or organization) or name; letter and digit variants match."""
+    """Tracking number, national ID (person or organization) or name; letter and digit variants match.
+
+    Each branch is one indexed lookup: a case for an organization stores the organization's
+    national ID in applicant_national_id, so both kinds of ID are one equality.
+    """
     tracking = tracking_parse(raw)
     if tracking:
         return Q(tracking_number=tracking)
     digits = digits_only(raw)
-    if digits and len(digits) >= 8 and digits == search_key(raw).replace(" ", ""):
-        return Q(applicant_national_id=digits) | Q(organization__national_id=digits) | Q(tracking_number__startswith=digits)
+    if digits and digits == search_key(raw).replace(" ", "").replace("-", ""):
+        if len(digits) in (10, 11):
+            return Q(applicant_national_id=digits)
+        return Q(tracking_number__startswith=digits)
     key = search_key(raw)
     return Q(search_text__contains=key) if key else Q()
 

@@ -24,6 +24,7 @@ from khedmat.cases.models import (
 )
 from khedmat.cases.process import APPLICANT, Clock, get_process
 from khedmat.cases.selectors import case_search_text
+from khedmat.cases.signals import deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
 from khedmat.catalog.models import Service
 from khedmat.catalog.selectors import statement_in_force
@@ -267,6 +268,7 @@ def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, 
         ])
         case_transition(case=locked, name=process.deficiency_transition, by=by, comment=summary, _allow_internal=True,
                         _event_type=EventType.DEFICIENCY_NOTICE, _data={"notice": notice.pk, "round": notice.round})
+        deficiency_notice_issued.send(sender=DeficiencyNotice, notice=notice, by=by)
     return notice
 
 

@@ -15,3 +15,10 @@ def _recompute_deadlines(sender, province_id, first_date, last_date, **kwargs):
     # After commit, so that the new calendar is what the recomputation reads.
     reason = _("The working-day calendar changed.")
     transaction.on_commit(lambda: sla_recompute_task.enqueue(province_id, reason))
+
+
+# Sent inside the transaction that issues a deficiency notice (with notice=, by=); the official
+# documents app turns it into a numbered letter.
+from django.dispatch import Signal  # noqa: E402
+
+deficiency_notice_issued = Signal()

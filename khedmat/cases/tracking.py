@@ -1,7 +1,8 @@
 """Human-friendly tracking numbers: service number, Jalali year, sequence and a check digit.
 
-Stored as 12 ASCII digits (4 1405 000123 7); shown grouped as ۴-۱۴۰۵-۰۰۰۱۲۳-۷; typed in any digits,
-with or without dashes. The check digit lets the form tell a mistyped number from an unknown one.
+Stored as 12 ASCII digits (4 1405 000123 7) — 13 once a service passes 999,999 cases in a year; shown
+grouped as ۴-۱۴۰۵-۰۰۰۱۲۳-۷; typed in any digits, with or without dashes. The check digit lets the
+form tell a mistyped number from an unknown one.
 """
 from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.core.validators import luhn_check_digit, luhn_valid
@@ -15,7 +16,7 @@ def tracking_compose(*, service_number: int, year: int, sequence: int) -> str:
 def tracking_parse(raw: str) -> str | None:
     """The canonical tracking number in `raw`, or None if it cannot be one."""
     digits = digits_only(raw or "")
-    if len(digits) != 12 or not luhn_valid(digits):
+    if len(digits) not in (12, 13) or not luhn_valid(digits):
         return None
     return digits
 
@@ -23,4 +24,4 @@ def tracking_parse(raw: str) -> str | None:
 def tracking_display(number: str | None) -> str:
     if not number:
         return ""
-    return to_persian_digits(f"{number[0]}-{number[1:5]}-{number[5:11]}-{number[11]}")
+    return to_persian_digits(f"{number[0]}-{number[1:5]}-{number[5:-1]}-{number[-1]}")

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "khedmat.workcalendar",
     "khedmat.catalog",
     "khedmat.cases",
+    "khedmat.certificates",
     "khedmat.notifications",
     "django_tasks",
     "django_tasks_db",
@@ -199,3 +200,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Official documents: the public address printed in QR codes, the signer, and the signing keys.
+KHEDMAT_SITE_URL = env_str("KHEDMAT_SITE_URL", "http://127.0.0.1:8000")
+KHEDMAT_SIGNER_NAME = env_str("KHEDMAT_SIGNER_NAME", "نعمت اله ترکی")
+KHEDMAT_SIGNER_TITLE = env_str("KHEDMAT_SIGNER_TITLE", "رئیس سازمان")
+CERT_SIGNING_KEY = env_secret("CERT_SIGNING_KEY", "")  # Ed25519 private key, PEM (or CERT_SIGNING_KEY_FILE)
+CERT_KEY_DIR = env_str("CERT_KEY_DIR", str(VAR_DIR / "keys"))  # development keys are generated here
+CERT_RETIRED_PUBLIC_KEYS = env_list("CERT_RETIRED_PUBLIC_KEYS", [])  # base64 raw public keys still published
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # lookups per address …
+VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)  # … in this window

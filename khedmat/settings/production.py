@@ -18,6 +18,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # n
 if SMS_BACKEND.endswith("ConsoleSmsBackend"):  # noqa: F405
     raise ImproperlyConfigured("Production needs a real SMS_BACKEND (e.g. khedmat.notifications.sms.KavenegarSmsBackend).")
 
+if not env_secret("CERT_SIGNING_KEY"):
+    raise ImproperlyConfigured("Production needs CERT_SIGNING_KEY (or CERT_SIGNING_KEY_FILE): the Ed25519 key that signs certificates.")
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)  # TLS usually ends at the intranet proxy

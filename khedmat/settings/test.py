@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent-transaction tests need SQLite's real locking
     # (busy timeout, BEGIN IMMEDIATE), as the embedded profile has it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-khedmat-{os.getpid()}.sqlite3")}  # noqa: F405
+
+CERT_KEY_DIR = str(VAR_DIR / "test-keys")  # noqa: F405

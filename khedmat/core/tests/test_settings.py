@@ -10,11 +10,13 @@ GOOD = {
     "SECRET_KEY": "x" * 50,
     "DATABASE_URL": "postgres://khedmat@127.0.0.1:5432/khedmat",
     "SMS_BACKEND": "khedmat.notifications.sms.KavenegarSmsBackend",
+    "CERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n",
 }
 
 
 def start(env_overrides: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "SMS_BACKEND", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "DATABASE_URL", "SMS_BACKEND", "CERT_SIGNING_KEY", "DJANGO_SETTINGS_MODULE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -36,6 +38,7 @@ def test_production_starts_with_everything_set():
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
         ({"SMS_BACKEND": "khedmat.notifications.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
         ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"CERT_SIGNING_KEY": ""}, "CERT_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(overrides, complaint):

@@ -1,0 +1,129 @@
+"""Official documents: certificates, licences and numbered letters, signed and publicly verifiable.
+
+A document is frozen at issue: its public content is signed (Ed25519) into a token that the QR code
+and the PDF carry, so a verifier can detect an altered document offline. Revocation never deletes:
+the row stays and the verification page says "revoked on <date>" (LESSONS.md).
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from khedmat.catalog.models import Service
+from khedmat.core.fields import PersianCharField, PersianTextField
+
+
+class DocumentKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("Certificate")
+    LICENCE = "licence", _("Licence")
+    LETTER = "letter", _("Letter")
+
+
+class DocumentType(models.Model):
+    """A kind of official document; reference data an administrator maintains."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = PersianCharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("service"))
+    number_prefix = models.CharField(_("number prefix"), max_length=10,
+                                     help_text=_("Digits that start every number of this type."))
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"), null=True, blank=True, help_text=_("Empty: the document does not expire."))
+    template = models.CharField(_("template"), max_length=200, default="certificates/pdf/certificate.html")
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NumberSequence(models.Model):
+    """Last number handed out per type and Jalali year; incremented in the issuing transaction, so a
+    failed issuance gives its number back (no gaps) and the row lock serialises issuers (no duplicates)."""
+
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document_type", "year"], name="number_sequence_unique")]
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+
+
+class RevocationReason(models.TextChoices):
+    ERROR = "error", _("Issued in error")
+    HOLDER_REQUEST = "holder_request", _("At the holder's request")
+    VIOLATION = "violation", _("Violation of the conditions")
+    REPLACED = "replaced", _("Replaced by a new document")
+    OTHER = "other", _("Other")
+
+
+class OfficialDocument(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents",
+                                      verbose_name=_("type"))
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    # A short code people type into the verification page: random, with a check digit, so that
+    # typing numbers in sequence finds nothing.
+    verification_code = models.CharField(_("verification code"), max_length=12, unique=True)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="official_documents")
+    reference = models.CharField(max_length=80, blank=True, db_index=True,
+                                 help_text="What produced it, e.g. deficiency_notice:12")
+    holder_name = PersianCharField(_("holder or recipient"), max_length=200)
+    holder_national_id = models.CharField(_("holder's national ID"), max_length=11, blank=True)
+    holder_kind = models.CharField(_("holder kind"), max_length=20, blank=True)
+    scope = models.JSONField(_("scope"), default=list, blank=True)  # [{"label": …, "value": …}]
+    content = models.JSONField(_("content"), default=dict, blank=True)  # letters: subject, body, items
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    signer_name = PersianCharField(_("signed by"), max_length=120)
+    signer_title = PersianCharField(_("signatory's title"), max_length=120)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.VALID)
+    status_reason = models.CharField(_("reason"), max_length=20, choices=RevocationReason.choices, blank=True)
+    status_note = PersianTextField(_("note"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+                                    verbose_name=_("replaces"))
+    token = models.TextField(editable=False)  # signed public content (khedmat.certificates.signing)
+    key_id = models.CharField(max_length=16, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["document_type", "year", "serial"], name="document_serial_unique")]
+        verbose_name = _("official document")
+        verbose_name_plural = _("official documents")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class VerificationLog(models.Model):
+    """Every lookup on the public verification page or its JSON: for rate limits and for the record."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    query = models.CharField(max_length=100, blank=True)
+    document = models.ForeignKey(OfficialDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    found = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, default="page")
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="verification_ip_idx")]

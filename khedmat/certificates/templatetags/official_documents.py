@@ -1,0 +1,16 @@
+from django import template
+
+from khedmat.certificates.selectors import letters_for_case
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_letters(case):
+    """reference → official document of a case (e.g. "deficiency_notice:12" → its numbered letter)."""
+    return letters_for_case(case=case)
+
+
+@register.filter
+def letter_for_notice(letters, notice):
+    return letters.get(f"deficiency_notice:{notice.pk}")

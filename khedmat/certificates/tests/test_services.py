@@ -1,0 +1,118 @@
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+
+from khedmat.certificates import services, signing
+from khedmat.certificates.keys import public_keys
+from khedmat.certificates.models import DocumentType, OfficialDocument
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def issue(by, **kwargs):
+    data = {"document_type": DocumentType.objects.get(code="grade_certificate"), "holder_name": "شرکت ساختمانی البرز کوه",
+            "holder_national_id": "10380284790", "holder_kind": "شخص حقوقی",
+            "scope": [{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}], "by": by}
+    data.update(kwargs)
+    return services.document_issue(**data)
+
+
+def test_numbers_run_per_type_and_jalali_year(administrator):
+    first, second = issue(administrator), issue(administrator)
+    assert (first.serial, second.serial) == (1, 2)
+    assert first.number.startswith("4-1405-") and second.number == "4-1405-000002"
+    letter = services.document_issue(document_type=DocumentType.objects.get(code="deficiency_letter"),
+                                     holder_name="نرگس شریفی", by=administrator)
+    assert letter.serial == 1
+    with time_machine.travel(dt.datetime(2027, 3, 22, 10, tzinfo=dt.timezone.utc), tick=False):  # 1406
+        assert issue(administrator).number == "4-1406-000001"
+
+
+def test_a_failed_issuance_gives_its_number_back(administrator, monkeypatch):
+    issue(administrator)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("signing device unavailable")
+
+    monkeypatch.setattr(signing, "sign", broken)
+    with pytest.raises(RuntimeError):
+        issue(administrator)
+    monkeypatch.undo()
+    assert issue(administrator).serial == 2
+
+
+def test_the_signed_token_carries_the_public_content_only(administrator):
+    document = issue(administrator)
+    verified = signing.verify_token(document.token, public_keys())
+    assert verified.valid
+    assert verified.payload["holder"] == "شرکت ساختمانی البرز کوه"
+    assert verified.payload["holder_id"] == "*******4790"
+    assert "10380284790" not in document.token
+
+
+def test_validity_is_configured_per_type(administrator):
+    kind = DocumentType.objects.get(code="training_licence")
+    assert issue(administrator, document_type=kind).valid_until is None
+    kind.validity_months = 24
+    kind.save()
+    with time_machine.travel(dt.datetime(2026, 3, 21, 8, tzinfo=dt.timezone.utc), tick=False):  # 1405-01-01
+        document = issue(administrator, document_type=kind)
+    assert document.valid_until == dt.date(2028, 3, 20)  # 1407-01-01
+    with time_machine.travel(dt.datetime(2028, 3, 21, 8, tzinfo=dt.timezone.utc), tick=False):
+        assert services.effective_status(document) == "expired"
+    assert services.effective_status(document, today=dt.date(2027, 1, 1)) == "valid"
+
+
+def test_suspend_reinstate_revoke_and_every_change_is_audited(administrator):
+    document = issue(administrator)
+    with pytest.raises(ApplicationError):
+        services.document_suspend(document=document, note="", by=administrator)
+    services.document_suspend(document=document, note="در حال رسیدگی به شکایت", by=administrator)
+    assert services.effective_status(OfficialDocument.objects.get(pk=document.pk)) == "suspended"
+    services.document_reinstate(document=document, note="رفع شد", by=administrator)
+    services.document_revoke(document=document, reason="violation", note="تخلف انتظامی", by=administrator)
+    document.refresh_from_db()
+    assert document.status == "revoked" and document.status_changed_at
+    actions = list(AuditEvent.objects.filter(object_id=str(document.pk)).values_list("action", flat=True))
+    assert {"document_issued", "document_suspended", "document_reinstated", "document_revoked"} <= set(actions)
+    with pytest.raises(ApplicationError):
+        services.document_revoke(document=document, reason="other", note="", by=administrator)
+    assert OfficialDocument.objects.filter(pk=document.pk).exists()  # never deleted
+
+
+def test_reissue_links_the_replacement_to_the_original(administrator):
+    original = issue(administrator)
+    replacement = services.document_reissue(document=original, holder_name="شرکت ساختمانی البرز کوه (سهامی خاص)",
+                                            by=administrator)
+    original.refresh_from_db()
+    assert replacement.replaces == original and original.status == "revoked" and original.status_reason == "replaced"
+    assert signing.verify_token(replacement.token, public_keys()).payload["replaces"] == original.number
+    with pytest.raises(ApplicationError):
+        services.document_reissue(document=original, by=administrator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuance_gives_distinct_consecutive_numbers(administrator):
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            results.append(issue(administrator).serial)
+        except Exception as error:  # noqa: BLE001
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors and sorted(results) == [1, 2, 3, 4]

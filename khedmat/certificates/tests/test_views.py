@@ -1,0 +1,122 @@
+import pytest
+from django.test import override_settings
+
+from khedmat.certificates import services, signing
+from khedmat.certificates.models import DocumentType, VerificationLog
+from khedmat.testing import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(administrator):
+    return services.document_issue(
+        document_type=DocumentType.objects.get(code="grade_certificate"), holder_name="شرکت ساختمانی البرز کوه",
+        holder_national_id="10380284790", scope=[{"label": "رشته", "value": "ساختمان"}], by=administrator,
+    )
+
+
+def test_typing_the_code_in_persian_digits_finds_the_document(client, certificate):
+    fa = certificate.verification_code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    response = client.get("/verify/", {"code": fa})
+    assert response.status_code == 302 and response["Location"] == f"/verify/{certificate.public_id}/"
+    html = client.get(response["Location"]).content.decode()
+    assert "شرکت ساختمانی البرز کوه" in html and "notice ok" in html
+
+
+def test_bad_codes_get_a_clear_persian_message(client, certificate):
+    wrong_check = certificate.verification_code[:-1] + str((int(certificate.verification_code[-1]) + 1) % 10)
+    for raw in ("123", "abc", wrong_check):
+        html = client.get("/verify/", {"code": raw}).content.decode()
+        assert "error-summary" in html and "۱۲" in html
+    assert client.get("/verify/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_no_private_field_on_the_public_page_or_json(client, certificate):
+    html = client.get(f"/verify/{certificate.public_id}/").content.decode()
+    data = client.get(f"/verify/{certificate.public_id}/json/").json()
+    for text in (html, str(data)):
+        assert "10380284790" not in text and "4790" in text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+    assert data["status"] == "valid" and data["signature_valid"] is True
+
+
+@pytest.mark.parametrize("change, status", [("suspend", "suspended"), ("revoke", "revoked")])
+def test_status_shows_on_the_page_and_in_json(client, certificate, administrator, change, status):
+    if change == "suspend":
+        services.document_suspend(document=certificate, note="بررسی", by=administrator)
+    else:
+        services.document_revoke(document=certificate, reason="error", note="", by=administrator)
+    assert client.get(f"/verify/{certificate.public_id}/json/").json()["status"] == status
+    assert "notice warn" in client.get(f"/verify/{certificate.public_id}/").content.decode() or status == "revoked"
+
+
+def test_expired_shows_as_expired(client, certificate):
+    import datetime as dt
+
+    type(certificate).objects.filter(pk=certificate.pk).update(valid_until=dt.date(2020, 1, 1))
+    assert client.get("/verify/json/", {"code": certificate.verification_code}).json()["status"] == "expired"
+
+
+def test_a_tampered_qr_is_flagged(client, certificate):
+    head, kid, payload, signature = certificate.token.split(".")
+    import base64
+    import json
+
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data["scope"][0]["value"] = "راه و ترابری"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(data, ensure_ascii=False).encode()).decode().rstrip("=")
+    forged = ".".join([head, kid, forged_payload, signature])
+    assert not signing.verify_token(forged, signing.public_keys_from_document(client.get("/verify/keys.json").json())).valid
+    html = client.get(f"/verify/{certificate.public_id}/", {"t": forged}).content.decode()
+    assert 'role="alert"' in html
+    assert client.get(f"/verify/{certificate.public_id}/json/", {"t": forged}).json()["presented_token_valid"] is False
+    assert client.get(f"/verify/{certificate.public_id}/json/", {"t": certificate.token}).json()["presented_token_valid"] is True
+
+
+@override_settings(VERIFY_RATE_LIMIT=3)
+def test_lookups_are_rate_limited_and_logged(client, certificate):
+    for _ in range(3):
+        client.get("/verify/json/", {"code": "111111111116"})
+    response = client.get(f"/verify/{certificate.public_id}/json/")
+    assert response.status_code == 429 and response.json()["status"] == "rate_limited"
+    assert VerificationLog.objects.count() == 3
+
+
+def test_holder_downloads_the_pdf_others_cannot(client, submitted, applicant, other_applicant, expert, administrator):
+    document = services.document_issue(document_type=DocumentType.objects.get(code="grade_certificate"),
+                                       holder_name="نرگس شریفی", case=submitted, by=administrator)
+    login(client, applicant)
+    response = client.get(f"/documents/{document.public_id}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.logout()
+    login(client, other_applicant)
+    assert client.get(f"/documents/{document.public_id}/pdf/").status_code == 404
+    client.logout()
+    login(client, expert)
+    assert client.get(f"/documents/{document.public_id}/pdf/").status_code == 200
+
+
+def test_staff_revoke_through_the_page(client, certificate, administrator, expert, submitted):
+    type(certificate).objects.filter(pk=certificate.pk).update(case=submitted)
+    login(client, expert)
+    assert client.post(f"/staff/documents/{certificate.public_id}/revoke/", {"reason": "error"}).status_code == 404
+    client.logout()
+    login(client, administrator)
+    client.post(f"/staff/documents/{certificate.public_id}/revoke/", {"reason": "error", "note": "اشتباه در نام"})
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+
+
+def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert, applicant, django_capture_on_commit_callbacks):
+    from khedmat.cases.services import deficiency_notice_issue
+    from khedmat.certificates.models import OfficialDocument
+
+    deficiency_notice_issue(case=submitted, items=[{"document_code": "letter", "text": "نامه امضا ندارد",
+                                                    "guidance": "نامه امضاشده بارگذاری شود"}],
+                            summary="", by=expert, expected_version=submitted.version)
+    letter = OfficialDocument.objects.get(reference__startswith="deficiency_notice:")
+    assert letter.document_type.code == "deficiency_letter" and letter.content["items"][0]["guidance"] == "نامه امضاشده بارگذاری شود"
+    login(client, applicant)
+    html = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    assert f"/documents/{letter.public_id}/pdf/" in html
+    assert client.get(f"/documents/{letter.public_id}/pdf/").content.startswith(b"%PDF")

@@ -1,0 +1,168 @@
+"""The public verification page (and its JSON), downloads for holders, and staff actions."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khedmat.accounts.decorators import staff_required
+from khedmat.certificates import selectors, services, signing
+from khedmat.certificates.forms import StatusForm, VerifyForm
+from khedmat.certificates.keys import keyring, public_keys
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.net import client_ip
+
+STATUS_HTTP = {"valid": 200, "expired": 200, "suspended": 200, "revoked": 200}
+
+
+def _too_many(request, as_json=False):
+    message = _("Too many lookups from your network. Please try again in a few minutes.")
+    if as_json:
+        return JsonResponse({"status": "rate_limited", "message": message}, status=429)
+    return render(request, "certificates/verify.html", {"form": VerifyForm(), "rate_limited": message}, status=429)
+
+
+def _public(document: OfficialDocument, *, token: str = "") -> dict:
+    """Everything the public page and JSON show: the printed fields, the state, the signature check."""
+    status = services.effective_status(document)
+    result = {
+        "status": status,
+        "number": document.number,
+        "type": document.document_type.title,
+        "holder": document.holder_name,
+        "holder_id": services.mask_national_id(document.holder_national_id),
+        "scope": document.scope,
+        "subject": document.content.get("subject", ""),
+        "issued_on": document.issued_on.isoformat(),
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "signer": f"{document.signer_name} — {document.signer_title}",
+        "status_changed_at": document.status_changed_at.isoformat() if document.status_changed_at else None,
+        "status_reason": document.get_status_reason_display() if document.status_reason else "",
+        "replaces": document.replaces.number if document.replaces_id else None,
+        "replaced_by": document.replaced_by.number if hasattr(document, "replaced_by") else None,
+    }
+    stored = signing.verify_token(document.token, public_keys())
+    result["signature_valid"] = stored.valid
+    if token:
+        # A token from a scanned QR must be ours and must say exactly what we issued.
+        scanned = signing.verify_token(token, public_keys())
+        result["presented_token_valid"] = scanned.valid and scanned.payload == stored.payload
+    return result
+
+
+def verify(request):
+    """Type a verification code (or arrive from a QR code)."""
+    form = VerifyForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        try:
+            selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request), channel="page")
+        except selectors.RateLimited:
+            return _too_many(request)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            document = selectors.document_lookup(code=code, ip=client_ip(request), channel="page")
+        except selectors.RateLimited:
+            return _too_many(request)
+        if document is None:
+            form.add_error("code", _("No document has this verification code. Check the digits on the document."))
+        else:
+            return redirect("verify:document", public_id=document.public_id)
+    return render(request, "certificates/verify.html", {"form": form})
+
+
+def verify_document(request, public_id):
+    try:
+        document = selectors.document_lookup(public_id=public_id, ip=client_ip(request), channel="page")
+    except selectors.RateLimited:
+        return _too_many(request)
+    if document is None:
+        raise Http404
+    token = request.GET.get("t", "")[:4000]
+    return render(request, "certificates/verify_result.html",
+                  {"document": document, "result": _public(document, token=token), "token_given": bool(token)})
+
+
+def verify_json(request, public_id=None):
+    code = ""
+    if public_id is None:
+        code = selectors.parse_verification_code(request.GET.get("code", "")) or ""
+        if not code:
+            try:
+                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request), channel="json")
+            except selectors.RateLimited:
+                return _too_many(request, as_json=True)
+            return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")}, status=400)
+    try:
+        document = selectors.document_lookup(public_id=public_id, code=code, ip=client_ip(request), channel="json")
+    except selectors.RateLimited:
+        return _too_many(request, as_json=True)
+    if document is None:
+        return JsonResponse({"status": "not_found", "message": _("No document was found.")}, status=404)
+    return JsonResponse(_public(document, token=request.GET.get("t", "")[:4000]), json_dumps_params={"ensure_ascii": False})
+
+
+def public_keys_json(request):
+    document = signing.public_keys_document(keyring())
+    document["issuer"] = services.ISSUER
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def download(request, public_id):
+    document = selectors.document_get_for_user(user=request.user, public_id=public_id)
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
+    return response
+
+
+@staff_required()
+def staff_list(request):
+    q = request.GET.get("q", "").strip()[:60]
+    documents = selectors.documents_for_staff(staff=request.user, q=q)[:100]
+    return render(request, "certificates/staff_list.html", {"documents": documents, "q": q})
+
+
+def _staff_document(request, public_id) -> OfficialDocument:
+    document = selectors.documents_for_staff(staff=request.user).filter(public_id=public_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@staff_required()
+def staff_detail(request, public_id):
+    document = _staff_document(request, public_id)
+    can_manage = request.user.has_role("unit_head", "head", "administrator")
+    return render(request, "certificates/staff_detail.html", {
+        "document": document, "result": _public(document), "form": StatusForm(), "can_manage": can_manage,
+    })
+
+
+@staff_required("unit_head", "head", "administrator")
+@require_POST
+def staff_action(request, public_id, action):
+    document = _staff_document(request, public_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason."))
+        return redirect("staff-documents:detail", public_id=document.public_id)
+    note, reason = form.cleaned_data["note"], form.cleaned_data["reason"]
+    actions = {
+        "suspend": lambda: services.document_suspend(document=document, note=note, by=request.user),
+        "reinstate": lambda: services.document_reinstate(document=document, note=note, by=request.user),
+        "revoke": lambda: services.document_revoke(document=document, reason=reason, note=note, by=request.user),
+        "reissue": lambda: services.document_reissue(document=document, note=note, by=request.user),
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        result = actions[action]()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("staff-documents:detail", public_id=document.public_id)
+    messages.success(request, _("Done."))
+    return redirect("staff-documents:detail", public_id=result.public_id)
