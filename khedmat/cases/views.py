@@ -131,6 +131,7 @@ def _detail_context(request, case, **overrides):
         "can_claim": staff_view and case.assigned_to_id != user.pk and bool(
             staff_roles_for_case(case, user).intersection(case.state_def.actors)) and case.closed_at is None,
         "can_assign": staff_view and "unit_head" in roles and case.closed_at is None,
+        "can_issue_documents": staff_view and bool(roles.intersection({"unit_head", "head"})) and case.tracking_number is not None,
         "upload_form": UploadForm(),
         "text_form": TextForm(),
     }

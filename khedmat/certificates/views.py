@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.certificates import selectors, services, signing
-from khedmat.certificates.forms import StatusForm, VerifyForm
+from khedmat.certificates.forms import IssueForm, StatusForm, VerifyForm
 from khedmat.certificates.keys import keyring, public_keys
 from khedmat.certificates.models import OfficialDocument
 from khedmat.certificates.rendering import document_pdf
@@ -166,3 +166,34 @@ def staff_action(request, public_id, action):
         return redirect("staff-documents:detail", public_id=document.public_id)
     messages.success(request, _("Done."))
     return redirect("staff-documents:detail", public_id=result.public_id)
+
+
+@staff_required("unit_head", "head")
+def staff_issue(request, case_id):
+    """Issue a certificate or licence for a case (signed by the head of the organization)."""
+    from django.db.models import Q
+
+    from khedmat.cases.access import case_get_for_user
+    from khedmat.certificates.models import DocumentKind, DocumentType
+
+    case = case_get_for_user(user=request.user, public_id=case_id)
+    types = DocumentType.objects.filter(is_active=True).exclude(kind=DocumentKind.LETTER).filter(
+        Q(service=case.service) | Q(service__isnull=True))
+    holder = case.organization.name if case.organization_id else case.applicant.get_full_name()
+    form = IssueForm(request.POST or None, types=types,
+                     initial={"holder_name": holder, "holder_national_id": case.applicant_national_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_issue(
+                document_type=data["document_type"], holder_name=data["holder_name"],
+                holder_national_id=data["holder_national_id"], scope=data["scope"], case=case,
+                reference=f"case:{case.pk}", by=request.user,
+                holder_kind=str(_("Legal person")) if case.organization_id else str(_("Natural person")),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The document was issued."))
+            return redirect("staff-documents:detail", public_id=document.public_id)
+    return render(request, "certificates/staff_issue.html", {"form": form, "case": case})

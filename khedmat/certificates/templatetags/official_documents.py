@@ -14,3 +14,12 @@ def case_letters(case):
 @register.filter
 def letter_for_notice(letters, notice):
     return letters.get(f"deficiency_notice:{notice.pk}")
+
+
+@register.simple_tag
+def case_documents(case):
+    """The certificates and licences issued for a case (letters are shown with their notices)."""
+    from khedmat.certificates.models import DocumentKind, OfficialDocument
+
+    return list(OfficialDocument.objects.filter(case=case).exclude(document_type__kind=DocumentKind.LETTER)
+                .select_related("document_type"))

@@ -120,3 +120,43 @@ def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert
     html = client.get(f"/cases/{submitted.public_id}/").content.decode()
     assert f"/documents/{letter.public_id}/pdf/" in html
     assert client.get(f"/documents/{letter.public_id}/pdf/").content.startswith(b"%PDF")
+
+
+def test_unit_head_issues_a_certificate_from_a_case(client, submitted, unit_head, expert):
+    from khedmat.certificates.models import OfficialDocument
+
+    login(client, expert)
+    assert client.get(f"/staff/documents/issue/{submitted.public_id}/").status_code == 404
+    client.logout()
+    login(client, unit_head)
+    page = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    assert f"/staff/documents/issue/{submitted.public_id}/" in page
+    kind = DocumentType.objects.get(code="grade_certificate")
+    kind.service = submitted.service  # the test process stands in for the contractor service
+    kind.save()
+    bad = client.post(f"/staff/documents/issue/{submitted.public_id}/", {
+        "document_type": kind.pk, "holder_name": "نرگس شریفی", "label_0": "رشته", "value_0": ""})
+    assert bad.status_code == 200 and not OfficialDocument.objects.exists()
+    response = client.post(f"/staff/documents/issue/{submitted.public_id}/", {
+        "document_type": kind.pk, "holder_name": "نرگس شریفی", "holder_national_id": submitted.applicant_national_id,
+        "label_0": "رشته", "value_0": "ساختمان", "label_1": "پایه", "value_1": "۳"})
+    document = OfficialDocument.objects.get()
+    assert response.status_code == 302 and document.case == submitted
+    assert document.scope == [{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "3"}]
+
+
+def test_key_rotation_keeps_old_documents_verifiable(client, certificate, settings, tmp_path):
+    from django.core.management import call_command
+
+    from khedmat.certificates.keys import keyring
+
+    old_kid = certificate.key_id
+    call_command("signing_key", "--rotate")
+    try:
+        assert keyring().active_id != old_kid
+        data = client.get(f"/verify/{certificate.public_id}/json/").json()
+        assert data["signature_valid"] is True
+        keys = client.get("/verify/keys.json").json()["keys"]
+        assert {k["kid"] for k in keys} >= {old_kid, keyring().active_id}
+    finally:
+        keyring.cache_clear()
