@@ -52,12 +52,17 @@ run: demo
 # Debian packages the browser tests need; installed when we may (root with apt-get), else the
 # browser tests say why they are skipped (and fail under CI=true).
 debian-test-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing="$$missing libpangoft2-1.0-0"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian chromium for the browser tests…"; \
+	  echo "Installing Debian packages for the tests:$$missing"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
-	else echo "Note: /usr/bin/chromium is missing; browser tests will be skipped (apt-get install chromium)."; fi
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "Note: missing Debian packages:$$missing — the tests that need them are skipped (apt-get install$$missing)."; fi
 
 test: $(VENV)/.test-installed messages debian-test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
