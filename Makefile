@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+GATEWAY_PORT ?= 8010
 PYTEST_ARGS ?=
 
 .PHONY: run test setup test-setup messages catalogue migrate demo lint bench clean debian-test-deps
@@ -42,12 +43,14 @@ run: demo
 	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/)"
 	@$(PY) manage.py outbox_sweep --schedule
 	@$(PY) manage.py sla_sweep --schedule
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
-	trap 'kill $$server $$worker 2>/dev/null' INT TERM HUP; \
-	trap 'kill $$worker 2>/dev/null' EXIT; \
+	@$(PY) manage.py payments_reconcile --schedule
+	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker $$gateway 2>/dev/null' INT TERM HUP; \
+	trap 'kill $$worker $$gateway 2>/dev/null' EXIT; \
 	wait $$server; status=$$?; wait $$server 2>/dev/null; \
-	kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
+	kill $$worker $$gateway 2>/dev/null; wait $$worker $$gateway 2>/dev/null; exit $$status
 
 # Debian packages the browser tests need; installed when we may (root with apt-get), else the
 # browser tests say why they are skipped (and fail under CI=true).

@@ -32,6 +32,8 @@ urlpatterns = [
     path("verify/", include("khedmat.certificates.urls")),
     path("documents/", include("khedmat.certificates.download_urls")),
     path("staff/documents/", include("khedmat.certificates.staff_urls")),
+    path("payments/", include("khedmat.payments.urls")),
+    path("staff/payments/", include("khedmat.payments.staff_urls")),
     path("calendar/", include("khedmat.workcalendar.urls")),
     path("staff/organizations/", include("khedmat.organizations.staff_urls")),
     path("staff/calendar/", include("khedmat.workcalendar.staff_urls")),

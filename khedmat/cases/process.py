@@ -90,6 +90,8 @@ class Process:
     # The measurable commitment of the SLA statement whose target (working days) the clock uses.
     sla_commitment: str = ""
     warning_ratio: float = 0.8
+    # The fee items (codes of the fee schedule) a case owes, or None for a free service.
+    fee: Callable[["Case"], list[str]] | None = None
     deficiency_transition: str = ""
     resubmit_transition: str = ""
     description: Any = ""

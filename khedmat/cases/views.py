@@ -132,6 +132,8 @@ def _detail_context(request, case, **overrides):
             staff_roles_for_case(case, user).intersection(case.state_def.actors)) and case.closed_at is None,
         "can_assign": staff_view and "unit_head" in roles and case.closed_at is None,
         "can_issue_documents": staff_view and bool(roles.intersection({"unit_head", "head"})) and case.tracking_number is not None,
+        # Django templates call callables, so the process's fee function is exposed as a flag.
+        "has_fee": case.process.fee is not None,
         "upload_form": UploadForm(),
         "text_form": TextForm(),
     }

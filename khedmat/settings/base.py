@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "khedmat.catalog",
     "khedmat.cases",
     "khedmat.certificates",
+    "khedmat.payments",
     "khedmat.notifications",
     "django_tasks",
     "django_tasks_db",
@@ -210,3 +211,10 @@ CERT_KEY_DIR = env_str("CERT_KEY_DIR", str(VAR_DIR / "keys"))  # development key
 CERT_RETIRED_PUBLIC_KEYS = env_list("CERT_RETIRED_PUBLIC_KEYS", [])  # base64 raw public keys still published
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # lookups per address …
 VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)  # … in this window
+
+# Payments: the bank gateway (Zarinpal v4 protocol; the sandbox in tools/sandbox_gateway.py speaks it too).
+PAYMENT_GATEWAY_URL = env_str("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8010")
+PAYMENT_MERCHANT_ID = env_secret("PAYMENT_MERCHANT_ID", "khedmat-sandbox-merchant")
+PAYMENT_GATEWAY_TIMEOUT = env_int("PAYMENT_GATEWAY_TIMEOUT", 10)
+PAYMENT_ATTEMPT_TTL_SECONDS = env_int("PAYMENT_ATTEMPT_TTL_SECONDS", 900)  # a bank session is reused this long
+PAYMENT_RECONCILE_AFTER_SECONDS = env_int("PAYMENT_RECONCILE_AFTER_SECONDS", 600)  # then the job asks the bank

@@ -1,0 +1,249 @@
+"""Fees, invoices and payments. Only the bank's answer to a server-to-server `verify` marks an
+invoice paid; callbacks are hints (LESSONS.md: GOV.UK Pay, az-iranian-bank-gateways #31)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khedmat.core import jalali
+from khedmat.core.audit import audit_record
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
+from khedmat.payments import gateways
+from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, PaymentAttempt
+
+logger = logging.getLogger(__name__)
+
+
+def rials_text(amount: int) -> str:
+    return _("%(amount)s rials") % {"amount": to_persian_digits(f"{amount:,}".replace(",", "\u066c"))}
+
+
+# -- fee schedules and invoices --------------------------------------------------------------
+
+def fee_schedule_in_force(*, service, item_code: str, on: dt.date) -> FeeSchedule:
+    row = (
+        FeeSchedule.objects.filter(service=service, item_code=item_code, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+    if row is None:
+        raise ApplicationError(
+            _("No fee is set for “%(item)s” on %(date)s. The organization must enter the fee table of this year first.")
+            % {"item": item_code, "date": jalali.format_date(on)},
+            code="no_fee_schedule",
+        )
+    return row
+
+
+def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
+    """The case's open or paid invoice, creating it from the schedule in force if the process charges one."""
+    existing = case.invoices.exclude(status=InvoiceStatus.CANCELLED).order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    fee = getattr(case.process, "fee", None)
+    if fee is None:
+        return None
+    items = fee(case)
+    if not items:
+        return None
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        lines = []
+        for item in items:
+            row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
+            lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
+                          "revenue_row": row.revenue_row, "schedule_id": row.pk})
+        total = sum(line["amount_rials"] for line in lines)
+        year = jalali.to_jalali(on).year
+        count = Invoice.objects.filter(number__startswith=f"{year}-").count() + 1
+        invoice = Invoice.objects.create(number=f"{year}-{count:07d}-{case.pk}", case=case, lines=lines, total_rials=total)
+    return invoice
+
+
+# -- paying -------------------------------------------------------------------------------------
+
+def payment_start(*, invoice: Invoice, by, callback_url: str) -> PaymentAttempt:
+    """Open a bank session for the invoice, or reuse the one just opened (a double click pays once)."""
+    gateway = gateways.get_gateway()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.status != InvoiceStatus.OPEN:
+            raise ApplicationError(_("This invoice is already paid or cancelled."), code="not_open")
+        fresh = timezone.now() - dt.timedelta(seconds=settings.PAYMENT_ATTEMPT_TTL_SECONDS)
+        open_attempt = invoice.attempts.filter(status=AttemptStatus.CREATED, payer=by, created_at__gte=fresh).first()
+        if open_attempt is not None and open_attempt.amount_rials == invoice.total_rials:
+            return open_attempt
+        try:
+            request = gateway.request(amount=invoice.total_rials, callback_url=callback_url,
+                                      description=_("Invoice %(number)s") % {"number": invoice.number},
+                                      order_id=invoice.number, mobile=by.mobile)
+        except gateways.GatewayUnavailable as exc:
+            raise ApplicationError(_("The bank's payment service does not answer. Please try again in a few minutes."),
+                                   code="gateway_unavailable") from exc
+        except gateways.GatewayError as exc:
+            raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {"reason": str(exc)[:200]},
+                                   code="gateway_refused") from exc
+        return PaymentAttempt.objects.create(invoice=invoice, gateway=gateway.code, authority=request.authority,
+                                             redirect_url=request.redirect_url, amount_rials=invoice.total_rials, payer=by)
+
+
+def payment_callback(*, params) -> PaymentAttempt:
+    """The browser came back from the bank. Whatever it says, ask the bank (verify) before believing it."""
+    gateway = gateways.get_gateway()
+    try:
+        callback = gateway.parse_callback(params)
+    except gateways.GatewayError as exc:
+        raise ApplicationError(_("The bank's answer could not be read."), code="bad_callback") from exc
+    attempt = PaymentAttempt.objects.filter(authority=callback.authority).first()
+    if attempt is None:
+        raise ApplicationError(_("This payment session is unknown."), code="unknown_session")
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(callback_count=attempt.callback_count + 1)
+    return payment_verify(attempt=attempt)
+
+
+def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
+    """Ask the bank once, under a row lock, and settle the attempt and the invoice from its answer."""
+    gateway = gateways.get_gateway()
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().select_related("invoice").get(pk=attempt.pk)
+        if attempt.status in (AttemptStatus.PAID, AttemptStatus.FAILED, AttemptStatus.REVERSED, AttemptStatus.EXPIRED):
+            return attempt  # decided already: a second callback changes nothing
+        attempt.verify_attempts += 1
+        try:
+            result = gateway.verify(authority=attempt.authority, amount=attempt.amount_rials)
+        except gateways.GatewayUnavailable as exc:
+            attempt.status = AttemptStatus.UNKNOWN
+            attempt.last_error = f"verify unavailable: {exc}"[:300]
+            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            return attempt
+        if not result.paid:
+            attempt.status = AttemptStatus.FAILED
+            attempt.last_error = f"bank code {result.code}: {result.message}"[:300]
+            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            return attempt
+        attempt.status = AttemptStatus.PAID
+        attempt.ref_id = result.ref_id
+        attempt.card_pan = result.card_pan
+        attempt.verified_at = timezone.now()
+        invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)
+        if invoice.status == InvoiceStatus.PAID:
+            # Paid twice (two tabs, two sessions): give the second payment back.
+            _refund_duplicate(attempt, gateway)
+            return attempt
+        invoice.status = InvoiceStatus.PAID
+        invoice.paid_at = attempt.verified_at
+        invoice.save(update_fields=["status", "paid_at"])
+        attempt.receipt = _receipt_issue(attempt)
+        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error"])
+        audit_record(actor=attempt.payer, action="invoice_paid", instance=invoice,
+                     after={"authority": attempt.authority, "ref_id": attempt.ref_id, "amount": attempt.amount_rials})
+    return attempt
+
+
+def _refund_duplicate(attempt: PaymentAttempt, gateway) -> None:
+    attempt.last_error = "duplicate payment of a paid invoice"
+    if gateway.supports_reverse:
+        try:
+            gateway.reverse(authority=attempt.authority)
+            attempt.status = AttemptStatus.REVERSED
+        except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
+            attempt.last_error = f"duplicate payment; reverse failed: {exc}"[:300]
+    attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error"])
+
+
+def _receipt_issue(attempt: PaymentAttempt):
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.certificates.models import DocumentType
+    from khedmat.certificates.services import document_issue
+
+    invoice = attempt.invoice
+    case = invoice.case
+    body = [
+        _("Amount paid: %(amount)s") % {"amount": rials_text(attempt.amount_rials)},
+        _("Bank reference number: %(ref)s") % {"ref": attempt.ref_id},
+        _("Invoice %(invoice)s for case %(case)s") % {"invoice": invoice.number, "case": tracking_display(case.tracking_number) or "—"},
+    ] + [f"{line['label']}: {rials_text(line['amount_rials'])}" + (f" — {_('revenue row')} {line['revenue_row']}" if line.get("revenue_row") else "")
+         for line in invoice.lines]
+    return document_issue(
+        document_type=DocumentType.objects.get(code="payment_receipt"), holder_name=attempt.payer.get_full_name(),
+        holder_national_id=attempt.payer.national_id, content={"subject": _("Payment receipt"), "body": body},
+        case=case, reference=f"payment:{attempt.pk}", by=attempt.payer,
+    )
+
+
+def payment_reverse(*, attempt: PaymentAttempt, by) -> PaymentAttempt:
+    """Give a payment back through the bank, where the gateway allows it, and reopen the invoice."""
+    gateway = gateways.get_gateway()
+    if not gateway.supports_reverse:
+        raise ApplicationError(_("This bank does not allow returning payments online."), code="no_reverse")
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().select_related("invoice").get(pk=attempt.pk)
+        if attempt.status != AttemptStatus.PAID:
+            raise ApplicationError(_("Only a paid payment can be returned."), code="not_paid")
+        try:
+            gateway.reverse(authority=attempt.authority)
+        except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
+            raise ApplicationError(_("The bank did not return the payment: %(reason)s") % {"reason": str(exc)[:200]},
+                                   code="reverse_refused") from exc
+        attempt.status = AttemptStatus.REVERSED
+        attempt.save(update_fields=["status"])
+        invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)
+        if invoice.status == InvoiceStatus.PAID and not invoice.attempts.filter(status=AttemptStatus.PAID).exists():
+            invoice.status = InvoiceStatus.REFUNDED
+            invoice.save(update_fields=["status"])
+        audit_record(actor=by, action="payment_reversed", instance=invoice, after={"authority": attempt.authority})
+    return attempt
+
+
+def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Settle sessions whose browser never came back, and those whose verify timed out: ask the bank."""
+    now = now or timezone.now()
+    gateway = gateways.get_gateway()
+    counts = {"paid": 0, "failed": 0, "expired": 0, "pending": 0}
+    grace = now - dt.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
+    due = PaymentAttempt.objects.filter(
+        Q(status=AttemptStatus.UNKNOWN) | Q(status=AttemptStatus.CREATED, created_at__lte=grace)
+    ).order_by("created_at")[:500]
+    for attempt in due:
+        try:
+            state = gateway.inquiry(authority=attempt.authority).status
+        except gateways.GatewayUnavailable:
+            counts["pending"] += 1
+            continue
+        if state in ("PAID", "VERIFIED"):
+            settled = payment_verify(attempt=attempt)
+            counts["paid" if settled.status == AttemptStatus.PAID else "pending"] += 1
+        elif state in ("FAILED", "REVERSED"):
+            PaymentAttempt.objects.filter(pk=attempt.pk, status__in=[AttemptStatus.CREATED, AttemptStatus.UNKNOWN]).update(
+                status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}")
+            counts["failed"] += 1
+        elif attempt.created_at <= now - dt.timedelta(seconds=settings.PAYMENT_ATTEMPT_TTL_SECONDS * 4):
+            PaymentAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.CREATED).update(status=AttemptStatus.EXPIRED)
+            counts["expired"] += 1
+        else:
+            counts["pending"] += 1
+    return counts
+
+
+def reconciliation_report(*, day: dt.date) -> dict:
+    """Our verified payments of a Tehran day against the bank's settlement list (where it offers one)."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=jalali.TEHRAN)
+    ours = {a.authority: a for a in PaymentAttempt.objects.filter(
+        status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1)).select_related("invoice")}
+    bank = gateways.get_gateway().settlements(day=day)
+    if bank is None:
+        return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [], "ours_only": []}
+    bank_by_authority = {row["authority"]: row for row in bank}
+    matched = [a for k, a in ours.items() if k in bank_by_authority and int(bank_by_authority[k]["amount"]) == a.amount_rials]
+    ours_only = [a for k, a in ours.items() if k not in bank_by_authority or int(bank_by_authority[k]["amount"]) != a.amount_rials]
+    bank_only = [row for k, row in bank_by_authority.items() if k not in ours]
+    return {"day": day, "available": True, "ours": list(ours.values()), "matched": matched, "bank_only": bank_only,
+            "ours_only": ours_only}

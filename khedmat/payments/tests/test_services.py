@@ -1,0 +1,161 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from khedmat.core.exceptions import ApplicationError
+from khedmat.payments import services
+from khedmat.payments.models import AttemptStatus, FeeSchedule, InvoiceStatus, PaymentAttempt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_amount_comes_from_the_schedule_in_force_on_the_day(paid_service):
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2025, 6, 1)).amount_rials == 2_000_000
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2026, 6, 1)).amount_rials == 2_500_000
+    with pytest.raises(ApplicationError) as error:
+        services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2024, 6, 1))
+    assert error.value.code == "no_fee_schedule"
+
+
+def test_the_1399_contractor_table_is_loaded_and_no_other_year(db):
+    rows = FeeSchedule.objects.filter(service__code="contractor_qualification")
+    assert {r.budget_year for r in rows} == {1399}
+    amounts = {r.item_code: r.amount_rials for r in rows}
+    assert amounts["contractor_grade_1"] == 10_500_000 and amounts["consultant_grade_3"] == 3_000_000
+    assert {r.revenue_row for r in rows} == {"140146"}
+
+
+def test_a_schedule_change_never_changes_an_issued_invoice(paid_case):
+    invoice = services.invoice_for_case(case=paid_case)
+    assert invoice.total_rials == 2_500_000
+    FeeSchedule.objects.filter(service=paid_case.service).update(amount_rials=9_999_000)
+    invoice.refresh_from_db()
+    assert invoice.total_rials == 2_500_000 and invoice.lines[0]["amount_rials"] == 2_500_000
+    assert services.invoice_for_case(case=paid_case) == invoice
+
+
+def _pay(sandbox, applicant, invoice, result="ok"):
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    callback = sandbox.pay(attempt.authority, result=result)
+    return attempt, callback
+
+
+def _params(url):
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_a_verified_payment_pays_the_invoice_and_opens_the_guard(sandbox, paid_case, applicant):
+    from khedmat.cases.services import case_submit
+
+    with pytest.raises(ApplicationError):
+        case_submit(case=paid_case, by=applicant, expected_version=paid_case.version)
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    settled = services.payment_callback(params=_params(callback))
+    invoice.refresh_from_db()
+    assert settled.status == AttemptStatus.PAID and settled.ref_id and invoice.status == InvoiceStatus.PAID
+    assert settled.receipt is not None and settled.receipt.document_type.code == "payment_receipt"
+    paid_case.refresh_from_db()
+    assert case_submit(case=paid_case, by=applicant, expected_version=paid_case.version).tracking_number
+
+
+def test_a_callback_twice_makes_one_payment_and_asks_the_bank_once(sandbox, paid_case, applicant):
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    services.payment_callback(params=_params(callback))
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.PAID and attempt.verify_attempts == 1 and attempt.callback_count == 2
+    assert PaymentAttempt.objects.filter(status=AttemptStatus.PAID).count() == 1
+
+
+def test_a_forged_callback_never_pays(sandbox, paid_case, applicant):
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    # Status=OK typed by hand, without paying at the bank:
+    forged = services.payment_callback(params={"Authority": attempt.authority, "Status": "OK"})
+    invoice.refresh_from_db()
+    assert forged.status == AttemptStatus.FAILED and invoice.status == InvoiceStatus.OPEN
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"})
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Status": "OK"})
+
+
+def test_a_wrong_amount_at_the_bank_is_refused(sandbox, paid_case, applicant):
+    sandbox.control("pay_less")
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    settled = services.payment_callback(params=_params(callback))
+    invoice.refresh_from_db()
+    assert settled.status == AttemptStatus.FAILED and invoice.status == InvoiceStatus.OPEN
+
+
+def test_a_timeout_is_unknown_and_reconciliation_settles_it(sandbox, paid_case, applicant, settings):
+    settings.PAYMENT_GATEWAY_TIMEOUT = 1
+    sandbox.control("timeout_verify", delay=3)
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    assert services.payment_callback(params=_params(callback)).status == AttemptStatus.UNKNOWN
+    sandbox.control("normal")
+    assert services.payments_reconcile()["paid"] == 1
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+
+
+def test_a_browser_that_never_came_back_is_settled_by_reconciliation(sandbox, paid_case, applicant, settings):
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, _callback = _pay(sandbox, applicant, invoice)  # paid at the bank; the browser closed
+    assert services.payments_reconcile()["paid"] == 0  # too early: the person may still come back
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS + 60)):
+        assert services.payments_reconcile()["paid"] == 1
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.PAID
+
+
+def test_a_double_click_reuses_the_open_bank_session(sandbox, paid_case, applicant):
+    invoice = services.invoice_for_case(case=paid_case)
+    first = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    second = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    assert first == second and PaymentAttempt.objects.count() == 1
+
+
+def test_a_payment_can_be_returned_where_the_bank_allows(sandbox, paid_case, applicant, administrator):
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    services.payment_reverse(attempt=attempt, by=administrator)
+    attempt.refresh_from_db()
+    invoice.refresh_from_db()
+    assert attempt.status == AttemptStatus.REVERSED and invoice.status == InvoiceStatus.REFUNDED
+    with pytest.raises(ApplicationError):
+        services.payment_reverse(attempt=attempt, by=administrator)
+
+
+def test_a_second_session_paid_after_the_first_is_given_back(sandbox, paid_case, applicant):
+    invoice = services.invoice_for_case(case=paid_case)
+    first = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    PaymentAttempt.objects.filter(pk=first.pk).update(created_at=first.created_at - dt.timedelta(hours=1))
+    second = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    assert first != second
+    services.payment_callback(params=_params(sandbox.pay(first.authority)))
+    services.payment_callback(params=_params(sandbox.pay(second.authority)))
+    second.refresh_from_db()
+    assert second.status == AttemptStatus.REVERSED
+    assert PaymentAttempt.objects.filter(status=AttemptStatus.PAID).count() == 1
+
+
+def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, applicant):
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    report = services.reconciliation_report(day=timezone.localdate())
+    assert report["available"] and [a.pk for a in report["matched"]] == [attempt.pk]
+    assert report["bank_only"] == [] and report["ours_only"] == []

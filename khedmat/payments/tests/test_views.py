@@ -1,0 +1,63 @@
+import pytest
+
+from khedmat.payments import services
+from khedmat.payments.models import AttemptStatus, InvoiceStatus
+from khedmat.testing import login, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pay_through_the_pages(client, sandbox, paid_case, applicant):
+    from urllib.parse import urlsplit
+
+    login(client, applicant)
+    response = client.post(f"/payments/cases/{paid_case.public_id}/invoice/")
+    invoice = paid_case.invoices.get()
+    assert response["Location"] == f"/payments/invoices/{invoice.public_id}/"
+    html = client.get(response["Location"]).content.decode()
+    assert "۲٬۵۰۰٬۰۰۰" in html
+    response = client.post(f"/payments/invoices/{invoice.public_id}/pay/")
+    assert response.status_code == 302 and response["Location"].startswith(sandbox.url)
+    authority = response["Location"].rstrip("/").split("/")[-1]
+    callback = urlsplit(sandbox.pay(authority))
+    back = client.get(f"{callback.path}?{callback.query}", follow=True)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    assert invoice.attempts.get().ref_id in back.content.decode().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+
+
+def test_a_forged_callback_page_shows_a_persian_error(client, db):
+    response = client.get("/payments/callback/", {"Authority": "A" + "1" * 35, "Status": "OK"})
+    assert response.status_code == 400 and 'dir="rtl"' in response.content.decode()
+
+
+def test_others_cannot_see_or_pay_an_invoice(client, sandbox, paid_case, other_applicant, isfahan):
+    invoice = services.invoice_for_case(case=paid_case)
+    for person in (other_applicant, make_staff(province=isfahan, roles=["finance"])):
+        login(client, person)
+        assert client.get(f"/payments/invoices/{invoice.public_id}/").status_code == 404
+        assert client.post(f"/payments/invoices/{invoice.public_id}/pay/").status_code == 404
+        client.logout()
+    assert not invoice.attempts.exists()
+
+
+def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
+    from urllib.parse import parse_qsl, urlsplit
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
+    finance = make_staff(province=tehran, roles=["finance"])
+    login(client, finance)
+    assert invoice.number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in client.get("/staff/payments/").content.decode()
+    assert client.get("/staff/payments/", {"status": AttemptStatus.FAILED}).status_code == 200
+    report = client.get("/staff/payments/reconciliation/").content.decode()
+    assert "۱" in report
+    export = client.get("/staff/payments/export.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet.sheet_view.rightToLeft and sheet.max_row == 2 and sheet.cell(2, 4).value == 2_500_000
