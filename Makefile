@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 GATEWAY_PORT ?= 8010
+REGISTRY_PORT ?= 8020
 PYTEST_ARGS ?=
 
 .PHONY: run test setup test-setup messages catalogue migrate demo lint bench clean debian-test-deps
@@ -44,13 +45,15 @@ run: demo
 	@$(PY) manage.py outbox_sweep --schedule
 	@$(PY) manage.py sla_sweep --schedule
 	@$(PY) manage.py payments_reconcile --schedule
+	@$(PY) manage.py inquiries_retry --schedule
 	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
-	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
-	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
-	trap 'kill $$server $$worker $$gateway 2>/dev/null' INT TERM HUP; \
-	trap 'kill $$worker $$gateway 2>/dev/null' EXIT; \
+	$(PY) tools/registry_simulator.py --port $(REGISTRY_PORT) 2>>var/registry-simulator.log & registry=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker $$gateway $$registry 2>/dev/null' INT TERM HUP; \
+	trap 'kill $$worker $$gateway $$registry 2>/dev/null' EXIT; \
 	wait $$server; status=$$?; wait $$server 2>/dev/null; \
-	kill $$worker $$gateway 2>/dev/null; wait $$worker $$gateway 2>/dev/null; exit $$status
+	kill $$worker $$gateway $$registry 2>/dev/null; wait $$worker $$gateway $$registry 2>/dev/null; exit $$status
 
 # Debian packages the browser tests need; installed when we may (root with apt-get), else the
 # browser tests say why they are skipped (and fail under CI=true).

@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/documents/", include("khedmat.certificates.staff_urls")),
     path("payments/", include("khedmat.payments.urls")),
     path("staff/payments/", include("khedmat.payments.staff_urls")),
+    path("staff/inquiries/", include("khedmat.inquiries.urls")),
     path("calendar/", include("khedmat.workcalendar.urls")),
     path("staff/organizations/", include("khedmat.organizations.staff_urls")),
     path("staff/calendar/", include("khedmat.workcalendar.staff_urls")),

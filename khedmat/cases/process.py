@@ -90,6 +90,10 @@ class Process:
     # The measurable commitment of the SLA statement whose target (working days) the clock uses.
     sla_commitment: str = ""
     warning_ratio: float = 0.8
+    # Inquiries sent automatically on submission: [{"source", "subject", "declared", "label"}].
+    inquiries: Callable[["Case"], list[dict]] | None = None
+    # Checklist documents that may be picked at random for a written inquiry to their issuer.
+    written_inquiry_documents: tuple[str, ...] = ()
     # The fee items (codes of the fee schedule) a case owes, or None for a free service.
     fee: Callable[["Case"], list[str]] | None = None
     deficiency_transition: str = ""

@@ -24,7 +24,7 @@ from khedmat.cases.models import (
 )
 from khedmat.cases.process import APPLICANT, Clock, get_process
 from khedmat.cases.selectors import case_search_text
-from khedmat.cases.signals import deficiency_notice_issued
+from khedmat.cases.signals import case_submitted, deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
 from khedmat.catalog.models import Service
 from khedmat.catalog.selectors import statement_in_force
@@ -229,8 +229,12 @@ def case_submit(*, case: Case, by, expected_version: int) -> Case:
             locked.first_submitted_at = now
             locked.submitted_at = now
             locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at", "submitted_at"])
-        return case_transition(case=locked, name=process.submit_transition, by=by, _allow_internal=True,
-                               _event_type=EventType.SUBMITTED, _data={"tracking_number": locked.tracking_number})
+        first_submission = not locked.events.filter(event_type=EventType.SUBMITTED).exists()
+        submitted = case_transition(case=locked, name=process.submit_transition, by=by, _allow_internal=True,
+                                    _event_type=EventType.SUBMITTED, _data={"tracking_number": locked.tracking_number})
+        if first_submission:
+            case_submitted.send(sender=Case, case=submitted, by=by)
+        return submitted
 
 
 def _next_tracking_number(service: Service) -> str:

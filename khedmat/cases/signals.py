@@ -22,3 +22,6 @@ def _recompute_deadlines(sender, province_id, first_date, last_date, **kwargs):
 from django.dispatch import Signal  # noqa: E402
 
 deficiency_notice_issued = Signal()
+
+# Sent inside the submitting transaction (with case=, by=): other apps start their work (inquiries).
+case_submitted = Signal()

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "khedmat.cases",
     "khedmat.certificates",
     "khedmat.payments",
+    "khedmat.inquiries",
     "khedmat.notifications",
     "django_tasks",
     "django_tasks_db",
@@ -218,3 +219,10 @@ PAYMENT_MERCHANT_ID = env_secret("PAYMENT_MERCHANT_ID", "khedmat-sandbox-merchan
 PAYMENT_GATEWAY_TIMEOUT = env_int("PAYMENT_GATEWAY_TIMEOUT", 10)
 PAYMENT_ATTEMPT_TTL_SECONDS = env_int("PAYMENT_ATTEMPT_TTL_SECONDS", 900)  # a bank session is reused this long
 PAYMENT_RECONCILE_AFTER_SECONDS = env_int("PAYMENT_RECONCILE_AFTER_SECONDS", 600)  # then the job asks the bank
+
+# Registry inquiries: electronic sources without their own address use this base (the simulator in
+# development: tools/registry_simulator.py).
+REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8020")
+REGISTRY_TIMEOUT = env_int("REGISTRY_TIMEOUT", 10)
+REGISTRY_MAX_ATTEMPTS = env_int("REGISTRY_MAX_ATTEMPTS", 5)
+REGISTRY_RETRY_SECONDS = [60, 300, 1800, 7200]  # back-off between attempts

@@ -1,0 +1,252 @@
+"""Sending inquiries, running electronic ones in the background, recording answers, sampling
+documents for written inquiries, and measuring answer times."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khedmat.core.exceptions import ApplicationError
+from khedmat.inquiries import adapters
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus, SourceMode, TimeUnit
+
+logger = logging.getLogger(__name__)
+FINAL = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND, InquiryStatus.FAILED)
+COMPARATORS = {
+    "civil_registry": "compare_person",
+    "official_gazette": "compare_company",
+    "padak": "compare_degree",
+}
+
+
+def due_at(*, source: InquirySource, sent_at: dt.datetime, case) -> dt.datetime:
+    """When the answer is expected: N calendar days, or N working days of the case's province."""
+    if source.expected_unit == TimeUnit.WORKING_DAYS:
+        from khedmat.workcalendar.selectors import calendar_for
+
+        return calendar_for(province=case.province_id, office=case.office_id).deadline(sent_at, source.expected_time)
+    return sent_at + dt.timedelta(days=source.expected_time)
+
+
+def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dict | None = None, label: str = "",
+                    by=None, automatic: bool = False, sampled: bool = False) -> Inquiry:
+    """Ask a source about something in a case. Electronic: queued for the worker. Manual: a numbered letter."""
+    if case is None:
+        raise ApplicationError(_("An inquiry must belong to a case."), code="no_case")
+    if not source.is_active:
+        raise ApplicationError(_("This inquiry source is not in use."), code="inactive_source")
+    if "password" in subject:
+        raise ApplicationError(_("Passwords are never stored; use the social-security check."), code="secret")
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
+                                         requested_by=by, automatic=automatic, sampled=sampled)
+        if source.mode == SourceMode.ELECTRONIC and source.adapter in adapters.ADAPTERS:
+            transaction.on_commit(lambda: _enqueue_run(inquiry.pk))
+        else:
+            _letter_send(inquiry, by=by)
+    return inquiry
+
+
+def _enqueue_run(inquiry_id: int, *, run_after: dt.datetime | None = None) -> None:
+    from khedmat.inquiries.tasks import inquiry_run_task
+
+    task = inquiry_run_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the retry sweep picks it up (tests run tasks inline and call the sweep)
+        task = task.using(run_after=run_after)
+    task.enqueue(inquiry_id)
+
+
+def _letter_send(inquiry: Inquiry, *, by) -> None:
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.certificates.models import DocumentType
+    from khedmat.certificates.services import document_issue
+
+    source, case = inquiry.source, inquiry.case
+    subject_lines = [f"{key}: {value}" for key, value in inquiry.subject.items()]
+    letter = document_issue(
+        document_type=DocumentType.objects.get(code="inquiry_letter"), holder_name=source.body or source.name,
+        content={
+            "subject": _("Inquiry about %(label)s (case %(case)s)") % {"label": inquiry.label or source.name,
+                                                                      "case": tracking_display(case.tracking_number)},
+            "body": [_("Please confirm the following information in writing, citing message %(id)s:")
+                     % {"id": str(inquiry.message_id)[:8]}] + subject_lines,
+        },
+        case=case, reference=f"inquiry:{inquiry.pk}", by=by or case.applicant,
+    )
+    now = timezone.now()
+    inquiry.letter = letter
+    inquiry.status = InquiryStatus.LETTER_SENT
+    inquiry.sent_at = now
+    inquiry.due_at = due_at(source=source, sent_at=now, case=case)
+    inquiry.save(update_fields=["letter", "status", "sent_at", "due_at"])
+
+
+def _adapter_for(source: InquirySource):
+    base_url = source.address or settings.REGISTRY_BASE_URL
+    return adapters.get_adapter(source.adapter, base_url=base_url, timeout=settings.REGISTRY_TIMEOUT)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    steps = settings.REGISTRY_RETRY_SECONDS
+    return dt.timedelta(seconds=steps[min(attempts, len(steps)) - 1])
+
+
+def inquiry_run(inquiry_id: int) -> Inquiry | None:
+    """Ask an electronic source once. Never raises: unavailable → retry later with back-off;
+    malformed → failed with the raw answer kept; not found → a real answer, flagged."""
+    now = timezone.now()
+    claimed = Inquiry.objects.filter(pk=inquiry_id, status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    inquiry = claimed.select_related("source", "case").first()
+    if inquiry is None:
+        return None
+    # Claim: only the process that moves next_attempt_at forward runs the call.
+    lease = now + dt.timedelta(seconds=settings.REGISTRY_TIMEOUT * 3)
+    if not claimed.filter(attempts=inquiry.attempts).update(attempts=inquiry.attempts + 1, next_attempt_at=lease):
+        return None
+    inquiry.attempts += 1
+    if inquiry.sent_at is None:
+        inquiry.sent_at = now
+        inquiry.due_at = due_at(source=inquiry.source, sent_at=now, case=inquiry.case)
+    try:
+        answer = _adapter_for(inquiry.source).query(**inquiry.subject)
+    except (ValueError, TypeError) as exc:  # a subject the registry cannot be asked about
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = (_("The inquiry cannot be sent: %(reason)s") % {"reason": str(exc)})[:300]
+        inquiry.next_attempt_at = None
+        inquiry.save()
+        return inquiry
+    except adapters.SourceUnavailable as exc:
+        if inquiry.attempts >= settings.REGISTRY_MAX_ATTEMPTS:
+            inquiry.status = InquiryStatus.FAILED
+            inquiry.last_error = (_("The source did not answer after %(n)s attempts.") % {"n": inquiry.attempts})[:300]
+            inquiry.next_attempt_at = None
+        else:
+            inquiry.status = InquiryStatus.UNAVAILABLE
+            inquiry.last_error = str(exc)[:300]
+            inquiry.next_attempt_at = now + retry_delay(inquiry.attempts)
+        inquiry.save()
+        if inquiry.status == InquiryStatus.UNAVAILABLE:
+            transaction.on_commit(lambda: _enqueue_run(inquiry.pk, run_after=inquiry.next_attempt_at))
+        return inquiry
+    except adapters.MalformedAnswer as exc:
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("The source's answer was not in the expected form.")
+        _keep_raw(inquiry, getattr(exc, "raw", "") or str(exc))
+    except adapters.NotFound as exc:
+        inquiry.status = InquiryStatus.NOT_FOUND
+        inquiry.answered_at = now
+        inquiry.mismatches = [{"field": "record", "declared": inquiry.label or "", "registry": str(_("not found"))}]
+        _keep_raw(inquiry, getattr(exc, "raw", "") or "")
+    else:
+        inquiry.status = InquiryStatus.ANSWERED
+        inquiry.answered_at = now
+        inquiry.result = answer.data
+        _keep_raw(inquiry, answer.raw)
+        comparator = COMPARATORS.get(inquiry.source.adapter)
+        if comparator and inquiry.declared:
+            inquiry.mismatches = getattr(adapters, comparator)(inquiry.declared, answer.data)
+    inquiry.next_attempt_at = None
+    inquiry.save()
+    return inquiry
+
+
+def _keep_raw(inquiry: Inquiry, raw: str) -> None:
+    inquiry.response_raw = raw[:100_000]
+    inquiry.response_sha256 = hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+
+
+def inquiries_retry_due(*, now: dt.datetime | None = None) -> int:
+    """Run the inquiries whose retry time has come (the sweep behind the scheduled retries)."""
+    now = now or timezone.now()
+    due = Inquiry.objects.filter(status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).values_list("pk", flat=True)[:500]
+    count = 0
+    for pk in list(due):
+        if inquiry_run(pk) is not None:
+            count += 1
+    return count
+
+
+def social_security_check(*, case, national_id: str, password: str, by) -> Inquiry:
+    """Check insurance records with the applicant's password. The password is sent once and never
+    stored, queued or logged — so this call runs now, not in the background."""
+    source = InquirySource.objects.get(code="social_security")
+    inquiry = Inquiry.objects.create(case=case, source=source, subject={"national_id": national_id},
+                                     label=_("Insurance record of %(id)s") % {"id": national_id}, requested_by=by,
+                                     attempts=1, sent_at=timezone.now())
+    try:
+        answer = _adapter_for(source).query(national_id=national_id, password=password)
+    except ValueError:
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("Enter the national ID and the password.")
+    except adapters.BadCredentials:
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("Social security did not accept the password.")
+    except adapters.SourceUnavailable:
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("Social security does not answer now; try again later.")
+    except (adapters.MalformedAnswer, adapters.NotFound) as exc:
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = str(exc)[:300]
+    else:
+        inquiry.status = InquiryStatus.ANSWERED
+        inquiry.result = answer.data
+        _keep_raw(inquiry, answer.raw)
+    inquiry.answered_at = timezone.now()
+    inquiry.save()
+    return inquiry
+
+
+def inquiry_answer_record(*, inquiry: Inquiry, answer_text: str, by) -> Inquiry:
+    """Record the written answer to a manual inquiry when it arrives."""
+    if not answer_text.strip():
+        raise ApplicationError(_("Write the answer that arrived."), code="empty")
+    with transaction.atomic():
+        inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if inquiry.status != InquiryStatus.LETTER_SENT:
+            raise ApplicationError(_("This inquiry is not waiting for a written answer."), code="not_waiting")
+        inquiry.status = InquiryStatus.ANSWERED
+        inquiry.answer_text = answer_text.strip()
+        inquiry.answered_at = timezone.now()
+        inquiry.requested_by = inquiry.requested_by or by
+        inquiry.save(update_fields=["status", "answer_text", "answered_at", "requested_by"])
+    return inquiry
+
+
+def written_inquiry_sample(items: list, rate: Decimal | float | None, *, seed: str) -> list:
+    """Pick a share of `items` for written inquiry, at random but reproducibly per case (for audit)."""
+    if not items or rate is None or rate <= 0:
+        return []
+    count = min(len(items), max(1, round(len(items) * float(rate))))
+    return random.Random(seed).sample(list(items), count)
+
+
+def is_overdue(inquiry: Inquiry, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return inquiry.status not in FINAL and inquiry.due_at is not None and now > inquiry.due_at
+
+
+def response_time_report(*, province_id) -> list[dict]:
+    """Per source: answered, average answer time (hours), overdue now, against the expected time."""
+    now = timezone.now()
+    rows = []
+    for source in InquirySource.objects.all():
+        qs = Inquiry.objects.filter(source=source, case__province_id=province_id)
+        answered = [i for i in qs.filter(answered_at__isnull=False, sent_at__isnull=False).only("sent_at", "answered_at")]
+        hours = [(i.answered_at - i.sent_at).total_seconds() / 3600 for i in answered]
+        overdue = qs.exclude(status__in=FINAL).filter(due_at__lt=now).count()
+        if qs.exists():
+            rows.append({"source": source, "asked": qs.count(), "answered": len(answered),
+                         "average_hours": round(sum(hours) / len(hours), 1) if hours else None, "overdue": overdue})
+    return rows

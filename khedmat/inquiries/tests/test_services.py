@@ -1,0 +1,179 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from khedmat.core.exceptions import ApplicationError
+from khedmat.inquiries import services
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def person(national_id="0020000014", first="نرگس", last="شریفی"):
+    from khedmat.accounts.models import User
+    from khedmat.testing import make_user
+
+    return User.objects.filter(national_id=national_id).first() or make_user(national_id=national_id, first_name=first,
+                                                                             last_name=last)
+
+
+@pytest.fixture
+def registered_applicant(db):
+    return person()
+
+
+@pytest.fixture
+def known_case(test_service, registered_applicant, upload, django_capture_on_commit_callbacks):
+    from khedmat.cases import services as cases
+
+    case = cases.case_create(service=test_service, applicant=registered_applicant)
+    case = cases.case_data_update(case=case, data={"subject": "x"}, title="x", by=registered_applicant, expected_version=case.version)
+    upload(case, "id_card", registered_applicant)
+    upload(case, "letter", registered_applicant)
+    case.refresh_from_db()
+    return case
+
+
+def submit(case, by, capture):
+    from khedmat.cases import services as cases
+
+    with capture(execute=True):
+        return cases.case_submit(case=case, by=by, expected_version=case.version)
+
+
+def test_inquiries_are_sent_automatically_on_submission(simulator, inquiring_process, known_case, registered_applicant,
+                                                         django_capture_on_commit_callbacks):
+    submit(known_case, registered_applicant, django_capture_on_commit_callbacks)
+    inquiry = Inquiry.objects.get(case=known_case, source__code="civil_registry")
+    assert inquiry.automatic and inquiry.status == InquiryStatus.ANSWERED
+    assert inquiry.result["last_name"] == "شریفی" and inquiry.mismatches == []
+    assert inquiry.response_raw and len(inquiry.response_sha256) == 64 and inquiry.sent_at and inquiry.answered_at
+
+
+def test_a_name_that_differs_from_the_registry_is_flagged(simulator, known_case, expert):
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"},
+                                       declared={"first_name": "نرگس", "last_name": "شریف‌زاده"}, label="x", by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert [m["field"] for m in inquiry.mismatches] == ["last_name"]
+
+
+def test_a_company_missing_from_the_gazette_is_flagged(simulator, known_case, expert):
+    source = InquirySource.objects.get(code="official_gazette")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"organization_id": "10380284790"},
+                                       declared={"name": "شرکت ناموجود"}, label="x", by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.NOT_FOUND and inquiry.mismatches
+
+
+def test_unavailable_then_retry_then_success(simulator, known_case, expert):
+    simulator.control("fail", registry="civil_registry")
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.UNAVAILABLE and inquiry.attempts == 1 and inquiry.next_attempt_at > timezone.now()
+    assert services.inquiries_retry_due() == 0  # not yet due
+    simulator.control("normal")
+    with time_machine.travel(inquiry.next_attempt_at + dt.timedelta(seconds=1)):
+        assert services.inquiries_retry_due() == 1
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ANSWERED and inquiry.attempts == 2
+
+
+def test_a_source_that_never_answers_fails_clearly(simulator, known_case, expert, settings):
+    settings.REGISTRY_MAX_ATTEMPTS = 3
+    simulator.control("fail")
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
+    when = timezone.now()
+    for _ in range(3):
+        when += dt.timedelta(hours=3)
+        with time_machine.travel(when):
+            services.inquiries_retry_due()
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.FAILED and inquiry.attempts == 3
+    assert "۳" in inquiry.last_error or "3" in inquiry.last_error
+
+
+def test_a_malformed_answer_is_refused_without_crashing(simulator, known_case, expert):
+    simulator.control("garbage")
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.FAILED and inquiry.result == {} and inquiry.response_sha256
+
+
+def test_a_manual_inquiry_sends_a_numbered_letter_and_records_the_answer(known_case, expert):
+    source = InquirySource.objects.get(code="samed")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"details": "تعداد شکایات رسیدگی‌شده"},
+                                       label="شکایات سامد", by=expert)
+    assert inquiry.status == InquiryStatus.LETTER_SENT and inquiry.letter.document_type.code == "inquiry_letter"
+    assert inquiry.due_at - inquiry.sent_at == dt.timedelta(days=7)
+    with pytest.raises(ApplicationError):
+        services.inquiry_answer_record(inquiry=inquiry, answer_text=" ", by=expert)
+    services.inquiry_answer_record(inquiry=inquiry, answer_text="۱۲ شکایت رسیدگی شد", by=expert)
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ANSWERED and inquiry.answer_text == "12 شکایت رسیدگی شد"
+
+
+def test_overdue_in_calendar_or_working_days(known_case, expert):
+    source = InquirySource.objects.get(code="samed")
+    with time_machine.travel(dt.datetime(2026, 12, 12, 9, tzinfo=dt.timezone.utc)):  # a Saturday
+        inquiry = services.inquiry_request(case=known_case, source=source, subject={"details": "x"}, by=expert)
+    assert not services.is_overdue(inquiry, now=inquiry.sent_at + dt.timedelta(days=6))
+    assert services.is_overdue(inquiry, now=inquiry.sent_at + dt.timedelta(days=8))
+    source.expected_unit = "working_days"
+    source.expected_time = 5
+    source.save()
+    with time_machine.travel(dt.datetime(2026, 12, 12, 9, tzinfo=dt.timezone.utc)):
+        working = services.inquiry_request(case=known_case, source=source, subject={"details": "x"}, by=expert)
+    # 5 Tehran working days after Saturday: Sun–Wed and the next Saturday; due at the end of that Saturday.
+    from khedmat.core.jalali import TEHRAN
+
+    assert working.due_at == dt.datetime(2026, 12, 20, 0, 0, tzinfo=TEHRAN)
+    assert not services.is_overdue(working, now=dt.datetime(2026, 12, 19, 12, tzinfo=dt.timezone.utc))
+    assert services.is_overdue(working, now=dt.datetime(2026, 12, 20, 12, tzinfo=dt.timezone.utc))
+
+
+def test_random_selection_takes_the_configured_share_reproducibly():
+    items = [f"doc{i}" for i in range(100)]
+    picked = services.written_inquiry_sample(items, Decimal("0.3"), seed="case-1")
+    assert len(picked) == 30 and set(picked) <= set(items)
+    assert picked == services.written_inquiry_sample(items, Decimal("0.3"), seed="case-1")
+    assert picked != services.written_inquiry_sample(items, Decimal("0.3"), seed="case-2")
+    assert services.written_inquiry_sample(items, None, seed="x") == []
+    assert services.written_inquiry_sample(items, Decimal("0"), seed="x") == []
+
+
+def test_documents_are_picked_for_written_inquiry_on_submission(simulator, inquiring_process, known_case,
+                                                                registered_applicant, django_capture_on_commit_callbacks):
+    InquirySource.objects.filter(code="document_issuer").update(written_sample_rate=Decimal("0.67"))
+    submit(known_case, registered_applicant, django_capture_on_commit_callbacks)
+    sampled = Inquiry.objects.filter(case=known_case, sampled=True)
+    assert sampled.count() == 2 and all(i.letter_id for i in sampled)
+
+
+def test_the_social_security_password_is_never_stored(simulator, known_case, expert):
+    from django.apps import apps
+
+    from khedmat.inquiries.tests.simulator import PASSWORDS
+
+    secret = PASSWORDS["0020000014"]
+    inquiry = services.social_security_check(case=known_case, national_id="0020000014", password=secret, by=expert)
+    bad = services.social_security_check(case=known_case, national_id="0020000014", password="wrong-one", by=expert)
+    assert bad.status == InquiryStatus.FAILED
+    for model in apps.get_models():
+        text_fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField", "JSONField")]
+        for row in model.objects.values_list(*text_fields) if text_fields else []:
+            assert secret not in str(row) and "wrong-one" not in str(row), model
+    assert inquiry.requested_by == expert and inquiry.sent_at and inquiry.status == InquiryStatus.ANSWERED
+    assert inquiry.result["insured"] is True
+
+
+def test_an_inquiry_needs_a_case_and_no_secret(expert):
+    source = InquirySource.objects.get(code="civil_registry")
+    with pytest.raises(ApplicationError):
+        services.inquiry_request(case=None, source=source, subject={"national_id": "0020000014"}, by=expert)

@@ -1,0 +1,55 @@
+import pytest
+
+from khedmat.inquiries.models import Inquiry, InquiryStatus
+from khedmat.testing import login, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_send_an_inquiry_and_see_the_mismatch_on_the_case_page(client, simulator, submitted, expert,
+                                                                    django_capture_on_commit_callbacks):
+    from khedmat.inquiries.models import InquirySource
+
+    login(client, expert)
+    source = InquirySource.objects.get(code="civil_registry")
+    bad = client.post(f"/staff/inquiries/cases/{submitted.public_id}/new/", {"source": source.pk, "label": "x"})
+    assert bad.status_code == 200 and not Inquiry.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/staff/inquiries/cases/{submitted.public_id}/new/",
+                               {"source": source.pk, "label": "هویت متقاضی", "national_id": "0030000051"})
+    assert response.status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.status == InquiryStatus.ANSWERED and inquiry.requested_by == expert
+    html = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    assert "هویت متقاضی" in html
+
+
+def test_applicants_and_other_provinces_cannot_reach_inquiry_pages(client, submitted, applicant, isfahan):
+    for person in (applicant, make_staff(province=isfahan, roles=["expert"])):
+        login(client, person)
+        assert client.get(f"/staff/inquiries/cases/{submitted.public_id}/new/").status_code == 404
+        assert client.get(f"/staff/inquiries/cases/{submitted.public_id}/social-security/").status_code == 404
+        client.logout()
+    login(client, applicant)
+    assert "inquiries-title" not in client.get(f"/cases/{submitted.public_id}/").content.decode()
+
+
+def test_manual_answer_and_overdue_overview(client, submitted, expert):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from khedmat.inquiries.models import InquirySource
+    from khedmat.inquiries.services import inquiry_request
+
+    inquiry = inquiry_request(case=submitted, source=InquirySource.objects.get(code="green_management"),
+                              subject={"details": "گزارش مدیریت سبز"}, label="مدیریت سبز", by=expert)
+    login(client, expert)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=8)):
+        login(client, expert)
+        html = client.get("/staff/inquiries/", {"overdue": "1"}).content.decode()
+        assert "مدیریت سبز" in html and "tag bad" in html
+    client.post(f"/staff/inquiries/{inquiry.pk}/answer/", {"answer": "گزارش دریافت شد"})
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ANSWERED
