@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from khedmat.cases import signals  # noqa: F401
+        from khedmat.cases import receivers  # noqa: F401
