@@ -2,12 +2,11 @@
 calendar change. Thin: ids in, a service call out."""
 import datetime as dt
 
-from django.apps import apps
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
 from khedmat.cases.services import sla_recompute_for_province, sla_sweep
+from khedmat.core.periodic import schedule_next_run
 
 
 @task()
@@ -24,25 +23,7 @@ def sla_sweep_task() -> dict[str, int]:
         sla_sweep_schedule()
 
 
-def _already_queued(backend) -> bool:
-    if not apps.is_installed("django_tasks_db"):
-        return False
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        backend_name=backend.alias, task_path=sla_sweep_task.module_path, status="READY"
-    ).exists()
-
-
 def sla_sweep_schedule(*, delay: dt.timedelta | None = None) -> bool:
     """Queue the next SLA sweep unless one is waiting (only on backends that can defer)."""
-    backend = sla_sweep_task.get_backend()
-    if not backend.supports_defer or _already_queued(backend):
-        return False
-    if delay is None:
-        delay = dt.timedelta(seconds=int(getattr(settings, "SLA_SWEEP_INTERVAL_SECONDS", 300)))
-    sla_sweep_task.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    delay = delay or dt.timedelta(seconds=int(getattr(settings, "SLA_SWEEP_INTERVAL_SECONDS", 300)))
+    return schedule_next_run(sla_sweep_task, delay=delay)

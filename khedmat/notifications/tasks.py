@@ -7,11 +7,10 @@ immediate backend, which runs them inline.
 import datetime as dt
 import logging
 
-from django.apps import apps
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
+from khedmat.core.periodic import schedule_next_run
 from khedmat.notifications.services import outbox_deliver, outbox_sweep
 
 logger = logging.getLogger(__name__)
@@ -31,19 +30,6 @@ def outbox_retry_sweep_task() -> dict[str, int]:
         outbox_sweep_schedule()
 
 
-def _sweep_already_queued(backend) -> bool:
-    if not apps.is_installed("django_tasks_db"):
-        return False
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        backend_name=backend.alias, task_path=outbox_retry_sweep_task.module_path, status="READY"
-    ).exists()
-
-
 def outbox_sweep_schedule(*, delay: dt.timedelta | None = None) -> bool:
     """Queue the next retry sweep unless one is already waiting; return whether one was queued.
 
@@ -51,10 +37,6 @@ def outbox_sweep_schedule(*, delay: dt.timedelta | None = None) -> bool:
     forever. Two workers finishing sweeps at the same instant may both queue one; the next round
     notices the other and the chains fold back into one.
     """
-    backend = outbox_retry_sweep_task.get_backend()
-    if not backend.supports_defer or _sweep_already_queued(backend):
-        return False
     if delay is None:
         delay = dt.timedelta(seconds=int(getattr(settings, "NOTIFICATION_SWEEP_INTERVAL_SECONDS", 60)))
-    outbox_retry_sweep_task.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    return schedule_next_run(outbox_retry_sweep_task, delay=delay)
