@@ -16,6 +16,8 @@ def main(pairs: list[str]) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     catalogue.save()
     for msgid in wanted:
         print(f"not in the catalogue: {msgid}", file=sys.stderr)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "khedmat.certificates",
     "khedmat.payments",
     "khedmat.inquiries",
+    # The services (each declares its process in workflow.py and registers it when Django starts).
+    "khedmat.services.contractor_qualification",
     "khedmat.notifications",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,56 @@
+import pytest
+
+from khedmat.cases import services
+from khedmat.cases.process import get_process
+from khedmat.catalog.models import Service
+from khedmat.core.exceptions import ApplicationError
+from khedmat.payments.models import FeeSchedule
+from khedmat.services.contractor_qualification.forms import ApplicationForm
+from khedmat.services.contractor_qualification.workflow import PROCESS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_process_is_registered_with_the_statements_target():
+    assert get_process("contractor_qualification") is PROCESS
+    statement = Service.objects.get(code="contractor_qualification").statements.get(version=1)
+    assert statement.commitments.get(code=PROCESS.sla_commitment).target == 25
+    assert [d.group for d in PROCESS.documents] == ["الف", "ب", "ج", "و", "ه", "و", "ز"]
+
+
+def test_the_form_collects_fields_and_grades_and_refuses_bad_rows():
+    data = {"case-kind": "contractor", "case-contractor_type": "1", "case-field_0": "building", "case-grade_0": "3",
+            "case-field_1": "water", "case-grade_1": "5"}
+    form = ApplicationForm(data, prefix="case")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["fields"] == [{"field": "building", "grade": 3}, {"field": "water", "grade": 5}]
+    bad = ApplicationForm({**data, "case-kind": "consultant", "case-grade_0": "4", "case-field_1": "building"}, prefix="case")
+    assert not bad.is_valid()
+
+
+def _case(applicant, data):
+    case = services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant)
+    return services.case_data_update(case=case, data=data, title="", by=applicant, expected_version=case.version)
+
+
+def test_out_of_jurisdiction_is_refused_naming_the_authority(applicant):
+    case = _case(applicant, {"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 1}]})
+    with pytest.raises(ApplicationError) as error:
+        services.case_submit(case=case, by=applicant, expected_version=case.version)
+    assert "سازمان برنامه و بودجه" in error.value.message
+    case.refresh_from_db()
+    assert case.state == "draft" and case.tracking_number is None and case.first_submitted_at is None
+
+
+def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
+    import datetime as dt
+
+    from khedmat.payments.services import invoice_for_case
+
+    case = _case(applicant, {"kind": "contractor", "contractor_type": 1,
+                             "fields": [{"field": "building", "grade": 4}, {"field": "water", "grade": 3}]})
+    with pytest.raises(ApplicationError):
+        invoice_for_case(case=case)  # only the 1399 table exists
+    invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))  # a day of 1399
+    assert invoice.total_rials == 6_000_000 and invoice.lines[0]["revenue_row"] == "140146"
+    assert FeeSchedule.objects.filter(item_code="contractor_grade_3").count() == 1
