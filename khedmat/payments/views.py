@@ -15,6 +15,7 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
 
@@ -74,7 +75,7 @@ def callback(request):
     except ApplicationError as error:
         return render(request, "payments/callback_error.html", {"message": error.message}, status=400)
     if attempt.status == AttemptStatus.PAID:
-        messages.success(request, _("Payment received. Bank reference number: %(ref)s") % {"ref": attempt.ref_id})
+        messages.success(request, _("Payment received. Bank reference number: %(ref)s") % {"ref": to_persian_digits(attempt.ref_id)})
     elif attempt.status == AttemptStatus.UNKNOWN:
         messages.warning(request, _("The bank has not confirmed the payment yet. We will check with the bank and update the invoice; do not pay again."))
     else:
