@@ -16,17 +16,15 @@ passwords of the demo people.
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 import requests
 
-SIMULATOR_PATH = Path(__file__).resolve().parents[3] / "tools" / "registry_simulator.py"
+from khedmat.testing_servers import HTTP_TIMEOUT, ThreadedServer, load_tool_module
+
 MODULE_NAME = "khedmat_tools_registry_simulator"
-HTTP_TIMEOUT = 5
 
 NARGES = "0020000014"  # نرگس شریفی
 AMIR = "0020000022"  # امیر کاظمی
@@ -35,21 +33,10 @@ PASSWORDS = {NARGES: "Sharifi#1404", AMIR: "Kazemi-1358"}
 
 
 def load_simulator_module():
-    """tools/registry_simulator.py as a module (tools/ is not a package)."""
-    module = sys.modules.get(MODULE_NAME)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(MODULE_NAME, SIMULATOR_PATH)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[MODULE_NAME] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[MODULE_NAME]
-            raise
-    return module
+    return load_tool_module("registry_simulator.py", MODULE_NAME)
 
 
-class RunningSimulator:
+class RunningSimulator(ThreadedServer):
     """A started registry simulator; ``url`` is its base URL (REGISTRY_BASE_URL).
 
     ``log_lines`` keeps the lines the simulator logged (they also go to stderr, which pytest captures).
@@ -59,24 +46,13 @@ class RunningSimulator:
         module = load_simulator_module()
         self.log_lines: list[str] = []
         self._log_lock = threading.Lock()
-        self.server = module.SimulatorServer(
-            (host, 0), data_path=data_path or module.DEFAULT_DATA, quiet=quiet, log=self._log
-        )
-        self.url = self.server.url
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="registry-simulator", daemon=True
-        )
-        self._thread.start()
+        self._serve(module.SimulatorServer((host, 0), data_path=data_path or module.DEFAULT_DATA, quiet=quiet,
+                                           log=self._log), "registry-simulator")
 
     def _log(self, line: str) -> None:
         with self._log_lock:
             self.log_lines.append(line)
         sys.stderr.write(line + "\n")
-
-    @property
-    def state(self):
-        """The server's in-memory state (``.data[registry][key]``, ``.controls``): for assertions only."""
-        return self.server.state
 
     @property
     def requests(self) -> list[tuple[str, dict]]:
@@ -100,17 +76,6 @@ class RunningSimulator:
     def reset(self) -> None:
         requests.post(f"{self.url}/_simulator/reset", json={}, timeout=HTTP_TIMEOUT).raise_for_status()
 
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=HTTP_TIMEOUT)
-
-    def __enter__(self) -> RunningSimulator:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def start_simulator(**kwargs) -> RunningSimulator:

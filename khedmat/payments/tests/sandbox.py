@@ -12,52 +12,26 @@ The merchant id it accepts is ``MERCHANT_ID`` (the settings default, "khedmat-sa
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-import threading
-from pathlib import Path
-
 import pytest
 import requests
 
-SANDBOX_PATH = Path(__file__).resolve().parents[3] / "tools" / "sandbox_gateway.py"
+from khedmat.testing_servers import HTTP_TIMEOUT, ThreadedServer, load_tool_module
+
 MODULE_NAME = "khedmat_tools_sandbox_gateway"
 MERCHANT_ID = "khedmat-sandbox-merchant"
-HTTP_TIMEOUT = 5
 
 
 def load_sandbox_module():
-    """tools/sandbox_gateway.py as a module (tools/ is not a package)."""
-    module = sys.modules.get(MODULE_NAME)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(MODULE_NAME, SANDBOX_PATH)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[MODULE_NAME] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[MODULE_NAME]
-            raise
-    return module
+    return load_tool_module("sandbox_gateway.py", MODULE_NAME)
 
 
-class RunningSandbox:
+class RunningSandbox(ThreadedServer):
     """A started sandbox gateway; ``url`` is its base URL (PAYMENT_GATEWAY_URL)."""
 
     def __init__(self, *, host: str = "127.0.0.1", merchants=(MERCHANT_ID,), quiet: bool = False):
         module = load_sandbox_module()
-        self.server = module.SandboxServer((host, 0), merchants=merchants, quiet=quiet)
-        self.url = self.server.url
         self.merchant_id = next(iter(merchants))
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-gateway", daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def state(self):
-        """The server's in-memory state (``.payments[authority]``, ``.mode``): for assertions only."""
-        return self.server.state
+        self._serve(module.SandboxServer((host, 0), merchants=merchants, quiet=quiet), "sandbox-gateway")
 
     def control(self, mode: str, delay: float | None = None) -> None:
         payload = {"mode": mode} if delay is None else {"mode": mode, "delay": delay}
@@ -79,17 +53,6 @@ class RunningSandbox:
             raise AssertionError(f"sandbox pay answered {response.status_code}, not a redirect")
         return response.headers["Location"]
 
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=HTTP_TIMEOUT)
-
-    def __enter__(self) -> RunningSandbox:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def start_sandbox(**kwargs) -> RunningSandbox:
