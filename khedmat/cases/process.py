@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from khedmat.cases.models import Case
 
 APPLICANT = "applicant"  # the pseudo-role of the person (or organization) who owns the case
+SYSTEM = "system"  # the pseudo-role of the task worker acting on its own (by=None), e.g. a registry's answer
 
 
 class Clock(StrEnum):
@@ -86,6 +87,10 @@ class Process:
     initial: str
     submit_transition: str
     form_class: str = ""  # dotted path of the Django form for the case data
+    # A service's own part of the case page: a template included there, and a function
+    # (case, user, staff_view) -> dict giving its context. Platform code never imports the service.
+    case_panel_template: str = ""
+    case_panel_context: Callable[..., dict] | None = None
     documents: tuple[DocumentRequirement, ...] = ()
     # The measurable commitment of the SLA statement whose target (working days) the clock uses.
     sla_commitment: str = ""

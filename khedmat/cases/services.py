@@ -22,7 +22,7 @@ from khedmat.cases.models import (
     EventType,
     TrackingSequence,
 )
-from khedmat.cases.process import APPLICANT, Clock, get_process
+from khedmat.cases.process import APPLICANT, SYSTEM, Clock, get_process
 from khedmat.cases.selectors import case_search_text
 from khedmat.cases.signals import case_submitted, deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
@@ -89,6 +89,20 @@ def _require_applicant_editing(case: Case, by) -> None:
         raise ApplicationError(_("Only the applicant can change this case."), code="not_applicant")
     if APPLICANT not in case.state_def.actors:
         raise ApplicationError(_("The case cannot be changed in its current state."), code="not_editable")
+
+
+def case_lock_for_applicant(*, case: Case, by, expected_version: int | None = None) -> Case:
+    """For a service's own dossier records: lock the case row and check that `by` is the applicant and the
+    case is with them. Call inside a transaction and finish with `case_record_change`."""
+    locked = _locked(case, expected_version)
+    _require_applicant_editing(locked, by)
+    return locked
+
+
+def case_record_change(*, case: Case, by, comment: str = "", public: bool = True) -> None:
+    """Log a change made to a case's service records and bump its version (inside the caller's transaction)."""
+    _event(case, EventType.DATA_CHANGED, by=by, now=timezone.now(), comment=comment, public=public)
+    _bump(case, [])
 
 
 def case_data_update(*, case: Case, data: dict, title: str, by, expected_version: int) -> Case:
@@ -185,7 +199,8 @@ def case_transition(
                 _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
                 code="wrong_state",
             )
-        if not actor_roles(case, by).intersection(transition.roles):
+        roles = {SYSTEM} if by is None else actor_roles(case, by)
+        if not roles.intersection(transition.roles):
             raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
         if transition.comment_required and not comment.strip():
             raise ApplicationError(_("Write the reason for this action."), code="comment_required")

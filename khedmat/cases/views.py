@@ -144,6 +144,10 @@ def _detail_context(request, case, **overrides):
         staff = (User.objects.filter(province_id=case.province_id, role_assignments__role__in=["expert"]).distinct()
                  .order_by(persian_order("last_name"), persian_order("first_name")))
         context["assign_form"] = AssignForm(initial={"version": case.version}, staff=staff)
+    process = case.process
+    if process.case_panel_template and process.case_panel_context is not None:
+        context["service_panel_template"] = process.case_panel_template
+        context["service_panel"] = process.case_panel_context(case, user, staff_view)
     context.update(overrides)
     return context
 

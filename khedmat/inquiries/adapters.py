@@ -487,3 +487,14 @@ def compare_degree(declared: Mapping, registry: Mapping) -> list[dict]:
         if all(digits_only(str(d.get("year"))) != wanted for d in candidates):
             return [_mismatch("year", declared["year"], "، ".join(str(d.get("year")) for d in candidates))]
     return []
+
+
+def compare_tax_return(declared: Mapping, registry: Mapping) -> list[dict]:
+    """A return must have been filed, and the turnover the applicant declared must equal the tax return's."""
+    mismatches = []
+    if registry.get("filed") is not True:
+        mismatches.append(_mismatch("filed", True, registry.get("filed")))
+    if _declared(declared, "declared_income") and registry.get("filed") is True:
+        if int(declared["declared_income"]) != registry.get("declared_income"):
+            mismatches.append(_mismatch("declared_income", declared["declared_income"], registry.get("declared_income")))
+    return mismatches

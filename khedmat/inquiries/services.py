@@ -24,6 +24,7 @@ COMPARATORS = {
     "civil_registry": "compare_person",
     "official_gazette": "compare_company",
     "padak": "compare_degree",
+    "tax_org": "compare_tax_return",
 }
 
 

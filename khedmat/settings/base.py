@@ -228,3 +228,5 @@ REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8020")
 REGISTRY_TIMEOUT = env_int("REGISTRY_TIMEOUT", 10)
 REGISTRY_MAX_ATTEMPTS = env_int("REGISTRY_MAX_ATTEMPTS", 5)
 REGISTRY_RETRY_SECONDS = [60, 300, 1800, 7200]  # back-off between attempts
+# The PBO's SAJAR intake for referrals of service 4; empty: files are exported and sent by hand.
+KHEDMAT_SAJAR_URL = env_str("KHEDMAT_SAJAR_URL", "")

@@ -12,3 +12,4 @@ class ContractorQualificationConfig(AppConfig):
         from khedmat.services.contractor_qualification.workflow import PROCESS
 
         register(PROCESS)
+        from khedmat.services.contractor_qualification import receivers  # noqa: F401

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 CONTRACTOR = "contractor"
 CONSULTANT = "consultant"
@@ -37,3 +38,94 @@ def fee_items(*, kind: str, grades: list[int]) -> list[str]:
     if not grades:
         return []
     return [f"{kind}_grade_{min(grades)}"]
+
+
+# -- scoring (SERVICES.md §10.1 #8, #10; the numbers are admin data, the shape is ours) -----------
+
+GRADES = {CONTRACTOR: (1, 2, 3, 4, 5), CONSULTANT: (1, 2, 3)}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A scoring table as plain values: points per degree, percent counted per relevance, experience
+    bands (min years, points) and thresholds {(field or None, grade): (staff, experience, financial)}."""
+
+    degree_points: dict[str, Decimal]
+    relevance_percent: dict[str, Decimal]
+    experience_bands: list[tuple[int, Decimal]]
+    thresholds: dict[tuple[str | None, int], tuple[Decimal, int | None, int | None]]
+
+
+def experience_points(bands: list[tuple[int, Decimal]], years: int) -> Decimal:
+    """The points of the highest band reached (0 below the first band)."""
+    points = Decimal(0)
+    for min_years, band_points in sorted(bands):
+        if years >= min_years:
+            points = band_points
+    return points
+
+
+def person_contribution(table: Table, *, degree_level: str, relevance: str, years: int) -> Decimal | None:
+    """(degree points + experience points) × the share counted for the degree's relevance to the field.
+    None when the relevance is not judged yet or the table has no value for the degree or relevance."""
+    if not relevance or degree_level not in table.degree_points or relevance not in table.relevance_percent:
+        return None
+    base = table.degree_points[degree_level] + experience_points(table.experience_bands, years)
+    return (base * table.relevance_percent[relevance] / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def threshold_for(table: Table, field: str, grade: int):
+    """The field's own threshold for a grade, else the general one, else None."""
+    return table.thresholds.get((field, grade)) or table.thresholds.get((None, grade))
+
+
+def supported_grade(table: Table, *, kind: str, field: str, staff_score: Decimal | None, experience_rials: int,
+                    financial_rials: int) -> int | None:
+    """The best grade (1 is best) whose thresholds the figures meet; None when none is met or no threshold
+    is configured for the field."""
+    if staff_score is None:
+        return None
+    for grade in GRADES.get(kind, ()):
+        threshold = threshold_for(table, field, grade)
+        if threshold is None:
+            continue
+        min_staff, min_experience, min_financial = threshold
+        if staff_score < min_staff:
+            continue
+        if min_experience is not None and experience_rials < min_experience:
+            continue
+        if min_financial is not None and financial_rials < min_financial:
+            continue
+        return grade
+    return None
+
+
+def financial_capacity(turnovers: dict[int, int], *, years: int = 3) -> int:
+    """The highest turnover declared in the last `years` fiscal years on file (ASSUMPTION, docs/services/
+    contractor-qualification.md: the regulation's formula was not found)."""
+    if not turnovers:
+        return 0
+    latest = max(turnovers)
+    return max(amount for year, amount in turnovers.items() if year > latest - years)
+
+
+def grant_errors(*, kind: str, requested: dict[str, int], granted: dict[str, int | None], reasons: dict[str, str]) -> dict[str, str]:
+    """Check an approver's decision field by field; {field: error code}. A granted grade is never better
+    than the one requested (a larger number is a lower grade); a lower grade or a refusal needs a reason;
+    at least one field must be granted."""
+    errors: dict[str, str] = {}
+    for field, wanted in requested.items():
+        given = granted.get(field)
+        if given is None:
+            if not reasons.get(field, "").strip():
+                errors[field] = "reason_required"
+            continue
+        if given not in HANDLED_GRADES.get(kind, set()):
+            errors[field] = "not_handled"
+        elif given < wanted:
+            errors[field] = "better_than_requested"
+        elif given > wanted and not reasons.get(field, "").strip():
+            errors[field] = "reason_required"
+    if not errors and all(granted.get(field) is None for field in requested):
+        errors["__all__"] = "none_granted"
+    return errors

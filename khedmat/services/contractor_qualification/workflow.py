@@ -5,16 +5,17 @@ States:
 - under_review: an expert reviews documents and the automatic inquiries (organization's time).
 - deficiencies_notified: a written list of deficiencies with guidance is with the applicant (the clock
   stops); the applicant corrects and resubmits; any number of rounds.
-- approved: the file is approved; the certificate is issued next (organization's time).
-- certificate_issued: the grade certificate exists; the file is referred to the PBO for SAJAR.
-- referred_to_pbo / registered_in_sajar: the hand-off to the national registry (acknowledgement optional, A13).
-- rejected, abandoned: ends with reasons.
+- awaiting_approval: the expert has accepted every section; the approver decides the grade per field.
+- approved: passed through in the approver's one act, which also issues the certificate.
+- certificate_issued: the grade certificate exists (the SLA clock stops); the file waits to go to SAJAR.
+- referred_to_pbo / registered_in_sajar: the hand-off to the national registry and its acknowledgement.
+- rejected: ends with reasons.
 The SLA target is the statement's "issuance_time" commitment (≤ 25 working days, from complete submission).
 """
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
-from khedmat.cases.process import APPLICANT, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
 
@@ -42,17 +43,62 @@ def _jurisdiction_guard(case):
     return _("This request is handled by the national Plan and Budget Organization (SAJAT), not by this province.")
 
 
+# How Padak writes degree levels; the applicant's declared level is compared in these words.
+PADAK_LEVELS = {"diploma": "دیپلم", "associate": "کاردانی", "bachelor": "کارشناسی", "master": "کارشناسی ارشد",
+                "doctorate": "دکتری"}
+
+
 def _inquiries(case) -> list[dict]:
-    person = case.applicant
-    items = [{"source": "civil_registry", "subject": {"national_id": person.national_id},
-              "declared": {"first_name": person.first_name, "last_name": person.last_name},
-              "label": person.get_full_name()}]
+    """Sent on submission (§5.8): the civil registry for every person and Padak for their degrees, the
+    gazette for the company and the tax organization for each declared tax return."""
+    from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord
+
+    items, seen = [], set()
+    people = list(CompanyPerson.objects.filter(case=case).order_by("pk"))
+    if not people:
+        person = case.applicant
+        items.append({"source": "civil_registry", "subject": {"national_id": person.national_id},
+                      "declared": {"first_name": person.first_name, "last_name": person.last_name},
+                      "label": person.get_full_name()})
+    for person in people:
+        if person.national_id in seen:
+            continue
+        seen.add(person.national_id)
+        items.append({"source": "civil_registry", "subject": {"national_id": person.national_id},
+                      "declared": {"first_name": person.first_name, "last_name": person.last_name}, "label": person.full_name})
+        if person.degree_level != "diploma":
+            items.append({"source": "padak", "subject": {"national_id": person.national_id},
+                          "declared": {"level": PADAK_LEVELS[person.degree_level], "field": person.study_field},
+                          "label": person.full_name})
     if case.organization_id:
         organization = case.organization
         items.append({"source": "official_gazette", "subject": {"organization_id": organization.national_id},
                       "declared": {"name": organization.name, "registration_number": organization.registration_number},
                       "label": organization.name})
+    tax_id = case.organization.national_id if case.organization_id else case.applicant.national_id
+    for record in FinancialRecord.objects.filter(case=case):
+        items.append({"source": "tax_org", "subject": {"id": tax_id, "year": record.fiscal_year},
+                      "declared": {"declared_income": record.turnover_rials},
+                      "label": f"{record.fiscal_year}"})
     return items
+
+
+def _dossier_complete(case):
+    from khedmat.services.contractor_qualification.selectors import dossier_complete
+
+    return dossier_complete(case)
+
+
+def _review_complete(case):
+    from khedmat.services.contractor_qualification.services import review_complete
+
+    return review_complete(case)
+
+
+def _panel_context(case, user, staff_view):
+    from khedmat.services.contractor_qualification.views import case_panel_context
+
+    return case_panel_context(case, user, staff_view)
 
 
 PROCESS = Process(
@@ -63,35 +109,45 @@ PROCESS = Process(
     deficiency_transition="notify_deficiencies",
     resubmit_transition="resubmit",
     form_class="khedmat.services.contractor_qualification.forms.ApplicationForm",
+    case_panel_template="contractor_qualification/_case_panel.html",
+    case_panel_context=_panel_context,
     sla_commitment="issuance_time",
     fee=_fee,
     inquiries=_inquiries,
-    written_inquiry_documents=("experience_documents", "financial_documents"),
+    written_inquiry_documents=("company_registration_documents", "experience_documents", "financial_documents"),
     states=(
         State("draft", _("Draft"), Clock.NOT_STARTED, actors=(APPLICANT,),
               applicant_hint=_("Complete the dossier, pay the fee and submit.")),
         State("under_review", _("Under expert review"), Clock.ORGANIZATION, actors=("expert",)),
         State("deficiencies_notified", _("Deficiencies notified"), Clock.APPLICANT, actors=(APPLICANT,),
               applicant_hint=_("Correct the listed deficiencies and resubmit.")),
+        State("awaiting_approval", _("Awaiting the approver's decision"), Clock.ORGANIZATION, actors=(APPROVER,)),
         State("approved", _("Approved; certificate to be issued"), Clock.ORGANIZATION, actors=(APPROVER,)),
         State("certificate_issued", _("Certificate issued"), Clock.STOPPED, actors=(APPROVER,)),
         State("referred_to_pbo", _("Referred to the PBO for SAJAR"), Clock.STOPPED),
+        State("registered_in_sajar", _("Registered in SAJAR"), Clock.STOPPED),
         State("rejected", _("Rejected"), Clock.STOPPED),
     ),
     transitions=(
         Transition("submit", _("Submit"), ("draft",), "under_review", (APPLICANT,),
-                   guards=(form_filled, _jurisdiction_guard, required_documents_present, fee_paid), internal=True,
-                   notify_applicant=True),
+                   guards=(form_filled, _jurisdiction_guard, _dossier_complete, required_documents_present, fee_paid),
+                   internal=True, notify_applicant=True),
         Transition("notify_deficiencies", _("Notify deficiencies"), ("under_review",), "deficiencies_notified", ("expert",),
                    internal=True, notify_applicant=True),
-        Transition("resubmit", _("Resubmit"), ("deficiencies_notified",), "under_review", (APPLICANT,), internal=True),
-        Transition("recommend_approval", _("Recommend approval"), ("under_review",), "approved", ("expert",)),
-        Transition("return_to_expert", _("Return to the expert"), ("approved",), "under_review", (APPROVER,),
+        Transition("resubmit", _("Resubmit"), ("deficiencies_notified",), "under_review", (APPLICANT,),
+                   guards=(_dossier_complete,), internal=True),
+        Transition("send_to_approver", _("Send to the approver"), ("under_review",), "awaiting_approval", ("expert",),
+                   guards=(_review_complete,)),
+        Transition("return_to_expert", _("Return to the expert"), ("awaiting_approval",), "under_review", (APPROVER,),
                    comment_required=True, style="secondary"),
-        Transition("mark_certificate_issued", _("Certificate issued"), ("approved",), "certificate_issued", (APPROVER,),
-                   notify_applicant=True),
-        Transition("refer_to_pbo", _("Refer to the PBO (SAJAR)"), ("certificate_issued",), "referred_to_pbo", (APPROVER,)),
-        Transition("reject", _("Reject"), ("under_review", "approved"), "rejected", ("expert", APPROVER),
+        Transition("approve", _("Approve"), ("awaiting_approval",), "approved", (APPROVER,), internal=True),
+        Transition("issue_certificate", _("Issue the certificate"), ("approved",), "certificate_issued", (APPROVER,),
+                   internal=True, notify_applicant=True),
+        Transition("refer_to_pbo", _("Refer to the PBO (SAJAR)"), ("certificate_issued",), "referred_to_pbo",
+                   (SYSTEM, APPROVER), internal=True),
+        Transition("register_in_sajar", _("Registered in SAJAR"), ("referred_to_pbo",), "registered_in_sajar",
+                   (SYSTEM, APPROVER), internal=True, notify_applicant=True),
+        Transition("reject", _("Reject"), ("under_review", "awaiting_approval"), "rejected", ("expert", APPROVER),
                    comment_required=True, notify_applicant=True, style="danger"),
     ),
     documents=(
