@@ -1,13 +1,181 @@
-"""Pages of service 4: the dossier sections on the case page, the expert's review, the approver's grades."""
-from khedmat.cases.access import actor_roles
-from khedmat.services.contractor_qualification import selectors
+"""Pages of service 4: the dossier sections (people, experience, tax returns), the expert's review on the
+case page, and the approver's grades. Thin: parse, call one service, redirect with a message."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
+from khedmat.cases.process import APPLICANT
+from khedmat.core.exceptions import ApplicationError
+from khedmat.services.contractor_qualification import selectors, services
+from khedmat.services.contractor_qualification.forms import (
+    ExperienceForm,
+    FinancialForm,
+    GrantForm,
+    PersonForm,
+    RelevanceForm,
+    SectionReviewForm,
+)
+from khedmat.services.contractor_qualification.models import CompanyPerson, ExperienceRecord, FinancialRecord, Relevance
+from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
 
 def case_panel_context(case, user, staff_view) -> dict:
+    """The service's part of the case page: the task list, and for staff the review and the scores."""
     roles = actor_roles(case, user)
+    sections = selectors.dossier_sections(case)
     return {
-        "sections": selectors.dossier_sections(case),
+        "sections": sections,
+        "sections_done": sum(1 for s in sections if s.status != "todo"),
+        "can_edit": applicant_side(case, user) and APPLICANT in case.state_def.actors,
         "scoring": selectors.case_scoring(case) if staff_view else None,
+        "grants": list(selectors.grants_for_case(case)) if case.state not in ("draft",) else [],
         "is_expert": "expert" in roles and case.state == "under_review",
-        "is_approver": "unit_head" in roles and case.state == "awaiting_approval",
+        "is_approver": APPROVER in roles and case.state == "awaiting_approval",
+        "relevance_choices": Relevance.choices,
+        "has_deficient": any(s.review and s.review.status == "deficient" for s in sections),
     }
+
+
+def _case(request, public_id):
+    case = case_get_for_user(user=request.user, public_id=public_id)
+    if case.service.code != SERVICE_CODE:
+        from django.http import Http404
+
+        raise Http404
+    return case
+
+
+def _back(case, anchor=""):
+    response = redirect("cases:detail", public_id=case.public_id)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _attempt(request, action, success: str) -> bool:
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# -- the applicant's sections -------------------------------------------------------------------------
+
+SECTION_PAGES = {
+    "people": (PersonForm, CompanyPerson, "contractor_qualification/people.html"),
+    "experience": (ExperienceForm, ExperienceRecord, "contractor_qualification/experience.html"),
+    "finance": (FinancialForm, FinancialRecord, "contractor_qualification/finance.html"),
+}
+ADDERS = {"people": services.person_add, "experience": services.experience_add, "finance": services.financial_add}
+REMOVERS = {"people": services.person_remove, "experience": services.experience_remove, "finance": services.financial_remove}
+
+
+@login_required
+def section(request, public_id, section):
+    """List a section's rows and add one; the draft is saved row by row."""
+    case = _case(request, public_id)
+    form_class, model, template = SECTION_PAGES[section]
+    editable = applicant_side(case, request.user) and APPLICANT in case.state_def.actors
+    form = form_class(request.POST or None, case=case) if section != "finance" else FinancialForm(request.POST or None)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("The case cannot be changed in its current state."))
+            return redirect(request.path)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if section == "people":
+                data["scoring_field"] = data.get("scoring_field") or None
+            try:
+                ADDERS[section](case=case, by=request.user, **data)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Saved. Add another row or go back to the case."))
+                return redirect(request.path)
+    rows = model.objects.filter(case=case).select_related(*(["scoring_field"] if section == "people" else ["field"] if section == "experience" else []))
+    status = next(s for s in selectors.dossier_sections(case) if s.code == section)
+    return render(request, template, {"case": case, "form": form, "rows": rows, "editable": editable, "section": status})
+
+
+@login_required
+@require_POST
+def section_remove(request, public_id, section, pk):
+    case = _case(request, public_id)
+    _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=int(pk)), _("The row was removed."))
+    return redirect("cq:section", public_id=case.public_id, section=section)
+
+
+# -- the expert ---------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def review(request, public_id):
+    case = _case(request, public_id)
+    form = SectionReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a verdict for the section."))
+        return _back(case, "review")
+    data = form.cleaned_data
+    _attempt(request, lambda: services.section_review_set(case=case, section=data["section"], status=data["status"],
+                                                          note=data["note"] or "", guidance=data["guidance"] or "",
+                                                          by=request.user), _("The verdict was recorded."))
+    return _back(case, "review")
+
+
+@login_required
+@require_POST
+def relevance(request, public_id):
+    case = _case(request, public_id)
+    form = RelevanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how related the degree is to the field."))
+        return _back(case, "scores")
+    _attempt(request, lambda: services.relevance_set(case=case, person_id=form.cleaned_data["person"],
+                                                     relevance=form.cleaned_data["relevance"], by=request.user),
+             _("The relevance was recorded."))
+    return _back(case, "scores")
+
+
+@login_required
+@require_POST
+def deficiencies(request, public_id):
+    case = _case(request, public_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    _attempt(request, lambda: services.deficiency_notice_from_reviews(
+        case=case, summary=(request.POST.get("summary") or "").strip(), by=request.user, expected_version=version),
+        _("The deficiency notice was sent to the applicant."))
+    return _back(case)
+
+
+# -- the approver -------------------------------------------------------------------------------------
+
+@login_required
+def approve(request, public_id):
+    case = _case(request, public_id)
+    if APPROVER not in actor_roles(case, request.user) or case.state != "awaiting_approval":
+        messages.error(request, _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label})
+        return _back(case)
+    scoring = selectors.case_scoring(case)
+    scores = {s.field.code: s for s in scoring.fields}
+    form = GrantForm(request.POST or None, case=case, scores=scores, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        granted, reasons = form.decisions()
+        try:
+            certificate = services.grades_approve(case=case, granted=granted, reasons=reasons, by=request.user,
+                                                  expected_version=form.cleaned_data["version"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Approved. Certificate %(number)s was issued and the file is queued for SAJAR.") % {
+                "number": certificate.number})
+            return _back(case)
+    return render(request, "contractor_qualification/approve.html", {"case": case, "form": form, "scoring": scoring})

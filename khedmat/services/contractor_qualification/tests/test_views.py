@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from khedmat.cases import services as case_services
+from khedmat.cases.tests.conftest import unit_head  # noqa: F401,E402
+from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord, GradeGrant
+from khedmat.testing import login
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft_with_form(case, applicant, grade=4):
+    return case_services.case_data_update(case=case, data={"kind": "contractor", "contractor_type": 1,
+                                                          "fields": [{"field": "building", "grade": grade}]},
+                                          title="", by=applicant, expected_version=case.version)
+
+
+def test_the_case_page_shows_the_task_list(client, company_draft, applicant):
+    case = _draft_with_form(company_draft, applicant)
+    login(client, applicant)
+    page = client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
+    assert "مدیران، سهامداران و کارکنان امتیازآور (ب)" in page
+    assert "افراد متقاضی را وارد کنید" in page
+    assert reverse("cq:section", args=[case.public_id, "people"]) in page
+
+
+def test_adding_a_person_with_persian_digits_and_a_bad_id(client, company_draft, applicant):
+    case = _draft_with_form(company_draft, applicant)
+    login(client, applicant)
+    url = reverse("cq:section", args=[case.public_id, "people"])
+    data = {"role": "ceo", "first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴", "degree_level": "master",
+            "study_field": "مهندسی عمران", "experience_years": "12", "scoring_field": "building"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert CompanyPerson.objects.get(case=case).national_id == "0020000014"
+    response = client.post(url, {**data, "role": "board_member", "national_id": "0020000015"})
+    assert response.status_code == 200 and "کد ملی" in response.content.decode()
+    assert CompanyPerson.objects.filter(case=case).count() == 1
+
+
+def test_amounts_typed_with_separators_and_a_bad_year(client, company_draft, applicant):
+    case = _draft_with_form(company_draft, applicant)
+    login(client, applicant)
+    url = reverse("cq:section", args=[case.public_id, "finance"])
+    assert client.post(url, {"fiscal_year": "۱۴۰۲", "turnover_rials": "۶٬۰۰۰٬۰۰۰٬۰۰۰", "tax_return_number": "T1"}).status_code == 302
+    assert FinancialRecord.objects.get(case=case).turnover_rials == 6_000_000_000
+    response = client.post(url, {"fiscal_year": "1402", "turnover_rials": "12ab", "tax_return_number": "T2"})
+    assert response.status_code == 200 and "ریال" in response.content.decode()
+    assert FinancialRecord.objects.filter(case=case).count() == 1
+
+
+def test_someone_else_gets_not_found(client, company_draft, applicant, other_applicant):
+    case = _draft_with_form(company_draft, applicant)
+    login(client, other_applicant)
+    assert client.get(reverse("cq:section", args=[case.public_id, "people"])).status_code == 404
+    assert client.post(reverse("cq:section", args=[case.public_id, "finance"]),
+                       {"fiscal_year": "1402", "turnover_rials": "1", "tax_return_number": "T"}).status_code == 404
+
+
+def test_the_expert_sees_scores_and_the_review_forms(client, under_review, expert):
+    login(client, expert)
+    page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
+    assert "بررسی بخش به بخش" in page and "پایه قابل احراز با این ارقام" in page
+    person = CompanyPerson.objects.filter(case=under_review, role="scoring_staff").get()
+    response = client.post(reverse("cq:relevance", args=[under_review.public_id]), {"person": person.pk, "relevance": "related"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.relevance == "related"
+
+
+def test_the_applicant_cannot_review_or_approve(client, under_review, applicant):
+    login(client, applicant)
+    client.post(reverse("cq:review", args=[under_review.public_id]), {"section": "people", "status": "accepted"})
+    assert not under_review.qualification_reviews.exists()
+    response = client.get(reverse("cq:approve", args=[under_review.public_id]))
+    assert response.status_code == 302
+
+
+def test_the_approver_page_refuses_a_higher_grade_with_a_message(client, under_review, expert, unit_head):  # noqa: F811
+    from khedmat.services.contractor_qualification.tests.test_services import _accept_all
+
+    _accept_all(under_review, expert)
+    case = case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
+    login(client, unit_head)
+    url = reverse("cq:approve", args=[case.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"version": case.version, "grade_building": "5", "reason_building": ""})
+    assert response.status_code == 200 and "دلیل" in response.content.decode()
+    assert not GradeGrant.objects.exists()
+    response = client.post(url, {"version": case.version, "grade_building": "4"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "certificate_issued"
