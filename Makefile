@@ -46,10 +46,11 @@ run: demo
 	@$(PY) manage.py sla_sweep --schedule
 	@$(PY) manage.py payments_reconcile --schedule
 	@$(PY) manage.py inquiries_retry --schedule
+	@$(PY) manage.py referrals_sweep --schedule
 	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
 	$(PY) tools/registry_simulator.py --port $(REGISTRY_PORT) 2>>var/registry-simulator.log & registry=$$!; \
-	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
-	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) KHEDMAT_SAJAR_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) KHEDMAT_SAJAR_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
 	trap 'kill $$server $$worker $$gateway $$registry 2>/dev/null' INT TERM HUP; \
 	trap 'kill $$worker $$gateway $$registry 2>/dev/null' EXIT; \
 	wait $$server; status=$$?; wait $$server 2>/dev/null; \

@@ -1,4 +1,5 @@
-"""A local simulator of the national registries Khedmat inquires of, so inquiries run with no outside network.
+"""A local simulator of the national registries Khedmat inquires of, and of the PBO's SAJAR intake that
+service 4 refers its files to, so inquiries and referrals run with no outside network.
 
     python tools/registry_simulator.py --port 8020 [--host 127.0.0.1] [--data tools/registry_data.json]
 
@@ -23,21 +24,40 @@ also the adapter codes of khedmat/inquiries/adapters.py):
 
 An unknown record is 404 {"error": "not_found"}; a malformed identifier or year is 400 {"error": "invalid_..."}.
 
+The SAJAR intake (the protocol of khedmat/services/contractor_qualification/sajar.py; its name "sajar" is
+for the controls only, it is not an inquiry adapter):
+
+    POST /sajar/referrals  {"message_id", "payload"}        [sajar] ساجار
+         -> 201 {"message_id", "receipt"}; the same message id again -> 200 with the first receipt
+            400 {"error": "invalid_message_id"} (not 1-64 letters, digits and "-"),
+            400 {"error": "invalid_payload"} (no payload.certificate.number or payload.applicant.national_id)
+    GET  /sajar/referrals/<message_id>
+         -> {"message_id", "status": "received"|"registered", "registration_number": str|null}
+            A received referral is "registered" (and gets its number) at the first status request made
+            `register_after` seconds or more after it was received (default 0: the first request).
+
+Referrals live in memory only (the seed file has none; /_simulator/seed does not take them).
+
 Test controls (not part of any registry):
 
     POST /_simulator/control  {"mode": "normal"|"slow"|"fail"|"garbage"|"flaky", "delay": seconds,
-                               "registry": optional registry name, "failures": optional count for flaky}
+                               "registry": optional registry name, "failures": optional count for flaky,
+                               "register_after": optional seconds, with "registry": "sajar" only}
         slow      sleep `delay` seconds (default 30), then answer normally
         fail      HTTP 503 {"error": "unavailable"}
         garbage   HTTP 200 with a body the registry does not document: alternately not JSON at all
-                  (an HTML error page) and JSON of the wrong shape (the right record with its types changed)
+                  (an HTML error page) and JSON of the wrong shape (the right record with its types changed;
+                  SAJAR's answers, all text, come wrapped in {"result": ...} instead). A referral posted
+                  in garbage mode is still received: only its answer is lost.
         flaky     the first `failures` (default 2) requests answer 503, then normal again
         Without "registry" the mode applies to every registry (and replaces per-registry modes);
-        with it, only that registry's requests are affected.
+        with it, only that registry's requests are affected. "register_after" (sajar only) sets the
+        registration delay above; it stays until set again or reset.
     POST /_simulator/seed     {"registry", "key", "record"}   add or replace one record (tax_org: the record
                               carries its "year"; social_security: its "password")
-    POST /_simulator/reset    back to the seed file, every mode normal, the request log emptied
-    GET  /_simulator/health   200 {"status": "ok", "modes": {...}, "records": {...}}
+    POST /_simulator/reset    back to the seed file, every mode normal, no referral, register_after 0,
+                              the request log emptied
+    GET  /_simulator/health   200 {"status": "ok", "modes": {...}, "records": {...}, "sajar_register_after": s}
 
 One line per request goes to stderr. Request bodies are never logged, and the request log kept for tests
 (``state.requests``) redacts every password.
@@ -60,7 +80,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_DATA = Path(__file__).resolve().with_name("registry_data.json")
 DEFAULT_PORT = 8020
-REGISTRIES = ("civil_registry", "official_gazette", "tax_org", "social_security", "padak")
+REGISTRIES = ("civil_registry", "official_gazette", "tax_org", "social_security", "padak", "sajar")
 ALIASES = {  # the path prefix also names its registry
     "civil-registry": "civil_registry",
     "gazette": "official_gazette",
@@ -76,6 +96,7 @@ REDACTED = "[redacted]"
 NATIONAL_ID = re.compile(r"^\d{10}$")
 ORGANIZATION_ID = re.compile(r"^\d{11}$")
 YEAR = re.compile(r"^1[34]\d\d$")  # Jalali years 1300-1499
+MESSAGE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")  # a UUID in practice
 
 ROUTES = (  # (method, pattern, registry)
     ("GET", re.compile(r"^/civil-registry/persons/([^/]+)$"), "civil_registry"),
@@ -83,6 +104,8 @@ ROUTES = (  # (method, pattern, registry)
     ("GET", re.compile(r"^/tax/returns/([^/]+)$"), "tax_org"),
     ("POST", re.compile(r"^/social-security/insurance$"), "social_security"),
     ("GET", re.compile(r"^/degrees/([^/]+)$"), "padak"),
+    ("POST", re.compile(r"^/sajar/referrals$"), "sajar"),
+    ("GET", re.compile(r"^/sajar/referrals/([^/]+)$"), "sajar"),
 )
 
 GARBAGE_PAGE = """<!DOCTYPE html>
@@ -114,6 +137,8 @@ def load_seed(path: Path | str | None) -> dict[str, dict]:
         canonical = registry_name(name)
         if canonical is None or not isinstance(records, dict):
             raise ValueError(f"{path}: unknown registry {name!r} or records that are not an object")
+        if canonical == "sajar":
+            raise ValueError(f"{path}: SAJAR referrals are received at run time, not seeded")
         data[canonical].update({key: value for key, value in records.items() if not key.startswith("_")})
     return data
 
@@ -151,6 +176,8 @@ class SimulatorState:
         self.data: dict[str, dict] = {}
         self.controls: dict[str | None, Control] = {}
         self.requests: list[tuple[str, dict]] = []  # (path, params) of registry requests, passwords redacted
+        self.register_after = 0.0  # sajar: seconds from receipt to registration
+        self.serial = 0  # sajar: last receipt / registration serial given
         self._seed = load_seed(data_path)
         self.reset()
 
@@ -159,6 +186,33 @@ class SimulatorState:
             self.data = copy.deepcopy(self._seed)
             self.controls = {None: Control()}
             self.requests.clear()
+            self.register_after = 0.0
+            self.serial = 0
+
+    def referral_receive(self, message_id: str, payload: dict) -> tuple[int, dict]:
+        """Take a referral (idempotent by message id): 201 the first time, 200 with the same receipt after."""
+        with self.lock:
+            referral = self.data["sajar"].get(message_id)
+            if referral is not None:
+                return 200, {"message_id": message_id, "receipt": referral["receipt"]}
+            self.serial += 1
+            referral = {"receipt": f"SJR-{self.serial:06d}", "status": "received", "received_at": time.monotonic(),
+                        "registration_number": None, "payload": copy.deepcopy(payload)}
+            self.data["sajar"][message_id] = referral
+            return 201, {"message_id": message_id, "receipt": referral["receipt"]}
+
+    def referral_status(self, message_id: str) -> tuple[int, dict]:
+        """Where a referral stands; it is registered at the first look `register_after` seconds after receipt."""
+        with self.lock:
+            referral = self.data["sajar"].get(message_id)
+            if referral is None:
+                return NOT_FOUND
+            due = time.monotonic() - referral["received_at"] >= self.register_after
+            if referral["status"] == "received" and due:
+                self.serial += 1
+                referral["status"], referral["registration_number"] = "registered", f"{1400000000 + self.serial}"
+            return 200, {"message_id": message_id, "status": referral["status"],
+                         "registration_number": referral["registration_number"]}
 
     def behaviour(self, registry: str) -> tuple[str, float, int]:
         """What to do with one request to `registry`: (action, delay, garbage count); counts flaky requests."""
@@ -329,7 +383,10 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if action == "garbage":
             if garbage_count % 2 == 1:
                 return self._send(200, GARBAGE_PAGE.encode(), "text/html; charset=utf-8")
-            return self._json(wrong_shape(payload) if status == 200 else {"status": "OK", "result": None})
+            if status not in (200, 201):
+                return self._json({"status": "OK", "result": None})
+            # SAJAR's answers are all text, which wrong_shape leaves alone: nest them instead.
+            return self._json({"result": payload} if registry == "sajar" else wrong_shape(payload))
         return self._json(payload, status)
 
     # -- the registries ----------------------------------------------------------------------------------------
@@ -374,7 +431,20 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 return 400, {"error": "invalid_national_id"}
             record = records.get(key)
             return (200, {"national_id": key, **without_secrets(record)}) if record is not None else NOT_FOUND
+        if registry == "sajar":
+            return self._sajar(key, params)
         raise AssertionError(registry)  # pragma: no cover - ROUTES names only the registries above
+
+    def _sajar(self, key: str, params: dict) -> tuple[int, dict]:
+        state = self.server.state
+        if self.command == "GET":
+            return state.referral_status(key) if MESSAGE_ID.match(key) else NOT_FOUND
+        message_id, payload = params.get("message_id"), params.get("payload")
+        if not isinstance(message_id, str) or not MESSAGE_ID.match(message_id):
+            return 400, {"error": "invalid_message_id"}
+        if not referral_payload_valid(payload):
+            return 400, {"error": "invalid_payload"}
+        return state.referral_receive(message_id, payload)
 
     # -- test controls -----------------------------------------------------------------------------------------
 
@@ -383,7 +453,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if method == "GET" and path == "/_simulator/health":
             with state.lock:
                 records = {name: len(items) for name, items in state.data.items()}
-            return self._json({"status": "ok", "modes": state.modes(), "records": records})
+            return self._json({"status": "ok", "modes": state.modes(), "records": records,
+                               "sajar_register_after": state.register_after})
         if method != "POST" or path not in ("/_simulator/control", "/_simulator/seed", "/_simulator/reset"):
             return self._error(404, "no_such_endpoint")
         body = self._read_json()
@@ -401,6 +472,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         delay = body.get("delay", DEFAULT_DELAY)
         failures = body.get("failures", DEFAULT_FAILURES)
         registry = body.get("registry")
+        register_after = body.get("register_after")
         if mode not in MODES:
             return self._json({"error": f"mode must be one of {', '.join(MODES)}"}, 400)
         if delay is None:
@@ -411,18 +483,30 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             return self._json({"error": "failures must be a non-negative integer"}, 400)
         if registry is not None and registry_name(registry) is None:
             return self._json({"error": f"registry must be one of {', '.join(REGISTRIES)}"}, 400)
+        if register_after is not None:
+            if registry_name(registry) != "sajar":
+                return self._json({"error": "register_after applies to the sajar registry only"}, 400)
+            if not isinstance(register_after, (int, float)) or isinstance(register_after, bool) or register_after < 0:
+                return self._json({"error": "register_after must be a non-negative number of seconds"}, 400)
         control = Control(mode=mode, delay=float(delay), failures_left=failures if mode == "flaky" else 0)
         with self.server.state.lock:
             if registry is None:
                 self.server.state.controls = {None: control}
             else:
                 self.server.state.controls[registry_name(registry)] = control
-        return self._json({"mode": mode, "delay": float(delay), "registry": registry_name(registry)})
+            if register_after is not None:
+                self.server.state.register_after = float(register_after)
+            answer = {"mode": mode, "delay": float(delay), "registry": registry_name(registry)}
+            if registry_name(registry) == "sajar":
+                answer["register_after"] = self.server.state.register_after
+        return self._json(answer)
 
     def _seed(self, body: dict) -> None:
         registry, key, record = registry_name(body.get("registry")), body.get("key"), body.get("record")
         if registry is None:
             return self._json({"error": f"registry must be one of {', '.join(REGISTRIES)}"}, 400)
+        if registry == "sajar":
+            return self._json({"error": "referrals are received through POST /sajar/referrals, not seeded"}, 400)
         if not isinstance(key, str) or not key or not isinstance(record, dict):
             return self._json({"error": "key must be a non-empty string and record an object"}, 400)
         state = self.server.state
@@ -439,6 +523,16 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
 
 NOT_FOUND = (404, {"error": "not_found"})
+
+
+def referral_payload_valid(payload: object) -> bool:
+    """The least SAJAR needs to file a referral: the certificate's number and the holder's national ID."""
+    if not isinstance(payload, dict):
+        return False
+    certificate, applicant = payload.get("certificate"), payload.get("applicant")
+    return (isinstance(certificate, dict) and isinstance(certificate.get("number"), str) and bool(certificate["number"].strip())
+            and isinstance(applicant, dict) and isinstance(applicant.get("national_id"), str)
+            and bool(applicant["national_id"].strip()))
 
 
 def without_secrets(record: dict) -> dict:

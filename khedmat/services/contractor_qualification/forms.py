@@ -96,7 +96,9 @@ class PersonForm(forms.Form):
     degree_level = forms.ChoiceField(label=_("Degree"), choices=DegreeLevel.choices)
     study_field = PersianCharField(label=_("Field of study"), max_length=150)
     university = PersianCharField(label=_("University"), max_length=150, required=False)
-    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70)
+    # A text box, not type=number: a number box refuses Persian digits.
+    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70,
+                                          widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
     insured_by_company = forms.BooleanField(label=_("Insured by the company"), required=False)
     insurance_number = forms.CharField(label=_("Social-security insurance number"), max_length=20, required=False)
     scoring_field = forms.ChoiceField(label=_("Counts toward field"), required=False,
