@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -346,29 +347,40 @@ def _enqueue_referral(referral_id: int) -> None:
 REFERRAL_RETRY_MINUTES = (1, 5, 30, 120, 720)
 
 
-def referral_send(referral_id: int) -> Referral | None:
+REFERRAL_LEASE = dt.timedelta(minutes=2)  # a claimed referral is not claimed again while it is being sent
+
+
+def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referral | None:
     """Push the referral to SAJAR (worker). Success moves the case to "referred to the PBO"; a failure is
     retried later with back-off, never lost. Without a configured address the file waits for a manual
-    export by staff."""
+    export by staff. No row lock is held during the call: the referral is claimed with a conditional
+    update first, so two workers never both send it."""
     from django.conf import settings
 
     from khedmat.services.contractor_qualification import sajar
 
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
+    now = now or timezone.now()
+    if not base_url:
+        return Referral.objects.filter(pk=referral_id).first()
+    claimed = Referral.objects.filter(
+        pk=referral_id, status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + REFERRAL_LEASE, attempts=F("attempts") + 1)
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if not claimed or referral is None:
+        return referral
+    try:
+        receipt = sajar.push(base_url=base_url, message_id=str(referral.message_id), payload=referral.payload)
+    except sajar.SajarError as error:
+        delay = REFERRAL_RETRY_MINUTES[min(referral.attempts - 1, len(REFERRAL_RETRY_MINUTES) - 1)]
+        Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.FAILED, last_error=str(error)[:1000],
+                                                       next_attempt_at=now + dt.timedelta(minutes=delay))
+        referral.refresh_from_db()
+        return referral
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(pk=referral_id, status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED]).first()
-        if referral is None or not base_url:
-            return referral
-        referral.attempts += 1
-        try:
-            receipt = sajar.push(base_url=base_url, message_id=str(referral.message_id), payload=referral.payload)
-        except sajar.SajarError as error:
-            referral.status = ReferralStatus.FAILED
-            referral.last_error = str(error)[:1000]
-            delay = REFERRAL_RETRY_MINUTES[min(referral.attempts - 1, len(REFERRAL_RETRY_MINUTES) - 1)]
-            referral.next_attempt_at = timezone.now() + dt.timedelta(minutes=delay)
-            referral.save()
-            return referral
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED):
+            return referral  # staff recorded it by hand meanwhile
         referral.status, referral.receipt, referral.sent_at, referral.last_error = ReferralStatus.SENT, receipt, timezone.now(), ""
         referral.next_attempt_at = None
         referral.save()
@@ -420,7 +432,7 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     retried = acknowledged = 0
     for pk in Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now).values_list("pk", flat=True)[:200]:
-        referral_send(pk)
+        referral_send(pk, now=now)
         retried += 1
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     if base_url:
@@ -430,7 +442,10 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             except sajar.SajarError:
                 continue
             if number:
-                referral_acknowledge(referral=referral, registration_number=number)
+                try:
+                    referral_acknowledge(referral=referral, registration_number=number)
+                except ApplicationError:
+                    continue  # e.g. recorded by staff meanwhile; the others still go ahead
                 acknowledged += 1
     return {"retried": retried, "acknowledged": acknowledged}
 

@@ -160,7 +160,9 @@ def test_a_lost_answer_is_retried_and_sajar_keeps_one_referral_with_one_receipt(
     assert reload(referral).status == ReferralStatus.FAILED
     sajar.control("normal", registry="sajar")
 
-    services.referral_send(referral.pk)
+    services.referral_send(referral.pk)  # still within the back-off: not sent again yet
+    assert reload(referral).status == ReferralStatus.FAILED
+    services.referral_send(referral.pk, now=timezone.now() + dt.timedelta(hours=1))
 
     referral = reload(referral)
     stored = sajar.state.data["sajar"]
