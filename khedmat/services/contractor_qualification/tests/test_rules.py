@@ -1,3 +1,6 @@
+import datetime as dt
+from decimal import Decimal as D
+
 import pytest
 
 from khedmat.services.contractor_qualification import rules
@@ -29,3 +32,66 @@ def test_one_fee_at_the_highest_grade_requested():
     assert rules.fee_items(kind="contractor", grades=[5, 3, 4]) == ["contractor_grade_3"]
     assert rules.fee_items(kind="consultant", grades=[3]) == ["consultant_grade_3"]
     assert rules.fee_items(kind="contractor", grades=[]) == []
+
+
+# -- fees, scoring and grants ------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind, grade, amount", [
+    ("contractor", 3, 6_000_000), ("contractor", 4, 4_500_000), ("contractor", 5, 3_000_000), ("consultant", 3, 3_000_000),
+    ("contractor", 1, 10_500_000), ("contractor", 2, 9_000_000), ("consultant", 1, 6_000_000), ("consultant", 2, 4_500_000),
+])
+def test_the_fee_item_of_each_kind_and_grade_is_in_the_1399_table(kind, grade, amount):
+    from khedmat.catalog.models import Service
+    from khedmat.payments.services import fee_schedule_in_force
+
+    (item,) = rules.fee_items(kind=kind, grades=[grade])
+    service = Service.objects.get(code="contractor_qualification")
+    assert fee_schedule_in_force(service=service, item_code=item, on=dt.date(2020, 6, 1)).amount_rials == amount
+
+
+TABLE = rules.Table(
+    degree_points={"bachelor": D(6), "master": D(8)},
+    relevance_percent={"related": D(100), "semi_related": D(50), "unrelated": D(0)},
+    experience_bands=[(0, D(0)), (5, D(2)), (10, D(4))],
+    thresholds={(None, 5): (D(8), None, None), (None, 4): (D(15), 10, 5), ("water", 4): (D(30), 10, 5)},
+)
+
+
+def test_experience_points_take_the_highest_band_reached():
+    assert [rules.experience_points(TABLE.experience_bands, y) for y in (0, 4, 5, 9, 10, 40)] == [0, 0, 2, 2, 4, 4]
+
+
+def test_a_contribution_needs_a_judged_relevance_and_known_degree():
+    assert rules.person_contribution(TABLE, degree_level="master", relevance="related", years=12) == D("12.00")
+    assert rules.person_contribution(TABLE, degree_level="master", relevance="semi_related", years=12) == D("6.00")
+    assert rules.person_contribution(TABLE, degree_level="master", relevance="", years=12) is None
+    assert rules.person_contribution(TABLE, degree_level="doctorate", relevance="related", years=12) is None
+
+
+def test_the_supported_grade_uses_field_thresholds_before_general_ones():
+    args = {"kind": "contractor", "staff_score": D(20), "experience_rials": 10, "financial_rials": 5}
+    assert rules.supported_grade(TABLE, field="building", **args) == 4
+    assert rules.supported_grade(TABLE, field="water", **args) == 5  # water's grade 4 needs 30
+    assert rules.supported_grade(TABLE, field="building", **(args | {"financial_rials": 4})) == 5
+    assert rules.supported_grade(TABLE, field="building", **(args | {"staff_score": D(7)})) is None
+    assert rules.supported_grade(TABLE, field="building", **(args | {"staff_score": None})) is None
+
+
+def test_financial_capacity_is_the_best_of_the_last_three_years():
+    assert rules.financial_capacity({1398: 90, 1400: 10, 1401: 30, 1402: 20}) == 30
+    assert rules.financial_capacity({}) == 0
+
+
+@pytest.mark.parametrize("granted, reasons, error", [
+    ({"b": 4}, {}, None),
+    ({"b": 5}, {}, "reason_required"),
+    ({"b": 5}, {"b": "کمبود سابقه"}, None),
+    ({"b": 3}, {"b": "x"}, "better_than_requested"),
+    ({"b": 2}, {"b": "x"}, "not_handled"),
+    ({"b": None}, {}, "reason_required"),
+    ({"b": None}, {"b": "x"}, "none_granted"),
+])
+def test_granted_is_never_better_than_requested(granted, reasons, error):
+    errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons)
+    assert (next(iter(errors.values())) if errors else None) == error
