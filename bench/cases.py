@@ -7,28 +7,13 @@ queue, a case page and the applicant dashboard — median server time and SQL qu
 Targets (issue #3): queries per request do not grow with N; time from 10k to 100k stays flat
 (ratio ≤ 1.3). Reported, never asserted.
 """
-import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup(size: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khedmat.settings.test")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    if not os.environ.get("DATABASE_URL"):
-        (ROOT / "var").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / f'bench-cases-{size}.sqlite3'}"
-    import django
-
-    django.setup()
+import harness
 
 
 def seed(size: int) -> dict:
@@ -145,32 +130,19 @@ def measure(people: dict, repeat: int = 15) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = harness.sizes_from_arguments()
     if len(sizes) > 1:
-        # One process per size: Django is configured once per process.
-        import subprocess
-
-        rows = {}
-        for size in sizes:
-            out = subprocess.run([sys.executable, __file__, "--sizes", str(size)], check=True, capture_output=True, text=True)
-            for line in out.stdout.splitlines():
-                if line.startswith("RESULT\t"):
-                    _tag, name, ms, q = line.split("\t")
-                    rows.setdefault(name, {})[size] = (float(ms), int(q))
+        results = harness.run_per_size(__file__, sizes)
         header = " | ".join(f"{s:,}: ms / queries" for s in sizes)
         print(f"| request | {header} | time ratio {sizes[-1]:,}/{sizes[0]:,} |")
         print("|---|" + "---:|" * (len(sizes) + 1))
-        for name, by_size in rows.items():
-            cells = " | ".join(f"{by_size[s][0]:.1f} / {by_size[s][1]}" for s in sizes)
-            print(f"| {name} | {cells} | {by_size[sizes[-1]][0] / by_size[sizes[0]][0]:.2f} |")
+        for name in results[sizes[0]]:
+            cells = " | ".join(f"{results[s][name][0]:.1f} / {results[s][name][1]}" for s in sizes)
+            print(f"| {name} | {cells} | {results[sizes[-1]][name][0] / results[sizes[0]][name][0]:.2f} |")
         return
-    setup(sizes[0])
+    harness.setup("cases", sizes[0])
     people = seed(sizes[0])
-    for name, (ms, queries) in measure(people).items():
-        print(f"RESULT\t{name}\t{ms:.2f}\t{queries}")
+    harness.report(measure(people))
 
 
 if __name__ == "__main__":

@@ -9,31 +9,15 @@ median time, SQL queries and, for the figures, peak Python memory and time per i
 Targets: queries do not grow with N (no query per case); time grows with the cases issued in the period
 and no faster (a flat time per issued case). Reported, never asserted.
 """
-import argparse
 import datetime as dt
-import json
-import os
 import random
 import statistics
 import sys
 import time
 import tracemalloc
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup(size: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khedmat.settings.test")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    if not os.environ.get("DATABASE_URL"):
-        (ROOT / "var").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / f'bench-contractor-report-{size}.sqlite3'}"
-    import django
-
-    django.setup()
+import harness
 
 
 def _flow(rng, calendar, submitted):
@@ -243,20 +227,9 @@ def measure(people: dict, repeat: int = 5) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = harness.sizes_from_arguments()
     if len(sizes) > 1:
-        # One process per size: Django is configured once per process.
-        import subprocess
-
-        rows = {}
-        for size in sizes:
-            out = subprocess.run([sys.executable, __file__, "--sizes", str(size)], check=True, capture_output=True, text=True)
-            for line in out.stdout.splitlines():
-                if line.startswith("RESULT\t"):
-                    rows[size] = json.loads(line.split("\t", 1)[1])
+        rows = harness.run_per_size(__file__, sizes)
         first, last = sizes[0], sizes[-1]
         print("| cases | issued in 1404 | submitted in 1404 | figures ms / queries | µs per issued case | peak MiB "
               "| page ms / queries | Excel ms / queries |")
@@ -270,9 +243,9 @@ def main() -> None:
         print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
               f"{b['page'][0] / a['page'][0]:.2f} (issued cases ×{b['issued'] / max(1, a['issued']):.2f})")
         return
-    setup(sizes[0])
+    harness.setup("contractor-report", sizes[0])
     people = seed(sizes[0])
-    print(f"RESULT\t{json.dumps(measure(people))}")
+    harness.report(measure(people))
 
 
 if __name__ == "__main__":
