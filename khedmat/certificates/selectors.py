@@ -38,11 +38,12 @@ def document_lookup(*, public_id=None, code: str = "", ip: str | None, channel: 
     return document
 
 
-def verification_attempt_log(*, raw: str, ip: str | None, channel: str) -> None:
-    """A malformed code is logged and counted against the address like any other lookup."""
+def verification_attempt_log(*, raw: str, ip: str | None, channel: str, found: bool = False) -> None:
+    """A lookup that names no single document (a malformed code, a registry search) is logged and counted
+    against the address like any other lookup."""
     if not verification_allowed(ip=ip):
         raise RateLimited
-    VerificationLog.objects.create(ip_address=ip, query=(raw or "")[:100], found=False, channel=channel)
+    VerificationLog.objects.create(ip_address=ip, query=(raw or "")[:100], found=found, channel=channel)
 
 
 def parse_verification_code(raw: str) -> str | None:

@@ -56,3 +56,17 @@ def deadline_day(deadline):
     if not deadline:
         return ""
     return jalali.format_date(jalali.local_date(deadline - dt.timedelta(microseconds=1)), "full")
+
+
+@register.simple_tag
+def service_staff_desks():
+    """The staff pages each registered service declares, for the staff desk: [(title, description, [(label, url)])]."""
+    from django.urls import reverse
+
+    from khedmat.cases.process import registered
+    from khedmat.catalog.models import Service
+
+    processes = [p for p in registered() if p.staff_links]
+    titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
+    return [(titles.get(p.service_code, p.service_code), p.staff_links_description,
+             [(label, reverse(name)) for label, name in p.staff_links]) for p in processes]

@@ -286,6 +286,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Exported and sent by staff: SAJAR does not know its message id, so nobody polls for it.
+    sent_by_hand = models.BooleanField(default=False)
     receipt = models.CharField(_("receipt number"), max_length=60, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement = models.CharField(_("SAJAR registration number"), max_length=60, blank=True)

@@ -244,22 +244,26 @@ def search_key(value: str) -> str:
     return "".join(core_search_key(value or "").split())
 
 
-def registry_search(query: str, *, limit: int = 50):
-    """Registry entries whose holder's national ID equals, or whose name contains, the query."""
+def holder_condition(query: str, *, id_prefix: bool = False, min_letters: int = 3) -> Q | None:
+    """Registry entries of the holder a query names: an ID typed in any digits (whole, or its first digits
+    when `id_prefix`), else a name containing the letters typed (at least `min_letters`). None: nothing to
+    look for."""
     from khedmat.core.text import digits_only
 
     query = (query or "").strip()
-    if not query:
+    digits, key = digits_only(query), search_key(query)
+    if digits and len(digits) == len(key):
+        if id_prefix:
+            return Q(national_id__startswith=digits)
+        return Q(national_id=digits) if len(digits) in (10, 11) else None
+    return Q(search_name__contains=key) if key and len(key) >= min_letters else None
+
+
+def registry_search(query: str, *, limit: int = 50):
+    """Registry entries whose holder's national ID equals, or whose name contains, the query."""
+    condition = holder_condition(query)
+    if condition is None:
         return RegistryEntry.objects.none()
-    digits = digits_only(query)
-    condition = Q()
-    if digits and len(digits) in (10, 11) and len(digits) == len(search_key(query)):
-        condition = Q(national_id=digits)
-    else:
-        key = search_key(query)
-        if len(key) < 3:
-            return RegistryEntry.objects.none()
-        condition = Q(search_name__contains=key)
     return (RegistryEntry.objects.filter(condition).select_related("certificate", "certificate__document_type")
             .order_by("-issued_on", "-pk")[:limit])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,11 +14,10 @@ from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case
 from khedmat.certificates.models import DocumentStatus
 from khedmat.certificates.services import effective_status, mask_national_id
-from khedmat.core.text import digits_only
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import organizations_for_staff
 from khedmat.services.contractor_qualification.models import RegistryEntry
-from khedmat.services.contractor_qualification.selectors import SERVICE_CODE, company_record, search_key
+from khedmat.services.contractor_qualification.selectors import SERVICE_CODE, company_record, holder_condition
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -94,21 +93,13 @@ def registry_holders(entries, *, today: dt.date | None = None) -> list[Holder]:
     return list(holders.values())
 
 
-def _entry_query(query: str) -> Q:
-    """Entries whose holder's national ID starts with the digits typed, or whose name contains the text."""
-    digits, key = digits_only(query), search_key(query)
-    if digits and len(digits) == len(key):
-        return Q(national_id__startswith=digits)
-    return Q(search_name__contains=key)
-
-
 def registry_companies_for_staff(*, staff, query: str = "") -> QuerySet[Organization]:
     """Companies of the staff member's province that hold a grade certificate, with how many and the
     latest expiry; `query` matches the national ID's first digits or the name typed any way."""
     entries = RegistryEntry.objects.filter(organization__isnull=False)
-    query = (query or "").strip()
-    if query and search_key(query):
-        entries = entries.filter(_entry_query(query))
+    condition = holder_condition(query, id_prefix=True, min_letters=1) if (query or "").strip() else None
+    if condition is not None:
+        entries = entries.filter(condition)
     return (organizations_for_staff(staff=staff).filter(pk__in=entries.values("organization_id"))
             .annotate(certificate_count=Count("qualification_entries"),
                       latest_valid_until=Max("qualification_entries__valid_until")))

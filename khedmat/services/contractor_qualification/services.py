@@ -42,6 +42,8 @@ from khedmat.services.contractor_qualification.models import (
 from khedmat.services.contractor_qualification.workflow import APPROVER
 
 EXPERT = "expert"
+# Staff who may record a disciplinary violation against a company of their province.
+VIOLATION_ROLES = ("expert", "unit_head", "head")
 MAX_RIALS = 10**17  # beyond any contract or turnover; guards against typing errors overflowing a column
 
 
@@ -399,6 +401,7 @@ def referral_mark_sent(*, referral: Referral, receipt: str, by) -> Referral:
         if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
             raise ApplicationError(_("This file was already sent."), code="already_sent")
         referral.status, referral.receipt, referral.sent_at, referral.next_attempt_at = ReferralStatus.SENT, receipt.strip(), timezone.now(), None
+        referral.sent_by_hand = True
         referral.save()
         case_services.case_transition(case=referral.case, name="refer_to_pbo", by=by, _allow_internal=True,
                                       comment=_("Sent by hand; receipt %(receipt)s") % {"receipt": referral.receipt})
@@ -436,7 +439,7 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         retried += 1
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     if base_url:
-        for referral in Referral.objects.filter(status=ReferralStatus.SENT).order_by("sent_at")[:200]:
+        for referral in Referral.objects.filter(status=ReferralStatus.SENT, sent_by_hand=False).order_by("sent_at")[:200]:
             try:
                 number = sajar.status(base_url=base_url, message_id=str(referral.message_id))
             except sajar.SajarError:
@@ -462,7 +465,8 @@ def violation_record(*, organization, instruction: str, occurred_on: dt.date, de
         raise ApplicationError(_("The date of the violation is in the future."), code="date")
     if not description.strip():
         raise ApplicationError(_("Describe the violation."), code="description")
-    if not getattr(by, "is_staff_member", False) or by.province_id != organization.province_id:
+    if (not getattr(by, "is_staff_member", False) or by.province_id != organization.province_id
+            or not by.has_role(*VIOLATION_ROLES)):
         raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
     violation = DisciplinaryViolation.objects.create(organization=organization, instruction=instruction,
                                                      occurred_on=occurred_on, description=description, decision=decision,

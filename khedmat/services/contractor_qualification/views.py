@@ -18,7 +18,14 @@ from khedmat.services.contractor_qualification.forms import (
     RelevanceForm,
     SectionReviewForm,
 )
-from khedmat.services.contractor_qualification.models import CompanyPerson, ExperienceRecord, FinancialRecord, Relevance
+from khedmat.services.contractor_qualification.models import (
+    CompanyPerson,
+    ExperienceRecord,
+    FinancialRecord,
+    Referral,
+    Relevance,
+)
+from khedmat.services.contractor_qualification.views_referrals import REFERRAL_ROLES
 from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
 
@@ -36,6 +43,7 @@ def case_panel_context(case, user, staff_view) -> dict:
         "is_approver": APPROVER in roles and case.state == "awaiting_approval",
         "relevance_choices": Relevance.choices,
         "has_deficient": any(s.review and s.review.status == "deficient" for s in sections),
+        "referral": Referral.objects.filter(case=case).first() if roles & set(REFERRAL_ROLES) else None,
     }
 
 

@@ -14,8 +14,6 @@ from khedmat.organizations.selectors import organization_get_for_staff
 from khedmat.services.contractor_qualification import selectors, selectors_registry, services
 from khedmat.services.contractor_qualification.forms_registry import RegistrySearchForm, ViolationForm
 
-# Staff who may record a disciplinary violation against a company of their province.
-VIOLATION_ROLES = ("expert", "unit_head", "head")
 # Which form field a refusal of `services.violation_record` belongs to (by its code).
 VIOLATION_ERROR_FIELDS = {"instruction": "instruction", "date": "occurred_on", "description": "description"}
 
@@ -26,15 +24,15 @@ def registry(request):
     form = RegistrySearchForm(request.GET if "q" in request.GET else None)
     context = {"form": form, "holders": None}
     if form.is_bound:
-        try:
-            certificate_selectors.verification_attempt_log(raw=request.GET.get("q", ""), ip=client_ip(request),
-                                                           channel="registry")
-        except certificate_selectors.RateLimited:
+        ip = client_ip(request)
+        if not certificate_selectors.verification_allowed(ip=ip):
             context["rate_limited"] = _("Too many lookups from your network. Please try again in a few minutes.")
             return render(request, "contractor_qualification/registry.html", context, status=429)
         if form.is_valid():
             context["query"] = form.cleaned_data["q"]
             context["holders"] = selectors_registry.registry_holders(selectors.registry_search(form.cleaned_data["q"]))
+        certificate_selectors.verification_attempt_log(raw=request.GET.get("q", ""), ip=ip, channel="registry",
+                                                       found=bool(context["holders"]))
     return render(request, "contractor_qualification/registry.html", context)
 
 
@@ -53,7 +51,7 @@ def company_list(request):
 def company_detail(request, organization_id: int):
     """A company's record for staff of its province; experts, unit heads and the head record violations."""
     organization = organization_get_for_staff(staff=request.user, organization_id=organization_id)
-    can_record = request.user.has_role(*VIOLATION_ROLES) and request.user.province_id == organization.province_id
+    can_record = request.user.has_role(*services.VIOLATION_ROLES) and request.user.province_id == organization.province_id
     form = ViolationForm(prefix="violation")
     if request.method == "POST":
         if not can_record:

@@ -230,6 +230,14 @@ def test_the_sweep_command_runs_the_sweep(sajar, referral):
     assert reload(referral).status == ReferralStatus.ACKNOWLEDGED
 
 
+def test_the_sweep_does_not_ask_sajar_about_a_file_sent_by_hand(sajar, referral, approver):
+    services.referral_mark_sent(referral=referral, receipt="12345", by=approver)
+    asked = len(sajar.state.requests)
+
+    assert services.referrals_sweep() == {"retried": 0, "acknowledged": 0}
+    assert len(sajar.state.requests) == asked and reload(referral).sent_by_hand
+
+
 # -- the approver's hand work ----------------------------------------------------------------------------------
 
 @override_settings(KHEDMAT_SAJAR_URL="")

@@ -91,3 +91,16 @@ def test_the_approver_page_refuses_a_higher_grade_with_a_message(client, under_r
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == "certificate_issued"
+
+
+def test_the_staff_desk_lists_the_service_pages(client, expert):
+    login(client, expert)
+    page = client.get(reverse("core:staff-home")).content.decode()
+    for name in ("cq-companies:list", "cq-referrals:list", "cq-report:report"):
+        assert reverse(name) in page
+
+
+def test_the_case_page_links_staff_to_the_company_record(client, under_review, expert):
+    login(client, expert)
+    page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
+    assert reverse("cq-companies:detail", args=[under_review.organization_id]) in page
