@@ -112,8 +112,9 @@ def queue_for_staff(
     *, staff, service: str = "", state: str = "", sla_status: str = "", date_from: dt.date | None = None,
     date_to: dt.date | None = None, q: str = "", sort: str = "deadline", scope: str = "role",
     now: dt.datetime | None = None,
-) -> QuerySet[Case]:
-    """Submitted cases of the staff member's province waiting for one of their roles.
+) -> QuerySet[Case] | MergedQueue:
+    """Submitted cases of the staff member's province waiting for one of their roles, in the page's order
+    (a query set, or a `MergedQueue` when several (service, state) pairs wait for the roles).
 
     scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases,
     for unit heads and oversight roles).
@@ -122,19 +123,19 @@ def queue_for_staff(
     if not staff.is_staff_member or staff.province_id is None:
         return Case.objects.none()
     qs = Case.objects.filter(province_id=staff.province_id, tracking_number__isnull=False, closed_at__isnull=True)
+    branches = None
     if scope == "mine":
         qs = qs.filter(assigned_to=staff)
-    elif scope == "all" and staff.has_role("unit_head", "deputy", "head", "administrator"):
-        pass
-    else:
-        # Filter on service ids, not codes: a join would keep the planner from walking the queue
-        # index (province, service, state, deadline) in order and stopping after one page.
-        waiting = Q(pk__in=[])
+    elif not (scope == "all" and staff.has_role("unit_head", "deputy", "head", "administrator")):
+        # One branch per (service, state) waiting for the staff member's roles, on service ids, not codes:
+        # each branch is an equality on the queue index (province, service, state, …), walked in order.
         ids = _service_ids()
-        for code, states in queue_states_for(staff).items():
-            if code in ids:
-                waiting |= Q(service_id=ids[code], state__in=states)
-        qs = qs.filter(waiting)
+        branches = [(ids[code], state_code) for code, states in queue_states_for(staff).items() if code in ids
+                    for state_code in states]
+        if service:
+            branches = [b for b in branches if b[0] == ids.get(service)]
+        if state:
+            branches = [b for b in branches if b[1] == state]
     if service:
         qs = qs.filter(service_id=_service_ids().get(service, 0))
     if state:
@@ -147,13 +148,58 @@ def queue_for_staff(
         qs = qs.filter(first_submitted_at__date__lte=date_to)
     if q:
         qs = qs.filter(case_search_condition(q))
-    order = {
-        "deadline": ("sla_deadline", "first_submitted_at"),
-        "-deadline": ("-sla_deadline", "-first_submitted_at"),
-        "submitted": ("first_submitted_at",),
-        "-submitted": ("-first_submitted_at",),
-    }.get(sort, ("sla_deadline", "first_submitted_at"))
-    return qs.select_related(*_CASE_RELATED).order_by(*order, "id")
+    order = QUEUE_ORDERS.get(sort, QUEUE_ORDERS["deadline"])
+    if branches is None:
+        return qs.select_related(*_CASE_RELATED).order_by(*order, "id")
+    if not branches:
+        return Case.objects.none()
+    if len(branches) == 1:
+        return qs.filter(service_id=branches[0][0], state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
+    return MergedQueue([qs.filter(service_id=i, state=st) for i, st in branches], order)
+
+
+QUEUE_ORDERS = {
+    "deadline": ("sla_deadline", "first_submitted_at"),
+    "-deadline": ("-sla_deadline", "-first_submitted_at"),
+    "submitted": ("first_submitted_at",),
+    "-submitted": ("-first_submitted_at",),
+}
+
+
+class MergedQueue:
+    """A queue waiting for several (service, state) pairs, read as one list in the page's order.
+
+    One query with `(service = a AND state IN …) OR (service = b AND …)` makes the database read and sort
+    every open case of the province (the plan measured in bench/cases.py); here each pair is walked along
+    the queue index and stops after the page, and the rows are merged — then one query fetches the page.
+    Supports what a page needs: slicing.
+    """
+
+    def __init__(self, branches: list[QuerySet], order: tuple[str, ...]):
+        self.branches = branches
+        self.order = order
+        self.descending = order[0].startswith("-")
+
+    def _key(self, row: tuple):
+        from django.db import connection
+
+        # Each branch comes back in the database's order, NULLs included: SQLite puts NULL below every
+        # value, PostgreSQL above; the merge compares the same way.
+        nulls_high = connection.vendor != "sqlite"
+        parts = [((value is None) == nulls_high, value if value is not None else 0) for value in row[:-1]]
+        return (*parts, -row[-1] if self.descending else row[-1])  # id ascending among equals, as order_by puts it
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        import heapq
+
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("a merged queue is read by slices with an end")
+        start, stop = index.start or 0, index.stop
+        fields = [name.lstrip("-") for name in self.order]
+        rows = [list(qs.order_by(*self.order, "id").values_list(*fields, "id")[:stop]) for qs in self.branches]
+        ids = [row[-1] for row in heapq.merge(*rows, key=self._key, reverse=self.descending)][start:stop]
+        cases = Case.objects.select_related(*_CASE_RELATED).in_bulk(ids)
+        return [cases[pk] for pk in ids if pk in cases]
 
 
 def _service_ids() -> dict[str, int]:
