@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from khedmat.cases import sla
 from khedmat.cases.access import actor_roles, applicant_side, staff_roles_for_case
@@ -162,15 +162,15 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
 
 
 UPLOAD_MESSAGES = {
-    "empty": _lazy("The file is empty."),
-    "too_large": _lazy("The file is larger than allowed."),
-    "unknown_type": _lazy("The type of this file is not recognised. Upload a PDF, PNG or JPEG file."),
-    "not_allowed_type": _lazy("This kind of file is not accepted for this document."),
-    "executable": _lazy("Programs and scripts cannot be uploaded."),
-    "extension_mismatch": _lazy("The file's name does not match its content; rename it to its real type."),
-    "bad_name": _lazy("The file name is not usable; rename the file and try again."),
-    "encrypted_pdf": _lazy("The PDF is password-protected; upload it without a password."),
-    "corrupt": _lazy("The file is damaged or incomplete."),
+    "empty": gettext_lazy("The file is empty."),
+    "too_large": gettext_lazy("The file is larger than allowed."),
+    "unknown_type": gettext_lazy("The type of this file is not recognised. Upload a PDF, PNG or JPEG file."),
+    "not_allowed_type": gettext_lazy("This kind of file is not accepted for this document."),
+    "executable": gettext_lazy("Programs and scripts cannot be uploaded."),
+    "extension_mismatch": gettext_lazy("The file's name does not match its content; rename it to its real type."),
+    "bad_name": gettext_lazy("The file name is not usable; rename the file and try again."),
+    "encrypted_pdf": gettext_lazy("The PDF is password-protected; upload it without a password."),
+    "corrupt": gettext_lazy("The file is damaged or incomplete."),
 }
 
 

@@ -57,3 +57,17 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     known = {e.msgid for e in polib.pofile(str(PO)) if not e.obsolete}
     missing = sorted(fresh - known)
     assert not missing, f"strings missing from the catalogue (run `make catalogue`): {missing[:10]}"
+
+
+def test_translation_functions_are_imported_under_names_makemessages_reads():
+    """`gettext_lazy as _lazy` hides every string from makemessages: it would stay English forever."""
+    import re
+
+    known = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+    alias = re.compile(r"from django\.utils\.translation import .*\b(?:n|p)?gettext(?:_lazy)? as (\w+)")
+    offenders = []
+    for path in (Path(settings.BASE_DIR) / "khedmat").rglob("*.py"):
+        for name in alias.findall(path.read_text(encoding="utf-8")):
+            if name not in known:
+                offenders.append(f"{path.relative_to(settings.BASE_DIR)}: {name}")
+    assert not offenders, offenders

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
@@ -21,8 +21,8 @@ REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
 
 
 class ReportPeriodForm(forms.Form):
-    date_from = JalaliDateField(label=_lazy("Certificates issued from"), required=False)
-    date_to = JalaliDateField(label=_lazy("Certificates issued until"), required=False)
+    date_from = JalaliDateField(label=gettext_lazy("Certificates issued from"), required=False)
+    date_to = JalaliDateField(label=gettext_lazy("Certificates issued until"), required=False)
 
     def clean(self):
         cleaned = super().clean()
