@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharField
-from khedmat.core.text import digits_only
+from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.services.contractor_qualification import rules
 from khedmat.services.contractor_qualification.models import (
     ContractingField,
@@ -52,10 +52,10 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [(f.code, f.name) for f in ContractingField.objects.filter(is_active=True)]
         for i in range(ROWS):
-            self.fields[f"field_{i}"] = forms.ChoiceField(label=_("Field %(n)s") % {"n": i + 1}, choices=choices, required=False)
+            self.fields[f"field_{i}"] = forms.ChoiceField(label=_("Field %(n)s") % {"n": to_persian_digits(i + 1)}, choices=choices, required=False)
             self.fields[f"grade_{i}"] = forms.TypedChoiceField(
-                label=_("Grade requested in field %(n)s") % {"n": i + 1}, coerce=int, required=False, empty_value=None,
-                choices=[("", "—")] + [(g, str(g)) for g in range(1, 6)])
+                label=_("Grade requested in field %(n)s") % {"n": to_persian_digits(i + 1)}, coerce=int, required=False, empty_value=None,
+                choices=[("", "—")] + [(g, to_persian_digits(g)) for g in range(1, 6)])
 
     def clean(self):
         cleaned = super().clean()
@@ -161,9 +161,11 @@ class GrantForm(forms.Form):
         for code, grade in requested(case).items():
             field = ContractingField.objects.filter(code=code).first()
             score = scores.get(code)
-            choices = [("", _("Not granted"))] + [(g, _("Grade %(g)s") % {"g": g}) for g in sorted(rules.HANDLED_GRADES.get(kind, ()))]
+            choices = [("", _("Not granted"))] + [(g, _("Grade %(g)s") % {"g": to_persian_digits(g)})
+                                                  for g in sorted(rules.HANDLED_GRADES.get(kind, ()))]
             self.fields[f"grade_{code}"] = forms.TypedChoiceField(
-                label=_("Grade granted in “%(field)s” (requested: %(grade)s)") % {"field": field.name if field else code, "grade": grade},
+                label=_("Grade granted in “%(field)s” (requested: %(grade)s)") % {
+                    "field": field.name if field else code, "grade": to_persian_digits(grade)},
                 choices=choices, coerce=int, empty_value=None, required=False, initial=grade)
             self.fields[f"reason_{code}"] = PersianCharField(
                 label=_("Reason, if lower than requested or not granted (%(field)s)") % {"field": field.name if field else code},
