@@ -40,6 +40,8 @@ urlpatterns = [
     path("staff/contractors/report/", include("khedmat.services.contractor_qualification.urls_report")),
     path("staff/inquiries/", include("khedmat.inquiries.urls")),
     path("staff/contractors/referrals/", include("khedmat.services.contractor_qualification.urls_referrals")),
+    path("committees/", include("khedmat.committees.urls")),
+    path("appointments/", include("khedmat.appointments.urls")),
     path("calendar/", include("khedmat.workcalendar.urls")),
     path("staff/organizations/", include("khedmat.organizations.staff_urls")),
     path("staff/calendar/", include("khedmat.workcalendar.staff_urls")),

@@ -1,11 +1,27 @@
 """Who may see and act on a case. Every case fetch for a person goes through `case_get_for_user`."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from khedmat.cases.models import Case
 from khedmat.cases.process import APPLICANT
+
+# Read access granted by other platform apps (e.g. committee members to the cases on their agenda):
+# functions (case, user) -> bool, registered in their AppConfig.ready. Only read views ask for them.
+_READERS: list[Callable[[Case, object], bool]] = []
+
+
+def register_reader(rule: Callable[[Case, object], bool]) -> None:
+    if rule not in _READERS:
+        _READERS.append(rule)
+
+
+def reader_access(case: Case, user) -> bool:
+    return bool(case.tracking_number) and user.is_authenticated and any(rule(case, user) for rule in _READERS)
+
 
 # Roles that oversee every case of their province without acting in a particular state.
 OVERSIGHT_ROLES = frozenset({"unit_head", "deputy", "head"})
@@ -53,8 +69,9 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
-def case_get_for_user(*, user, public_id, for_update: bool = False) -> Case:
-    """The case, if `user` may see it; 404 alike for missing and not-yours."""
+def case_get_for_user(*, user, public_id, for_update: bool = False, readers: bool = False) -> Case:
+    """The case, if `user` may see it; 404 alike for missing and not-yours. `readers`: also let in
+    people a registered reader rule admits (read-only pages: the case page and its downloads)."""
     qs = Case.objects.select_related("service", "province", "applicant", "organization", "assigned_to", "sla_statement")
     try:
         case = qs.get(public_id=public_id)
@@ -64,5 +81,7 @@ def case_get_for_user(*, user, public_id, for_update: bool = False) -> Case:
         return case
     # Staff see submitted cases of their province, and only through a role the process uses.
     if case.tracking_number and staff_roles_for_case(case, user):
+        return case
+    if readers and reader_access(case, user):
         return case
     raise Http404

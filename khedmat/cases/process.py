@@ -76,6 +76,46 @@ class DocumentRequirement:
     group: str = ""  # a label such as the seed's «الف»
 
 
+class Decision(StrEnum):
+    """What a committee or council may decide on an agenda item (SERVICES.md §7)."""
+
+    APPROVE = "approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    RETURN = "return"  # back to the applicant for deficiencies
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class CommitteeStep:
+    """A state in which a case waits for a collective decision. The committees app builds agendas
+    from cases in `state` and, once the minutes are confirmed, moves each case by the transition
+    its decision names (decision value → transition name; a decision left out cannot be taken)."""
+
+    state: str
+    committee_kind: str  # e.g. "accreditation_committee" (SERVICES.md §1.2)
+    decisions: tuple[tuple[str, str], ...]
+    invite_applicant: bool = False  # e.g. the institute's CEO (service 2, step ۲۰)
+
+    def transition_for(self, decision: str) -> str:
+        return dict(self.decisions).get(decision, "")
+
+
+@dataclass(frozen=True)
+class AppointmentKind:
+    """A meeting with the applicant about one case: a field visit, a briefing session (licence delivery)."""
+
+    code: str
+    label: Any
+    states: tuple[str, ...]  # the case states in which staff may propose it
+    staff_roles: tuple[str, ...] = ("expert",)
+    # How many times the applicant may ask for another slot (0: not allowed).
+    reschedule_allowed: int = 0
+    # The scoring scheme (reference data, by code) the visit report fills in; "" = notes and photos only.
+    report_scheme: str = ""
+    # Optional transition the engine runs when the report is recorded (e.g. visit_scheduled → visited).
+    done_transition: str = ""
+
+
 @dataclass(frozen=True)
 class Process:
     """The whole declaration of one service's case process."""
@@ -106,6 +146,8 @@ class Process:
     fee: Callable[["Case"], list[str]] | None = None
     deficiency_transition: str = ""
     resubmit_transition: str = ""
+    committee_steps: tuple[CommitteeStep, ...] = ()
+    appointment_kinds: tuple[AppointmentKind, ...] = ()
     description: Any = ""
     _by_state: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -125,6 +167,15 @@ class Process:
         for name in (self.submit_transition, self.deficiency_transition, self.resubmit_transition):
             if name and name not in names:
                 raise ValueError(f"{self.service_code}: unknown transition {name}")
+        for step in self.committee_steps:
+            if step.state not in codes:
+                raise ValueError(f"{self.service_code}: committee step names unknown state {step.state}")
+            for decision, name in step.decisions:
+                if decision not in set(Decision) or name not in names:
+                    raise ValueError(f"{self.service_code}: committee decision {decision} → {name} is not valid")
+        for kind in self.appointment_kinds:
+            if set(kind.states) - set(codes) or (kind.done_transition and kind.done_transition not in names):
+                raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or transitions")
         object.__setattr__(self, "_by_state", {s.code: s for s in self.states})
 
     def state(self, code: str) -> State:
@@ -144,6 +195,12 @@ class Process:
             if d.code == code:
                 return d
         raise KeyError(code)
+
+    def committee_step(self, state: str) -> CommitteeStep | None:
+        return next((step for step in self.committee_steps if step.state == state), None)
+
+    def appointment_kind(self, code: str) -> AppointmentKind | None:
+        return next((kind for kind in self.appointment_kinds if kind.code == code), None)
 
     def states_for_actor(self, roles: set[str]) -> list[str]:
         return [s.code for s in self.states if roles.intersection(s.actors)]

@@ -30,8 +30,8 @@ from khedmat.core.paginator import lookahead_page
 from khedmat.organizations.selectors import memberships_for_user
 
 
-def _case(request, public_id):
-    return case_get_for_user(user=request.user, public_id=public_id)
+def _case(request, public_id, *, readers: bool = False):
+    return case_get_for_user(user=request.user, public_id=public_id, readers=readers)
 
 
 def _back(case):
@@ -96,7 +96,7 @@ def _service_form(case, data=None):
 
 @login_required
 def detail(request, public_id):
-    case = _case(request, public_id)
+    case = _case(request, public_id, readers=True)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
@@ -186,7 +186,7 @@ def upload(request, public_id, requirement):
 
 @login_required
 def download(request, public_id, version_id):
-    case = _case(request, public_id)
+    case = _case(request, public_id, readers=True)
     version = DocumentVersion.objects.filter(pk=version_id, document__case=case).first()
     if version is None:
         raise Http404

@@ -39,6 +39,8 @@ def pdf_context(document: OfficialDocument) -> dict:
             "items": content.get("items", []),
             "closing": content.get("closing", ""),
             "date": document.issued_on,
+            # The whole frozen content, for letter templates with a layout of their own (minutes).
+            "content": content,
         })
     return context
 

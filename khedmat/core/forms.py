@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import jalali
-from khedmat.core.text import normalize_text, to_persian_digits
+from khedmat.core.text import normalize_text, to_ascii_digits, to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_mobile, parse_national_id, parse_organization_id
 
 
@@ -119,6 +119,37 @@ class JalaliDateField(forms.DateField):
 
     def strptime(self, value, format):  # pragma: no cover - to_python never delegates here
         raise NotImplementedError
+
+
+class ClockTimeField(forms.TimeField):
+    """A time of day as HH:MM in Persian or Latin digits ("۱۴:۳۰", "9:00"); 24-hour clock."""
+
+    default_error_messages = {"invalid": _("Enter a time such as 09:30 (24-hour clock).")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "۰۹:۳۰", "dir": "ltr", "inputmode": "numeric",
+                                                           "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        import datetime as dt
+
+        if isinstance(value, dt.time):
+            return to_persian_digits(value.strftime("%H:%M"))
+        return value
+
+    def to_python(self, value):
+        import datetime as dt
+        import re
+
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        match = re.fullmatch(r"\s*(\d{1,2})\s*[:٫.]\s*(\d{2})\s*", to_ascii_digits(str(value)))
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.time(int(match[1]), int(match[2]))
 
 
 def persian_number(value) -> str:

@@ -119,6 +119,15 @@ class WorkCalendar:
     def next_working_day(self, day: dt.date) -> dt.date:
         return next(self.working_days_after(day))
 
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """The last working day strictly before `day` (when a "one working day before" reminder goes out)."""
+        current = day
+        for _step in range(_MAX_SCAN_DAYS + 1):
+            current -= dt.timedelta(days=1)
+            if self.is_working_day(current):
+                return current
+        raise CalendarError("no working day within ten years")
+
     def add_working_days(self, start: dt.date | dt.datetime, n: int) -> dt.date:
         """The Nth working day after `start` (n ≥ 1); n = 0 gives start's own date."""
         if n < 0:

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "khedmat.certificates",
     "khedmat.payments",
     "khedmat.inquiries",
+    "khedmat.committees",
+    "khedmat.appointments",
     # The services (each declares its process in workflow.py and registers it when Django starts).
     "khedmat.services.contractor_qualification",
     "khedmat.notifications",

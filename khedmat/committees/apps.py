@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitteesConfig(AppConfig):
+    name = "khedmat.committees"
+    label = "committees"
+    verbose_name = _("Committees and councils")
+
+    def ready(self) -> None:
+        from khedmat.cases.access import register_reader
+        from khedmat.committees.selectors import member_may_read_case
+
+        register_reader(member_may_read_case)
