@@ -481,7 +481,7 @@ def decision_record(*, item: AgendaItem, reasons: str = "", conditions: str = ""
         _require_quorum(session)
         result, status = item_tally(item)
         if result.outcome is None:
-            raise ApplicationError(str(_NO_DECISION[result.reason]), code="no_decision")
+            raise ApplicationError(str(_NO_DECISION[result.reason]), code=f"no_decision_{result.reason}")
         step = _committee_step(item.case)
         if step is None or not step.transition_for(result.outcome):
             raise ApplicationError(_("This committee cannot take the decision “%(decision)s” for this service.") % {
@@ -519,14 +519,14 @@ def minutes_content(session: Session) -> dict:
     members = list(session.committee.members.filter(is_active=True).select_related("user"))
     names = {m.pk: m.user.get_full_name() for m in members}
     status = quorum_status(session)
-    present = [{"name": m.user.get_full_name(), "role": m.get_role_display(), "title": m.title}
+    present = [{"name": m.user.get_full_name(), "role": str(m.get_role_display()), "title": m.title}
                for m in members if attendance.get(m.pk)]
-    absent = [{"name": m.user.get_full_name(), "role": m.get_role_display(), "title": m.title}
+    absent = [{"name": m.user.get_full_name(), "role": str(m.get_role_display()), "title": m.title}
               for m in members if not attendance.get(m.pk)]
     items = []
     for item in session.items.exclude(status=ItemStatus.WITHDRAWN).select_related("case", "case__service").order_by("order"):
         decision = _current_decision(item)
-        votes = [{"member": names.get(v.member_id, ""), "choice": v.get_choice_display()}
+        votes = [{"member": names.get(v.member_id, ""), "choice": str(v.get_choice_display())}
                  for v in item.votes.order_by("member__role", "member_id")]
         items.append({
             "order": item.order,
@@ -535,7 +535,7 @@ def minutes_content(session: Session) -> dict:
             "title": item.case.title or "",
             "applicant": item.case.organization.name if item.case.organization_id else item.case.applicant.get_full_name(),
             "votes": votes,
-            "decision": VoteChoice(decision.outcome).label if decision else "",
+            "decision": str(VoteChoice(decision.outcome).label) if decision else "",
             "decision_code": decision.outcome if decision else "",
             "reasons": decision.reasons if decision else "",
             "conditions": decision.conditions if decision else "",
@@ -556,7 +556,7 @@ def minutes_content(session: Session) -> dict:
         "absent": absent,
         "quorum": {"required": status["required"], "present": status["voting_present"],
                    "members": status["voting_members"]},
-        "decision_rule": session.committee.get_decision_rule_display(),
+        "decision_rule": str(session.committee.get_decision_rule_display()),
         "items": items,
     }
 
