@@ -27,6 +27,7 @@ from khedmat.cases.process import APPLICANT, registered
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.paginator import lookahead_page
+from khedmat.core.views import attempt as _attempt
 from khedmat.organizations.selectors import memberships_for_user
 
 
@@ -36,18 +37,6 @@ def _case(request, public_id, *, readers: bool = False):
 
 def _back(case):
     return redirect("cases:detail", public_id=case.public_id)
-
-
-def _attempt(request, action, success: str = "") -> bool:
-    """Run a service call for a POST; a refusal becomes a Persian message and changes nothing."""
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _version(request) -> int | None:

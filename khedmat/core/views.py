@@ -1,7 +1,22 @@
+from django.contrib import messages
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+
+def attempt(request, action, success: str = "") -> bool:
+    """Run a service call for a POST; a refusal becomes a Persian message and changes nothing."""
+    from khedmat.core.exceptions import ApplicationError
+
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 def home(request):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
 from khedmat.cases.process import APPLICANT
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.views import attempt as _attempt
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.forms import (
     ExperienceForm,
@@ -61,16 +62,6 @@ def _back(case, anchor=""):
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
-
-
-def _attempt(request, action, success: str) -> bool:
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # -- the applicant's sections -------------------------------------------------------------------------

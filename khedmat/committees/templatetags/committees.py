@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_committee_items(case):
+    """The committee sessions a case went to (newest first), with each one's current decision."""
+    from khedmat.committees.selectors import case_agenda_items
+
+    rows = []
+    for item in case_agenda_items(case=case):
+        decisions = sorted(item.decisions.all(), key=lambda d: d.recorded_at)
+        rows.append((item, decisions[-1] if decisions and item.session.state == "confirmed" else None))
+    return rows
+
+
+@register.simple_tag
+def is_committee_member(user) -> bool:
+    from khedmat.committees.selectors import memberships
+
+    return memberships(user).exists()
