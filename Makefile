@@ -46,6 +46,8 @@ run: demo
 	@$(PY) manage.py sla_sweep --schedule
 	@$(PY) manage.py payments_reconcile --schedule
 	@$(PY) manage.py inquiries_retry --schedule
+	@$(PY) manage.py appointments_remind --schedule
+	@$(PY) manage.py committees_remind --schedule
 	@$(PY) manage.py referrals_sweep --schedule
 	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
 	$(PY) tools/registry_simulator.py --port $(REGISTRY_PORT) 2>>var/registry-simulator.log & registry=$$!; \
