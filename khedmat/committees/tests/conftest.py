@@ -29,8 +29,10 @@ def committee(tehran, secretary):
 
     committee = Committee.objects.create(province=tehran, kind="accreditation_committee", name="کمیته اعتبارسنجی")
     CommitteeMember.objects.create(committee=committee, user=secretary, role="secretary", voting=False)
-    for i, role in enumerate(["chair", "member", "member", "member"]):
-        user = make_staff(province=tehran, roles=["committee_member"], first_name="عضو", last_name=f"شماره {i + 1}")
+    for role, (first, last) in zip(["chair", "member", "member", "member"],
+                                   [("مهدی", "رئیسی"), ("پروین", "عضوی"), ("کامران", "یکتا"), ("هدی", "نیک‌پی")],
+                                   strict=True):
+        user = make_staff(province=tehran, roles=["committee_member"], first_name=first, last_name=last)
         CommitteeMember.objects.create(committee=committee, user=user, role=role)
     return committee
 
