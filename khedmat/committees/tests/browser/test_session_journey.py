@@ -26,6 +26,11 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def check(page):
     assert serious_accessibility_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "wider than the phone"
@@ -53,12 +58,10 @@ def test_session_journey(browser_page, committee, room, secretary, waiting_case,
     # 2. Two waiting cases go on the agenda; the invitations go out.
     for case in (first, second):
         page.select_option("#id_case", str(case.public_id))
-        page.click("#agenda form button[type=submit]:has-text('دستور جلسه')")
-        page.wait_for_load_state()
+        submit(page, "#agenda-add button[type=submit]")
         assert page.locator(".messages .success").count() == 1, page.content()
-    page.click("text=ارسال دعوت‌نامه‌ها")
-    page.wait_for_load_state()
-    assert session.invitations.filter(kind="applicant").count() == 2
+    submit(page, "text=ارسال دعوت‌نامه‌ها")
+    assert session.invitations.filter(kind="applicant").count() == 2, page.locator(".messages").inner_text()
     shot(page, "1-agenda")
     check(page)
 
@@ -68,8 +71,7 @@ def test_session_journey(browser_page, committee, room, secretary, waiting_case,
     page.reload()
     for box in page.locator("#attendance input[type=checkbox]").all():
         box.check()
-    page.click("#attendance button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#attendance button[type=submit]")
     assert "حد نصاب" in page.locator("#attendance").inner_text()
     decisions = {first.pk: ("approve", {}), second.pk: ("approve_with_conditions", {"conditions": "ارائه قرارداد اجاره ساختمان"})}
     for item in session.items.order_by("order"):
@@ -77,23 +79,18 @@ def test_session_journey(browser_page, committee, room, secretary, waiting_case,
         page.goto(f"/committees/sessions/{session.public_id}/items/{item.pk}/")
         for select in page.locator("select[name^=vote_]").all():
             select.select_option(choice)
-        page.click("form:has(input[value=votes]) button[type=submit]")
-        page.wait_for_load_state()
+        submit(page, "form:has(input[value=votes]) button[type=submit]")
         check(page)
         for name, value in texts.items():
             page.fill(f"#id_{name}", value)
-        page.click("form:has(input[value=decision]) button[type=submit]")
-        page.wait_for_url(f"**/committees/sessions/{session.public_id}/**")
+        submit(page, "form:has(input[value=decision]) button[type=submit]")
     shot(page, "2-decisions")
 
     # 4. The minutes are issued and confirmed: the secretary's own, the members' signatures on paper.
-    page.click("#minutes button[type=submit]")
-    page.wait_for_load_state()
-    page.click("text=این صورتجلسه را تأیید می‌کنم")
-    page.wait_for_load_state()
+    submit(page, "#minutes button[type=submit]")
+    submit(page, "text=این صورتجلسه را تأیید می‌کنم")
     while page.locator("#id_member").count():
-        page.click("#minutes form.inline-form button[type=submit]")
-        page.wait_for_load_state()
+        submit(page, "#minutes form.inline-form button[type=submit]")
     session.refresh_from_db()
     assert session.state == SessionState.CONFIRMED
     shot(page, "3-minutes-confirmed")
