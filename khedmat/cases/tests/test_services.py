@@ -268,3 +268,18 @@ def test_events_cannot_be_changed_or_deleted(submitted):
         event.save()
     with pytest.raises(PermissionDenied):
         event.delete()
+
+
+def test_a_process_refuses_committee_steps_and_appointment_kinds_it_cannot_run():
+    import dataclasses
+
+    from khedmat.cases.process import AppointmentKind, CommitteeStep
+    from khedmat.cases.tests.process import PROCESS
+
+    with pytest.raises(ValueError, match="committee step"):
+        dataclasses.replace(PROCESS, committee_steps=(CommitteeStep("nowhere", "training_committee", decisions=()),))
+    with pytest.raises(ValueError, match="committee decision"):
+        dataclasses.replace(PROCESS, committee_steps=(
+            CommitteeStep("under_review", "training_committee", decisions=(("approve", "no_such_transition"),)),))
+    with pytest.raises(ValueError, match="appointment kind"):
+        dataclasses.replace(PROCESS, appointment_kinds=(AppointmentKind("field_visit", "بازدید", states=("nowhere",)),))

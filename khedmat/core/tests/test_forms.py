@@ -1,6 +1,13 @@
 import datetime as dt
 
-from khedmat.core.forms import JalaliDateField, MobileField, NationalIdField, OrganizationIdField, PersianCharField
+from khedmat.core.forms import (
+    ClockTimeField,
+    JalaliDateField,
+    MobileField,
+    NationalIdField,
+    OrganizationIdField,
+    PersianCharField,
+)
 
 
 def test_identifier_fields_accept_any_digits_and_return_ascii():
@@ -34,3 +41,16 @@ def test_jalali_date_field():
             assert error.code in {"invalid", "nonexistent"}
         else:
             raise AssertionError(f"accepted {raw}")
+
+
+def test_clock_time_field_takes_persian_or_latin_digits_and_refuses_nonsense():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    field = ClockTimeField()
+    assert field.clean("۱۴:۳۰") == dt.time(14, 30)
+    assert field.clean(" 9.05 ") == dt.time(9, 5)
+    assert field.prepare_value(dt.time(9, 0)) == "۰۹:۰۰"
+    for bad in ("25:00", "12:60", "ساعت ده", "1230"):
+        with pytest.raises(ValidationError):
+            field.clean(bad)

@@ -150,3 +150,20 @@ def test_the_index_agrees_with_walking_day_by_day(start, n, holidays):
     end = start + dt.timedelta(days=n * 2)
     naive = sum(1 for i in range(1, (end - start).days + 1) if c.is_working_day(start + dt.timedelta(days=i)))
     assert c.count_working_days(start, end) == naive
+
+
+def test_previous_working_day_skips_the_weekend_and_holidays():
+    saturday_holiday = cal(holidays={SAT: "تعطیل"})
+    sunday = SAT + dt.timedelta(days=1)
+    assert cal().previous_working_day(SAT) == SAT - dt.timedelta(days=3)  # Wednesday, before Thu–Fri
+    assert saturday_holiday.previous_working_day(sunday) == SAT - dt.timedelta(days=3)
+    assert cal().previous_working_day(sunday) == SAT
+
+
+@given(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 1, 1)))
+@settings(max_examples=50, deadline=None)
+def test_previous_working_day_is_the_inverse_of_next(day):
+    calendar = cal()
+    before = calendar.previous_working_day(day)
+    assert calendar.is_working_day(before) and before < day
+    assert calendar.next_working_day(before) >= day
