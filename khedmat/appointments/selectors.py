@@ -109,3 +109,22 @@ def visit_report_current(*, appointment: Appointment) -> VisitReport | None:
     """The report in force: the one nobody corrected."""
     return (VisitReport.objects.filter(appointment=appointment, correction__isnull=True)
             .select_related("recorded_by").first())
+
+
+def scoring_criteria_for_kind(*, kind: AppointmentKind | None) -> list:
+    """The criteria a report of this kind is scored on ([] when the kind is not scored or not set up)."""
+    from khedmat.appointments.models import ScoringCriterion
+
+    if kind is None or not kind.report_scheme:
+        return []
+    return list(ScoringCriterion.objects.filter(scheme__code=kind.report_scheme, scheme__is_active=True))
+
+
+def visit_photo_get(*, appointment: Appointment, photo_id: int):
+    """A photo of one of the appointment's reports (the appointment already access-checked)."""
+    from khedmat.appointments.models import VisitPhoto
+
+    photo = VisitPhoto.objects.filter(pk=photo_id, report__appointment=appointment).first()
+    if photo is None:
+        raise Http404
+    return photo

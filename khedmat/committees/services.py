@@ -7,9 +7,7 @@ minutes) and refuses with a Persian message, changing nothing, when a rule is no
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,21 +39,13 @@ from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 
 
-def _tehran() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(_tehran()).date()
-
-
 def _session_label(session: Session) -> str:
     return _("session %(number)s of %(committee)s") % {
         "number": f"{session.number}/{session.year}", "committee": session.committee.name}
 
 
 def _when(session: Session) -> str:
-    start = session.starts_at.astimezone(_tehran())
+    start = session.starts_at.astimezone(jalali.TEHRAN)
     return _("%(date)s at %(time)s") % {"date": jalali.format_date(start.date()), "time": start.strftime("%H:%M")}
 
 
@@ -103,7 +93,7 @@ def session_conflicts(*, committee: Committee, starts_at: dt.datetime, ends_at: 
     from khedmat.workcalendar.selectors import calendar_for
 
     problems = []
-    day = local_date(starts_at)
+    day = jalali.local_date(starts_at)
     day_off = calendar_for(province=committee.province_id).day_off(day)
     if day_off is not None:
         kinds = {"weekly": _("weekly day off"), "holiday": _("holiday"), "closure": _("office closure")}
@@ -152,7 +142,7 @@ def session_schedule(*, committee: Committee, starts_at: dt.datetime, ends_at: d
         problems = session_conflicts(committee=committee, starts_at=starts_at, ends_at=ends_at, room=room)
         if problems:
             raise ApplicationError(" ".join(problems), code="conflict", extra={"problems": problems})
-        year = jalali.to_jalali(local_date(starts_at)).year
+        year = jalali.to_jalali(jalali.local_date(starts_at)).year
         sequence, _created = SessionSequence.objects.select_for_update().get_or_create(committee=committee, year=year)
         SessionSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
         sequence.refresh_from_db()
@@ -348,13 +338,13 @@ def sessions_remind(*, now: dt.datetime | None = None) -> int:
     from khedmat.workcalendar.selectors import calendar_for
 
     now = now or timezone.now()
-    today = local_date(now)
+    today = jalali.local_date(now)
     reminded = 0
     candidates = Session.objects.filter(state=SessionState.SCHEDULED, reminder_sent_at__isnull=True,
                                         invitations_sent_at__isnull=False, starts_at__gt=now,
                                         starts_at__lt=now + dt.timedelta(days=30)).select_related("committee")
     for candidate in candidates:
-        day = local_date(candidate.starts_at)
+        day = jalali.local_date(candidate.starts_at)
         if calendar_for(province=candidate.committee.province_id).previous_working_day(day) > today:
             continue
         with transaction.atomic():
@@ -543,8 +533,8 @@ def minutes_content(session: Session) -> dict:
             "casting": bool(decision and decision.tally.get("casting")),
             "rolled_over": decision is None,
         })
-    start = session.starts_at.astimezone(_tehran())
-    end = session.ends_at.astimezone(_tehran())
+    start = session.starts_at.astimezone(jalali.TEHRAN)
+    end = session.ends_at.astimezone(jalali.TEHRAN)
     return {
         "subject": _("Minutes of the %(session)s") % {"session": _session_label(session)},
         "committee": session.committee.name,
