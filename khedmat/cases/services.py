@@ -118,8 +118,11 @@ def case_data_update(*, case: Case, data: dict, title: str, by, expected_version
     return case
 
 
-def document_upload(*, case: Case, requirement: str, fileobj, filename: str, size: int, by) -> DocumentVersion:
-    """Store a new version of a checklist document after checking the file by its content."""
+def document_upload(*, case: Case, requirement: str, fileobj, filename: str, size: int, by,
+                    staff_intake: bool = False) -> DocumentVersion:
+    """Store a new version of a checklist document after checking the file by its content. Normally the
+    applicant uploads while the case is with them; `staff_intake`: staff of the case scan what was
+    handed in on paper (e.g. a binder), in any open state."""
     from django.core.files.base import File
 
     from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
@@ -138,7 +141,12 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     fileobj.seek(0)
     with transaction.atomic():
         case = _locked(case, None)
-        _require_applicant_editing(case, by)
+        if staff_intake:
+            if not staff_roles_for_case(case, by) or case.closed_at is not None:
+                raise ApplicationError(_("Only the staff handling this case can add scanned documents."),
+                                       code="not_staff")
+        else:
+            _require_applicant_editing(case, by)
         document, _created = Document.objects.select_for_update().get_or_create(case=case, requirement=requirement)
         number = (document.versions.count() or 0) + 1
         version = DocumentVersion(
@@ -156,7 +164,8 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
         document.current = version
         document.save(update_fields=["current"])
         _event(case, EventType.DOCUMENT_UPLOADED, by=by, now=version.uploaded_at,
-               data={"requirement": requirement, "version": number, "name": checked.safe_original_name})
+               data={"requirement": requirement, "version": number, "name": checked.safe_original_name,
+                     "staff_intake": staff_intake})
         _bump(case, [])
     return version
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "khedmat.appointments",
     # The services (each declares its process in workflow.py and registers it when Django starts).
     "khedmat.services.contractor_qualification",
+    "khedmat.services.institute_accreditation",
     "khedmat.notifications",
     "django_tasks",
     "django_tasks_db",

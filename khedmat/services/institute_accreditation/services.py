@@ -1,0 +1,291 @@
+"""Writes for service 2. Each step is one transaction: the case moves through the engine
+(`case_transition`), the service's own record changes with it, and the document it needs (the
+introduction letter, the licence) is issued by the official-documents machinery."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khedmat.cases.access import staff_roles_for_case
+from khedmat.cases.models import Case
+from khedmat.cases.services import case_record_change, case_transition
+from khedmat.core import jalali
+from khedmat.core.exceptions import ApplicationError
+from khedmat.services.institute_accreditation.models import (
+    Accreditation,
+    Domain,
+    ScopeViolation,
+    SecretariatSequence,
+    SupervisionKind,
+    SupervisionRecord,
+)
+from khedmat.services.institute_accreditation.selectors import accreditation_for, requested_domains
+from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
+
+
+def _locked_accreditation(case: Case) -> Accreditation:
+    accreditation_for(case)
+    return Accreditation.objects.select_for_update().get(case=case)
+
+
+def _require(case: Case, by, *roles: str) -> None:
+    if not staff_roles_for_case(case, by).intersection(roles):
+        raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
+
+
+def _require_service(case: Case) -> None:
+    if case.service.code != SERVICE_CODE:
+        raise ApplicationError(_("This case is not an accreditation request."), code="wrong_service")
+
+
+# -- intake [۱۳–۱۴] ------------------------------------------------------------------------------
+
+def binder_receive(*, case: Case, note: str, by) -> Accreditation:
+    """Record that the institute's expert handed in the binder (with the introduction letter)."""
+    _require_service(case)
+    _require(case, by, EXPERT)
+    if case.state != "filed":
+        raise ApplicationError(_("The binder is received while the file waits for its initial review."), code="wrong_state")
+    with transaction.atomic():
+        accreditation = _locked_accreditation(case)
+        accreditation.binder_received_at = timezone.now()
+        accreditation.binder_received_by = by
+        accreditation.binder_note = note.strip()
+        accreditation.save(update_fields=["binder_received_at", "binder_received_by", "binder_note"])
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case_record_change(case=locked, by=by, comment=_("Binder received from the institute's expert.")
+                           + (f" {note.strip()}" if note.strip() else ""))
+    return accreditation
+
+
+def return_incomplete(*, case: Case, missing: list[str], note: str, by, expected_version: int | None = None) -> Case:
+    """The initial review found the binder incomplete: the list goes back; no registration number."""
+    _require_service(case)
+    items = [m.strip() for m in missing if m.strip()]
+    if note.strip():
+        items.append(note.strip())
+    if not items:
+        raise ApplicationError(_("List what is missing from the file."), code="no_items")
+    comment = _("Missing from the file:") + "\n" + "\n".join(f"– {item}" for item in items)
+    with transaction.atomic():
+        moved = case_transition(case=case, name="return_incomplete", by=by, comment=comment, expected_version=expected_version,
+                                _allow_internal=True, _data={"missing": items})
+        accreditation = _locked_accreditation(moved)
+        accreditation.incomplete_returns = F("incomplete_returns") + 1
+        accreditation.save(update_fields=["incomplete_returns"])
+    return moved
+
+
+def _next_secretariat_number() -> str:
+    year = jalali.to_jalali(timezone.localdate()).year
+    sequence, _created = SecretariatSequence.objects.select_for_update().get_or_create(year=year)
+    SecretariatSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db()
+    return f"{year}-{sequence.last:05d}"
+
+
+def register(*, case: Case, by, expected_version: int | None = None) -> Accreditation:
+    """Initial review passed: register the file in the Center's secretariat with a follow-up number."""
+    _require_service(case)
+    with transaction.atomic():
+        accreditation = _locked_accreditation(case)
+        number = accreditation.secretariat_number or _next_secretariat_number()
+        case_transition(case=case, name="register", by=by, expected_version=expected_version, _allow_internal=True,
+                        comment=_("Registered in the secretariat under number %(number)s.") % {"number": number},
+                        _data={"secretariat_number": number})
+        accreditation.secretariat_number = number
+        accreditation.registered_at = timezone.now()
+        accreditation.save(update_fields=["secretariat_number", "registered_at"])
+    return accreditation
+
+
+# -- the CEO's certificates [۱۹] -------------------------------------------------------------------
+
+def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Accreditation:
+    """Issue the numbered letter introducing the CEO for the two certificates; the wait is the applicant's."""
+    from khedmat.certificates.models import DocumentType
+    from khedmat.certificates.services import document_issue
+
+    _require_service(case)
+    ceo = case.organization.memberships.filter(role="ceo").select_related("user").first() if case.organization_id else None
+    ceo_name = ceo.user.get_full_name() if ceo else case.applicant.get_full_name()
+    ceo_id = ceo.user.national_id if ceo else case.applicant.national_id
+    with transaction.atomic():
+        accreditation = _locked_accreditation(case)
+        moved = case_transition(case=case, name="introduce_ceo", by=by, expected_version=expected_version,
+                                _allow_internal=True)
+        letter = document_issue(
+            document_type=DocumentType.objects.get(code="ceo_introduction_letter"), holder_name=ceo_name,
+            holder_national_id=ceo_id, case=moved, reference=f"ceo_introduction:{case.pk}", by=by,
+            content={
+                "subject": _("Introduction of the CEO of %(institute)s") % {"institute": case.organization.name},
+                "body": [
+                    _("To whom it may concern: %(name)s, national ID %(id)s, CEO of %(institute)s, which has applied for "
+                      "accreditation as a training institute under circular 1558505, is introduced to obtain the "
+                      "certificate of no criminal record and the certificate of no drug addiction.")
+                    % {"name": ceo_name, "id": ceo_id, "institute": case.organization.name},
+                ],
+            },
+        )
+        accreditation.introduction_letter = letter
+        accreditation.save(update_fields=["introduction_letter"])
+    return accreditation
+
+
+# -- the licence [۲۱–۲۲] -----------------------------------------------------------------------------
+
+def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
+                  expected_version: int | None = None) -> Accreditation:
+    """Issue the training licence for the domains granted (the requested ones or fewer, never others),
+    with provincial scope; the validity comes from the document type (set by an administrator)."""
+    from khedmat.certificates.models import DocumentType
+    from khedmat.certificates.services import document_issue
+
+    _require_service(case)
+    _require(case, by, HEAD)
+    requested = {d.code: d for d in requested_domains(case)}
+    chosen = [code for code in dict.fromkeys(domain_codes) if code]
+    if not chosen:
+        raise ApplicationError(_("Choose at least one domain to grant."), code="no_domains")
+    if set(chosen) - set(requested):
+        raise ApplicationError(_("Only domains the institute asked for can be granted."), code="not_requested")
+    if len(chosen) < len(requested) and not note.strip():
+        raise ApplicationError(_("Write why fewer domains are granted than were asked for."), code="note_required")
+    domains = [requested[code] for code in chosen]
+    with transaction.atomic():
+        accreditation = _locked_accreditation(case)
+        moved = case_transition(case=case, name="issue_licence", by=by, expected_version=expected_version,
+                                _allow_internal=True, comment=note.strip(),
+                                _data={"domains": chosen})
+        group = domains[0].group
+        licence = document_issue(
+            document_type=DocumentType.objects.get(code="training_licence"), holder_name=case.organization.name,
+            holder_national_id=case.organization.national_id, holder_kind=str(_("Training institute")), case=moved,
+            reference=f"accreditation:{accreditation.pk}", by=by,
+            scope=[{"label": str(_("Group")), "value": group.title},
+                   {"label": str(_("Domains")), "value": "، ".join(d.title for d in domains)},
+                   {"label": str(_("Scope")), "value": str(_("Province of %(province)s") % {"province": case.province.name})}],
+        )
+        accreditation.licence = licence
+        accreditation.grant_note = note.strip()
+        accreditation.save(update_fields=["licence", "grant_note"])
+        accreditation.granted_domains.set(domains)
+    return accreditation
+
+
+# -- supervision while licensed [۲۳] -------------------------------------------------------------------
+
+def supervision_record(*, case: Case, kind: str, text: str, by, appointment=None) -> SupervisionRecord:
+    """A finding or a warning on a licensed institute."""
+    _require_service(case)
+    _require(case, by, EXPERT, HEAD)
+    if kind not in (SupervisionKind.FINDING, SupervisionKind.WARNING):
+        raise ApplicationError(_("Record findings and warnings here; the licence's status has its own actions."),
+                               code="bad_kind")
+    if case.state not in ("active", "suspended"):
+        raise ApplicationError(_("Supervision is recorded while the institute holds a licence."), code="not_licensed")
+    if not text.strip():
+        raise ApplicationError(_("Describe what was found."), code="empty")
+    with transaction.atomic():
+        record = SupervisionRecord.objects.create(case=case, kind=kind, text=text.strip(), appointment=appointment,
+                                                  recorded_by=by)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case_record_change(case=locked, by=by, comment=f"{record.get_kind_display()}: {record.text}",
+                           public=kind == SupervisionKind.WARNING)
+        if kind == SupervisionKind.WARNING:
+            from khedmat.notifications.services import notify_user
+
+            notify_user(user=case.applicant, subject=str(_("Warning about your training licence")),
+                        body=_("The Center has issued a warning about your training licence: %(text)s") % {"text": record.text},
+                        template="ia_warning", idempotency_key=f"ia-warning-{record.pk}", case_id=case.pk)
+    return record
+
+
+_LICENCE_ACTS = {
+    "suspend": SupervisionKind.SUSPENSION,
+    "reinstate": SupervisionKind.REINSTATEMENT,
+    "revoke": SupervisionKind.REVOCATION,
+}
+
+
+def licence_act(*, case: Case, act: str, reason: str, by, expected_version: int | None = None) -> Case:
+    """Suspend, reinstate or revoke the licence, with reasons: the case and the official document
+    change together, and the act is a supervision record."""
+    from khedmat.certificates.models import RevocationReason
+    from khedmat.certificates.services import document_reinstate, document_revoke, document_suspend
+
+    _require_service(case)
+    if act not in _LICENCE_ACTS:
+        raise ApplicationError(_("Unknown action."), code="unknown_act")
+    if not reason.strip():
+        raise ApplicationError(_("Write the reason for this action."), code="reason_required")
+    with transaction.atomic():
+        accreditation = _locked_accreditation(case)
+        moved = case_transition(case=case, name=act, by=by, comment=reason.strip(), expected_version=expected_version,
+                                _allow_internal=True)
+        licence = accreditation.licence
+        if licence is not None:
+            if act == "suspend":
+                document_suspend(document=licence, note=reason.strip(), by=by)
+            elif act == "reinstate":
+                document_reinstate(document=licence, note=reason.strip(), by=by)
+            else:
+                document_revoke(document=licence, reason=RevocationReason.VIOLATION, note=reason.strip(), by=by)
+        SupervisionRecord.objects.create(case=moved, kind=_LICENCE_ACTS[act], text=reason.strip(), recorded_by=by)
+    return moved
+
+
+def licences_expire(*, today: dt.date | None = None) -> int:
+    """Cases whose licence's validity has passed move to "expired" (the worker, as SYSTEM)."""
+    today = today or timezone.localdate()
+    expired = 0
+    due = Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=["active", "suspended"],
+                                       licence__valid_until__lt=today).select_related("case")
+    for accreditation in due:
+        try:
+            with transaction.atomic():
+                moved = case_transition(case=accreditation.case, name="expire", by=None, _allow_internal=True,
+                                        comment=_("The licence's validity ended."))
+                SupervisionRecord.objects.create(case=moved, kind=SupervisionKind.EXPIRY,
+                                                 text=str(_("The licence's validity ended.")))
+            expired += 1
+        except ApplicationError:
+            continue  # moved by someone else meanwhile
+    return expired
+
+
+def violation_record(*, case: Case, kind: str, description: str, occurred_on: dt.date, by, domain: Domain | None = None,
+                     province=None) -> ScopeViolation:
+    """A breach of the licence's scope that the system could not prevent (§3.7), recorded against the case."""
+    from khedmat.services.institute_accreditation.models import ViolationKind
+
+    _require_service(case)
+    _require(case, by, EXPERT, HEAD)
+    if kind not in ViolationKind.values:
+        raise ApplicationError(_("Choose the kind of violation."), code="bad_kind")
+    if not description.strip():
+        raise ApplicationError(_("Describe the violation."), code="empty")
+    if occurred_on > timezone.localdate():
+        raise ApplicationError(_("The date of the violation cannot be in the future."), code="future")
+    with transaction.atomic():
+        violation = ScopeViolation.objects.create(case=case, kind=kind, description=description.strip(), domain=domain,
+                                                  province=province, occurred_on=occurred_on, recorded_by=by)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case_record_change(case=locked, by=by, comment=f"{violation.get_kind_display()}: {violation.description}",
+                           public=False)
+    return violation
+
+
+def institute_assignment_check(*, organization, domain_code: str, province_id: int) -> None:
+    """For other services (e.g. assigning a course of the training service): refuse an institute outside
+    its licensed domains or province (§3.5 rule 3)."""
+    from khedmat.services.institute_accreditation.selectors import licensed_domains
+
+    if domain_code not in licensed_domains(organization_id=organization.pk, province_id=province_id):
+        raise ApplicationError(
+            _("%(institute)s holds no valid training licence for this domain in this province.")
+            % {"institute": organization.name}, code="outside_licence")

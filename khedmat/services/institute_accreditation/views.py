@@ -1,0 +1,194 @@
+"""Service 2 on the case page (its panel) and the staff's acts on it: the binder, the initial review,
+registration, the CEO's introduction, the licence, supervision and violations. Thin: each POST calls one
+service function; a refusal becomes a Persian message and changes nothing."""
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khedmat.cases.access import applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.forms import UploadForm
+from khedmat.core.views import attempt
+from khedmat.services.institute_accreditation import selectors, services
+from khedmat.services.institute_accreditation.forms import (
+    BinderForm,
+    IncompleteForm,
+    LicenceForm,
+    ReasonForm,
+    SupervisionForm,
+    ViolationForm,
+)
+from khedmat.services.institute_accreditation.models import DomainGroup, RequestKind, SupervisionRecord
+from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
+
+
+def case_panel_context(case, user, staff_view) -> dict:
+    accreditation = selectors.accreditation_for(case) if case.tracking_number else None
+    roles = staff_roles_for_case(case, user)
+    data = case.data or {}
+    group = DomainGroup.objects.filter(code=data.get("group")).first()
+    context = {
+        "request_kind": RequestKind(data["request_kind"]).label if data.get("request_kind") in RequestKind.values else "",
+        "group": group,
+        "domains": selectors.requested_domains(case),
+        "data": data,
+        "accreditation": accreditation,
+        "granted": list(accreditation.granted_domains.all()) if accreditation and accreditation.licence_id else [],
+        "problems": selectors.request_problems(case) if case.tracking_number is None and applicant_side(case, user) else [],
+        "supervision": SupervisionRecord.objects.filter(case=case).select_related("recorded_by")[:50]
+        if staff_view or case.state in ("active", "suspended", "revoked", "expired") else [],
+        "violations": case.scope_violations.all()[:50] if staff_view else [],
+        "is_expert": EXPERT in roles,
+        "is_head": HEAD in roles,
+    }
+    if EXPERT in roles and case.state == "filed":
+        context["binder_form"] = BinderForm()
+        context["incomplete_form"] = IncompleteForm(documents=case.process.documents)
+        context["scan_form"] = UploadForm()
+    if EXPERT in roles and case.state == "visited":
+        context["can_introduce_ceo"] = True
+    if HEAD in roles and case.state == "committee_approved":
+        context["licence_form"] = LicenceForm(requested=context["domains"])
+    if roles.intersection({EXPERT, HEAD}) and case.state in ("active", "suspended"):
+        context["supervision_form"] = SupervisionForm()
+        context["violation_form"] = ViolationForm()
+    if HEAD in roles and case.state in ("active", "suspended"):
+        context["act_form"] = ReasonForm()
+    return context
+
+
+def _case(request, public_id):
+    case = case_get_for_user(user=request.user, public_id=public_id)
+    if case.service.code != SERVICE_CODE or not staff_roles_for_case(case, request.user):
+        raise Http404
+    return case
+
+
+def _back(case, anchor: str = "accreditation"):
+    response = redirect("cases:detail", public_id=case.public_id)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+@login_required
+@require_POST
+def binder(request, public_id):
+    case = _case(request, public_id)
+    form = BinderForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    attempt(request, lambda: services.binder_receive(case=case, note=note, by=request.user),
+            _("The receipt of the binder was recorded."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def scan(request, public_id):
+    """Staff scan a document of the binder into the case (step ۱۳)."""
+    from khedmat.cases.services import document_upload
+
+    case = _case(request, public_id)
+    requirement = request.POST.get("requirement", "")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        attempt(request, lambda: _refuse(_("Choose a file to upload.")))
+        return _back(case)
+    uploaded = form.cleaned_data["file"]
+    attempt(request, lambda: document_upload(case=case, requirement=requirement, fileobj=uploaded.file,
+                                             filename=uploaded.name, size=uploaded.size, by=request.user,
+                                             staff_intake=True), _("The scanned document was added."))
+    return _back(case)
+
+
+def _refuse(message):
+    from khedmat.core.exceptions import ApplicationError
+
+    raise ApplicationError(message, code="invalid")
+
+
+@login_required
+@require_POST
+def incomplete(request, public_id):
+    case = _case(request, public_id)
+    form = IncompleteForm(request.POST, documents=case.process.documents)
+    if not form.is_valid():
+        attempt(request, lambda: _refuse(_("List what is missing from the file.")))
+        return _back(case)
+    attempt(request, lambda: services.return_incomplete(case=case, missing=form.cleaned_data["missing"],
+                                                        note=form.cleaned_data["note"], by=request.user),
+            _("The file was returned to the institute with the list of what is missing."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def register(request, public_id):
+    case = _case(request, public_id)
+    attempt(request, lambda: services.register(case=case, by=request.user),
+            _("The file was registered in the secretariat."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def introduce_ceo(request, public_id):
+    case = _case(request, public_id)
+    attempt(request, lambda: services.ceo_introduce(case=case, by=request.user),
+            _("The introduction letter was issued; the institute has been told."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def licence(request, public_id):
+    case = _case(request, public_id)
+    form = LicenceForm(request.POST, requested=selectors.requested_domains(case))
+    if not form.is_valid():
+        attempt(request, lambda: _refuse(_("Choose at least one domain to grant.")))
+        return _back(case)
+    attempt(request, lambda: services.licence_issue(case=case, domain_codes=form.cleaned_data["domains"],
+                                                    note=form.cleaned_data["note"], by=request.user),
+            _("The licence was issued."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def supervision(request, public_id):
+    case = _case(request, public_id)
+    form = SupervisionForm(request.POST)
+    if not form.is_valid():
+        attempt(request, lambda: _refuse(_("Describe what was found.")))
+        return _back(case)
+    attempt(request, lambda: services.supervision_record(case=case, kind=form.cleaned_data["kind"],
+                                                         text=form.cleaned_data["text"], by=request.user),
+            _("The supervision record was saved."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def licence_act(request, public_id, act):
+    case = _case(request, public_id)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    attempt(request, lambda: services.licence_act(case=case, act=act, reason=reason, by=request.user),
+            _("The licence's status was changed."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def violation(request, public_id):
+    case = _case(request, public_id)
+    form = ViolationForm(request.POST)
+    if not form.is_valid():
+        attempt(request, lambda: _refuse(_("Fill in the kind, the date and the description of the violation.")))
+        return _back(case)
+    data = form.cleaned_data
+    attempt(request, lambda: services.violation_record(case=case, kind=data["kind"], description=data["description"],
+                                                       occurred_on=data["occurred_on"], domain=data["domain"],
+                                                       province=case.province, by=request.user),
+            _("The violation was recorded."))
+    return _back(case)
