@@ -1,0 +1,198 @@
+"""Service 2 through its process: the whole way to a licence and every branch the issue names."""
+import datetime as dt
+
+import pytest
+
+from khedmat.cases.models import Case
+from khedmat.core.exceptions import ApplicationError
+from khedmat.services.institute_accreditation import services
+from khedmat.services.institute_accreditation.models import Accreditation, SupervisionRecord
+from khedmat.services.institute_accreditation.tests.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_whole_way_to_an_active_licence_creates_no_invoice(journey):
+    from khedmat.payments.models import Invoice
+
+    case = journey("active")
+    accreditation = Accreditation.objects.get(case=case)
+    assert case.state == "active"
+    assert accreditation.secretariat_number and accreditation.introduction_letter.number.startswith("94-")
+    licence = accreditation.licence
+    assert licence.number.startswith("2-") and licence.holder_name == "موسسه آموزشی افق دانش"
+    assert {d.code for d in accreditation.granted_domains.all()} == {"leadership", "hr"}
+    assert any("تهران" in row["value"] for row in licence.scope)
+    assert not Invoice.objects.exists()  # the service is free
+    assert case.process.fee is None
+
+
+def test_the_committee_may_grant_fewer_domains_with_a_reason(journey, head):
+    case = journey("committee_approved")
+    with pytest.raises(ApplicationError) as refused:
+        services.licence_issue(case=case, domain_codes=["leadership"], note="", by=head)
+    assert refused.value.code == "note_required"
+    with pytest.raises(ApplicationError) as refused:
+        services.licence_issue(case=case, domain_codes=["security"], note="x", by=head)
+    assert refused.value.code == "not_requested"
+    services.licence_issue(case=case, domain_codes=["leadership"], note="کمیته فقط رهبری را تأیید کرد", by=head)
+    assert [d.code for d in Accreditation.objects.get(case=case).granted_domains.all()] == ["leadership"]
+
+
+def test_an_incomplete_file_goes_back_with_the_list_and_no_number(journey, expert, ceo):
+    from khedmat.cases.services import case_transition
+
+    case = journey("filed")
+    with pytest.raises(ApplicationError):
+        services.return_incomplete(case=case, missing=[], note=" ", by=expert)
+    services.return_incomplete(case=case, missing=["فرم چهارم"], note="معرفی‌نامه امضا ندارد", by=expert)
+    case.refresh_from_db()
+    accreditation = Accreditation.objects.get(case=case)
+    assert case.state == "returned_incomplete" and accreditation.secretariat_number is None
+    assert accreditation.incomplete_returns == 1
+    event = case.events.filter(transition="return_incomplete").get()
+    assert "فرم چهارم" in event.comment and event.data["missing"] == ["فرم چهارم", "معرفی‌نامه امضا ندارد"]
+    upload(case, "form_4", ceo)
+    case = case_transition(case=case, name="refile", by=ceo)
+    assert case.state == "filed"
+    services.register(case=case, by=expert)
+    assert Accreditation.objects.get(case=case).secretariat_number
+
+
+def test_two_rounds_of_written_deficiencies(journey, expert, ceo):
+    from khedmat.cases.services import case_resubmit, deficiency_notice_issue
+
+    case = journey("document_review")
+    for round_ in (1, 2):
+        notice = deficiency_notice_issue(case=case, items=[{"text": f"نقص {round_}", "guidance": "اصلاح کنید"}],
+                                         summary="", by=expert, expected_version=None)
+        case.refresh_from_db()
+        assert case.state == "deficiencies_notified" and notice.round == round_
+        assert case.official_documents.filter(document_type__code="deficiency_letter").count() == round_
+        case = case_resubmit(case=case, answers={notice.items.get().pk: "اصلاح شد"}, by=ceo, expected_version=case.version)
+        assert case.state == "document_review"
+
+
+def test_the_committee_returns_the_file_for_deficiencies(journey):
+    case = journey("awaiting_committee")
+    journey.committee_decide([case], "return", reasons="برنامه آموزشی ناقص است", guidance="برنامه را کامل کنید")
+    case.refresh_from_db()
+    assert case.state == "deficiencies_notified"
+    assert case.deficiency_notices.get().items.get().guidance == "برنامه را کامل کنید"
+
+
+def test_the_committee_rejects_with_reasons(journey):
+    case = journey("awaiting_committee")
+    journey.committee_decide([case], "reject", reasons="سوابق آموزشی کافی نیست")
+    case.refresh_from_db()
+    assert case.state == "rejected" and case.closed_at is not None
+    assert "سوابق آموزشی کافی نیست" in case.events.filter(transition="committee_reject").get().comment
+
+
+def test_the_ceo_is_invited_to_the_committee(journey):
+    from khedmat.committees.models import Invitation
+
+    case = journey("awaiting_committee")
+    journey.committee_decide([case], "approve")
+    invitation = Invitation.objects.get(kind="applicant")
+    assert invitation.user == case.applicant and invitation.letter.case_id == case.pk
+
+
+def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute):
+    from khedmat.cases.services import case_create, case_data_update, case_submit
+    from khedmat.catalog.models import Service
+    from khedmat.services.institute_accreditation.selectors import request_problems
+
+    licensed = journey("active", codes=("leadership",))
+    number = Accreditation.objects.get(case=licensed).licence.number
+    upgrade = journey("active", kind="domain_upgrade", codes=("leadership", "finance"), previous=number)
+    assert {d.code for d in Accreditation.objects.get(case=upgrade).granted_domains.all()} == {"leadership", "finance"}
+    # Without form 8, or without a new domain, it cannot be sent.
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    data = {"request_kind": "domain_upgrade", "group": "management", "domains": ["leadership", "hr"],
+            "channel": "online", "previous_licence": number}
+    case = case_data_update(case=case, data=data, title="x", by=ceo, expected_version=case.version)
+    for code in ("form_1", "form_2", "form_3", "form_4", "form_5", "form_6"):
+        upload(case, code, ceo)
+    case.refresh_from_db()
+    with pytest.raises(ApplicationError) as refused:
+        case_submit(case=case, by=ceo, expected_version=case.version)
+    assert "۸" in refused.value.message or "8" in refused.value.message
+    upload(case, "form_8", ceo)
+    case.refresh_from_db()
+    case = case_data_update(case=case, data={**data, "domains": ["leadership"]}, title="x", by=ceo,
+                            expected_version=case.version)
+    with pytest.raises(ApplicationError) as refused:
+        case_submit(case=case, by=ceo, expected_version=case.version)  # nothing new to upgrade to
+    assert refused.value.message == str(request_problems(case)[0]) and len(request_problems(case)) == 1
+    assert Case.objects.get(pk=case.pk).tracking_number is None
+
+
+def test_suspension_reinstatement_and_revocation_change_the_licence_too(journey, head, expert):
+    from khedmat.certificates.services import effective_status
+
+    case = journey("active")
+    services.supervision_record(case=case, kind="warning", text="دوره خارج از برنامه", by=expert)
+    case = services.licence_act(case=case, act="suspend", reason="تخلف در حیطه", by=head)
+    licence = Accreditation.objects.get(case=case).licence
+    licence.refresh_from_db()
+    assert case.state == "suspended" and effective_status(licence) == "suspended"
+    case = services.licence_act(case=case, act="reinstate", reason="رفع تخلف", by=head)
+    licence.refresh_from_db()
+    assert case.state == "active" and effective_status(licence) == "valid"
+    with pytest.raises(ApplicationError):
+        services.licence_act(case=case, act="revoke", reason="", by=head)
+    with pytest.raises(ApplicationError):
+        services.licence_act(case=case, act="revoke", reason="تکرار تخلف", by=expert)  # only the unit head
+    case = services.licence_act(case=case, act="revoke", reason="تکرار تخلف", by=head)
+    licence.refresh_from_db()
+    assert case.state == "revoked" and licence.status == "revoked"
+    kinds = list(SupervisionRecord.objects.filter(case=case).order_by("recorded_at").values_list("kind", flat=True))
+    assert kinds == ["warning", "suspension", "reinstatement", "revocation"]
+
+
+def test_a_licence_whose_validity_ended_expires(journey):
+    from django.utils import timezone
+
+    case = journey("active")
+    licence = Accreditation.objects.get(case=case).licence
+    type(licence).objects.filter(pk=licence.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    assert services.licences_expire() == 1
+    case.refresh_from_db()
+    assert case.state == "expired"
+    assert services.licences_expire() == 0
+
+
+def test_the_licence_limits_the_institute_to_its_domains_and_province(journey, institute, isfahan, tehran):
+    from khedmat.services.institute_accreditation.selectors import licensed_domains
+
+    journey("active", codes=("leadership",))
+    assert licensed_domains(organization_id=institute.pk, province_id=tehran.pk) == {"leadership"}
+    services.institute_assignment_check(organization=institute, domain_code="leadership", province_id=tehran.pk)
+    for domain, province in (("hr", tehran), ("leadership", isfahan)):
+        with pytest.raises(ApplicationError) as refused:
+            services.institute_assignment_check(organization=institute, domain_code=domain, province_id=province.pk)
+        assert refused.value.code == "outside_licence"
+
+
+def test_a_violation_is_recorded_with_its_date(journey, expert):
+    from django.utils import timezone
+
+    case = journey("active")
+    with pytest.raises(ApplicationError):
+        services.violation_record(case=case, kind="outside_province", description="دوره در قزوین",
+                                  occurred_on=timezone.localdate() + dt.timedelta(days=2), by=expert)
+    violation = services.violation_record(case=case, kind="outside_province", description="دوره در قزوین",
+                                          occurred_on=timezone.localdate(), by=expert)
+    assert violation.case == case and case.scope_violations.count() == 1
+
+
+def test_only_institutes_can_send_a_request(domains, applicant, django_capture_on_commit_callbacks):
+    from khedmat.cases.services import case_create, case_data_update, case_submit
+    from khedmat.catalog.models import Service
+
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=applicant)
+    case = case_data_update(case=case, data={"request_kind": "new_licence", "group": "management", "domains": ["hr"],
+                                             "channel": "online"}, title="x", by=applicant, expected_version=case.version)
+    with pytest.raises(ApplicationError):
+        case_submit(case=case, by=applicant, expected_version=case.version)
