@@ -111,12 +111,16 @@ def journey(domains, schemes, institute, ceo, expert, head, accreditation_commit
         case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
                            organization=institute)
         data = {"request_kind": kind, "group": "management", "domains": list(codes), "channel": channel,
-                "previous_licence": previous, "delegate_name": "", "delegate_national_id": "", "title": kind}
+                "previous_licence": previous, "title": kind,
+                "delegate_name": "رضا مرادی" if channel == "binder" else "",
+                "delegate_national_id": "0010000021" if channel == "binder" else ""}
         case = case_data_update(case=case, data=data, title=kind, by=ceo, expected_version=case.version)
         for code in FORMS:
             upload(case, code, ceo)
         if kind == "domain_upgrade":
             upload(case, "form_8", ceo)
+        if channel == "binder":
+            upload(case, "introduction_letter", ceo)
         case.refresh_from_db()
         if until == "draft":
             return case

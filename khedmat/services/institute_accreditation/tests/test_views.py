@@ -1,0 +1,95 @@
+import pytest
+
+from khedmat.cases.models import Case
+from khedmat.services.institute_accreditation.models import Accreditation
+from khedmat.services.institute_accreditation.tests.conftest import PNG
+from khedmat.testing import login, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_applicant_fills_the_request_form_and_sees_what_is_missing(client, domains, institute, ceo):
+    from khedmat.cases.services import case_create
+    from khedmat.catalog.models import Service
+
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    login(client, ceo)
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "رهبری و مدیریت" in page  # the domains offered
+    bad = client.post(f"/cases/{case.public_id}/edit/", {
+        "version": case.version, "case-request_kind": "new_licence", "case-group": "it", "case-domains": ["hr"],
+        "case-channel": "binder"})
+    assert bad.status_code == 200 and Case.objects.get(pk=case.pk).data == {}
+    good = client.post(f"/cases/{case.public_id}/edit/", {
+        "version": case.version, "case-request_kind": "new_licence", "case-group": "management",
+        "case-domains": ["hr", "leadership"], "case-channel": "binder", "case-delegate_name": "رضا مرادی",
+        "case-delegate_national_id": "۰۰۱۰۰۰۰۰۲۱"})
+    assert good.status_code == 302
+    case.refresh_from_db()
+    assert case.data["domains"] == ["hr", "leadership"] and case.data["delegate_national_id"] == "0010000021"
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "منابع انسانی" in page
+
+
+def test_staff_pages_refuse_the_applicant_and_other_provinces(client, journey, ceo, isfahan):
+    case = journey("filed")
+    for person in (ceo, make_staff(province=isfahan, roles=["expert"])):
+        login(client, person)
+        assert client.post(f"/accreditation/{case.public_id}/register/").status_code == 404
+    assert not Accreditation.objects.filter(case=case, secretariat_number__isnull=False).exists()
+
+
+def test_the_expert_registers_and_the_number_shows_on_the_case(client, journey, expert, ceo):
+    case = journey("filed")
+    login(client, expert)
+    assert "ثبت در دبیرخانه" in client.get(f"/cases/{case.public_id}/").content.decode()
+    client.post(f"/accreditation/{case.public_id}/register/")
+    number = Accreditation.objects.get(case=case).secretariat_number
+    login(client, ceo)
+    from khedmat.core.text import to_persian_digits
+
+    assert to_persian_digits(number) in client.get(f"/cases/{case.public_id}/").content.decode()
+
+
+def test_bad_input_gets_a_persian_message_and_changes_nothing(client, journey, expert, head):
+    case = journey("filed")
+    login(client, expert)
+    response = client.post(f"/accreditation/{case.public_id}/incomplete/", {"note": ""}, follow=True)
+    assert "فهرست" in response.content.decode() and Case.objects.get(pk=case.pk).state == "filed"
+    approved = journey("committee_approved")
+    login(client, head)
+    response = client.post(f"/accreditation/{approved.public_id}/licence/", {"domains": ["security"]}, follow=True)
+    assert response.status_code == 200 and Case.objects.get(pk=approved.pk).state == "committee_approved"
+    response = client.post(f"/accreditation/{approved.public_id}/licence/", {"domains": ["hr"]}, follow=True)
+    assert Case.objects.get(pk=approved.pk).state == "committee_approved"  # fewer domains without a reason
+    client.post(f"/accreditation/{approved.public_id}/licence/", {"domains": ["hr", "leadership"]})
+    assert Case.objects.get(pk=approved.pk).state == "licence_issued"
+
+
+def test_staff_scan_a_binder_document(client, journey, expert):
+    from khedmat.cases.models import Document
+
+    case = journey("filed", channel="binder")
+    login(client, expert)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.post(f"/accreditation/{case.public_id}/binder/", {"note": "زونکن ۴۰ برگ"})
+    response = client.post(f"/accreditation/{case.public_id}/scan/", {
+        "requirement": "photos_training", "file": SimpleUploadedFile("p.png", PNG, content_type="image/png")})
+    assert response.status_code == 302
+    assert Document.objects.get(case=case, requirement="photos_training").current.uploaded_by == expert
+    assert Accreditation.objects.get(case=case).binder_received_by == expert
+
+
+def test_supervision_and_licence_acts_through_the_page(client, journey, expert, head):
+    case = journey("active")
+    login(client, expert)
+    client.post(f"/accreditation/{case.public_id}/supervision/", {"kind": "finding", "text": "کلاس‌ها مطابق برنامه"})
+    assert case.supervision_records.count() == 1
+    assert client.post(f"/accreditation/{case.public_id}/licence/suspend/", {"reason": "x"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).state == "active"  # an expert cannot suspend
+    login(client, head)
+    client.post(f"/accreditation/{case.public_id}/licence/suspend/", {"reason": "تخلف"})
+    assert Case.objects.get(pk=case.pk).state == "suspended"
+    client.post(f"/accreditation/{case.public_id}/licence/unknown/", {"reason": "x"})
+    assert Case.objects.get(pk=case.pk).state == "suspended"
