@@ -94,7 +94,8 @@ class VisitReportForm(forms.Form):
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
                 label=criterion.title,
                 help_text=_("From 0 to %(max)s.") % {"max": to_persian_digits(criterion.max_score)},
-                widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_score, "inputmode": "numeric"}))
+                # A text input: browsers refuse Persian digits in type=number, and people type them.
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}))
         if correction:
             self.fields["reason"] = PersianCharField(label=_("Why the report is corrected"), max_length=1000,
                                                      widget=forms.Textarea(attrs={"rows": 2}))
