@@ -49,6 +49,7 @@ run: demo
 	@$(PY) manage.py appointments_remind --schedule
 	@$(PY) manage.py committees_remind --schedule
 	@$(PY) manage.py referrals_sweep --schedule
+	@$(PY) manage.py licences_expire --schedule
 	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
 	$(PY) tools/registry_simulator.py --port $(REGISTRY_PORT) 2>>var/registry-simulator.log & registry=$$!; \
 	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) KHEDMAT_SAJAR_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \

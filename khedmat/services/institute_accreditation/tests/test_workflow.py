@@ -196,3 +196,35 @@ def test_only_institutes_can_send_a_request(domains, applicant, django_capture_o
                                              "channel": "online"}, title="x", by=applicant, expected_version=case.version)
     with pytest.raises(ApplicationError):
         case_submit(case=case, by=applicant, expected_version=case.version)
+
+
+def test_the_ceo_certificates_may_come_by_written_inquiry(journey, expert, django_capture_on_commit_callbacks):
+    from khedmat.cases.services import case_transition
+    from khedmat.inquiries.models import InquirySource
+    from khedmat.inquiries.services import inquiry_answer_record, inquiry_request
+
+    case = journey("ceo_checks_pending")
+    with pytest.raises(ApplicationError):
+        case_transition(case=case, name="send_ceo_certificates", by=expert)
+    for code in ("criminal_record", "addiction_test"):
+        with django_capture_on_commit_callbacks(execute=True):
+            inquiry = inquiry_request(case=case, source=InquirySource.objects.get(code=code),
+                                      subject={"national_id": case.applicant.national_id}, label="مدیرعامل", by=expert)
+        inquiry.refresh_from_db()
+        inquiry_answer_record(inquiry=inquiry, answer_text="فاقد سوء پیشینه / منفی", by=expert)
+    case = case_transition(case=Case.objects.get(pk=case.pk), name="send_ceo_certificates", by=expert)
+    assert case.state == "awaiting_committee"
+
+
+def test_the_expiry_command_runs_the_sweep(journey):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    case = journey("active")
+    licence = Accreditation.objects.get(case=case).licence
+    type(licence).objects.filter(pk=licence.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=3))
+    out = io.StringIO()
+    call_command("licences_expire", stdout=out)
+    assert "licences expired: 1" in out.getvalue()
