@@ -174,7 +174,26 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
         accreditation.grant_note = note.strip()
         accreditation.save(update_fields=["licence", "grant_note"])
         accreditation.granted_domains.set(domains)
+        _supersede_previous(case, licence, by=by)
     return accreditation
+
+
+def _supersede_previous(case: Case, licence, *, by) -> None:
+    """A renewal or an upgrade replaces the licence it names: that licence is revoked as replaced (the
+    record stays, and says by which number) and its case leaves the licensed state."""
+    from khedmat.certificates.models import RevocationReason
+    from khedmat.certificates.services import document_revoke, effective_status
+    from khedmat.services.institute_accreditation.selectors import previous_licence
+
+    previous = previous_licence(case)
+    if previous is None:
+        return
+    note = _("Replaced by licence %(number)s.") % {"number": licence.number}
+    if effective_status(previous) in ("valid", "suspended"):
+        document_revoke(document=previous, reason=RevocationReason.REPLACED, note=note, by=by)
+    old_case = previous.accreditation.case
+    if old_case.state in ("active", "suspended"):
+        case_transition(case=old_case, name="supersede", by=by, comment=note, _allow_internal=True)
 
 
 # -- supervision while licensed [۲۳] -------------------------------------------------------------------

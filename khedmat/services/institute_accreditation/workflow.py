@@ -13,7 +13,8 @@ States (the seed's step in brackets):
 - awaiting_committee [۲۰]: on the accreditation committee's agenda; the CEO is invited.
 - committee_approved [۲۱]: the committee approved; the licence is issued for the domains granted.
 - licence_issued [۲۲]: the licence is delivered to the CEO in a briefing session (appointments).
-- active [۲۳]: licensed and supervised; suspended, revoked, expired end or pause it; rejected ends.
+- active [۲۳]: licensed and supervised; suspended, revoked, expired end or pause it; a renewal or an
+  upgrade supersedes it when its own licence is issued; rejected ends.
 The SLA target is the statement's end-to-end commitment (organization time, filing to delivery).
 """
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,7 @@ PROCESS = Process(
         State("suspended", _("Licence suspended"), Clock.STOPPED),
         State("revoked", _("Licence revoked"), Clock.STOPPED),
         State("expired", _("Licence expired"), Clock.STOPPED),
+        State("superseded", _("Licence replaced by a later one"), Clock.STOPPED),
         State("rejected", _("Rejected"), Clock.STOPPED),
     ),
     transitions=(
@@ -158,6 +160,8 @@ PROCESS = Process(
                    notify_applicant=True),
         Transition("expire", _("Licence expired"), ("active", "suspended"), "expired", (SYSTEM, HEAD), internal=True,
                    notify_applicant=True),
+        Transition("supersede", _("Replaced by a later licence"), ("active", "suspended"), "superseded", (HEAD,),
+                   internal=True, notify_applicant=True),
         Transition("reject", _("Reject"), ("document_review", "visited"), "rejected", (HEAD,), comment_required=True,
                    notify_applicant=True, style="danger"),
     ),
