@@ -56,7 +56,8 @@ def _arranging_roles(case: Case, user, kind: AppointmentKind) -> set[str]:
 
 def appointment_kinds_proposable(*, case: Case, user) -> list[AppointmentKind]:
     """The kinds of appointment `user` may propose on `case` now (its state, their roles)."""
-    if not case.tracking_number or case.closed_at is not None:
+    # The kind's states decide, final ones included: a licensed institute is still visited for supervision.
+    if not case.tracking_number:
         return []
     return [kind for kind in case.process.appointment_kinds
             if case.state in kind.states and _arranging_roles(case, user, kind)]

@@ -28,6 +28,7 @@ from khedmat.appointments.models import (
     VisitReport,
     VisitScore,
 )
+from khedmat.appointments.signals import visit_report_recorded
 from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import Case
 from khedmat.cases.process import AppointmentKind
@@ -176,7 +177,7 @@ def appointment_propose(*, case: Case, kind: str, starts_at: dt.datetime, ends_a
     now = timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant").get(pk=case.pk)
-        if not case.tracking_number or case.closed_at is not None or not (staff_roles_for_case(case, by)
+        if not case.tracking_number or not (staff_roles_for_case(case, by)
                                                                            & set(kind_def.staff_roles)):
             raise ApplicationError(_("You are not allowed to propose this appointment on this case."), code="forbidden")
         if case.state not in kind_def.states:
@@ -212,7 +213,7 @@ def appointment_reschedule(*, appointment: Appointment, starts_at: dt.datetime, 
         if appointment.state not in OPEN_STATES:
             raise ApplicationError(_("This appointment is “%(state)s” and cannot be moved.")
                                    % {"state": appointment.get_state_display()}, code="wrong_state")
-        if case.closed_at is not None or case.state not in kind.states:
+        if case.state not in kind.states:
             raise ApplicationError(_("This appointment cannot be proposed while the case is “%(state)s”.")
                                    % {"state": case.state_def.label}, code="wrong_state")
         members = _check_slot(case=case, kind=kind, starts_at=starts_at, ends_at=ends_at, place=place,
@@ -509,6 +510,7 @@ def visit_report_record(*, appointment: Appointment, notes: str, applicant_prese
             # (an earlier visit already moved it), the report is recorded all the same.
             if kind.done_transition and case.state in case.process.transition(kind.done_transition).sources:
                 case_transition(case=case, name=kind.done_transition, by=by, _allow_internal=True)
+            visit_report_recorded.send(sender=VisitReport, report=report, by=by)
     except BaseException:
         _remove_files(written)
         raise

@@ -12,3 +12,4 @@ class InstituteAccreditationConfig(AppConfig):
         from khedmat.services.institute_accreditation.workflow import PROCESS
 
         register(PROCESS)
+        from khedmat.services.institute_accreditation import receivers  # noqa: F401

@@ -3,6 +3,8 @@ list of licensed institutes, and a case's supervision history."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -94,23 +96,137 @@ def licensed_domains(*, organization_id: int, province_id: int, on: dt.date | No
     return codes
 
 
-def licensed_institutes(*, q: str = "", domain: str = "") -> QuerySet[Accreditation]:
-    """Licences in force for the public list: institute, domains, number, validity."""
-    from khedmat.core.text import digits_only, normalize_text
+def home_province_id() -> int | None:
+    """The province this deployment serves (cases are opened there): the scope of its licences."""
+    from django.conf import settings
 
+    from khedmat.core.models import Province
+
+    return Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
+
+
+# -- the public list of licensed institutes ------------------------------------------------------------
+
+_NUMBER_CHARACTERS = re.compile(r"[\s\-/._]+")
+MIN_NAME_LETTERS = 2
+
+
+def looks_like_number(raw: str) -> bool:
+    """Digits in any script, with spaces, dashes, slashes or dots between them (an ID or a licence number)."""
+    from khedmat.core.text import to_ascii_digits
+
+    compact = _NUMBER_CHARACTERS.sub("", to_ascii_digits(raw or ""))
+    return bool(compact) and compact.isdigit()
+
+
+def licence_number_candidates(raw: str) -> list[str]:
+    """The licence numbers («2-1405-000012», as `certificates.services.document_issue` writes them) a query may
+    name: typed in Persian or Latin digits, with any separators, the serial with or without its zeros, or all
+    the digits run together."""
+    from khedmat.core.text import to_ascii_digits
+
+    groups = re.findall(r"\d+", to_ascii_digits(raw or ""))
+    if len(groups) == 3 and len(groups[1]) == 4:
+        return [f"{groups[0]}-{groups[1]}-{int(groups[2]):06d}"]
+    if len(groups) == 1:
+        digits = groups[0]
+        # prefix (1–3 digits) + Jalali year (4) + serial (6)
+        return [f"{digits[:k]}-{digits[k:k + 4]}-{digits[k + 4:]}" for k in (1, 2, 3) if len(digits) == k + 10]
+    return []
+
+
+def _name_key(value: str) -> str:
+    """The search key of a name without spaces or ZWNJ: «موسسه آموزشي آينده‌سازان» finds «موسسه آموزشی آینده سازان»."""
+    from khedmat.core.text import search_key
+
+    return "".join(search_key(value or "").split())
+
+
+def institute_query_condition(raw: str) -> Q | None:
+    """Accreditations whose institute a query names: its 11-digit national ID or a licence number (any digits),
+    or letters of its name however typed (Arabic ي/ك, with or without spaces and ZWNJ). None: nothing to look for."""
+    from khedmat.core.text import digits_only
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if looks_like_number(raw):
+        digits = digits_only(raw)
+        condition = Q(licence__number__in=licence_number_candidates(raw)) if licence_number_candidates(raw) else Q(pk__in=[])
+        if len(digits) == 11:
+            condition |= Q(case__organization__national_id=digits)
+        return condition
+    key = _name_key(raw)
+    if len(key) < MIN_NAME_LETTERS:
+        return None
+    return Q(ia_name_key__contains=key)
+
+
+def _with_name_key(qs: QuerySet[Accreditation]) -> QuerySet[Accreditation]:
+    from django.db.models import F, Value
+    from django.db.models.functions import Lower, Replace
+
+    name = F("case__organization__name")
+    return qs.alias(ia_name_key=Lower(Replace(Replace(name, Value(" "), Value("")), Value("\u200c"), Value(""))))
+
+
+def licensed_institutes(*, q: str = "", domain: str = "", today: dt.date | None = None) -> QuerySet[Accreditation]:
+    """Licences in force for the public list, by institute name: institute, province, domains, number, validity.
+
+    A licence is in force while its case is `active` and its document is valid and not past its date (the
+    same reading as `certificates.services.effective_status`). `q` names the institute (see
+    `institute_query_condition`); `domain` is a domain code the licence must include."""
+    from django.db.models import Prefetch
+
+    today = today or timezone.localdate()
     qs = (Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENSED_STATES,
                                        licence__isnull=False, licence__status="valid")
-          .filter(Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=timezone.localdate()))
-          .select_related("case__organization", "case__province", "licence").prefetch_related("granted_domains")
-          .order_by("case__organization__name"))
+          .filter(Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=today))
+          .select_related("case__organization", "case__province", "licence")
+          .prefetch_related(Prefetch("granted_domains", queryset=Domain.objects.select_related("group")))
+          .order_by("case__organization__name", "case__organization_id", "-licence__issued_on", "pk"))
     if domain:
-        qs = qs.filter(granted_domains__code=domain)
-    raw = (q or "").strip()
-    if raw:
-        # Names are stored normalised (Persian ی/ک, ASCII digits): «موسسه آموزشي» finds «موسسه آموزشی».
-        digits = digits_only(raw)
-        condition = Q(case__organization__name__icontains=normalize_text(raw))
-        if len(digits) >= 5:
-            condition |= Q(case__organization__national_id=digits) | Q(licence__number__icontains=digits)
-        qs = qs.filter(condition)
-    return qs.distinct()
+        qs = qs.filter(pk__in=Accreditation.granted_domains.through.objects.filter(domain__code=domain)
+                       .values("accreditation_id"))
+    condition = institute_query_condition(q)
+    if condition is not None:
+        qs = _with_name_key(qs).filter(condition)
+    elif (q or "").strip():
+        qs = qs.none()
+    return qs
+
+
+@dataclass(frozen=True)
+class DomainVerdict:
+    """May this institute run courses in this domain (in the deployment's province) today?"""
+
+    organization: object  # organizations.Organization
+    domain: Domain
+    allowed: bool
+    held: list[Domain]  # the domains of its licences in force; empty: no licence in force
+
+
+def domain_verdicts(*, q: str, domain: str, limit: int = 5, today: dt.date | None = None) -> list[DomainVerdict]:
+    """For an agency checking an institute before contracting a course: every institute the query names that
+    ever held a training licence here, and whether it may run courses in `domain` now (`licensed_domains`).
+    Empty when the query names no such institute (then it may not: it holds no licence)."""
+    from khedmat.organizations.models import Organization
+
+    chosen = Domain.objects.filter(code=domain).first()
+    condition = institute_query_condition(q)
+    province_id = home_province_id()
+    if chosen is None or condition is None or province_id is None:
+        return []
+    matching = _with_name_key(Accreditation.objects.filter(case__service__code=SERVICE_CODE, licence__isnull=False,
+                                                           case__organization__isnull=False)).filter(condition)
+    ids = list(dict.fromkeys(matching.order_by("case__organization__name").values_list("case__organization_id", flat=True)))
+    organizations = Organization.objects.in_bulk(ids[:limit])
+    domains = {d.code: d for d in Domain.objects.all()}
+    verdicts = []
+    for organization_id in ids[:limit]:
+        held = licensed_domains(organization_id=organization_id, province_id=province_id, on=today)
+        verdicts.append(DomainVerdict(organization=organizations[organization_id], domain=chosen,
+                                      allowed=chosen.code in held,
+                                      held=sorted((domains[c] for c in held if c in domains),
+                                                  key=lambda d: (d.group_id, d.ordering, d.code))))
+    return verdicts

@@ -1,5 +1,164 @@
-from django.http import Http404
+"""The service report of service 2 (SERVICES.md §3.9) for the heads of the province that delivers it: the page,
+with the end-to-end time drawn as an inline SVG, and the same figures as an Excel workbook (`?format=xlsx`)."""
+import io
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language_bidi, gettext_lazy
+from django.utils.translation import gettext as _
+
+from khedmat.accounts.decorators import staff_required
+from khedmat.cases.tracking import tracking_display
+from khedmat.core import jalali
+from khedmat.core.forms import JalaliDateField
+from khedmat.core.models import Province
+from khedmat.services.institute_accreditation import report as figures
+
+# The unit head answers for the service; the head of the organization and the deputy oversee it.
+REPORT_ROLES = ("unit_head", "deputy", "head")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def report(request):  # replaced by the service report
-    raise Http404
+class ReportPeriodForm(forms.Form):
+    date_from = JalaliDateField(label=gettext_lazy("Period from"), required=False)
+    date_to = JalaliDateField(label=gettext_lazy("Period until"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            raise forms.ValidationError(_("The start of the period is after its end."), code="order")
+        return cleaned
+
+    def period(self) -> figures.Period:
+        """The period asked for; an empty end takes the current Jalali year's bound."""
+        default = figures.default_period()
+        first, last = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+        if first and not last:
+            last = max(first, default.last)
+        if last and not first:
+            first = jalali.jalali_year_bounds(jalali.to_jalali(last).year)[0]
+        return figures.Period(first or default.first, last or default.last)
+
+
+def _province(request) -> Province:
+    """The deployment's home province (cases are opened there), for its own staff; anyone else gets the 404
+    everyone gets."""
+    province = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).first()
+    if province is None or request.user.province_id != province.pk:
+        raise Http404
+    return province
+
+
+def _period_form(request):
+    """The form and its period: the current Jalali year when nothing was asked, None when the dates are refused."""
+    if "date_from" not in request.GET and "date_to" not in request.GET:
+        period = figures.default_period()
+        return ReportPeriodForm(initial={"date_from": period.first, "date_to": period.last}), period
+    form = ReportPeriodForm(request.GET)
+    return form, (form.period() if form.is_valid() else None)
+
+
+@staff_required(*REPORT_ROLES)
+def report(request):
+    province = _province(request)
+    form, period = _period_form(request)
+    wants_excel = request.GET.get("format") == "xlsx"
+    if wants_excel and period is None:
+        raise Http404  # the page says why the dates were refused
+    result = figures.service_report(province_id=province.pk, period=period) if period is not None else None
+    if wants_excel:
+        response = HttpResponse(_workbook(result), content_type=XLSX)
+        name = f"accreditation-report-{jalali.jalali_iso(period.first)}-{jalali.jalali_iso(period.last)}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    context = {"form": form, "province": province, "report": result}
+    if result is not None:
+        query = request.GET.copy()
+        query["format"] = "xlsx"
+        context.update(
+            chart=figures.histogram_chart(result.end_to_end.bins, target=result.end_to_end.target, rtl=get_language_bidi()),
+            metrics=[(metric, _metric_label(metric.code)) for metric in result.metrics],
+            excel_query=query.urlencode(),
+        )
+    return render(request, "institute_accreditation/report.html", context)
+
+
+def _metric_label(code: str) -> str:
+    return {
+        "intake": _("Intake to registration (binder to secretariat number)"),
+        "notice": _("Registration to the written deficiency notice (first round)"),
+        "visit": _("Field visit arranged to visit recorded"),
+        "ceo": _("Waiting for the CEO's certificates"),
+        "committee": _("Waiting for the committee's decision"),
+        "to_issue": _("Committee approval to licence issued"),
+        "to_delivery": _("Licence issued to licence delivered"),
+        "decision_to_delivery": _("Committee approval to licence delivered"),
+    }[code]
+
+
+def _bin_label(low, high) -> str:
+    return _("over %(days)s") % {"days": low - 1} if high is None else f"{low}–{high}"
+
+
+def _period_label(period: figures.Period) -> str:
+    return f"{jalali.jalali_iso(period.first)} — {jalali.jalali_iso(period.last)}"
+
+
+def _workbook(result: figures.ServiceReport) -> bytes:
+    """Right-to-left sheets with Persian headers and numbers as numbers, like the service-4 report."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+
+    def sheet(title, header, rows):
+        ws = book.create_sheet(str(title)[:31])
+        ws.sheet_view.rightToLeft = True
+        ws.append([str(h) for h in header])
+        for row in rows:
+            ws.append([value if isinstance(value, int | float) or value is None else str(value) for value in row])
+        for i in range(len(header)):
+            ws.column_dimensions[chr(ord("A") + i)].width = 46 if i == 0 else 16
+
+    e, i, r, f, s, c = (result.end_to_end, result.intake, result.rounds, result.free, result.supervision,
+                        result.compliance)
+    sheet(_("Summary"), [_("Figure"), _("Value")], [
+        (_("Period"), _period_label(result.period)),
+        (_("Licences delivered"), e.delivered),
+        (_("Median working days with the organization, filing to delivery"), e.summary.median),
+        (_("Target (working days)"), e.target),
+        (_("Delivered within the target (%)"), e.within_target_share),
+        (_("Initial reviews decided"), i.reviews),
+        (_("Returned as incomplete (%)"), i.returned_share),
+        (_("Mean deficiency rounds per case closed"), r.mean),
+        (_("Invoices issued (target: 0)"), f.invoices),
+        (_("Licences in force in the period"), s.licences),
+        (_("Supervision events per licence"), s.per_licence),
+        (_("Licences supervised at least once (%)"), s.covered_share),
+        (_("Scope violations per licence"), c.per_licence),
+    ])
+    sheet(_("Times"), [_("Measure"), _("Seed steps"), _("Cases"), _("Median"), _("90th percentile"), _("Mean"),
+                       _("Maximum")],
+          [(_metric_label(m.code), m.step, m.summary.count, m.summary.median, m.summary.p90, m.summary.mean,
+            m.summary.maximum) for m in result.metrics]
+          + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count, e.summary.median,
+              e.summary.p90, e.summary.mean, e.summary.maximum)])
+    sheet(_("Distribution"), [_("Working days"), _("Licences delivered"), _("Share (%)")],
+          [(_bin_label(b.low, b.high), b.count, b.share) for b in e.bins])
+    sheet(_("Deficiency rounds"), [_("Deficiency rounds"), _("Cases"), _("Share (%)")], r.rows)
+    sheet(_("Supervision"), [_("Figure"), _("Value")], [
+        (_("Licences in force in the period"), s.licences), (_("Held supervision visits"), s.visits),
+        (_("Supervision records (findings and warnings)"), s.records), (_("Supervision events"), s.events),
+        (_("Supervision events per licence"), s.per_licence), (_("Licences supervised at least once"), s.covered),
+        (_("Scope violations"), c.violations), (_("Licences with a violation"), c.licences_with),
+        *[(label, n) for _code, label, n in c.by_kind],
+    ])
+    sheet(_("Invoices"), [_("Invoice"), _("Tracking number"), _("Institute"), _("Amount (rials)"), _("Status")],
+          [(number, tracking_display(case.tracking_number), case.institute, total, status)
+           for number, case, total, status in f.examples])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

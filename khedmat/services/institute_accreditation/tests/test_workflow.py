@@ -233,3 +233,21 @@ def test_the_expiry_command_runs_the_sweep(journey):
     out = io.StringIO()
     call_command("licences_expire", stdout=out)
     assert "licences expired: 1" in out.getvalue()
+
+
+def test_a_supervision_visit_of_a_licensed_institute_is_a_finding(journey, expert, ceo):
+    from khedmat.appointments import services as appointments
+    from khedmat.appointments.models import ScoringCriterion
+    from khedmat.services.institute_accreditation.tests.conftest import at_working_hour, started
+
+    case = journey("active")
+    start = at_working_hour(case.province, 2)
+    visit = appointments.appointment_propose(case=case, kind="supervision_visit", starts_at=start,
+                                             ends_at=start + dt.timedelta(hours=1), place="محل موسسه", staff=[expert],
+                                             by=expert)
+    scores = {c.pk: 30 for c in ScoringCriterion.objects.filter(scheme__code="institute_supervision")}
+    appointments.visit_report_record(appointment=started(visit), notes="دوره‌ها طبق برنامه برگزار می‌شود",
+                                     applicant_present=True, scores=scores, by=expert)
+    record = SupervisionRecord.objects.get(case=case)
+    assert record.kind == "finding" and record.appointment == visit and "طبق برنامه" in record.text
+    assert Case.objects.get(pk=case.pk).state == "active"
