@@ -12,9 +12,7 @@ no faster (a flat time per case). Reported, never asserted.
 """
 import datetime as dt
 import random
-import statistics
 import sys
-import time
 import tracemalloc
 
 import harness
@@ -170,21 +168,6 @@ def seed(size: int) -> dict:
     return {"head": head, "province": tehran}
 
 
-def _median_ms(run, repeat: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    run()  # warm caches (calendar index, templates)
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-        queries = len(ctx.captured_queries)
-    return statistics.median(times) * 1000, queries
-
-
 def measure(people: dict, repeat: int = 5) -> dict:
     from django.test import Client
 
@@ -211,11 +194,11 @@ def measure(people: dict, repeat: int = 5) -> dict:
     report.service_report(province_id=province_id, period=period)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    figures = _median_ms(lambda: report.service_report(province_id=province_id, period=period), repeat)
+    figures = harness.median_ms(lambda: report.service_report(province_id=province_id, period=period), repeat)
     return {
         "read": read, "delivered": result.end_to_end.delivered, "licences": result.supervision.licences,
-        "peak_mib": peak, "figures": figures, "page": _median_ms(page, repeat),
-        "export": _median_ms(export, max(1, repeat // 2)),
+        "peak_mib": peak, "figures": figures, "page": harness.median_ms(page, repeat),
+        "export": harness.median_ms(export, max(1, repeat // 2)),
     }
 
 

@@ -45,3 +45,22 @@ def run_per_size(script: str, sizes: list[int]) -> dict[int, object]:
             if line.startswith("RESULT\t"):
                 results[size] = json.loads(line.split("\t", 1)[1])
     return results
+
+
+def median_ms(run, repeat: int) -> tuple[float, int]:
+    """Median milliseconds of `repeat` runs after a warm-up run, and the queries of the last run."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run()  # warm caches (calendar index, templates)
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        queries = len(ctx.captured_queries)
+    return statistics.median(times) * 1000, queries

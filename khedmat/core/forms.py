@@ -152,5 +152,43 @@ class ClockTimeField(forms.TimeField):
         return dt.time(int(match[1]), int(match[2]))
 
 
+class PeriodForm(forms.Form):
+    """A report's period as two Jalali dates; either may be left empty (see `period`)."""
+
+    date_from = JalaliDateField(label=_("Period from"), required=False)
+    date_to = JalaliDateField(label=_("Period until"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            raise ValidationError(_("The start of the period is after its end."), code="order")
+        return cleaned
+
+    def period(self):
+        """The period asked for; an empty end takes the current Jalali year's bound."""
+        from khedmat.core.reporting import Period, default_period
+
+        default = default_period()
+        first, last = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+        if first and not last:
+            last = max(first, default.last)
+        if last and not first:
+            first = jalali.jalali_year_bounds(jalali.to_jalali(last).year)[0]
+        return Period(first or default.first, last or default.last)
+
+    @classmethod
+    def from_request(cls, request):
+        """The form and its period: the current Jalali year when nothing was asked, None when the dates
+        are refused (the form says why)."""
+        from khedmat.core.reporting import default_period
+
+        if "date_from" not in request.GET and "date_to" not in request.GET:
+            period = default_period()
+            return cls(initial={"date_from": period.first, "date_to": period.last}), period
+        form = cls(request.GET)
+        return form, (form.period() if form.is_valid() else None)
+
+
 def persian_number(value) -> str:
     return to_persian_digits(value)

@@ -2,8 +2,6 @@
 the page, with the distribution drawn as an inline SVG, and the same figures as an Excel workbook."""
 import io
 
-from django import forms
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language_bidi, gettext_lazy
@@ -12,53 +10,28 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
-from khedmat.core.forms import JalaliDateField
+from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.models import Province
+from khedmat.core.reporting import home_province_for_staff
 from khedmat.services.contractor_qualification import report as figures
 
 REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(PeriodForm):
     date_from = JalaliDateField(label=gettext_lazy("Certificates issued from"), required=False)
     date_to = JalaliDateField(label=gettext_lazy("Certificates issued until"), required=False)
 
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and first > last:
-            raise forms.ValidationError(_("The start of the period is after its end."), code="order")
-        return cleaned
-
-    def period(self) -> figures.Period:
-        """The period asked for; an empty end takes the current Jalali year's bound."""
-        default = figures.default_period()
-        first = self.cleaned_data.get("date_from")
-        last = self.cleaned_data.get("date_to")
-        if first and not last:
-            last = max(first, default.last)
-        if last and not first:
-            first = jalali.jalali_year_bounds(jalali.to_jalali(last).year)[0]
-        return figures.Period(first or default.first, last or default.last)
-
 
 def _province(request) -> Province:
-    """The province whose report this is: the staff member's own, if it delivers service 4 (cases are opened
-    in the deployment's home province). Staff of another province get the same 404 as anyone else."""
-    province = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).first()
-    if province is None or request.user.province_id != province.pk:
+    province = home_province_for_staff(request.user)
+    if province is None:
         raise Http404
     return province
 
 
 def _period_form(request):
-    """The form and the period it gives: the current Jalali year when nothing was asked, None when the dates
-    are refused (the form says why)."""
-    if "date_from" not in request.GET and "date_to" not in request.GET:
-        period = figures.default_period()
-        return ReportPeriodForm(initial={"date_from": period.first, "date_to": period.last}), period
-    form = ReportPeriodForm(request.GET)
-    return form, (form.period() if form.is_valid() else None)
+    return ReportPeriodForm.from_request(request)
 
 
 @staff_required(*REPORT_ROLES)

@@ -2,18 +2,17 @@
 with the end-to-end time drawn as an inline SVG, and the same figures as an Excel workbook (`?format=xlsx`)."""
 import io
 
-from django import forms
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language_bidi, gettext_lazy
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
-from khedmat.core.forms import JalaliDateField
+from khedmat.core.forms import PeriodForm
 from khedmat.core.models import Province
+from khedmat.core.reporting import home_province_for_staff
 from khedmat.services.institute_accreditation import report as figures
 
 # The unit head answers for the service; the head of the organization and the deputy oversee it.
@@ -21,44 +20,18 @@ REPORT_ROLES = ("unit_head", "deputy", "head")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportPeriodForm(forms.Form):
-    date_from = JalaliDateField(label=gettext_lazy("Period from"), required=False)
-    date_to = JalaliDateField(label=gettext_lazy("Period until"), required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and first > last:
-            raise forms.ValidationError(_("The start of the period is after its end."), code="order")
-        return cleaned
-
-    def period(self) -> figures.Period:
-        """The period asked for; an empty end takes the current Jalali year's bound."""
-        default = figures.default_period()
-        first, last = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
-        if first and not last:
-            last = max(first, default.last)
-        if last and not first:
-            first = jalali.jalali_year_bounds(jalali.to_jalali(last).year)[0]
-        return figures.Period(first or default.first, last or default.last)
+ReportPeriodForm = PeriodForm
 
 
 def _province(request) -> Province:
-    """The deployment's home province (cases are opened there), for its own staff; anyone else gets the 404
-    everyone gets."""
-    province = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).first()
-    if province is None or request.user.province_id != province.pk:
+    province = home_province_for_staff(request.user)
+    if province is None:
         raise Http404
     return province
 
 
 def _period_form(request):
-    """The form and its period: the current Jalali year when nothing was asked, None when the dates are refused."""
-    if "date_from" not in request.GET and "date_to" not in request.GET:
-        period = figures.default_period()
-        return ReportPeriodForm(initial={"date_from": period.first, "date_to": period.last}), period
-    form = ReportPeriodForm(request.GET)
-    return form, (form.period() if form.is_valid() else None)
+    return ReportPeriodForm.from_request(request)
 
 
 @staff_required(*REPORT_ROLES)
