@@ -38,6 +38,7 @@ from khedmat.cases import services as case_services
 from khedmat.cases.models import Case, CaseEvent, DeficiencyNotice, DocumentVersion
 from khedmat.catalog.models import Service
 from khedmat.core import jalali
+from khedmat.core.demo import demo_pdf
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
 from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
@@ -443,30 +444,6 @@ class _SandboxBank:
 
 # -- building one case ---------------------------------------------------------------------------------
 
-def _pdf(text: str) -> bytes:
-    """A small, valid one-page PDF saying what it stands for."""
-    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 60 780 Td (Khedmat - DEMO DOCUMENT, not a real record) Tj 0 -24 Td ({safe}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def case_public_id(key: str) -> uuid.UUID:
     return uuid.uuid5(CASE_NAMESPACE, f"contractor_qualification-demo-{key}")
 
@@ -515,7 +492,7 @@ class _Builder:
     # -- the applicant
 
     def _upload(self, requirement: str, note: str = "") -> None:
-        content = _pdf(f"case {self.s.key} - {requirement} {note}".strip())
+        content = demo_pdf(f"case {self.s.key} - {requirement} {note}".strip())
         case_services.document_upload(case=self.fresh(), requirement=requirement, fileobj=BytesIO(content),
                                       filename=f"{requirement}.pdf", size=len(content), by=self.applicant)
 
