@@ -34,16 +34,17 @@ class Period:
         return self.start <= instant < self.end
 
 
-def home_province_for_staff(user):
-    """The deployment's home province (services open their cases there), for its own staff; None for
-    anyone else, who then gets the 404 everyone gets."""
+def report_province(user):
+    """The province whose service report this is: the deployment's home province (services open their cases
+    there), for its own staff; anyone else gets the 404 everyone gets."""
     from django.conf import settings
+    from django.http import Http404
 
     from khedmat.core.models import Province
 
     province = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).first()
     if province is None or getattr(user, "province_id", None) != province.pk:
-        return None
+        raise Http404
     return province
 
 

@@ -11,8 +11,7 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
 from khedmat.core.forms import JalaliDateField, PeriodForm
-from khedmat.core.models import Province
-from khedmat.core.reporting import home_province_for_staff
+from khedmat.core.reporting import report_province
 from khedmat.services.contractor_qualification import report as figures
 
 REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
@@ -23,21 +22,10 @@ class ReportPeriodForm(PeriodForm):
     date_to = JalaliDateField(label=gettext_lazy("Certificates issued until"), required=False)
 
 
-def _province(request) -> Province:
-    province = home_province_for_staff(request.user)
-    if province is None:
-        raise Http404
-    return province
-
-
-def _period_form(request):
-    return ReportPeriodForm.from_request(request)
-
-
 @staff_required(*REPORT_ROLES)
 def report(request):
-    province = _province(request)
-    form, period = _period_form(request)
+    province = report_province(request.user)
+    form, period = ReportPeriodForm.from_request(request)
     context = {"form": form, "province": province, "report": None}
     if period is not None:
         result = figures.service_report(province_id=province.pk, period=period)
@@ -52,8 +40,8 @@ def report(request):
 
 @staff_required(*REPORT_ROLES)
 def export_xlsx(request):
-    province = _province(request)
-    _form, period = _period_form(request)
+    province = report_province(request.user)
+    _form, period = ReportPeriodForm.from_request(request)
     if period is None:
         raise Http404  # the page shows why the dates were refused
     result = figures.service_report(province_id=province.pk, period=period)

@@ -11,8 +11,7 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
 from khedmat.core.forms import PeriodForm
-from khedmat.core.models import Province
-from khedmat.core.reporting import home_province_for_staff
+from khedmat.core.reporting import report_province
 from khedmat.services.institute_accreditation import report as figures
 
 # The unit head answers for the service; the head of the organization and the deputy oversee it.
@@ -23,21 +22,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ReportPeriodForm = PeriodForm
 
 
-def _province(request) -> Province:
-    province = home_province_for_staff(request.user)
-    if province is None:
-        raise Http404
-    return province
-
-
-def _period_form(request):
-    return ReportPeriodForm.from_request(request)
-
-
 @staff_required(*REPORT_ROLES)
 def report(request):
-    province = _province(request)
-    form, period = _period_form(request)
+    province = report_province(request.user)
+    form, period = ReportPeriodForm.from_request(request)
     wants_excel = request.GET.get("format") == "xlsx"
     if wants_excel and period is None:
         raise Http404  # the page says why the dates were refused
