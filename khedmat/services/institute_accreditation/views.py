@@ -1,6 +1,7 @@
 """Service 2 on the case page (its panel) and the staff's acts on it: the binder, the initial review,
 registration, the CEO's introduction, the licence, supervision and violations. Thin: each POST calls one
 service function; a refusal becomes a Persian message and changes nothing."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,12 +20,13 @@ from khedmat.services.institute_accreditation.forms import (
     SupervisionForm,
     ViolationForm,
 )
-from khedmat.services.institute_accreditation.models import DomainGroup, RequestKind, SupervisionRecord
+from khedmat.services.institute_accreditation.models import Accreditation, DomainGroup, RequestKind, SupervisionRecord
 from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
 
 
 def case_panel_context(case, user, staff_view) -> dict:
-    accreditation = selectors.accreditation_for(case) if case.tracking_number else None
+    # Read only: the record is created by the first staff act on the case, not by viewing it.
+    accreditation = Accreditation.objects.filter(case=case).first()
     roles = staff_roles_for_case(case, user)
     data = case.data or {}
     group = DomainGroup.objects.filter(code=data.get("group")).first()
@@ -92,7 +94,7 @@ def scan(request, public_id):
     requirement = request.POST.get("requirement", "")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        attempt(request, lambda: _refuse(_("Choose a file to upload.")))
+        messages.error(request, _("Choose a file to upload."))
         return _back(case)
     uploaded = form.cleaned_data["file"]
     attempt(request, lambda: document_upload(case=case, requirement=requirement, fileobj=uploaded.file,
@@ -101,19 +103,13 @@ def scan(request, public_id):
     return _back(case)
 
 
-def _refuse(message):
-    from khedmat.core.exceptions import ApplicationError
-
-    raise ApplicationError(message, code="invalid")
-
-
 @login_required
 @require_POST
 def incomplete(request, public_id):
     case = _case(request, public_id)
     form = IncompleteForm(request.POST, documents=case.process.documents)
     if not form.is_valid():
-        attempt(request, lambda: _refuse(_("List what is missing from the file.")))
+        messages.error(request, _("List what is missing from the file."))
         return _back(case)
     attempt(request, lambda: services.return_incomplete(case=case, missing=form.cleaned_data["missing"],
                                                         note=form.cleaned_data["note"], by=request.user),
@@ -145,7 +141,7 @@ def licence(request, public_id):
     case = _case(request, public_id)
     form = LicenceForm(request.POST, requested=selectors.requested_domains(case))
     if not form.is_valid():
-        attempt(request, lambda: _refuse(_("Choose at least one domain to grant.")))
+        messages.error(request, _("Choose at least one domain to grant."))
         return _back(case)
     attempt(request, lambda: services.licence_issue(case=case, domain_codes=form.cleaned_data["domains"],
                                                     note=form.cleaned_data["note"], by=request.user),
@@ -159,7 +155,7 @@ def supervision(request, public_id):
     case = _case(request, public_id)
     form = SupervisionForm(request.POST)
     if not form.is_valid():
-        attempt(request, lambda: _refuse(_("Describe what was found.")))
+        messages.error(request, _("Describe what was found."))
         return _back(case)
     attempt(request, lambda: services.supervision_record(case=case, kind=form.cleaned_data["kind"],
                                                          text=form.cleaned_data["text"], by=request.user),
@@ -184,7 +180,7 @@ def violation(request, public_id):
     case = _case(request, public_id)
     form = ViolationForm(request.POST)
     if not form.is_valid():
-        attempt(request, lambda: _refuse(_("Fill in the kind, the date and the description of the violation.")))
+        messages.error(request, _("Fill in the kind, the date and the description of the violation."))
         return _back(case)
     data = form.cleaned_data
     attempt(request, lambda: services.violation_record(case=case, kind=data["kind"], description=data["description"],
