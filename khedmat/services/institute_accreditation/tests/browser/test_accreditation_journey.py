@@ -76,6 +76,7 @@ def report(page, appointment, scores: bool):
         for field in page.locator("input[name^=score_]").all():
             field.fill("۴۰")
     page.fill("#id_notes", "فضای آموزشی و اداری با مدارک تطابق دارد.")
+    check(page)
     submit(page, "main form button[type=submit]")
 
 
@@ -123,6 +124,8 @@ def test_accreditation_journey(browser_page, domains, schemes, institute, ceo, h
     case.refresh_from_db()
     assert case.state == "visit_scheduled"
     propose(page, case, "field_visit", at_working_hour(case.province, 2), expert)
+    page.goto("/appointments/staff/")  # the expert's upcoming appointments
+    check(page)
 
     # 4. The institute sends photos of its spaces and accepts the visit.
     as_user(page, ceo)
