@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -514,10 +514,16 @@ def minutes_content(session: Session) -> dict:
     absent = [{"name": m.user.get_full_name(), "role": str(m.get_role_display()), "title": m.title}
               for m in members if not attendance.get(m.pk)]
     items = []
-    for item in session.items.exclude(status=ItemStatus.WITHDRAWN).select_related("case", "case__service").order_by("order"):
-        decision = _current_decision(item)
+    rows = (session.items.exclude(status=ItemStatus.WITHDRAWN)
+            .select_related("case", "case__service", "case__organization", "case__applicant")
+            .prefetch_related(Prefetch("votes", queryset=Vote.objects.order_by("member__role", "member_id")),
+                              Prefetch("decisions", queryset=Decision.objects.filter(corrected_by__isnull=True)
+                                       .order_by("-recorded_at")))
+            .order_by("order"))
+    for item in rows:  # votes and decisions come with the items: no query per item
+        decision = next(iter(item.decisions.all()), None)
         votes = [{"member": names.get(v.member_id, ""), "choice": str(v.get_choice_display())}
-                 for v in item.votes.order_by("member__role", "member_id")]
+                 for v in item.votes.all()]
         items.append({
             "order": item.order,
             "number": tracking_display(item.case.tracking_number),
