@@ -69,6 +69,15 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
+def may_read_case(case: Case, user) -> bool:
+    """Whether `user` may read the case (its page, its documents, its holder's full national ID): the
+    applicant side, staff with a role on it, or a person a reader rule admits."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return applicant_side(case, user) or bool(case.tracking_number and staff_roles_for_case(case, user)) \
+        or reader_access(case, user)
+
+
 def case_get_for_user(*, user, public_id, for_update: bool = False, readers: bool = False) -> Case:
     """The case, if `user` may see it; 404 alike for missing and not-yours. `readers`: also let in
     people a registered reader rule admits (read-only pages: the case page and its downloads)."""

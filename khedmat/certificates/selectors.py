@@ -67,6 +67,18 @@ def document_get_for_user(*, user, public_id) -> OfficialDocument:
     raise Http404
 
 
+def document_identity_visible(*, document: OfficialDocument, user) -> bool:
+    """Whether `user` may see the holder's full national ID and the verification code: those who may read
+    the document's case (or, for a document without a case, those who manage such documents)."""
+    from khedmat.cases.access import may_read_case
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if document.case_id:
+        return may_read_case(document.case, user)
+    return user.is_staff_member and (user.is_superuser or user.has_role("unit_head", "head", "administrator"))
+
+
 def documents_for_staff(*, staff, q: str = ""):
     qs = OfficialDocument.objects.select_related("document_type", "case")
     if not staff.is_superuser:

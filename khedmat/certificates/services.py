@@ -23,14 +23,10 @@ from khedmat.certificates.models import (
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record, snapshot
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import mask_national_id  # noqa: F401 (re-exported: the one masking rule lives in core)
 from khedmat.core.validators import luhn_check_digit
 
 ISSUER = "سازمان مدیریت و برنامه ریزی استان تهران"
-
-
-def mask_national_id(national_id: str) -> str:
-    """Only the last four digits appear on public pages and in the signed public content."""
-    return ("*" * max(0, len(national_id) - 4) + national_id[-4:]) if national_id else ""
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -139,6 +139,7 @@ def staff_detail(request, public_id):
     can_manage = request.user.has_role("unit_head", "head", "administrator")
     return render(request, "certificates/staff_detail.html", {
         "document": document, "result": _public(document), "form": StatusForm(), "can_manage": can_manage,
+        "may_read": selectors.document_identity_visible(document=document, user=request.user),
     })
 
 

@@ -58,3 +58,12 @@ def digits_only(value: str) -> str:
 def search_key(value: str) -> str:
     """Return a key under which letter and digit variants of the same text compare equal."""
     return normalize_text(value).replace("\u200c", " ").casefold()
+
+
+def mask_national_id(national_id: str) -> str:
+    """A national ID as shown to someone who may not read its holder's case: only the last four digits.
+
+    The one masking rule of the project (public pages, signed public content, staff without a role on the case).
+    """
+    value = str(national_id or "")
+    return ("*" * max(0, len(value) - 4) + value[-4:]) if value else ""

@@ -46,7 +46,7 @@ def organization_detail(request, organization_id: int):
             return redirect("organizations:detail", organization_id=organization.pk)
     return render(
         request, "organizations/detail.html",
-        {"organization": organization, "membership": membership, "form": form,
+        {"organization": organization, "membership": membership, "form": form, "may_see_ids": membership.can_manage,
          "members": selectors.organization_members(organization=organization)},
     )
 

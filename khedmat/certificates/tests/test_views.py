@@ -160,3 +160,32 @@ def test_key_rotation_keeps_old_documents_verifiable(client, certificate, settin
         assert {k["kid"] for k in keys} >= {old_kid, keyring().active_id}
     finally:
         keyring.cache_clear()
+
+
+def test_staff_document_page_shows_the_holder_id_and_code_only_to_who_may_read_the_case(
+        client, submitted, expert, tehran, administrator):
+    from khedmat.core.text import to_persian_digits
+    from khedmat.testing import make_staff
+
+    document = services.document_issue(document_type=DocumentType.objects.get(code="grade_certificate"),
+                                       holder_name="نرگس شریفی", holder_national_id="0012345678", case=submitted,
+                                       by=administrator)
+    full, code = to_persian_digits("0012345678"), to_persian_digits(document.verification_code)
+    login(client, expert)  # acts on the test process
+    page = client.get(f"/staff/documents/{document.public_id}/").content.decode()
+    assert full in page and code in page
+    client.logout()
+    finance = make_staff(province=tehran, roles=["finance"])
+    login(client, finance)
+    response = client.get(f"/staff/documents/{document.public_id}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert full not in page and code not in page and document.verification_code not in page
+    assert to_persian_digits("******5678") in page
+
+
+def test_mask_id_filter_masks_unless_revealed():
+    from django.template import Context, Template
+
+    template = Template("{{ n|mask_id }}|{{ n|mask_id:yes }}")
+    assert template.render(Context({"n": "0012345678", "yes": True})) == "******۵۶۷۸|۰۰۱۲۳۴۵۶۷۸"

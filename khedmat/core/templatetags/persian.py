@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from khedmat.core import jalali
-from khedmat.core.text import to_persian_digits
+from khedmat.core.text import mask_national_id, to_persian_digits
 
 register = template.Library()
 
@@ -43,6 +43,15 @@ def rials(value):
         return ""
     amount = to_persian_digits(f"{int(value):,}".replace(",", "\u066c"))
     return gettext("%(amount)s rials") % {"amount": amount}
+
+
+@register.filter
+def mask_id(value, reveal=False):
+    """A national ID in Persian digits, masked to its last four digits unless `reveal` (the viewer may read
+    the holder's case): {{ person.national_id|mask_id:may_read }}."""
+    if not value:
+        return ""
+    return to_persian_digits(value if reveal is True else mask_national_id(str(value)))
 
 
 @register.filter

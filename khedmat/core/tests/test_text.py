@@ -33,3 +33,11 @@ def test_digits_only_drops_separators_in_any_script():
 def test_search_key_matches_letter_and_digit_variants():
     assert search_key("كريمي ١٢") == search_key("کریمی 12")
     assert search_key("می\u200cشود") == search_key("می شود")
+
+
+def test_mask_national_id_keeps_the_last_four_digits():
+    from khedmat.core.text import mask_national_id
+
+    assert mask_national_id("0012345678") == "******5678"
+    assert mask_national_id("10380284790") == "*******4790"
+    assert mask_national_id("") == ""

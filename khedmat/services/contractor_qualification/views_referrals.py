@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.cases.access import actor_roles
+from khedmat.cases.access import actor_roles, may_read_case
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import PersianCharField
 from khedmat.core.paginator import lookahead_page
@@ -88,7 +88,7 @@ def referral_detail(request, case_id):
     referral = _referral_get_for_staff(request.user, case_id)
     can_act = _can_act(referral, request.user)
     return render(request, "contractor_qualification/referral_detail.html", {
-        "referral": referral, "case": referral.case,
+        "referral": referral, "case": referral.case, "may_read": may_read_case(referral.case, request.user),
         "payload_json": json.dumps(referral.payload, ensure_ascii=False, indent=2),
         "can_mark_sent": can_act and referral.status in (ReferralStatus.PENDING, ReferralStatus.FAILED),
         "can_acknowledge": can_act and referral.status == ReferralStatus.SENT,
