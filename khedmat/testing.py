@@ -38,8 +38,9 @@ def make_staff(*, province, roles, **fields):
     from khedmat.accounts.models import RoleAssignment
 
     user = make_user(province=province, **fields)
-    for role in roles:
-        RoleAssignment.objects.create(user=user, role=role)
+    for role in roles:  # a role (every service) or a (role, service code) pair
+        role, service_code = (role, "") if isinstance(role, str) else role
+        RoleAssignment.objects.create(user=user, role=role, service_code=service_code)
     return user
 
 

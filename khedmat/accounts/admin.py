@@ -10,13 +10,30 @@ from khedmat.core.admin import ProvinceScopedAdmin, ReadOnlyAdmin
 from khedmat.core.forms import MobileField, NationalIdField
 
 
+SEP = "@"
+
+
+def service_role_choices() -> list[tuple[str, str]]:
+    """Every (role, service) pair, labelled "role — service". The services are read through the app
+    registry: accounts imports no other app's models."""
+    from django.apps import apps
+
+    services = apps.get_model("catalog", "Service").objects.order_by("code").values_list("code", "title")
+    return [(f"{role}{SEP}{code}", f"{label} — {title}") for code, title in services for role, label in StaffRole.choices]
+
+
 class StaffUserForm(forms.ModelForm):
     """Create or edit a person from the admin: checked national ID and mobile, roles, province."""
 
     national_id = NationalIdField(label=_("National ID"))
     mobile = MobileField(label=_("Mobile number"))
     roles = forms.MultipleChoiceField(
-        label=_("Staff roles"), choices=StaffRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Staff roles in every service"), choices=StaffRole.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service_roles = forms.MultipleChoiceField(
+        label=_("Staff roles in one service"), choices=(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("An expert of one service is not an expert of another: choose the role for each service."),
     )
     password = forms.CharField(
         label=_("Initial password"), required=False, strip=False, widget=forms.PasswordInput(render_value=False),
@@ -29,12 +46,21 @@ class StaffUserForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["service_roles"].choices = service_role_choices()
         if self.instance.pk:
-            self.fields["roles"].initial = sorted(self.instance.role_set)
+            pairs = self.instance.role_pairs
+            self.fields["roles"].initial = sorted(role for role, service in pairs if not service)
+            self.fields["service_roles"].initial = sorted(f"{role}{SEP}{service}" for role, service in pairs if service)
+
+    def role_pairs(self) -> list[tuple[str, str]]:
+        """What the form chose, as (role, service code) pairs ("" for every service)."""
+        chosen = [(role, "") for role in self.cleaned_data.get("roles") or []]
+        chosen += [tuple(value.split(SEP, 1)) for value in self.cleaned_data.get("service_roles") or []]
+        return chosen
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("roles") and not cleaned.get("province"):
+        if (cleaned.get("roles") or cleaned.get("service_roles")) and not cleaned.get("province"):
             self.add_error("province", _("A staff member must belong to a province."))
         office = cleaned.get("office")
         if office and cleaned.get("province") and office.province_id != cleaned["province"].pk:
@@ -73,7 +99,7 @@ class UserAdmin(ProvinceScopedAdmin):
 
             obj.mobile_verified_at = timezone.now()
         super().save_model(request, obj, form, change)
-        staff_roles_set(user=obj, roles=form.cleaned_data.get("roles") or [], by=request.user)
+        staff_roles_set(user=obj, roles=form.role_pairs(), by=request.user)
 
 
 @admin.register(LoginAttempt)

@@ -4,15 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 
-def staff_required(*roles: str):
-    """Signed-in staff member (optionally with one of `roles`); others get a plain 404."""
+def staff_required(*roles: str, service_code: str | None = None):
+    """Signed-in staff member (optionally with one of `roles`, held for `service_code` when given: a
+    service's own pages); others get a plain 404."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             user = request.user
-            if not user.is_staff_member or (roles and not (user.is_superuser or user.has_role(*roles))):
+            if not user.is_staff_member or (roles and not (user.is_superuser or user.has_role(*roles, service_code=service_code))):
                 raise Http404
             return view(request, *args, **kwargs)
 

@@ -20,6 +20,14 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def holding(self, roles, *, service_code: str | None = None):
+        """Active people holding one of `roles`; with `service_code`, only roles that cover that service
+        (assigned for every service, or for this one). One join, so role and service match the same row."""
+        condition = models.Q(role_assignments__role__in=list(roles))
+        if service_code is not None:
+            condition &= models.Q(role_assignments__service_code__in=["", service_code])
+        return self.get_queryset().filter(condition, is_active=True).distinct()
+
     def create_superuser(self, national_id, password=None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -70,17 +78,37 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.first_name
 
-    # Roles are read many times per request; the set is cached on the instance.
+    # Roles are read many times per request; the (role, service code) pairs are cached on the instance.
     @property
-    def role_set(self) -> frozenset[str]:
-        cached = getattr(self, "_role_set", None)
+    def role_pairs(self) -> frozenset[tuple[str, str]]:
+        """(role, service code) for every assignment; "" as service code means every service."""
+        cached = getattr(self, "_role_pairs", None)
         if cached is None:
-            cached = frozenset(self.role_assignments.values_list("role", flat=True)) if self.pk else frozenset()
-            self._role_set = cached
+            cached = frozenset(self.role_assignments.values_list("role", "service_code")) if self.pk else frozenset()
+            self._role_pairs = cached
         return cached
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.role_set.intersection(roles))
+    @property
+    def role_set(self) -> frozenset[str]:
+        """Every role the person holds, in any service (use `roles_for_service` for what counts on a case)."""
+        return frozenset(role for role, _service in self.role_pairs)
+
+    def roles_for_service(self, service_code: str) -> frozenset[str]:
+        """The roles that count in one service: assigned for every service or for this one."""
+        return frozenset(role for role, service in self.role_pairs if service in ("", service_code))
+
+    def role_services(self, *roles: str) -> set[str] | None:
+        """The services in which the person holds one of `roles`: None for every service, else the codes."""
+        codes = {service for role, service in self.role_pairs if role in roles}
+        return None if "" in codes else codes
+
+    def has_role(self, *roles: str, service_code: str | None = None) -> bool:
+        """Whether the person holds one of `roles` (in any service, or in the service given)."""
+        held = self.role_set if service_code is None else self.roles_for_service(service_code)
+        return bool(held.intersection(roles))
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_role_pairs", None)
 
     @property
     def is_staff_member(self) -> bool:
@@ -91,15 +119,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=StaffRole.choices)
+    # A role is held in one service (an expert of service 4 is not an expert of service 2), or in every
+    # service when blank (docs/adr/0011-per-service-roles.md).
+    service_code = models.CharField(
+        _("service"), max_length=60, blank=True, default="",
+        help_text=_("The service (process code) in which the role counts; empty for every service."),
+    )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique")]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "service_code"], name="role_assignment_unique")]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
 
     def __str__(self) -> str:
-        return self.get_role_display()
+        label = str(self.get_role_display())
+        return f"{label} ({self.service_code})" if self.service_code else label
 
 
 class OtpPurpose(models.TextChoices):

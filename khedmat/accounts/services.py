@@ -315,16 +315,26 @@ def password_reset_complete(*, national_id: str, mobile: str, code: str, new_pas
 
 # -- staff administration --------------------------------------------------------------------
 
-def staff_roles_set(*, user: User, roles: list[str], by: User) -> None:
-    """Replace a staff member's roles, recording the change."""
-    before = sorted(user.role_set)
+def _role_label(role: str, service_code: str) -> str:
+    return f"{role}@{service_code}" if service_code else role
+
+
+def staff_roles_set(*, user: User, roles: list, by: User) -> None:
+    """Replace a staff member's roles, recording the change. Each entry is a role (held in every service)
+    or a (role, service code) pair (held in that service only)."""
+    wanted = {(r, "") if isinstance(r, str) else (r[0], r[1] or "") for r in roles}
+    user.forget_roles()
+    before = sorted(_role_label(r, s) for r, s in user.role_pairs)
+    after = sorted(_role_label(r, s) for r, s in wanted)
     with transaction.atomic():
-        RoleAssignment.objects.filter(user=user).exclude(role__in=roles).delete()
-        for role in roles:
-            RoleAssignment.objects.get_or_create(user=user, role=role)
-        user.__dict__.pop("_role_set", None)
-        if sorted(roles) != before:
+        for assignment in RoleAssignment.objects.filter(user=user):
+            if (assignment.role, assignment.service_code) not in wanted:
+                assignment.delete()
+        for role, service_code in wanted:
+            RoleAssignment.objects.get_or_create(user=user, role=role, service_code=service_code)
+        user.forget_roles()
+        if after != before:
             audit_record(
                 actor=by, action="roles_changed", instance=user, before={"roles": before},
-                after={"roles": sorted(roles)}, province=user.province,
+                after={"roles": after}, province=user.province,
             )

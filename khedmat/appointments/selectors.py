@@ -68,9 +68,8 @@ def appointment_staff_choices(*, case: Case, kind: AppointmentKind) -> QuerySet:
     from khedmat.accounts.models import User
     from khedmat.core.db import persian_order
 
-    return (User.objects.filter(province_id=case.province_id, is_active=True,
-                                role_assignments__role__in=kind.staff_roles).distinct()
-            .order_by(persian_order("last_name"), persian_order("first_name")))
+    return (User.objects.holding(kind.staff_roles, service_code=case.process.service_code)
+            .filter(province_id=case.province_id).order_by(persian_order("last_name"), persian_order("first_name")))
 
 
 def appointment_may_attend(*, appointment: Appointment, user) -> bool:

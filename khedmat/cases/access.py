@@ -25,6 +25,9 @@ def reader_access(case: Case, user) -> bool:
 
 # Roles that oversee every case of their province without acting in a particular state.
 OVERSIGHT_ROLES = frozenset({"unit_head", "deputy", "head"})
+# Roles that count on a case only where a reader rule admits the person (the committee secretary works on
+# the cases of her committee's agendas and waiting list, not on every case of a process that names her role).
+READER_SCOPED_ROLES = frozenset({"committee_secretary", "committee_member"})
 
 
 def _organization_ids(user) -> list[int]:
@@ -44,12 +47,16 @@ def applicant_side(case: Case, user) -> bool:
 
 
 def staff_roles_for_case(case: Case, user) -> set[str]:
-    """The staff roles `user` holds that count on this case (same province, roles the process uses)."""
+    """The staff roles `user` holds that count on this case: same province, roles the process uses, held
+    for the case's service (or every service); committee roles only on the cases a reader rule gives them."""
     if not user.is_authenticated or not user.is_staff_member or user.province_id != case.province_id:
         return set()
     process = case.process
     used = {role for s in process.states for role in s.actors} | {r for t in process.transitions for r in t.roles}
-    return set(user.role_set) & ((used - {APPLICANT}) | OVERSIGHT_ROLES)
+    roles = set(user.roles_for_service(process.service_code)) & ((used - {APPLICANT}) | OVERSIGHT_ROLES)
+    if roles & READER_SCOPED_ROLES and not (case.tracking_number and reader_access(case, user)):
+        roles -= READER_SCOPED_ROLES
+    return roles
 
 
 def actor_roles(case: Case, user) -> set[str]:
@@ -65,7 +72,11 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.none()
     condition = Q(applicant=user) | Q(organization_id__in=_organization_ids(user))
     if user.is_staff_member and user.province_id:
-        condition |= Q(province_id=user.province_id, tracking_number__isnull=False)
+        services = user.role_services(*(user.role_set - READER_SCOPED_ROLES))
+        staff = Q(province_id=user.province_id, tracking_number__isnull=False)
+        if services is not None:
+            staff &= Q(service__code__in=sorted(services))
+        condition |= staff
     return Case.objects.filter(condition)
 
 

@@ -99,13 +99,15 @@ def cases_for_applicant(*, user) -> QuerySet[Case]:
 
 def queue_states_for(user) -> dict[str, list[str]]:
     """service code → states in which one of the user's roles is expected to act."""
-    roles = set(user.role_set)
     result = {}
     for process in registered():
-        states = process.states_for_actor(roles)
+        states = process.states_for_actor(set(user.roles_for_service(process.service_code)))
         if states:
             result[process.service_code] = states
     return result
+
+
+ALL_SCOPE_ROLES = ("unit_head", "deputy", "head", "administrator")
 
 
 def queue_for_staff(
@@ -126,7 +128,12 @@ def queue_for_staff(
     branches = None
     if scope == "mine":
         qs = qs.filter(assigned_to=staff)
-    elif not (scope == "all" and staff.has_role("unit_head", "deputy", "head", "administrator")):
+    elif scope == "all" and staff.has_role(*ALL_SCOPE_ROLES):
+        # Oversight roles held for some services only see those services' cases.
+        services = staff.role_services(*ALL_SCOPE_ROLES)
+        if services is not None:
+            qs = qs.filter(service_id__in=[i for code, i in _service_ids().items() if code in services])
+    else:
         # One branch per (service, state) waiting for the staff member's roles, on service ids, not codes:
         # each branch is an equality on the queue index (province, service, state, …), walked in order.
         ids = _service_ids()

@@ -130,8 +130,8 @@ def _detail_context(request, case, **overrides):
         from khedmat.accounts.models import User
         from khedmat.core.db import persian_order
 
-        staff = (User.objects.filter(province_id=case.province_id, role_assignments__role__in=["expert"]).distinct()
-                 .order_by(persian_order("last_name"), persian_order("first_name")))
+        staff = (User.objects.holding(["expert"], service_code=case.process.service_code)
+                 .filter(province_id=case.province_id).order_by(persian_order("last_name"), persian_order("first_name")))
         context["assign_form"] = AssignForm(initial={"version": case.version}, staff=staff)
     process = case.process
     if process.case_panel_template and process.case_panel_context is not None:

@@ -79,6 +79,15 @@ def document_identity_visible(*, document: OfficialDocument, user) -> bool:
     return user.is_staff_member and (user.is_superuser or user.has_role("unit_head", "head", "administrator"))
 
 
+MANAGING_ROLES = ("unit_head", "head", "administrator")
+
+
+def document_may_manage(*, document: OfficialDocument, user) -> bool:
+    """Suspend, reinstate, revoke, re-issue: a managing role held for the document's service."""
+    service_code = document.case.process.service_code if document.case_id else None
+    return user.is_superuser or user.has_role(*MANAGING_ROLES, service_code=service_code)
+
+
 def documents_for_staff(*, staff, q: str = ""):
     qs = OfficialDocument.objects.select_related("document_type", "case")
     if not staff.is_superuser:

@@ -136,7 +136,7 @@ def _staff_document(request, public_id) -> OfficialDocument:
 @staff_required()
 def staff_detail(request, public_id):
     document = _staff_document(request, public_id)
-    can_manage = request.user.has_role("unit_head", "head", "administrator")
+    can_manage = selectors.document_may_manage(document=document, user=request.user)
     return render(request, "certificates/staff_detail.html", {
         "document": document, "result": _public(document), "form": StatusForm(), "can_manage": can_manage,
         "may_read": selectors.document_identity_visible(document=document, user=request.user),
@@ -147,6 +147,8 @@ def staff_detail(request, public_id):
 @require_POST
 def staff_action(request, public_id, action):
     document = _staff_document(request, public_id)
+    if not selectors.document_may_manage(document=document, user=request.user):
+        raise Http404
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the reason."))

@@ -39,7 +39,7 @@ from khedmat.services.contractor_qualification.models import (
     ReviewStatus,
     SectionReview,
 )
-from khedmat.services.contractor_qualification.workflow import APPROVER
+from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
 EXPERT = "expert"
 # Staff who may record a disciplinary violation against a company of their province.
@@ -168,8 +168,8 @@ def application_on_submit(case: Case) -> Application:
         application.scoring_table = selectors.scoring_table_in_force(case.data.get("kind", ""))
         application.open_cases_at_submission = Case.objects.filter(
             service=case.service, province=case.province, tracking_number__isnull=False, closed_at__isnull=True).count()
-        application.experts_at_submission = User.objects.filter(
-            province=case.province, is_active=True, role_assignments__role=EXPERT).distinct().count()
+        application.experts_at_submission = User.objects.holding(
+            [EXPERT], service_code=case.process.service_code).filter(province=case.province).count()
         application.save()
     return application
 
@@ -466,7 +466,7 @@ def violation_record(*, organization, instruction: str, occurred_on: dt.date, de
     if not description.strip():
         raise ApplicationError(_("Describe the violation."), code="description")
     if (not getattr(by, "is_staff_member", False) or by.province_id != organization.province_id
-            or not by.has_role(*VIOLATION_ROLES)):
+            or not by.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE)):
         raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
     violation = DisciplinaryViolation.objects.create(organization=organization, instruction=instruction,
                                                      occurred_on=occurred_on, description=description, decision=decision,

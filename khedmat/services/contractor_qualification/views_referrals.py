@@ -23,7 +23,7 @@ from khedmat.core.forms import PersianCharField
 from khedmat.core.paginator import lookahead_page
 from khedmat.services.contractor_qualification import services
 from khedmat.services.contractor_qualification.models import Referral, ReferralStatus
-from khedmat.services.contractor_qualification.workflow import APPROVER
+from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
 # Who oversees the hand-off to SAJAR in a province.
 REFERRAL_ROLES = ("unit_head", "head", "deputy")
@@ -68,7 +68,7 @@ def _can_act(referral: Referral, user) -> bool:
     return APPROVER in actor_roles(referral.case, user)
 
 
-@staff_required(*REFERRAL_ROLES)
+@staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 def referral_list(request):
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
@@ -83,7 +83,7 @@ def referral_list(request):
     })
 
 
-@staff_required(*REFERRAL_ROLES)
+@staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 def referral_detail(request, case_id):
     referral = _referral_get_for_staff(request.user, case_id)
     can_act = _can_act(referral, request.user)
@@ -97,7 +97,7 @@ def referral_detail(request, case_id):
     })
 
 
-@staff_required(*REFERRAL_ROLES)
+@staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 def referral_export(request, case_id):
     """The referral's file as JSON, to send by hand to the PBO."""
     referral = _referral_get_for_staff(request.user, case_id)
@@ -123,7 +123,7 @@ def _act(request, referral: Referral, form: forms.Form, action, success: str):
     return redirect("cq-referrals:detail", case_id=referral.case.public_id)
 
 
-@staff_required(*REFERRAL_ROLES)
+@staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 @require_POST
 def referral_mark_sent(request, case_id):
     """Record that the exported file was sent to the PBO by hand, with the receipt it gave."""
@@ -133,7 +133,7 @@ def referral_mark_sent(request, case_id):
                 _("The file was recorded as sent to the PBO."))
 
 
-@staff_required(*REFERRAL_ROLES)
+@staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 @require_POST
 def referral_acknowledge(request, case_id):
     """Record the SAJAR registration number the PBO sent back."""

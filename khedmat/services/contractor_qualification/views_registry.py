@@ -51,7 +51,7 @@ def company_list(request):
 def company_detail(request, organization_id: int):
     """A company's record for staff of its province; experts, unit heads and the head record violations."""
     organization = organization_get_for_staff(staff=request.user, organization_id=organization_id)
-    can_record = request.user.has_role(*services.VIOLATION_ROLES) and request.user.province_id == organization.province_id
+    can_record = request.user.has_role(*services.VIOLATION_ROLES, service_code=services.SERVICE_CODE) and request.user.province_id == organization.province_id
     form = ViolationForm(prefix="violation")
     if request.method == "POST":
         if not can_record:

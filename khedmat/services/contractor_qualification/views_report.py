@@ -13,6 +13,7 @@ from khedmat.core import jalali
 from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.reporting import report_province
 from khedmat.services.contractor_qualification import report as figures
+from khedmat.services.contractor_qualification.workflow import SERVICE_CODE
 
 REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
 
@@ -22,7 +23,7 @@ class ReportPeriodForm(PeriodForm):
     date_to = JalaliDateField(label=gettext_lazy("Certificates issued until"), required=False)
 
 
-@staff_required(*REPORT_ROLES)
+@staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def report(request):
     province = report_province(request.user)
     form, period = ReportPeriodForm.from_request(request)
@@ -38,7 +39,7 @@ def report(request):
     return render(request, "contractor_qualification/report.html", context)
 
 
-@staff_required(*REPORT_ROLES)
+@staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def export_xlsx(request):
     province = report_province(request.user)
     _form, period = ReportPeriodForm.from_request(request)

@@ -13,6 +13,7 @@ from khedmat.core import jalali
 from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import report_province
 from khedmat.services.institute_accreditation import report as figures
+from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
 
 # The unit head answers for the service; the head of the organization and the deputy oversee it.
 REPORT_ROLES = ("unit_head", "deputy", "head")
@@ -22,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ReportPeriodForm = PeriodForm
 
 
-@staff_required(*REPORT_ROLES)
+@staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def report(request):
     province = report_province(request.user)
     form, period = ReportPeriodForm.from_request(request)
