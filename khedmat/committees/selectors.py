@@ -10,7 +10,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from khedmat.cases.models import Case
-from khedmat.committees.models import AgendaItem, CommitteeMember, ItemStatus, MemberRole, Session, SessionState
+from khedmat.committees.models import (
+    AgendaItem,
+    CommitteeMember,
+    Invitation,
+    ItemStatus,
+    MemberRole,
+    Session,
+    SessionState,
+)
 
 MANAGERS = (MemberRole.SECRETARY, MemberRole.CHAIR)
 
@@ -87,6 +95,37 @@ def case_agenda_items(*, case: Case) -> QuerySet[AgendaItem]:
     return (AgendaItem.objects.filter(case=case).exclude(status=ItemStatus.WITHDRAWN)
             .select_related("session", "session__committee", "session__minutes").prefetch_related("decisions")
             .order_by("-session__starts_at"))
+
+
+def case_invitations(*, case: Case) -> QuerySet[Invitation]:
+    """The invitations a committee sent to the case's applicant (the institute's CEO), for its page."""
+    return (Invitation.objects.filter(item__case=case, kind=Invitation.Kind.APPLICANT)
+            .exclude(item__status=ItemStatus.WITHDRAWN)
+            .select_related("session", "session__committee", "session__room", "letter", "user")
+            .order_by("-session__starts_at"))
+
+
+def invitation_get_for_person(*, user, public_id) -> Invitation:
+    """The invitation letter of a session for the person it was sent to: a member of the committee, or the
+    applicant side of the invited case; 404 alike for missing and not-theirs."""
+    from khedmat.cases.access import applicant_side
+
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        invitations = list(Invitation.objects.filter(session__public_id=public_id)
+                           .filter(Q(user=user) | Q(kind=Invitation.Kind.APPLICANT))
+                           .select_related("session", "letter", "item", "item__case"))
+    except (ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    member = next((i for i in invitations if i.kind == Invitation.Kind.MEMBER and i.user_id == user.pk), None)
+    if member is not None and memberships(user).filter(committee_id=member.session.committee_id).exists():
+        return member
+    for invitation in invitations:
+        if (invitation.kind == Invitation.Kind.APPLICANT and invitation.item_id
+                and applicant_side(invitation.item.case, user)):
+            return invitation
+    raise Http404
 
 
 def starts_soon(session: Session, *, now: dt.datetime | None = None) -> bool:

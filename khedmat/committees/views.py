@@ -279,10 +279,8 @@ def minutes_pdf(request, public_id):
 
 @login_required
 def invitation_pdf(request, public_id):
-    session, _member = selectors.session_get_for_member(user=request.user, public_id=public_id)
-    invitation = Invitation.objects.filter(session=session, user=request.user, kind="member").select_related("letter").first()
-    if invitation is None:
-        raise Http404
+    """A member's invitation letter, or the one sent to the applicant of a case on the agenda (the CEO)."""
+    invitation = selectors.invitation_get_for_person(user=request.user, public_id=public_id)
     return _pdf(invitation.letter)
 
 

@@ -16,6 +16,14 @@ def case_committee_items(case):
 
 
 @register.simple_tag
+def case_committee_invitations(case):
+    """The committee's invitations to the case's applicant (e.g. the institute's CEO to the session)."""
+    from khedmat.committees.selectors import case_invitations
+
+    return list(case_invitations(case=case))
+
+
+@register.simple_tag
 def is_committee_member(user) -> bool:
     from khedmat.committees.selectors import memberships
 

@@ -93,3 +93,41 @@ def test_supervision_and_licence_acts_through_the_page(client, journey, expert, 
     assert Case.objects.get(pk=case.pk).state == "suspended"
     client.post(f"/accreditation/{case.public_id}/licence/unknown/", {"reason": "x"})
     assert Case.objects.get(pk=case.pk).state == "suspended"
+
+
+def test_the_ceo_finds_the_committees_invitation_on_her_case_page_and_opens_its_pdf(
+        client, journey, ceo, accreditation_committee, other_applicant):
+    import datetime as dt
+
+    from khedmat.committees import services as committees
+    from khedmat.committees.models import Invitation
+    from khedmat.core.text import to_persian_digits
+    from khedmat.services.institute_accreditation.tests.conftest import at_working_hour
+
+    case = journey("awaiting_committee")
+    secretary = accreditation_committee.members.get(role="secretary").user
+    start = at_working_hour(case.province, 5)
+    session = committees.session_schedule(committee=accreditation_committee, starts_at=start,
+                                          ends_at=start + dt.timedelta(hours=2), online_link="https://meet.example.ir/a",
+                                          by=secretary)
+    committees.agenda_add(session=session, case=case, by=secretary)
+    committees.invitations_send(session=session, by=secretary)
+    letter = Invitation.objects.get(kind="applicant", user=ceo).letter
+
+    login(client, ceo)
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert to_persian_digits(letter.number) in page
+    assert f"/committees/sessions/{session.public_id}/invitation.pdf" in page
+    response = client.get(f"/committees/sessions/{session.public_id}/invitation.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert client.get(f"/documents/{letter.public_id}/pdf/").status_code == 200
+    client.logout()
+    # Nobody else gets it through the session's address.
+    login(client, other_applicant)
+    assert client.get(f"/committees/sessions/{session.public_id}/invitation.pdf").status_code == 404
+    client.logout()
+    member = accreditation_committee.members.get(role="chair").user
+    login(client, member)
+    response = client.get(f"/committees/sessions/{session.public_id}/invitation.pdf")
+    assert response.status_code == 200
+    assert Invitation.objects.get(session=session, user=member).letter.number in response["Content-Disposition"]
