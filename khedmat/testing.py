@@ -44,11 +44,13 @@ def make_staff(*, province, roles, **fields):
     return user
 
 
-def make_organization(*, owner, province, kind="company", role="ceo", name="شرکت آزمایشی"):
+def make_organization(*, owner, province, kind="company", role="ceo", name="شرکت آزمایشی", verified=True):
+    """An organization `owner` acts for; its claim verified unless `verified=False` (docs/adr/0012)."""
     from khedmat.organizations.models import Membership, Organization
 
     organization = Organization.objects.create(
-        kind=kind, national_id=next_organization_id(), name=name, province=province, created_by=owner
+        kind=kind, national_id=next_organization_id(), name=name, province=province, created_by=owner,
+        claim_status="verified" if verified else "pending", claim_method="staff" if verified else "",
     )
     Membership.objects.create(organization=organization, user=owner, role=role, added_by=owner)
     return organization

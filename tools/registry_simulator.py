@@ -13,7 +13,8 @@ also the adapter codes of khedmat/inquiries/adapters.py):
          -> {"national_id", "first_name", "last_name", "birth_date": "1360-05-12" (Jalali), "alive": true}
     GET  /gazette/companies/<organization_id>           [official_gazette] روزنامه رسمی
          -> {"organization_id", "name", "registration_number", "registered_on",
-             "notices": [{"date", "title", "number"}]}
+             "notices": [{"date", "title", "number"}],
+             "signatories": [{"national_id", "role": "ceo"|"signatory"|…}]}  (signatories: optional)
     GET  /tax/returns/<national_or_organization_id>?year=1402                 [tax_org] امور مالیاتی
          -> {"id", "year", "filed": true, "declared_income": int}
     POST /social-security/insurance  {"national_id", "password"}             [social_security] تامین اجتماعی

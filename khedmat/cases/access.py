@@ -33,9 +33,10 @@ READER_SCOPED_ROLES = frozenset({"committee_secretary", "committee_member"})
 def _organization_ids(user) -> list[int]:
     cached = getattr(user, "_case_org_ids", None)
     if cached is None:
-        from khedmat.organizations.models import Membership
+        from khedmat.organizations.selectors import acting_memberships
 
-        cached = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+        # Only organizations whose claim is verified: an unverified registration acts for nothing.
+        cached = list(acting_memberships(user=user).values_list("organization_id", flat=True))
         user._case_org_ids = cached
     return cached
 

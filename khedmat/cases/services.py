@@ -65,10 +65,16 @@ def _bump(case: Case, fields: list[str]) -> None:
 
 # -- creating and filling a case -------------------------------------------------------------
 
+def _may_act_for(user, organization) -> bool:
+    from khedmat.organizations.selectors import may_act_for
+
+    return may_act_for(user=user, organization=organization)
+
+
 def case_create(*, service: Service, applicant, organization=None, title: str = "") -> Case:
     """Open a draft case for `service`, for the applicant or the organization they act for."""
     process = get_process(service.code)
-    if organization is not None and not applicant.memberships.filter(organization=organization).exists():
+    if organization is not None and not _may_act_for(applicant, organization):
         raise ApplicationError(_("You do not act for this organization."), code="not_member")
     province = Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)
     now = timezone.now()

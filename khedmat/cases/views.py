@@ -28,7 +28,7 @@ from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.views import attempt as _attempt
-from khedmat.organizations.selectors import memberships_for_user
+from khedmat.organizations.selectors import acting_memberships
 
 
 def _case(request, public_id, *, readers: bool = False):
@@ -57,7 +57,7 @@ def dashboard(request):
 @login_required
 def start(request):
     services_ = selectors.startable_services()
-    memberships = list(memberships_for_user(user=request.user))
+    memberships = list(acting_memberships(user=request.user))  # verified organizations only
     form = StartCaseForm(request.POST or None, services=services_, memberships=memberships)
     if request.method == "POST" and form.is_valid():
         organization = None

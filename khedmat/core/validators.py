@@ -1,4 +1,5 @@
-"""Checksums and formats of Iranian identifiers. Framework-free; messages are in forms/validators.
+"""Checksums and formats of Iranian identifiers, and the markup check for text. Framework-free (messages are
+in forms), except `validate_no_markup`, the Django validator built on `find_markup`.
 
 Each `parse_*` takes raw user input (any digits, spaces, dashes), returns the canonical ASCII form,
 and raises `InvalidIdentifier` with a reason code when the value cannot be right.
@@ -104,3 +105,28 @@ def luhn_check_digit(digits: str) -> str:
 
 def luhn_valid(digits: str) -> bool:
     return len(digits) > 1 and digits.isdigit() and luhn_check_digit(digits[:-1]) == digits[-1]
+
+
+# Markup: a tag (<script>, </b>, <img …>, <!-- …), or a character reference (&lt; &#60;) that could become one.
+_MARKUP = re.compile(r"<[/!?]?[A-Za-z][^>]*>?|<!--|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+def find_markup(value: str) -> str | None:
+    """The first piece of HTML markup in `value` (as written, shortened), or None for plain text.
+    Names, addresses and other one-line text are text: "<" followed by a tag name is never a name."""
+    match = _MARKUP.search(value or "")
+    return match.group(0)[:30] if match else None
+
+
+def validate_no_markup(value: str) -> None:
+    """Django validator (forms and model fields) refusing markup in text, with a Persian message.
+    The only part of this module that needs Django, imported when called."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    found = find_markup(value)
+    if found is not None:
+        raise ValidationError(
+            _("Names are text: markup such as %(markup)s is not accepted. Write the name as it is registered."),
+            code="markup", params={"markup": found},
+        )

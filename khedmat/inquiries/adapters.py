@@ -307,6 +307,9 @@ class GazetteAdapter(RegistryAdapter):
     SCHEMA = {"organization_id": "text", "name": "text", "registration_number": "text", "registered_on": "jdate",
               "notices": "list"}
     NOTICE = {"date": "jdate", "title": "text", "number": "text"}
+    # The authorised signatories (صاحبان امضای مجاز) as last published: optional in the answer (older
+    # records have none); role "ceo" for the managing director, any other text for other signatories.
+    SIGNATORY = {"national_id": "text", "role": "text"}
 
     def query(self, *, organization_id: str) -> Answer:
         organization_id = _organization_id(organization_id)
@@ -316,6 +319,10 @@ class GazetteAdapter(RegistryAdapter):
         data = _checked(parsed, self.SCHEMA, where, raw)
         _same_id(self.code, "organization_id", data["organization_id"], organization_id, raw)
         data["notices"] = [_checked(notice, self.NOTICE, f"{where} notice", raw) for notice in data["notices"]]
+        signatories = parsed.get("signatories", [])
+        if not isinstance(signatories, list):
+            raise MalformedAnswer(f"{where}: 'signatories' is not a list", raw=raw)
+        data["signatories"] = [_checked(item, self.SIGNATORY, f"{where} signatory", raw) for item in signatories]
         return Answer(data=data, raw=raw)
 
 

@@ -1,8 +1,19 @@
 """On submission, send the inquiries the service's process declares, and pick documents at random
-for written inquiry at the configured rate."""
+for written inquiry at the configured rate; on an organization's registration, check the claim."""
+from django.db import transaction
 from django.dispatch import receiver
 
 from khedmat.cases.signals import case_submitted
+from khedmat.organizations.signals import organization_claimed
+
+
+@receiver(organization_claimed)
+def _check_organization_claim(sender, organization, by, **kwargs):
+    """A registration claims to act for an organization: ask the company registry after commit."""
+    from khedmat.inquiries.services import _enqueue_claim_check
+
+    organization_id = organization.pk
+    transaction.on_commit(lambda: _enqueue_claim_check(organization_id))
 
 
 @receiver(case_submitted)

@@ -251,3 +251,115 @@ def response_time_report(*, province_id) -> list[dict]:
             rows.append({"source": source, "asked": qs.count(), "answered": len(answered),
                          "average_hours": round(sum(hours) / len(hours), 1) if hours else None, "overdue": overdue})
     return rows
+
+
+# -- organization claims (docs/adr/0012-organization-claims.md) --------------------------------------------
+
+CLAIM_SOURCE_ADAPTER = "official_gazette"
+
+
+def _claim_source() -> InquirySource | None:
+    return InquirySource.objects.filter(adapter=CLAIM_SOURCE_ADAPTER, mode=SourceMode.ELECTRONIC, is_active=True).first()
+
+
+def _enqueue_claim_check(organization_id: int, *, run_after: dt.datetime | None = None) -> None:
+    from khedmat.inquiries.tasks import organization_claim_check_task
+
+    task = organization_claim_check_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the retry sweep picks it up
+        task = task.using(run_after=run_after)
+    task.enqueue(organization_id)
+
+
+def organization_claim_check(organization_id: int, *, now: dt.datetime | None = None) -> str:
+    """Ask the company registry (the Official Gazette) whether the person who registered the organization is
+    one of its signatories (the CEO for a CEO's claim) under the name and registration number given.
+    Confirmed: the claim is verified. Otherwise the reason is kept for the province's staff to decide;
+    an unavailable registry is asked again with back-off. Never raises. Returns what happened."""
+    from khedmat.organizations import services as organizations
+    from khedmat.organizations.models import ClaimMethod, ClaimStatus, Organization
+
+    now = now or timezone.now()
+    organization = Organization.objects.filter(pk=organization_id, claim_status=ClaimStatus.PENDING).first()
+    if organization is None:
+        return "decided"
+    claimant = organization.memberships.filter(user_id=organization.created_by_id).select_related("user").first()
+    source = _claim_source()
+    if source is None or claimant is None:
+        organizations.claim_check_recorded(organization=organization, note=_(
+            "The company registry is not connected: a staff member of the province will check the claim."))
+        return "staff"
+    try:
+        answer = _adapter_for(source).query(organization_id=organization.national_id)
+    except (ValueError, TypeError) as exc:
+        logger.warning("organization claim %s: registry not asked: %s", organization.pk, exc)
+        organizations.claim_check_recorded(organization=organization, note=_(
+            "The company registry cannot be asked about this national ID: a staff member will check the claim."))
+        return "staff"
+    except adapters.SourceUnavailable:
+        attempts = organization.claim_check_attempts + 1
+        if attempts >= settings.REGISTRY_MAX_ATTEMPTS:
+            organizations.claim_check_recorded(organization=organization, note=_(
+                "The company registry did not answer after %(n)s attempts: a staff member will check the claim.")
+                % {"n": attempts})
+            return "staff"
+        retry_at = now + retry_delay(attempts)
+        organizations.claim_check_recorded(organization=organization, next_check_at=retry_at, note=_(
+            "The company registry did not answer; it will be asked again."))
+        transaction.on_commit(lambda: _enqueue_claim_check(organization.pk, run_after=retry_at))
+        return "retry"
+    except adapters.MalformedAnswer as exc:
+        raw = getattr(exc, "raw", "") or ""
+        organizations.claim_check_recorded(
+            organization=organization, evidence={"source": source.code, "sha256": _sha256(raw)},
+            note=_("The company registry's answer was not in the expected form: a staff member will check the claim."))
+        return "staff"
+    except adapters.NotFound:
+        organizations.claim_check_recorded(organization=organization, evidence={"source": source.code, "found": False},
+                                           note=_("The company registry has no organization with this national ID: "
+                                                  "a staff member will check the claim."))
+        return "staff"
+    data = answer.data
+    mismatches = adapters.compare_company(
+        {"name": organization.name, "registration_number": organization.registration_number}, data)
+    signs = [s for s in data.get("signatories", []) if s["national_id"] == claimant.user.national_id]
+    signs_as_ceo = any(s["role"] == "ceo" for s in signs)
+    confirmed = signs_as_ceo if claimant.role == "ceo" else bool(signs)
+    evidence = {"source": source.code, "found": True, "name": data["name"],
+                "registration_number": data["registration_number"], "claimant_signs": bool(signs),
+                "claimant_is_ceo": signs_as_ceo, "mismatches": mismatches, "sha256": _sha256(answer.raw),
+                "checked_at": now.isoformat()}
+    if confirmed and not mismatches:
+        organizations.claim_verify(organization=organization, method=ClaimMethod.REGISTRY, evidence=evidence, note=_(
+            "The company registry names %(person)s among the organization's signatories.")
+            % {"person": claimant.user.get_full_name()})
+        return "verified"
+    reasons = []
+    if not confirmed:
+        reasons.append(_("the company registry does not name you as its CEO") if claimant.role == "ceo"
+                       else _("the company registry does not name you among its signatories"))
+    labels = {"name": _("the registered name"), "registration_number": _("the registration number")}
+    reasons += [_("%(field)s differs from the registry's (%(value)s)") % {
+        "field": labels.get(m["field"], m["field"]), "value": m["registry"]} for m in mismatches]
+    organizations.claim_check_recorded(organization=organization, evidence=evidence, note=_(
+        "Not confirmed by the company registry: %(reasons)s. A staff member of the province will check the claim.")
+        % {"reasons": "؛ ".join(str(r) for r in reasons)})
+    return "staff"
+
+
+def _sha256(raw: str) -> str:
+    return hashlib.sha256((raw or "").encode("utf-8", "replace")).hexdigest()
+
+
+def organization_claims_retry_due(*, now: dt.datetime | None = None) -> int:
+    """Ask again about the pending claims whose next check has come (the sweep behind the back-off)."""
+    from khedmat.organizations.models import ClaimStatus, Organization
+
+    now = now or timezone.now()
+    due = list(Organization.objects.filter(claim_status=ClaimStatus.PENDING, claim_next_check_at__lte=now)
+               .values_list("pk", flat=True)[:200])
+    for pk in due:
+        organization_claim_check(pk, now=now)
+    return len(due)

@@ -5,7 +5,12 @@ from django.conf import settings
 from django_tasks import task
 
 from khedmat.core.periodic import schedule_next_run
-from khedmat.inquiries.services import inquiries_retry_due, inquiry_run
+from khedmat.inquiries.services import (
+    inquiries_retry_due,
+    inquiry_run,
+    organization_claim_check,
+    organization_claims_retry_due,
+)
 
 
 @task()
@@ -15,9 +20,14 @@ def inquiry_run_task(inquiry_id: int) -> str | None:
 
 
 @task()
+def organization_claim_check_task(organization_id: int) -> str:
+    return organization_claim_check(organization_id)
+
+
+@task()
 def inquiries_retry_sweep_task() -> int:
     try:
-        return inquiries_retry_due()
+        return inquiries_retry_due() + organization_claims_retry_due()
     finally:
         inquiries_retry_schedule()
 

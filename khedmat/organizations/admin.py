@@ -13,8 +13,9 @@ class MembershipInline(KhedmatInline, admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ProvinceScopedAdmin):
-    list_display = ["name", "kind", "national_id", "province", "created_at"]
-    list_filter = ["kind", "province"]
+    list_display = ["name", "kind", "national_id", "province", "claim_status", "created_at"]
+    list_filter = ["kind", "province", "claim_status"]
+    readonly_fields = ["claim_evidence", "claim_check_attempts", "claim_next_check_at", "claim_decided_at"]
     search_fields = ["name", "national_id"]
-    raw_id_fields = ["created_by"]
+    raw_id_fields = ["created_by", "claim_decided_by"]
     inlines = [MembershipInline]

@@ -2,7 +2,7 @@
 from khedmat.accounts.models import User
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.models import ClaimMethod, ClaimStatus, MemberRole, Membership, Organization, OrganizationKind
 
 ORGANIZATIONS = [
     ("1032000001", OrganizationKind.COMPANY, "شرکت ساختمانی البرز کوه", "tehran", "002000001", MemberRole.CEO),
@@ -17,7 +17,9 @@ def load(stdout=None) -> list[str]:
         person = User.objects.get(national_id=national_id_complete(person_nine))
         organization, _created = Organization.objects.get_or_create(
             national_id=organization_id_complete(ten),
-            defaults={"kind": kind, "name": name, "province": Province.objects.get(code=province_code), "created_by": person},
+            defaults={"kind": kind, "name": name, "province": Province.objects.get(code=province_code), "created_by": person,
+                      # The demo's organizations are known: their claims stand (a new registration is checked).
+                      "claim_status": ClaimStatus.VERIFIED, "claim_method": ClaimMethod.STAFF},
         )
         Membership.objects.get_or_create(organization=organization, user=person, defaults={"role": role, "added_by": person})
     return []

@@ -4,13 +4,24 @@ from django.http import Http404
 
 from khedmat.accounts.models import User
 from khedmat.core.db import persian_order
-from khedmat.organizations.models import Membership, Organization
+from khedmat.organizations.models import ClaimStatus, Membership, Organization
 
 ACTING_SESSION_KEY = "acting_organization_id"
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    """Every organization the person registered or was added to, verified or not (the account page)."""
     return Membership.objects.filter(user=user).select_related("organization", "organization__province")
+
+
+def acting_memberships(*, user: User) -> QuerySet[Membership]:
+    """The memberships that act: in organizations whose claim is verified (docs/adr/0012). Everything a
+    person does for an organization (acting-as, filing and reading its cases) goes through this."""
+    return memberships_for_user(user=user).filter(organization__claim_status=ClaimStatus.VERIFIED)
+
+
+def may_act_for(*, user: User, organization: Organization) -> bool:
+    return acting_memberships(user=user).filter(organization=organization).exists()
 
 
 def organization_get_for_member(*, user: User, organization_id: int) -> tuple[Organization, Membership]:
@@ -29,7 +40,7 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.select_related("user").order_by("role", "user__last_name")
 
 
-def organizations_for_staff(*, staff: User, kind: str = "", query: str = "") -> QuerySet[Organization]:
+def organizations_for_staff(*, staff: User, kind: str = "", query: str = "", claim: str = "") -> QuerySet[Organization]:
     """Organizations registered in the staff member's province (all provinces for superusers)."""
     from khedmat.core.text import normalize_text
 
@@ -40,6 +51,8 @@ def organizations_for_staff(*, staff: User, kind: str = "", query: str = "") -> 
         qs = qs.filter(province_id=staff.province_id)
     if kind:
         qs = qs.filter(kind=kind)
+    if claim:
+        qs = qs.filter(claim_status=claim)
     if query:
         query = normalize_text(query)
         qs = qs.filter(name__icontains=query) | qs.filter(national_id__startswith=query)
@@ -61,7 +74,5 @@ def acting_organization(request) -> Organization | None:
     organization_id = request.session.get(ACTING_SESSION_KEY)
     if not organization_id:
         return None
-    membership = Membership.objects.filter(user=user, organization_id=organization_id).select_related(
-        "organization"
-    ).first()
+    membership = acting_memberships(user=user).filter(organization_id=organization_id).first()
     return membership.organization if membership else None

@@ -6,4 +6,5 @@ app_name = "staff-organizations"
 urlpatterns = [
     path("", staff_views.organization_list, name="list"),
     path("<int:organization_id>/", staff_views.organization_detail, name="detail"),
+    path("<int:organization_id>/claim/<slug:action>/", staff_views.claim_decide, name="claim"),
 ]

@@ -23,8 +23,13 @@ def organization_register(request):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            request.session[selectors.ACTING_SESSION_KEY] = organization.pk
-            messages.success(request, _("The organization was registered. You now act for it."))
+            organization.refresh_from_db()
+            if organization.claim_verified:
+                request.session[selectors.ACTING_SESSION_KEY] = organization.pk
+                messages.success(request, _("The company registry confirmed your claim. You now act for the organization."))
+            else:
+                messages.info(request, _("The organization was registered. Your claim to act for it is being checked "
+                                         "(company registry or staff); until it is verified you cannot act for it."))
             return redirect("organizations:detail", organization_id=organization.pk)
     return render(request, "organizations/register.html", {"form": form})
 
@@ -32,7 +37,7 @@ def organization_register(request):
 @login_required
 def organization_detail(request, organization_id: int):
     organization, membership = selectors.organization_get_for_member(user=request.user, organization_id=organization_id)
-    form = MemberAddForm(request.POST or None) if membership.can_manage else None
+    form = MemberAddForm(request.POST or None) if membership.can_manage and organization.claim_verified else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.membership_add(
@@ -77,6 +82,9 @@ def act_as(request):
             organization, _membership = selectors.organization_get_for_member(user=request.user, organization_id=int(raw))
         except ValueError:
             messages.error(request, _("Choose one of your organizations."))
+            return redirect("accounts:home")
+        if not organization.claim_verified:
+            messages.error(request, _("The registration of this organization is not verified yet; until then nobody acts for it."))
             return redirect("accounts:home")
         request.session[selectors.ACTING_SESSION_KEY] = organization.pk
         messages.info(request, _("You now act for %(name)s.") % {"name": organization.name})

@@ -47,3 +47,29 @@ def test_roles_for_service_and_holding(tehran):
     assert person.has_role("expert") and not person.has_role("expert", service_code="b")
     assert person in User.objects.holding(["expert"], service_code="a")
     assert person not in User.objects.holding(["expert"], service_code="b")
+
+
+def test_an_unverified_organization_acts_for_nothing(test_service, tehran):
+    from khedmat.cases.services import case_create
+    from khedmat.core.exceptions import ApplicationError
+    from khedmat.testing import make_organization, make_user
+
+    ceo = make_user()
+    organization = make_organization(owner=ceo, province=tehran, verified=False)
+    with pytest.raises(ApplicationError):
+        case_create(service=test_service, applicant=ceo, organization=organization)
+    verified = make_organization(owner=ceo, province=tehran)
+    case = case_create(service=test_service, applicant=ceo, organization=verified)
+    colleague = make_user()
+    from khedmat.organizations.models import Membership
+
+    Membership.objects.create(organization=verified, user=colleague, role="employee")
+    assert access.applicant_side(case, colleague)
+    type(verified).objects.filter(pk=verified.pk).update(claim_status="pending")
+    assert not access.applicant_side(case, make_user_fresh(colleague))
+
+
+def make_user_fresh(user):
+    from khedmat.accounts.models import User
+
+    return User.objects.get(pk=user.pk)  # no cached organization ids

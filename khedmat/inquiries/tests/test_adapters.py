@@ -115,6 +115,20 @@ def test_gazette_answers_the_company_and_its_notices(registry_simulator):  # noq
     assert answer.data["registered_on"] == "1388-04-15"
     assert [notice["number"] for notice in answer.data["notices"]] == ["18745", "22031", "22812"]
     assert set(answer.data["notices"][0]) == {"date", "title", "number"}
+    assert answer.data["signatories"] == [{"national_id": "0020000014", "role": "ceo"}]
+
+
+def test_gazette_signatories_are_optional_and_checked(registry_simulator):  # noqa: F811
+    from khedmat.inquiries.adapters import MalformedAnswer
+
+    registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
+        "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": []})
+    assert adapter(registry_simulator, "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
+    registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
+        "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": [],
+        "signatories": [{"national_id": 12}]})
+    with pytest.raises(MalformedAnswer):
+        adapter(registry_simulator, "official_gazette").query(organization_id=UNKNOWN_COMPANY)
 
 
 @pytest.mark.parametrize("year", [1400, 1401, 1402, 1403])

@@ -177,3 +177,84 @@ def test_an_inquiry_needs_a_case_and_no_secret(expert):
     source = InquirySource.objects.get(code="civil_registry")
     with pytest.raises(ApplicationError):
         services.inquiry_request(case=None, source=source, subject={"national_id": "0020000014"}, by=expert)
+
+
+# -- organization claims -----------------------------------------------------------------------------------
+
+_legal_ids = iter(range(1, 10_000))
+
+
+def next_organization_id() -> str:
+    """A valid legal ID the registry can be asked about (its middle digits are not all zero)."""
+    from khedmat.core.validators import organization_id_complete
+
+    return organization_id_complete(f"10861{next(_legal_ids):05d}")
+
+
+def _claim(by, capture, *, national_id, role="ceo", name="شرکت راهسازی آزمون", registration_number="502176"):
+    from khedmat.core.models import Province
+    from khedmat.organizations import services as organizations
+
+    with capture(execute=True):
+        organization = organizations.organization_register(
+            by=by, kind="company", national_id=national_id, name=name, province=Province.objects.get(code="tehran"),
+            role=role, registration_number=registration_number)
+    organization.refresh_from_db()
+    return organization
+
+
+def _gazette(simulator, national_id, signatories, name="شركت راهسازي آزمون"):
+    simulator.seed("official_gazette", national_id, {
+        "name": name, "registration_number": "502176", "registered_on": "1395-07-09", "notices": [],
+        "signatories": signatories})
+
+
+def test_a_claim_the_company_registry_confirms_is_verified(simulator, registered_applicant,
+                                                          django_capture_on_commit_callbacks):
+    from khedmat.organizations.selectors import may_act_for
+
+    national_id = next_organization_id()
+    _gazette(simulator, national_id, [{"national_id": registered_applicant.national_id, "role": "ceo"}])
+    organization = _claim(registered_applicant, django_capture_on_commit_callbacks, national_id=national_id)
+    assert organization.claim_status == "verified" and organization.claim_method == "registry", organization.claim_note
+    assert organization.claim_decided_by is None and organization.claim_evidence["claimant_is_ceo"] is True
+    assert len(organization.claim_evidence["sha256"]) == 64
+    assert may_act_for(user=registered_applicant, organization=organization)
+
+
+def test_a_claim_the_registry_does_not_confirm_waits_for_staff(simulator, registered_applicant, expert,
+                                                              django_capture_on_commit_callbacks):
+    from khedmat.organizations import services as organizations
+    from khedmat.organizations.selectors import may_act_for
+
+    national_id = next_organization_id()
+    # The registrant signs, but is not the CEO she claims to be; and the name is another's.
+    _gazette(simulator, national_id, [{"national_id": registered_applicant.national_id, "role": "board_member"}],
+             name="شرکت دیگر")
+    organization = _claim(registered_applicant, django_capture_on_commit_callbacks, national_id=national_id)
+    assert organization.claim_status == "pending"
+    assert "مدیرعامل" in organization.claim_note and "نام ثبت‌شده" in organization.claim_note
+    assert not may_act_for(user=registered_applicant, organization=organization)
+    with pytest.raises(ApplicationError):
+        organizations.claim_verify(organization=organization, method="staff", by=registered_applicant)
+    organizations.claim_verify(organization=organization, method="staff", by=expert, note="مدارک دیده شد")
+    assert may_act_for(user=registered_applicant, organization=organization)
+
+
+def test_an_unknown_legal_id_waits_for_staff_and_an_unavailable_registry_is_asked_again(
+        simulator, registered_applicant, django_capture_on_commit_callbacks):
+
+    unknown = _claim(registered_applicant, django_capture_on_commit_callbacks, national_id=next_organization_id())
+    assert unknown.claim_status == "pending" and "شناسه ملی" in unknown.claim_note
+
+    national_id = next_organization_id()
+    _gazette(simulator, national_id, [{"national_id": registered_applicant.national_id, "role": "ceo"}])
+    simulator.control("fail", registry="official_gazette")
+    organization = _claim(registered_applicant, django_capture_on_commit_callbacks, national_id=national_id)
+    assert organization.claim_status == "pending" and organization.claim_next_check_at > timezone.now()
+    assert services.organization_claims_retry_due() == 0  # not yet due
+    simulator.control("normal")
+    with time_machine.travel(organization.claim_next_check_at + dt.timedelta(seconds=1)):
+        assert services.organization_claims_retry_due() == 1
+    organization.refresh_from_db()
+    assert organization.claim_status == "verified"

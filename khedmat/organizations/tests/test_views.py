@@ -7,7 +7,9 @@ from khedmat.testing import login, make_organization, next_organization_id
 pytestmark = pytest.mark.django_db
 
 
-def test_register_an_organization_and_act_for_it(client, applicant, tehran):
+def test_register_an_organization_and_act_for_it_once_the_claim_is_verified(client, applicant, tehran, expert):
+    from khedmat.cases.tests.process import SERVICE_CODE  # noqa: F401 (the test service is not needed)
+
     login(client, applicant)
     national_id = next_organization_id()
     persian = "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in national_id)
@@ -18,8 +20,62 @@ def test_register_an_organization_and_act_for_it(client, applicant, tehran):
     organization = Organization.objects.get(national_id=national_id)
     assert response["Location"] == f"/organizations/{organization.pk}/"
     assert organization.name == "موسسه آموزشی کوثر" and organization.registration_number == "12345"
-    assert client.session[ACTING_SESSION_KEY] == organization.pk
+    # A claim, not yet checked: the membership acts for nothing.
+    assert organization.claim_status == "pending"
+    assert ACTING_SESSION_KEY not in client.session
+    client.post("/organizations/act-as/", {"organization": organization.pk})
+    assert ACTING_SESSION_KEY not in client.session
     assert "موسسه آموزشی کوثر" in client.get("/accounts/").content.decode()
+    assert f'value="{organization.pk}"' not in client.get("/accounts/").content.decode()
+    assert "موسسه آموزشی کوثر" not in client.get("/cases/new/").content.decode()
+    assert client.post(f"/organizations/{organization.pk}/", {"national_id": "0012345679", "role": "employee"}
+                       ).status_code == 200
+    assert organization.memberships.count() == 1
+    client.logout()
+    # A staff member of the province approves it.
+    login(client, expert)
+    page = client.get(f"/staff/organizations/{organization.pk}/").content.decode()
+    assert "/claim/verify/" in page
+    client.post(f"/staff/organizations/{organization.pk}/claim/verify/", {"note": "روزنامه رسمی دیده شد"})
+    organization.refresh_from_db()
+    assert organization.claim_status == "verified" and organization.claim_method == "staff"
+    assert organization.claim_decided_by == expert
+    client.logout()
+    login(client, applicant)
+    client.post("/organizations/act-as/", {"organization": organization.pk})
+    assert client.session[ACTING_SESSION_KEY] == organization.pk
+    assert "موسسه آموزشی کوثر" in client.get("/cases/new/").content.decode()
+
+
+def test_markup_in_an_organization_name_is_refused_in_persian(client, applicant, tehran):
+    login(client, applicant)
+    national_id = next_organization_id()
+    response = client.post("/organizations/new/", {
+        "kind": "institute", "national_id": national_id, "name": "<script>alert(1)</script>", "province": tehran.pk,
+        "role": "ceo"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "نشانه‌گذاری" in page and "<script>alert" not in page
+    assert not Organization.objects.filter(national_id=national_id).exists()
+
+
+def test_a_rejected_claim_acts_for_nothing_and_the_rightful_ceo_may_claim_again(client, applicant, other_applicant,
+                                                                              tehran, expert):
+    from khedmat.organizations import services
+
+    squatter = services.organization_register(by=other_applicant, kind="company", national_id=next_organization_id(),
+                                              name="شرکت دیگران", province=tehran, role="ceo")
+    login(client, expert)
+    assert client.post(f"/staff/organizations/{squatter.pk}/claim/reject/", {"note": ""}).status_code == 302
+    squatter.refresh_from_db()
+    assert squatter.claim_status == "pending"  # a rejection needs its reason
+    client.post(f"/staff/organizations/{squatter.pk}/claim/reject/", {"note": "در روزنامه رسمی امضاکننده نیست"})
+    squatter.refresh_from_db()
+    assert squatter.claim_status == "rejected"
+    rightful = services.organization_register(by=applicant, kind="company", national_id=squatter.national_id,
+                                              name="شرکت دیگران", province=tehran, role="ceo")
+    assert rightful.pk == squatter.pk and rightful.claim_status == "pending"
+    assert list(rightful.memberships.values_list("user_id", flat=True)) == [applicant.pk]
 
 
 def test_bad_organization_id_is_refused_in_persian(client, applicant, tehran):

@@ -140,7 +140,8 @@ def _companies() -> None:
         organization, _created = Organization.objects.get_or_create(
             national_id=organization_id_complete(ten),
             defaults={"kind": OrganizationKind.COMPANY, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": member})
+                      "province": tehran, "created_by": member,
+                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
         Membership.objects.get_or_create(organization=organization, user=member,
                                          defaults={"role": MemberRole.REPRESENTATIVE, "added_by": member})
 
