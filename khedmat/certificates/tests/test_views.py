@@ -182,6 +182,8 @@ def test_staff_document_page_shows_the_holder_id_and_code_only_to_who_may_read_t
     assert response.status_code == 200
     assert full not in page and code not in page and document.verification_code not in page
     assert to_persian_digits("******5678") in page
+    assert f"/documents/{document.public_id}/pdf/" not in page
+    assert client.get(f"/documents/{document.public_id}/pdf/").status_code == 404
 
 
 def test_mask_id_filter_masks_unless_revealed():
