@@ -3,6 +3,7 @@
 A registration is a claim (docs/adr/0012-organization-claims.md): until the company registry confirms that
 the registrant signs for the organization, or a staff member of its province approves the claim, the
 organization's memberships act for nothing (no acting-as, no case for it, no members added)."""
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +69,8 @@ def organization_register(
             organization_claimed.send(sender=Organization, organization=organization, by=by)
     except IntegrityError as exc:
         raise exists from exc
+    except ValidationError as exc:  # e.g. markup in the name (core.validators.validate_no_markup)
+        raise ApplicationError(" ".join(exc.messages), code="invalid") from exc
     return organization
 
 

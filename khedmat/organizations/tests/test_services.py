@@ -63,3 +63,40 @@ def test_the_last_manager_cannot_be_removed(company, applicant):
         services.membership_remove(organization=company, by=applicant, membership_id=membership.pk)
     assert error.value.code == "last_manager"
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_people_claiming_a_rejected_organization_at_once_leave_one_claimant(tehran, expert):
+    import threading
+
+    from django.db import connection
+
+    squatter = make_user()
+    organization = services.organization_register(by=squatter, kind="company", national_id=next_organization_id(),
+                                                  name="شرکت مورد ادعا", province=tehran, role="ceo")
+    services.claim_reject(organization=organization, by=expert, note="امضاکننده نیست")
+    people = [make_user() for _ in range(20)]
+    barrier = threading.Barrier(20)
+    results = []
+
+    def claim(person):
+        try:
+            barrier.wait(timeout=10)
+            services.organization_register(by=person, kind="company", national_id=organization.national_id,
+                                           name="شرکت مورد ادعا", province=tehran, role="ceo")
+            results.append("claimed")
+        except ApplicationError as error:
+            results.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == ["claimed"] + ["organization_exists"] * 19
+    organization.refresh_from_db()
+    assert organization.claim_status == "pending"
+    assert Membership.objects.filter(organization=organization).count() == 1
+    assert Organization.objects.filter(national_id=organization.national_id).count() == 1

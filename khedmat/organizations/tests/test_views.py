@@ -57,6 +57,14 @@ def test_markup_in_an_organization_name_is_refused_in_persian(client, applicant,
     page = response.content.decode()
     assert "نشانه‌گذاری" in page and "<script>alert" not in page
     assert not Organization.objects.filter(national_id=national_id).exists()
+    # The service refuses it too, whoever calls it.
+    from khedmat.core.exceptions import ApplicationError
+    from khedmat.organizations import services
+
+    with pytest.raises(ApplicationError):
+        services.organization_register(by=applicant, kind="company", national_id=national_id,
+                                       name="شرکت <img src=x onerror=alert(1)>", province=tehran, role="ceo")
+    assert not Organization.objects.filter(national_id=national_id).exists()
 
 
 def test_a_rejected_claim_acts_for_nothing_and_the_rightful_ceo_may_claim_again(client, applicant, other_applicant,
