@@ -185,10 +185,15 @@ def password_reset_verify(request):
 
 @login_required
 def home(request):
-    return render(
-        request, "accounts/home.html",
-        {"roles": sorted(request.user.role_assignments.all(), key=lambda r: r.role)},
-    )
+    from django.apps import apps
+
+    assignments = sorted(request.user.role_assignments.all(), key=lambda r: (r.role, r.service_code))
+    # A role held in one service names the service (read through the app registry: accounts imports no catalog).
+    codes = {r.service_code for r in assignments if r.service_code}
+    titles = dict(apps.get_model("catalog", "Service").objects.filter(code__in=codes).values_list("code", "title")) \
+        if codes else {}
+    roles = [(r.get_role_display(), titles.get(r.service_code, "") if r.service_code else "") for r in assignments]
+    return render(request, "accounts/home.html", {"roles": roles})
 
 
 @staff_required()

@@ -164,3 +164,14 @@ def test_staff_log_in_with_the_authenticator_app(client, expert):
         assert not OneTimeCode.objects.filter(user=expert).exists()  # no SMS when an app is enrolled
         response = client.post("/accounts/login/verify/", {"code": pyotp.TOTP(device.secret).now()})
     assert response.status_code == 302 and client.get("/staff/").status_code == 200
+
+
+def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
+    from khedmat.catalog.models import Service
+    from khedmat.testing import login, make_staff
+
+    expert = make_staff(province=tehran, roles=[("expert", "contractor_qualification")])
+    login(client, expert)
+    page = client.get("/accounts/").content.decode()
+    assert Service.objects.get(code="contractor_qualification").title in page
+    assert "contractor_qualification" not in page
