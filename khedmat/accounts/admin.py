@@ -9,7 +9,6 @@ from khedmat.accounts.services import staff_roles_set
 from khedmat.core.admin import ProvinceScopedAdmin, ReadOnlyAdmin
 from khedmat.core.forms import MobileField, NationalIdField
 
-
 SEP = "@"
 
 

@@ -2,7 +2,14 @@
 from khedmat.accounts.models import User
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import ClaimMethod, ClaimStatus, MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.models import (
+    ClaimMethod,
+    ClaimStatus,
+    MemberRole,
+    Membership,
+    Organization,
+    OrganizationKind,
+)
 
 ORGANIZATIONS = [
     ("1032000001", OrganizationKind.COMPANY, "شرکت ساختمانی البرز کوه", "tehran", "002000001", MemberRole.CEO),
