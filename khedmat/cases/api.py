@@ -1,5 +1,7 @@
 """REST API for cases, documents, transitions and the staff queue — the same rules as the pages."""
 from django.http import Http404
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
@@ -8,7 +10,8 @@ from rest_framework.views import APIView
 from khedmat.cases import selectors, services
 from khedmat.cases.access import case_get_for_user, staff_roles_for_case
 from khedmat.cases.models import Case, CaseEvent
-from khedmat.cases.process import has_process
+from khedmat.cases.forms import cleaned_to_data, service_form_for_data
+from khedmat.cases.process import get_process, has_process
 from khedmat.catalog.models import Service
 from khedmat.organizations.models import Organization
 
@@ -66,6 +69,8 @@ class CaseListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         service = serializers.SlugField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
+        data = serializers.DictField(required=False, help_text="The service's declaration, in the shape of the case data "
+                                     "(service 4: kind, contractor_type, fields [{field, grade}])")
 
     @extend_schema(responses=CaseOutput(many=True))
     def get(self, request):
@@ -84,7 +89,17 @@ class CaseListCreateApi(APIView):
             organization = Organization.objects.filter(national_id=data.validated_data["organization"]).first()
             if organization is None:
                 raise Http404
-        case = services.case_create(service=service, applicant=request.user, organization=organization)
+        declared, title = None, ""
+        if data.validated_data.get("data"):
+            process = get_process(service.code)
+            if process.form_class:
+                form = service_form_for_data(import_string(process.form_class), data.validated_data["data"])
+                if not form.is_valid():
+                    return Response({"message": _("The request has invalid fields."), "code": "invalid",
+                                     "extra": {"fields": form.errors}}, status=400)
+                declared, title = cleaned_to_data(form.cleaned_data)
+        case = services.case_create(service=service, applicant=request.user, organization=organization,
+                                    data=declared, title=title)
         return Response(CaseOutput(case).data, status=201)
 
 

@@ -65,17 +65,33 @@ def _bump(case: Case, fields: list[str]) -> None:
 
 # -- creating and filling a case -------------------------------------------------------------
 
-def case_create(*, service: Service, applicant, organization=None, title: str = "") -> Case:
-    """Open a draft case for `service`, for the applicant or the organization they act for."""
+def declaration_refusal(*, process, data: dict | None, organization, province) -> None:
+    """Raise the process's refusal of what the applicant declared (e.g. a request another authority handles)."""
+    message = process.declaration_check(data=data, organization=organization, province=province)
+    if message:
+        raise ApplicationError(str(message), code="not_competent")
+
+
+def case_declaration_refusal(case: Case) -> str | None:
+    """The process's refusal of the case's current declaration, as text, or None (for other apps: payments)."""
+    message = case.process.declaration_check(data=case.data, organization=case.organization, province=case.province)
+    return str(message) if message else None
+
+
+def case_create(*, service: Service, applicant, organization=None, title: str = "", data: dict | None = None) -> Case:
+    """Open a draft case for `service`, for the applicant or the organization they act for. `data` is the
+    service's declaration (its form's data): a request the province does not handle is refused here, before
+    any case, invoice or tracking number exists."""
     process = get_process(service.code)
     if organization is not None and not applicant.memberships.filter(organization=organization).exists():
         raise ApplicationError(_("You do not act for this organization."), code="not_member")
     province = Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)
+    declaration_refusal(process=process, data=data, organization=organization, province=province)
     now = timezone.now()
     with transaction.atomic():
         case = Case(
             service=service, process_version=process.version, province=province, applicant=applicant,
-            organization=organization, state=process.initial, title=title,
+            organization=organization, state=process.initial, title=title, data=data or {},
             applicant_national_id=(organization.national_id if organization else applicant.national_id),
         )
         case.search_text = case_search_text(case)
@@ -110,6 +126,7 @@ def case_data_update(*, case: Case, data: dict, title: str, by, expected_version
     with transaction.atomic():
         case = _locked(case, expected_version)
         _require_applicant_editing(case, by)
+        declaration_refusal(process=case.process, data=data, organization=case.organization, province=case.province)
         case.data = data
         case.title = title
         case.search_text = case_search_text(case)

@@ -44,7 +44,13 @@ def fee_schedule_in_force(*, service, item_code: str, on: dt.date) -> FeeSchedul
 
 
 def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
-    """The case's open or paid invoice, creating it from the schedule in force if the process charges one."""
+    """The case's open or paid invoice, creating it from the schedule in force if the process charges one.
+    A case whose declaration the province does not handle is refused: it is never invoiced."""
+    from khedmat.cases.services import case_declaration_refusal
+
+    refusal = case_declaration_refusal(case)
+    if refusal:
+        raise ApplicationError(refusal, code="not_competent")
     existing = case.invoices.exclude(status=InvoiceStatus.CANCELLED).order_by("-created_at").first()
     if existing is not None:
         return existing
