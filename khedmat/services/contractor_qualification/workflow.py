@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.core.text import to_persian_digits
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
 
@@ -39,6 +40,21 @@ def declaration_check(*, data: dict, organization=None, province=None):
     """The jurisdiction rule (SERVICES.md §5.3) on what the applicant declares: None when this province
     handles it, else a Persian message naming the competent authority. Run when the case is opened, on
     every change of its form, before an invoice and on submission."""
+    kind, rows = data.get("kind", ""), [row for row in data.get("fields", []) if isinstance(row, dict)]
+    unhandled = rules.unhandled_fields(kind=kind, fields=rows)
+    kind_handled = kind in rules.HANDLED_GRADES and (kind != rules.CONTRACTOR or data.get("contractor_type") == 1)
+    if kind_handled and unhandled and len(unhandled) < len(rows):
+        # Mixed: some fields at a handled grade, some not. Only the handled ones may be requested here.
+        from khedmat.services.contractor_qualification.models import ContractingField
+
+        names = dict(ContractingField.objects.filter(code__in=unhandled).values_list("code", "name"))
+        grades = {str(row.get("field")): row.get("grade") for row in rows}
+        listed = "، ".join(
+            "«%s» (%s)" % (names.get(code, code), _("Grade %(grade)s") % {"grade": to_persian_digits(str(grades[code]))})
+            for code in unhandled)
+        return _("This province does not handle these fields at the grade requested: %(fields)s. The Plan and Budget "
+                 "Organization of the country grades them; remove them from this request (and apply for them there) "
+                 "to request the other fields here.") % {"fields": listed}
     province_id = getattr(province, "pk", None)
     registered_here = organization is None or province_id is None or organization.province_id == province_id
     decision = rules.jurisdiction(

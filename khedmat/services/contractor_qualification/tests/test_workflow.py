@@ -107,3 +107,28 @@ def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
     invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))  # a day of 1399
     assert invoice.total_rials == 6_000_000 and invoice.lines[0]["revenue_row"] == "140146"
     assert FeeSchedule.objects.filter(item_code="contractor_grade_3").count() == 1
+
+
+def test_a_mixed_request_is_refused_field_by_field(applicant, company):
+    """«ساختمان» grade 3 with «راه» grade 2: «راه» is named and nothing is invoiced (issue 15, point 2)."""
+    from khedmat.cases.models import Case
+    from khedmat.payments.models import Invoice
+
+    service = Service.objects.get(code="contractor_qualification")
+    mixed = {"kind": "contractor", "contractor_type": 1,
+             "fields": [{"field": "building", "grade": 3}, {"field": "roads", "grade": 2}]}
+    with pytest.raises(ApplicationError) as error:
+        services.case_create(service=service, applicant=applicant, organization=company, data=mixed)
+    assert error.value.code == "not_competent"
+    assert "«راه و ترابری» (پایه ۲)" in error.value.message and "ساختمان" not in error.value.message
+    assert not Case.objects.exists() and not Invoice.objects.exists()
+    handled = {**mixed, "fields": mixed["fields"][:1]}
+    case = services.case_create(service=service, applicant=applicant, organization=company, data=handled)
+    with pytest.raises(ApplicationError):
+        services.case_data_update(case=case, data=mixed, title="", by=applicant, expected_version=case.version)
+    import datetime as dt
+
+    from khedmat.payments.services import invoice_for_case
+
+    invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))
+    assert invoice.total_rials == 6_000_000 and [line["item"] for line in invoice.lines] == ["contractor_grade_3"]
