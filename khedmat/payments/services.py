@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,14 @@ from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import gateways
-from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, PaymentAttempt
+from khedmat.payments.models import (
+    AttemptStatus,
+    FeeSchedule,
+    Invoice,
+    InvoiceSequence,
+    InvoiceStatus,
+    PaymentAttempt,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,27 +58,49 @@ def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
     refusal = case_declaration_refusal(case)
     if refusal:
         raise ApplicationError(refusal, code="not_competent")
+    fee = getattr(case.process, "fee", None)
+    items = fee(case) if fee is not None else []
+    key = items_key(items)
     existing = case.invoices.exclude(status=InvoiceStatus.CANCELLED).order_by("-created_at").first()
     if existing is not None:
-        return existing
-    fee = getattr(case.process, "fee", None)
-    if fee is None:
-        return None
-    items = fee(case)
+        if existing.status != InvoiceStatus.OPEN or not items or existing.items_key == key:
+            return existing
+        # The declaration changed since the invoice was issued: it no longer says what is owed. Cancel it (a
+        # payment still arriving for it is given back, see payment_verify) and issue the right one.
+        Invoice.objects.filter(pk=existing.pk, status=InvoiceStatus.OPEN).update(status=InvoiceStatus.CANCELLED)
     if not items:
         return None
     on = on or timezone.localdate()
-    with transaction.atomic():
-        lines = []
-        for item in items:
-            row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
-            lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
-                          "revenue_row": row.revenue_row, "schedule_id": row.pk})
-        total = sum(line["amount_rials"] for line in lines)
-        year = jalali.to_jalali(on).year
-        count = Invoice.objects.filter(number__startswith=f"{year}-").count() + 1
-        invoice = Invoice.objects.create(number=f"{year}-{count:07d}-{case.pk}", case=case, lines=lines, total_rials=total)
+    lines = []
+    for item in items:
+        row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
+        lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
+                      "revenue_row": row.revenue_row, "schedule_id": row.pk})
+    total = sum(line["amount_rials"] for line in lines)
+    year = jalali.to_jalali(on).year
+    try:
+        with transaction.atomic():
+            number = _next_invoice_number(year)
+            invoice = Invoice.objects.create(number=f"{year}-{number:07d}-{case.pk}", case=case, lines=lines,
+                                             total_rials=total, items_key=key)
+    except IntegrityError:
+        # Someone else issued it at the same moment: the database kept one open invoice; answer with it.
+        invoice = case.invoices.filter(status=InvoiceStatus.OPEN, items_key=key).first()
+        if invoice is None:
+            raise
     return invoice
+
+
+def items_key(items: list[str]) -> str:
+    """The canonical key of a list of fee items (order and repeats do not matter)."""
+    return "|".join(sorted(set(items)))[:200]
+
+
+def _next_invoice_number(year: int) -> int:
+    """The next invoice number of the Jalali year, from a counter row updated in place (inside a transaction)."""
+    InvoiceSequence.objects.get_or_create(year=year)
+    InvoiceSequence.objects.filter(year=year).update(last=F("last") + 1)
+    return InvoiceSequence.objects.get(year=year).last
 
 
 # -- paying -------------------------------------------------------------------------------------
@@ -140,9 +169,10 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         attempt.card_pan = result.card_pan
         attempt.verified_at = timezone.now()
         invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)
-        if invoice.status == InvoiceStatus.PAID:
-            # Paid twice (two tabs, two sessions): give the second payment back.
-            _refund_duplicate(attempt, gateway)
+        if invoice.status != InvoiceStatus.OPEN:
+            # Paid twice (two tabs, two sessions), or paid for an invoice cancelled or refunded meanwhile:
+            # nothing is owed on it, so the payment is given back.
+            _refund_duplicate(attempt, gateway, paid_invoice=invoice.status == InvoiceStatus.PAID)
             return attempt
         invoice.status = InvoiceStatus.PAID
         invoice.paid_at = attempt.verified_at
@@ -154,15 +184,19 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
     return attempt
 
 
-def _refund_duplicate(attempt: PaymentAttempt, gateway) -> None:
-    attempt.last_error = "duplicate payment of a paid invoice"
+def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = True) -> None:
+    attempt.problem = "duplicate" if paid_invoice else "invoice_not_open"
+    attempt.last_error = "duplicate payment of a paid invoice" if paid_invoice else "payment of an invoice no longer open"
     if gateway.supports_reverse:
         try:
             gateway.reverse(authority=attempt.authority)
             attempt.status = AttemptStatus.REVERSED
         except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
-            attempt.last_error = f"duplicate payment; reverse failed: {exc}"[:300]
-    attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error"])
+            attempt.problem = "reverse_failed"
+            attempt.bank_code = getattr(exc, "code", None)
+            attempt.last_error = f"{attempt.last_error}; reverse failed: {exc}"[:300]
+    attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error",
+                                "problem", "bank_code"])
 
 
 def _receipt_issue(attempt: PaymentAttempt):
