@@ -123,6 +123,19 @@ class PaymentAttempt(models.Model):
     def __str__(self) -> str:
         return self.authority
 
+    @property
+    def problem_text(self) -> str:
+        """What went wrong, in Persian (the raw bank code is `problem_code`)."""
+        from khedmat.payments.messages import attempt_problem
+
+        return attempt_problem(self)[0]
+
+    @property
+    def problem_code(self) -> int | None:
+        from khedmat.payments.messages import attempt_problem
+
+        return attempt_problem(self)[1]
+
 
 class RefusedCallback(models.Model):
     """A return from the bank that was not believed: unreadable, an unknown session, "paid" while the bank

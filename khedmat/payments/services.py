@@ -16,6 +16,7 @@ from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import gateways
+from khedmat.payments.messages import bank_code_message
 from khedmat.payments.models import (
     AttemptStatus,
     FeeSchedule,
@@ -124,8 +125,9 @@ def payment_start(*, invoice: Invoice, by, callback_url: str) -> PaymentAttempt:
             raise ApplicationError(_("The bank's payment service does not answer. Please try again in a few minutes."),
                                    code="gateway_unavailable") from exc
         except gateways.GatewayError as exc:
-            raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {"reason": str(exc)[:200]},
-                                   code="gateway_refused") from exc
+            logger.warning("payment request refused for invoice %s: %s", invoice.number, exc)
+            raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {
+                "reason": bank_code_message(exc.code)}, code="gateway_refused", extra={"bank_code": exc.code}) from exc
         return PaymentAttempt.objects.create(invoice=invoice, gateway=gateway.code, authority=request.authority,
                                              redirect_url=request.redirect_url, amount_rials=invoice.total_rials, payer=by)
 
@@ -157,14 +159,24 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         except gateways.GatewayUnavailable as exc:
             attempt.status = AttemptStatus.UNKNOWN
             attempt.last_error = f"verify unavailable: {exc}"[:300]
-            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            attempt.problem, attempt.bank_code = "verify_unavailable", exc.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
+            return attempt
+        except gateways.GatewayError as exc:
+            # The bank refused the check itself (merchant, validation): not a verdict on the payment; ask again later.
+            attempt.status = AttemptStatus.UNKNOWN
+            attempt.last_error = f"verify refused: {exc}"[:300]
+            attempt.problem, attempt.bank_code = "bank_refused", exc.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
             return attempt
         if not result.paid:
             attempt.status = AttemptStatus.FAILED
             attempt.last_error = f"bank code {result.code}: {result.message}"[:300]
-            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            attempt.problem, attempt.bank_code = "not_paid", result.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
             return attempt
         attempt.status = AttemptStatus.PAID
+        attempt.problem, attempt.bank_code = "", None
         attempt.ref_id = result.ref_id
         attempt.card_pan = result.card_pan
         attempt.verified_at = timezone.now()
@@ -178,7 +190,8 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         invoice.paid_at = attempt.verified_at
         invoice.save(update_fields=["status", "paid_at"])
         attempt.receipt = _receipt_issue(attempt)
-        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error"])
+        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error",
+                                    "problem", "bank_code"])
         audit_record(actor=attempt.payer, action="invoice_paid", instance=invoice,
                      after={"authority": attempt.authority, "ref_id": attempt.ref_id, "amount": attempt.amount_rials})
     return attempt
@@ -263,7 +276,7 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts["paid" if settled.status == AttemptStatus.PAID else "pending"] += 1
         elif state in ("FAILED", "REVERSED"):
             PaymentAttempt.objects.filter(pk=attempt.pk, status__in=[AttemptStatus.CREATED, AttemptStatus.UNKNOWN]).update(
-                status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}")
+                status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}", problem="inquiry_failed")
             counts["failed"] += 1
         elif attempt.created_at <= now - dt.timedelta(seconds=settings.PAYMENT_ATTEMPT_TTL_SECONDS * 4):
             PaymentAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.CREATED).update(status=AttemptStatus.EXPIRED)
