@@ -173,6 +173,11 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
 STAFF_TOTP_ISSUER = env_str("STAFF_TOTP_ISSUER", "Khedmat")
+# "Remember this device" skips the staff second factor until this Tehran time (then midnight).
+STAFF_WORKDAY_END = env_str("STAFF_WORKDAY_END", "16:00")
+# Idle sessions end (khedmat.accounts.middleware.IdleTimeoutMiddleware).
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+APPLICANT_IDLE_TIMEOUT_SECONDS = env_int("APPLICANT_IDLE_TIMEOUT_SECONDS", 120 * 60)
 
 # The province this deployment serves first; the model holds all 31.
 KHEDMAT_HOME_PROVINCE = env_str("KHEDMAT_HOME_PROVINCE", "tehran")
