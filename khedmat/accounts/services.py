@@ -38,6 +38,10 @@ OTP_MESSAGES = {
     OtpPurpose.SIGNUP: gettext_noop("Your Khedmat sign-up code: %(code)s"),
     OtpPurpose.LOGIN: gettext_noop("Your Khedmat login code: %(code)s"),
     OtpPurpose.PASSWORD_RESET: gettext_noop("Your Khedmat password reset code: %(code)s"),
+    OtpPurpose.LOGIN_UNLOCK: gettext_noop(
+        "Your Khedmat code to log in while your account is locked: %(code)s. "
+        "If you did not ask for it, someone may be trying your password."
+    ),
 }
 
 

@@ -1,6 +1,8 @@
 import pytest
+from django.test import Client
 
 from khedmat.accounts.models import OneTimeCode, User
+from khedmat.notifications.models import SentMessage
 from khedmat.testing import PASSWORD, last_code_sent_to, login, next_national_id
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +166,51 @@ def test_staff_log_in_with_the_authenticator_app(client, expert):
         assert not OneTimeCode.objects.filter(user=expert).exists()  # no SMS when an app is enrolled
         response = client.post("/accounts/login/verify/", {"code": pyotp.TOTP(device.secret).now()})
     assert response.status_code == 302 and client.get("/staff/").status_code == 200
+
+
+def lock(client, user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"national_id": user.national_id, "password": "wrong-pass-1"})
+    return client.post("/accounts/login/", {"national_id": user.national_id, "password": PASSWORD})
+
+
+def test_a_locked_account_owner_logs_in_with_a_code_sent_to_its_mobile(client, post, applicant):
+    response = lock(client, applicant)
+    assert "_auth_user_id" not in client.session
+    assert "/accounts/login/code/" in response.content.decode()
+    response = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    assert response["Location"] == "/accounts/login/code/verify/"
+    code = last_code_sent_to(applicant.mobile)
+    # Strangers keep failing meanwhile: the lock stays for them.
+    lock(Client(), applicant)
+    response = post("/accounts/login/code/verify/", {"code": code, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    assert client.session["_auth_user_id"] == str(applicant.pk)
+
+
+def test_the_locked_account_code_needs_the_password_too(client, post, applicant):
+    lock(client, applicant)
+    post("/accounts/login/code/", {"national_id": applicant.national_id})
+    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "گذرواژه" in response.content.decode()
+    # The code was used up.
+    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_locked_account_code_answers_the_same_without_an_account(client, post, applicant):
+    known = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    unknown = Client().post("/accounts/login/code/", {"national_id": next_national_id()})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+    assert SentMessage.objects.count() == 1
+
+
+def test_locked_account_code_requests_are_limited(client, post, applicant):
+    post("/accounts/login/code/", {"national_id": applicant.national_id})
+    response = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    assert response.status_code == 200
+    assert "ثانیه" in response.content.decode()
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
