@@ -1,9 +1,13 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from khedmat.accounts.models import OneTimeCode, User
 from khedmat.notifications.models import SentMessage
-from khedmat.testing import PASSWORD, last_code_sent_to, login, next_national_id
+from khedmat.testing import PASSWORD, last_code_sent_to, login, make_staff, next_national_id
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +218,72 @@ def test_locked_account_code_requests_are_limited(client, post, applicant):
     assert response.status_code == 200
     assert "ثانیه" in response.content.decode()
     assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+
+
+def staff_password_step(client, post, user):
+    response = post("/accounts/login/", {"national_id": user.national_id, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/verify/", response
+    return response
+
+
+def test_staff_logging_in_again_reuse_the_code_still_valid(client, post, expert, django_capture_on_commit_callbacks):
+    staff_password_step(client, post, expert)
+    code = last_code_sent_to(expert.mobile)
+    sent_before = SentMessage.objects.filter(to=expert.mobile).count()
+    second = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        with_second = second.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+    assert with_second["Location"] == "/accounts/login/verify/"  # not refused
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent_before  # no new SMS
+    response = second.post("/accounts/login/verify/", {"code": code})
+    assert response.status_code == 302 and second.session["_auth_user_id"] == str(expert.pk)
+
+
+def test_staff_logging_in_often_are_not_locked_out(expert, django_capture_on_commit_callbacks):
+    start = timezone.now()
+    for index in range(7):  # one every 7 minutes: 7 codes in 45 minutes
+        with time_machine.travel(start + dt.timedelta(minutes=7 * index), tick=False):
+            client = Client()
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+            assert response["Location"] == "/accounts/login/verify/"
+            response = client.post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+            assert response.status_code == 302, response.context["form"].errors
+            assert client.session["_auth_user_id"] == str(expert.pk)
+
+
+def test_a_trusted_device_skips_the_second_factor_until_the_end_of_the_working_day(client, post, expert):
+    tehran_morning = timezone.make_aware(dt.datetime(2026, 12, 5, 9, 0))
+    with time_machine.travel(tehran_morning, tick=False):
+        staff_password_step(client, post, expert)
+        response = post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile), "remember_device": "on"})
+        cookie = response.cookies["khedmat_trusted_device"]
+        assert cookie["httponly"]
+        assert "T16:00" in timezone.localtime(
+            dt.datetime.strptime(cookie["expires"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
+        ).isoformat()
+        client.post("/accounts/logout/")
+        sent = SentMessage.objects.filter(to=expert.mobile).count()
+    with time_machine.travel(tehran_morning + dt.timedelta(hours=5), tick=False):
+        response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+        assert response["Location"] == "/accounts/"
+        assert client.get("/staff/").status_code == 200
+        assert SentMessage.objects.filter(to=expert.mobile).count() == sent
+        client.post("/accounts/logout/")
+    with time_machine.travel(tehran_morning + dt.timedelta(hours=7, minutes=1), tick=False):
+        response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+        assert response["Location"] == "/accounts/login/verify/"
+
+
+def test_a_trusted_device_is_bound_to_its_user_and_password(client, post, expert, tehran):
+    other = make_staff(province=tehran, roles=["expert"])
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile), "remember_device": "on"})
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {"national_id": other.national_id, "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/verify/"
+    client.get("/accounts/")  # abandon the other's second step
+    expert.set_password("a-new-long-password-1405")
+    expert.save()
+    response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
+    assert response["Location"] == "/accounts/login/verify/"
