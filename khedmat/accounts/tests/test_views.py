@@ -287,3 +287,26 @@ def test_a_trusted_device_is_bound_to_its_user_and_password(client, post, expert
     expert.save()
     response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
     assert response["Location"] == "/accounts/login/verify/"
+
+
+def reset_answers(client, national_id, mobile):
+    first = client.post("/accounts/password-reset/", {"national_id": national_id, "mobile": mobile})
+    again = client.post("/accounts/password-reset/", {"national_id": national_id, "mobile": mobile})
+    wrong = client.post("/accounts/password-reset/verify/", {
+        "code": "000000", "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
+    return (
+        first.status_code, first["Location"], again.status_code,
+        again.context["form"].non_field_errors(), wrong.status_code, wrong.context["form"].errors,
+    )
+
+
+def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = reset_answers(Client(), applicant.national_id, applicant.mobile)
+        unknown_pair = reset_answers(Client(), applicant.national_id, "09127777777")
+        unknown_person = reset_answers(Client(), next_national_id(), applicant.mobile)
+    assert known == unknown_pair == unknown_person
+    assert known[1] == "/accounts/password-reset/verify/"
+    # Only the real pair got an SMS.
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+    assert not SentMessage.objects.filter(to="09127777777").exists()
