@@ -109,10 +109,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's checks with our own (Persian) messages: khedmat/accounts/password_validation.py.
+    {"NAME": "khedmat.accounts.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("national_id", "mobile", "first_name", "last_name", "email")}},
+    {"NAME": "khedmat.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "khedmat.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "khedmat.accounts.password_validation.NumericPasswordValidator"},
 ]
 
 # Persian only. Instants are stored in UTC (USE_TZ); Asia/Tehran is the display and
