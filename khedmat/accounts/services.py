@@ -48,13 +48,14 @@ OTP_MESSAGES = {
 _ANY = object()
 
 
-def _otp_limits(*, purpose: str, scope: str, ip: str | None) -> list[tuple[str, int, int, str]]:
+def _otp_limits(*, purpose: str, scope: str, ip: str | None, spacing: bool) -> list[tuple[str, int, int, str]]:
     """(counter key, limit, window seconds, refusal code) for sending one code."""
     limits = [(f"otp:resend:{purpose}:{scope}", 1, settings.OTP_RESEND_SECONDS, "otp_resend_too_soon")]
     if purpose == OtpPurpose.LOGIN:
         # The staff code is sent only after a correct password: what counts is failures (the
         # login counters), not sends, so a busy expert is never locked out by logging in often.
-        return limits
+        # Only the "send a new code" button is spaced.
+        return limits if spacing else []
     limits.append((f"otp:hour:{scope}", settings.OTP_MAX_PER_HOUR, 3600, "otp_hourly_limit"))
     if ip:
         limits.append((f"otp:ip:{ip}", settings.OTP_MAX_PER_HOUR * 6, 3600, "otp_ip_limit"))
@@ -79,7 +80,7 @@ def _otp_refusal(code: str, wait: int) -> ApplicationError:
 
 def otp_send(
     *, purpose: str, mobile: str, user: User | None = None, ip: str | None = None,
-    scope: str | None = None, deliver: bool = True,
+    scope: str | None = None, deliver: bool = True, spacing: bool = True,
 ) -> OneTimeCode:
     """Create a one-time code and send it by SMS, unless this mobile or address asked too often.
 
@@ -88,7 +89,7 @@ def otp_send(
     answer must not tell whether an account exists (password reset, locked-account login).
     """
     taken: list[str] = []
-    for key, limit, seconds, refusal in _otp_limits(purpose=purpose, scope=scope or mobile, ip=ip):
+    for key, limit, seconds, refusal in _otp_limits(purpose=purpose, scope=scope or mobile, ip=ip, spacing=spacing):
         wait = throttle.hit(key, limit=limit, seconds=seconds)
         if wait:
             for earlier in taken:
@@ -357,12 +358,7 @@ def second_factor_send(*, user: User, ip: str | None) -> bool:
     """
     if otp_live(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user) is not None:
         return False
-    try:
-        otp_send(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user, ip=ip)
-    except ApplicationError:
-        # Only the resend spacing applies to staff codes, and a live code would have been reused,
-        # so this is a race with a parallel login whose code is on its way: use that one.
-        return False
+    otp_send(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user, ip=ip, spacing=False)
     return True
 
 

@@ -239,6 +239,23 @@ def test_staff_logging_in_again_reuse_the_code_still_valid(client, post, expert,
     assert response.status_code == 302 and second.session["_auth_user_id"] == str(expert.pk)
 
 
+def test_staff_logging_in_again_after_using_the_code_get_a_new_one_at_once(client, post, expert):
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+    client.post("/accounts/logout/")
+    sent = SentMessage.objects.filter(to=expert.mobile).count()
+    staff_password_step(client, post, expert)  # within the same minute
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent + 1
+    response = post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(expert.pk)
+    # The "send a new code" button is still spaced.
+    client.post("/accounts/logout/")
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"resend": "1"})
+    response = post("/accounts/login/verify/", {"resend": "1"})
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent + 3
+
+
 def test_staff_logging_in_often_are_not_locked_out(expert, django_capture_on_commit_callbacks):
     start = timezone.now()
     for index in range(7):  # one every 7 minutes: 7 codes in 45 minutes
