@@ -302,11 +302,6 @@ def password_login(*, request, national_id: str, password: str, ip: str | None) 
     return user
 
 
-def login_is_locked(national_id: str) -> bool:
-    return bool(throttle.retry_after(_account_key(national_id), limit=settings.LOGIN_MAX_FAILURES,
-                                     seconds=settings.LOGIN_LOCK_SECONDS))
-
-
 def unlock_code_send(*, national_id: str, ip: str | None) -> None:
     """Send a one-time login code to the account's own mobile, so that strangers locking the account
     do not lock its owner out. The answer is the same whether or not the account exists."""

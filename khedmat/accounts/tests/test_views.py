@@ -200,7 +200,7 @@ def test_the_locked_account_code_needs_the_password_too(client, post, applicant)
     assert "گذرواژه" in response.content.decode()
     # The code was used up.
     response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": PASSWORD})
-    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def test_the_locked_account_code_answers_the_same_without_an_account(client, post, applicant):
@@ -252,7 +252,8 @@ def test_staff_logging_in_again_after_using_the_code_get_a_new_one_at_once(clien
     client.post("/accounts/logout/")
     staff_password_step(client, post, expert)
     post("/accounts/login/verify/", {"resend": "1"})
-    response = post("/accounts/login/verify/", {"resend": "1"})
+    response = post("/accounts/login/verify/", {"resend": "1"}, follow=True)
+    assert "ثانیه" in response.content.decode()
     assert SentMessage.objects.filter(to=expert.mobile).count() == sent + 3
 
 
