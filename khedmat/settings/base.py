@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "khedmat.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "khedmat.accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khedmat.core.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -109,10 +110,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's checks with our own (Persian) messages: khedmat/accounts/password_validation.py.
+    {"NAME": "khedmat.accounts.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("national_id", "mobile", "first_name", "last_name", "email")}},
+    {"NAME": "khedmat.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "khedmat.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "khedmat.accounts.password_validation.NumericPasswordValidator"},
 ]
 
 # Persian only. Instants are stored in UTC (USE_TZ); Asia/Tehran is the display and
@@ -173,6 +176,11 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
 STAFF_TOTP_ISSUER = env_str("STAFF_TOTP_ISSUER", "Khedmat")
+# "Remember this device" skips the staff second factor until this Tehran time (then midnight).
+STAFF_WORKDAY_END = env_str("STAFF_WORKDAY_END", "16:00")
+# Idle sessions end (khedmat.accounts.middleware.IdleTimeoutMiddleware).
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+APPLICANT_IDLE_TIMEOUT_SECONDS = env_int("APPLICANT_IDLE_TIMEOUT_SECONDS", 120 * 60)
 
 # The province this deployment serves first; the model holds all 31.
 KHEDMAT_HOME_PROVINCE = env_str("KHEDMAT_HOME_PROVINCE", "tehran")
