@@ -10,6 +10,7 @@ from khedmat.cases.access import case_get_for_user, staff_roles_for_case
 from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.process import has_process
 from khedmat.catalog.models import Service
+from khedmat.core.ids import MAX_ID
 from khedmat.organizations.models import Organization
 
 
@@ -131,7 +132,7 @@ class CaseDocumentsApi(APIView):
 class CaseTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         transition = serializers.CharField(max_length=60)
-        version = serializers.IntegerField(min_value=1)
+        version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=CaseOutput)

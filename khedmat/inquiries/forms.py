@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import NationalIdField, OrganizationIdField, PersianCharField
+from khedmat.core.ids import SafeModelChoiceField
 from khedmat.inquiries.models import InquirySource, SourceMode
 from khedmat.inquiries.services import subject_check
 
@@ -11,7 +12,7 @@ FORM_FIELDS = {"id": "national_id", "details": "details"}
 
 
 class InquiryForm(forms.Form):
-    source = forms.ModelChoiceField(label=_("Source"), queryset=InquirySource.objects.filter(is_active=True).exclude(
+    source = SafeModelChoiceField(label=_("Source"), queryset=InquirySource.objects.filter(is_active=True).exclude(
         mode=SourceMode.SEMI_MANUAL), empty_label=None)
     label = PersianCharField(label=_("About"), max_length=200)
     national_id = NationalIdField(label=_("National ID of the person"), required=False)
