@@ -10,6 +10,7 @@ from khedmat.cases.access import case_get_for_user, staff_roles_for_case
 from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.process import has_process
 from khedmat.catalog.models import Service
+from khedmat.core.api import CodeField
 from khedmat.core.ids import MAX_ID
 from khedmat.organizations.models import Organization
 
@@ -65,7 +66,7 @@ def _case(request, public_id) -> Case:
 
 class CaseListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        service = serializers.SlugField()
+        service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
 
     @extend_schema(responses=CaseOutput(many=True))
@@ -107,7 +108,7 @@ class CaseDocumentsApi(APIView):
     parser_classes = [parsers.MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
-        requirement = serializers.SlugField()
+        requirement = CodeField()
         file = serializers.FileField()
 
     @extend_schema(responses=DocumentVersionOutput(many=True))
