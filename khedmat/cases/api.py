@@ -13,6 +13,8 @@ from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.forms import cleaned_to_data, service_form_for_data
 from khedmat.cases.process import get_process, has_process
 from khedmat.catalog.models import Service
+from khedmat.core.api import CodeField
+from khedmat.core.ids import MAX_ID
 from khedmat.organizations.models import Organization
 
 
@@ -67,7 +69,7 @@ def _case(request, public_id) -> Case:
 
 class CaseListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        service = serializers.SlugField()
+        service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
         data = serializers.DictField(required=False, help_text="The service's declaration, in the shape of the case data "
                                      "(service 4: kind, contractor_type, fields [{field, grade}])")
@@ -121,7 +123,7 @@ class CaseDocumentsApi(APIView):
     parser_classes = [parsers.MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
-        requirement = serializers.SlugField()
+        requirement = CodeField()
         file = serializers.FileField()
 
     @extend_schema(responses=DocumentVersionOutput(many=True))
@@ -146,7 +148,7 @@ class CaseDocumentsApi(APIView):
 class CaseTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         transition = serializers.CharField(max_length=60)
-        version = serializers.IntegerField(min_value=1)
+        version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=CaseOutput)

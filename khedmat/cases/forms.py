@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.models import SlaStatus
 from khedmat.core.forms import JalaliDateField, PersianCharField
+from khedmat.core.ids import MAX_ID
 
 
 class StartCaseForm(forms.Form):
@@ -39,7 +40,7 @@ def service_form_for_data(form_class, data: dict):
 class VersionedForm(forms.Form):
     """Carries the case version the person saw, so that a concurrent change is detected."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 class TransitionForm(VersionedForm):

@@ -27,6 +27,7 @@ from khedmat.cases.models import DocumentVersion
 from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.ids import parse_id
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.views import attempt as _attempt
 from khedmat.organizations.selectors import memberships_for_user
@@ -285,7 +286,8 @@ def assign(request, public_id):
     from khedmat.accounts.models import User
 
     case = _case(request, public_id)
-    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0, province_id=case.province_id).first()
+    assignee_id = parse_id(request.POST.get("assignee"))
+    assignee = User.objects.filter(pk=assignee_id, province_id=case.province_id).first() if assignee_id else None
     if assignee is None:
         messages.error(request, _("Choose a staff member."))
         return _back(case)

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from khedmat.core import checks  # noqa: F401  (registers system checks)
+        from khedmat.core import ids  # noqa: F401  (registers the <id:…> path converter)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import NationalIdField, OrganizationIdField, PersianCharField
+from khedmat.core.ids import IdField, SafeModelChoiceField
 from khedmat.core.models import Province
 from khedmat.organizations.models import MANAGING_ROLES, MemberRole, OrganizationKind
 
@@ -11,7 +12,7 @@ class OrganizationRegisterForm(forms.Form):
     national_id = OrganizationIdField(label=_("Organization national ID"), help_text=_("The 11-digit national ID of the legal person."))
     name = PersianCharField(label=_("Registered name"), max_length=200)
     registration_number = PersianCharField(label=_("Registration number"), max_length=40, required=False)
-    province = forms.ModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(), empty_label=None)
+    province = SafeModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(), empty_label=None)
     address = PersianCharField(label=_("Address"), max_length=400, required=False)
     phone = PersianCharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(
@@ -33,4 +34,4 @@ class MemberAddForm(forms.Form):
 
 
 class ActingForm(forms.Form):
-    organization = forms.IntegerField(required=False)
+    organization = IdField(required=False)

@@ -217,7 +217,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Official documents: the public address printed in QR codes, the signer, and the signing keys.
-KHEDMAT_SITE_URL = env_str("KHEDMAT_SITE_URL", "http://127.0.0.1:8000")
+# `make run` exports KHEDMAT_SITE_URL for the port it serves on; without it, this machine at $PORT.
+# The production profile refuses to start without it (a QR code must never point to 127.0.0.1).
+KHEDMAT_SITE_URL = env_str("KHEDMAT_SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 KHEDMAT_SIGNER_NAME = env_str("KHEDMAT_SIGNER_NAME", "نعمت اله ترکی")
 KHEDMAT_SIGNER_TITLE = env_str("KHEDMAT_SIGNER_TITLE", "رئیس سازمان")
 CERT_SIGNING_KEY = env_secret("CERT_SIGNING_KEY", "")  # Ed25519 private key, PEM (or CERT_SIGNING_KEY_FILE)

@@ -2,7 +2,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from khedmat.settings.base import *  # noqa: F401,F403
-from khedmat.settings.env import env_bool, env_int, env_secret, env_str
+from khedmat.settings.env import env_bool, env_int, env_secret, env_str, site_url_check
 
 DEBUG = False
 DEV_OUTBOX_ENABLED = False
@@ -20,6 +20,8 @@ if SMS_BACKEND.endswith("ConsoleSmsBackend"):  # noqa: F405
 
 if not env_secret("CERT_SIGNING_KEY"):
     raise ImproperlyConfigured("Production needs CERT_SIGNING_KEY (or CERT_SIGNING_KEY_FILE): the Ed25519 key that signs certificates.")
+
+KHEDMAT_SITE_URL = site_url_check(env_str("KHEDMAT_SITE_URL", ""))
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

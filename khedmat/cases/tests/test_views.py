@@ -190,3 +190,24 @@ def test_notes_stay_internal(client, submitted, expert, applicant):
     html = client.get(url(submitted)).content.decode()
     assert "سابقه متقاضی" not in html and "مدارک رسید" in html
     assert submitted.events.filter(event_type=EventType.NOTE).count() == 1
+
+
+@pytest.mark.parametrize("assignee", ["99999999999999999999999999", "abc", "-1", ""])
+def test_assigning_to_an_id_that_cannot_exist_is_a_persian_refusal(client, submitted, unit_head, assignee):
+    login(client, unit_head)
+    response = client.post(url(submitted, "assign"), {"assignee": assignee, "version": submitted.version}, follow=True)
+    assert response.status_code == 200 and "یکی از کارکنان را انتخاب کنید" in response.content.decode()
+    assert Case.objects.get(pk=submitted.pk).assigned_to_id is None
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999999999", "0"])
+def test_a_transition_with_a_version_out_of_range_is_refused_not_a_500(client, submitted, expert, version):
+    login(client, expert)
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "recommend", "comment": ""},
+                           follow=True)
+    assert response.status_code == 200 and Case.objects.get(pk=submitted.pk).state == submitted.state
+
+
+def test_a_document_version_id_out_of_range_is_not_found(client, submitted, applicant):
+    login(client, applicant)
+    assert client.get(f"/cases/{submitted.public_id}/documents/versions/99999999999999999999999999/").status_code == 404
