@@ -1,6 +1,6 @@
 """REST API for cases, documents, transitions and the staff queue — the same rules as the pages."""
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -63,6 +63,7 @@ def _case(request, public_id) -> Case:
 
 
 class CaseListCreateApi(APIView):
+    @extend_schema_serializer(component_name="CaseCreateInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         service = serializers.SlugField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
@@ -105,6 +106,7 @@ class CaseEventsApi(APIView):
 class CaseDocumentsApi(APIView):
     parser_classes = [parsers.MultiPartParser]
 
+    @extend_schema_serializer(component_name="DocumentUploadInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         requirement = serializers.SlugField()
         file = serializers.FileField()
@@ -129,6 +131,7 @@ class CaseDocumentsApi(APIView):
 
 
 class CaseTransitionApi(APIView):
+    @extend_schema_serializer(component_name="CaseTransitionInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         transition = serializers.CharField(max_length=60)
         version = serializers.IntegerField(min_value=1)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khedmat.core.middleware.ContentSecurityPolicyMiddleware",
+    "khedmat.core.middleware.PermissionsPolicyMiddleware",
+    "khedmat.core.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "khedmat.urls"

@@ -219,3 +219,11 @@ def test_notes_stay_internal(client, submitted, expert, applicant):
     html = client.get(url(submitted)).content.decode()
     assert "سابقه متقاضی" not in html and "مدارک رسید" in html
     assert submitted.events.filter(event_type=EventType.NOTE).count() == 1
+
+
+def test_a_document_download_is_not_stored_by_the_browser_or_a_proxy(client, draft, applicant, upload):
+    version = upload(draft, "id_card", applicant)
+    login(client, applicant)
+    response = client.get(url(draft, f"documents/versions/{version.pk}"))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
