@@ -479,7 +479,8 @@ _PDF_HARMLESS_OPEN = re.compile(rb"\s*(?:\[|<<\s*/S\s*/GoTo\s*/D\s*(?:\[[^\[\]<>
 _PDF_OPEN_REFERENCE = re.compile(rb"\s*(\d+)\s+(\d+)\s+R")
 _PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _PDF_OBJECT = re.compile(rb"(?<![0-9])\d+\s+\d+\s+obj\b|endobj|trailer")
-_PDF_DECODED_BUDGET = 64 * 1024 * 1024
+_PDF_STREAM_BUDGET = 64 * 1024 * 1024  # decoded bytes of one stream
+_PDF_DECODED_BUDGET = 256 * 1024 * 1024  # decoded bytes of the whole file
 _PDF_DICT_LOOKBACK = 4096
 _ZLIB_CHUNK = 64 * 1024
 
@@ -489,27 +490,49 @@ def _pdf_decode_names(text: bytes) -> bytes:
 
 
 def _pdf_findings(data: bytes) -> list[Finding]:
-    """Scan the file's syntax outside streams, and every stream that may hold objects once decoded."""
-    outside, decoded, uninspectable = _pdf_parts(data)
-    texts = [_pdf_decode_names(part) for part in (outside, *decoded)]
-    findings: list[Finding] = []
-    for text in texts:
-        for match in _PDF_NAME.finditer(text):
-            name = match[1]
-            code = _PDF_NAMES.get(name)
-            if code is None:
-                continue
-            if name in _PDF_SHORT and not _PDF_VALUE.match(text, match.end()):
-                continue
-            if name == b"OpenAction" and _pdf_open_action_harmless(text, match.end(), texts):
-                continue
-            findings.append(Finding(code, "/" + name.decode("latin-1")))
-    if uninspectable:
-        findings.append(Finding("pdf_uninspectable", ""))
+    """Scan the file's syntax outside streams, then every stream that may hold objects, once decoded
+    (one at a time: only the syntax is kept, to resolve an /OpenAction reference)."""
+    outside, streams = _pdf_split(data)
+    syntax = _pdf_decode_names(outside)
+    findings = _pdf_names_found(syntax, syntax)
+    budget = _PDF_DECODED_BUDGET
+    for dictionary, body_start, body_end in streams:
+        if re.search(rb"/Subtype\s*/Image(?![^\s/<>\[\]()])", dictionary):
+            continue  # pixels: the bulk of a scan, never parsed for objects
+        object_stream = re.search(rb"/Type\s*/ObjStm(?![^\s/<>\[\]()])", dictionary) is not None
+        predictor = re.search(rb"/Predictor\s+(\d+)", dictionary)
+        if object_stream and predictor and int(predictor[1]) > 1:
+            findings.append(Finding("pdf_uninspectable", ""))  # the rows' predictor bytes would cut names
+            continue
+        content, complete = _pdf_decode_stream(dictionary, data, body_start, body_end, min(budget, _PDF_STREAM_BUDGET))
+        if content is None:
+            if object_stream:
+                findings.append(Finding("pdf_uninspectable", ""))
+            continue
+        if not complete:
+            findings.append(Finding("pdf_uninspectable", ""))
+            break
+        budget -= len(content)
+        findings.extend(_pdf_names_found(_pdf_decode_names(content), syntax))
     return findings
 
 
-def _pdf_open_action_harmless(text: bytes, at: int, texts: list[bytes]) -> bool:
+def _pdf_names_found(text: bytes, syntax: bytes) -> list[Finding]:
+    findings = []
+    for match in _PDF_NAME.finditer(text):
+        name = match[1]
+        code = _PDF_NAMES.get(name)
+        if code is None:
+            continue
+        if name in _PDF_SHORT and not _PDF_VALUE.match(text, match.end()):
+            continue
+        if name == b"OpenAction" and _pdf_open_action_harmless(text, match.end(), syntax):
+            continue
+        findings.append(Finding(code, "/" + name.decode("latin-1")))
+    return findings
+
+
+def _pdf_open_action_harmless(text: bytes, at: int, syntax: bytes) -> bool:
     if _PDF_HARMLESS_OPEN.match(text, at):
         return True
     reference = _PDF_OPEN_REFERENCE.match(text, at)
@@ -518,22 +541,14 @@ def _pdf_open_action_harmless(text: bytes, at: int, texts: list[bytes]) -> bool:
     # Every definition of the referenced object (incremental updates may redefine it) must be a
     # destination; one kept inside an object stream has no "N G obj" header and is not found: refused.
     header = re.compile(rb"(?<![0-9])" + reference[1] + rb"\s+" + reference[2] + rb"\s+obj")
-    found = False
-    for candidate in texts:
-        for definition in header.finditer(candidate):
-            if not _PDF_HARMLESS_OPEN.match(candidate, definition.end()):
-                return False
-            found = True
-    return found
+    definitions = list(header.finditer(syntax))
+    return bool(definitions) and all(_PDF_HARMLESS_OPEN.match(syntax, d.end()) for d in definitions)
 
 
-def _pdf_parts(data: bytes) -> tuple[bytes, list[bytes], bool]:
-    """Split a PDF into its syntax outside stream bodies, the decoded streams that are not images,
-    and whether some stream that may hold objects could not be decoded."""
+def _pdf_split(data: bytes) -> tuple[bytes, list[tuple[bytes, int, int]]]:
+    """The PDF's syntax outside stream bodies, and its streams as (dictionary, body start, body end)."""
     outside: list[bytes] = []
-    decoded: list[bytes] = []
-    uninspectable = False
-    budget = _PDF_DECODED_BUDGET
+    streams: list[tuple[bytes, int, int]] = []
     position = 0
     while True:
         match = _PDF_STREAM.search(data, position)
@@ -545,67 +560,66 @@ def _pdf_parts(data: bytes) -> tuple[bytes, list[bytes], bool]:
         body_end = data.find(b"endstream", body_start)
         if body_end < 0:
             body_end = len(data)
-        body = data[body_start:body_end]
         position = body_end
+        if _PDF_OBJECT.search(data, body_start, body_end):
+            # Objects inside what looks like a stream: a reader following the cross-reference table
+            # finds them there, so they are read as syntax too.
+            outside.append(data[body_start:body_end])
         start = max(0, match.start() - _PDF_DICT_LOOKBACK)
         object_start = data.rfind(b"obj", start, match.start())
         dictionary = _pdf_decode_names(data[object_start if object_start >= 0 else start:match.start()])
-        if _PDF_OBJECT.search(body):
-            # Objects inside what looks like a stream: a reader following the cross-reference table
-            # finds them there, so they are read as syntax too.
-            outside.append(body)
-        if re.search(rb"/Subtype\s*/Image(?![^\s/<>\[\]()])", dictionary):
-            continue  # pixels: the bulk of a scan, never parsed for objects
-        object_stream = re.search(rb"/Type\s*/ObjStm(?![^\s/<>\[\]()])", dictionary) is not None
-        predictor = re.search(rb"/Predictor\s+(\d+)", dictionary)
-        cross_reference = re.search(rb"/Type\s*/XRef(?![^\s/<>\[\]()])", dictionary) is not None
-        content, complete = _pdf_decode_stream(dictionary, body, budget)
-        if content is None:
-            uninspectable = uninspectable or object_stream
-            continue
-        budget -= len(content)
-        if not complete or budget < 0:
-            return b"".join(outside), decoded, True
-        if predictor and int(predictor[1]) > 1 and not cross_reference and object_stream:
-            uninspectable = True
-            continue
-        decoded.append(content)
-    return b"".join(outside), decoded, uninspectable
+        streams.append((dictionary, body_start, body_end))
+    return b"".join(outside), streams
 
 
 _PDF_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()]+)")
 
 
-def _pdf_decode_stream(dictionary: bytes, body: bytes, budget: int) -> tuple[bytes | None, bool]:
+def _pdf_decode_stream(dictionary: bytes, data: bytes, body_start: int, body_end: int,
+                       budget: int) -> tuple[bytes | None, bool]:
     """Apply the stream's filters (Flate, ASCIIHex, ASCII85). None for a filter we don't decode;
-    complete=False when the output ran past `budget` (a compression bomb, or too much to check)."""
+    complete=False when the output ran past `budget` (a compression bomb, or too much to check).
+
+    The three filters end themselves, so the first one reads from the body's start on, not up to the
+    "endstream" found by searching: compressed bytes may spell "endstream" and end the search early.
+    """
     filters_match = _PDF_FILTERS.search(dictionary)
     filters = re.findall(rb"/([^\s/<>\[\]()]+)", filters_match[1]) if filters_match else []
-    content = body
+    if not filters:
+        return data[body_start:body_end], True
+    source = memoryview(data)[body_start:]
+    content: bytes | memoryview = source
     for name in filters:
         if name in (b"FlateDecode", b"Fl"):
             content, complete = _inflate(content, budget)
             if not complete:
                 return content, False
         elif name in (b"ASCIIHexDecode", b"AHx"):
-            digits = re.sub(rb"\s", b"", content.split(b">", 1)[0])
+            text = bytes(content[:_end_of(content, b">")])
+            digits = re.sub(rb"\s", b"", text)
             try:
                 content = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
             except (binascii.Error, ValueError):
                 return None, True
         elif name in (b"ASCII85Decode", b"A85"):
-            text = re.sub(rb"\s", b"", content).removeprefix(b"<~").split(b"~>", 1)[0]
+            text = re.sub(rb"\s", b"", bytes(content[:_end_of(content, b"~>")])).removeprefix(b"<~")
             try:
                 content = base64.a85decode(text)
             except ValueError:
                 return None, True
         else:
             return None, True
-    return content, True
+    return bytes(content), True
 
 
-def _inflate(body: bytes, budget: int) -> tuple[bytes, bool]:
-    """zlib-decompress as readers do: keep what decodes before damage; stop past `budget`."""
+def _end_of(content: bytes | memoryview, marker: bytes) -> int:
+    end = bytes(content).find(marker)
+    return end if end >= 0 else len(content)
+
+
+def _inflate(body: bytes | memoryview, budget: int) -> tuple[bytes, bool]:
+    """zlib-decompress as readers do: up to the end of the compressed data, keeping what decodes before
+    damage; complete=False past `budget`."""
     inflater = zlib.decompressobj()
     out: list[bytes] = []
     produced = 0

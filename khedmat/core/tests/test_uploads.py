@@ -643,3 +643,15 @@ def test_every_finding_code_is_known():
     data = pdf_with(b"3 0 obj << /S /JavaScript /AA << >> /OpenAction << >> >> endobj % <script>")
     assert {finding.code for finding in find_active_content(data, "application/pdf")} <= FINDINGS
     assert Finding("html", "<script") in find_active_content(data, "application/pdf")
+
+
+def test_endstream_spelled_inside_compressed_data_does_not_cut_the_stream_short():
+    """A stored deflate block may hold the bytes "endstream"; the compressed block after it holds the action."""
+    first, second = b"9 0 << /Type /Page endstream", b" /OpenAction << /S /Launch /F (cmd.exe) >> >>"
+    stored = b"\x00" + struct.pack("<HH", len(first), 0xFFFF ^ len(first)) + first  # BFINAL=0, BTYPE=00
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressed = packer.compress(second) + packer.flush()
+    body = b"\x78\x01" + stored + compressed + struct.pack(">I", zlib.adler32(first + second))
+    assert zlib.decompress(body) == first + second and b"endstream" in body and b"Launch" not in body
+    hidden = stream_object(5, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", body)
+    assert findings_of(pdf_with(hidden)) == {("pdf_open_action", "/OpenAction"), ("pdf_launch", "/Launch")}
