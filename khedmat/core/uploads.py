@@ -500,9 +500,11 @@ def _pdf_findings(data: bytes) -> list[Finding]:
         if re.search(rb"/Subtype\s*/Image(?![^\s/<>\[\]()])", dictionary):
             continue  # pixels: the bulk of a scan, never parsed for objects
         object_stream = re.search(rb"/Type\s*/ObjStm(?![^\s/<>\[\]()])", dictionary) is not None
+        cross_reference = re.search(rb"/Type\s*/XRef(?![^\s/<>\[\]()])", dictionary) is not None
         predictor = re.search(rb"/Predictor\s+(\d+)", dictionary)
-        if object_stream and predictor and int(predictor[1]) > 1:
-            findings.append(Finding("pdf_uninspectable", ""))  # the rows' predictor bytes would cut names
+        if predictor and int(predictor[1]) > 1 and not cross_reference:
+            # Outside images and cross-reference streams nobody writes one; its per-row bytes would cut names.
+            findings.append(Finding("pdf_uninspectable", ""))
             continue
         content, complete = _pdf_decode_stream(dictionary, data, body_start, body_end, min(budget, _PDF_STREAM_BUDGET))
         if content is None:

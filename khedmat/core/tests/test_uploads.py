@@ -495,6 +495,12 @@ def test_an_object_stream_that_cannot_be_decoded_is_refused():
     assert findings_of(pdf_with(lzw)) == {("pdf_uninspectable", "")}
     predicted = object_stream(5, b"<< >>", dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
     assert findings_of(pdf_with(predicted)) == {("pdf_uninspectable", "")}
+    untyped = object_stream(5, b"<< >>", dictionary=b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>")
+    assert findings_of(pdf_with(untyped)) == {("pdf_uninspectable", "")}
+    xref = stream_object(5, b"/Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>",
+                         zlib.compress(b"\x02\x01\x00\x10\x00"))
+    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>", zlib.compress(b"x"))
+    assert check(pdf_with(xref, image))
 
 
 def test_a_decompression_bomb_is_refused_without_inflating_it_all(monkeypatch):
