@@ -12,8 +12,14 @@ from django.views.decorators.http import require_POST
 from khedmat.accounts import services
 from khedmat.accounts.decorators import staff_required
 from khedmat.accounts.forms import (
-    CodeForm, LoginForm, PasswordResetCompleteForm, PasswordResetRequestForm, SecondFactorForm, SignupForm,
-    UnlockLoginForm, UnlockRequestForm,
+    CodeForm,
+    LoginForm,
+    PasswordResetCompleteForm,
+    PasswordResetRequestForm,
+    SecondFactorForm,
+    SignupForm,
+    UnlockLoginForm,
+    UnlockRequestForm,
 )
 from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
 from khedmat.accounts.models import User

@@ -2,15 +2,15 @@
 from django.http import Http404
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khedmat.cases import selectors, services
 from khedmat.cases.access import case_get_for_user, staff_roles_for_case
-from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.forms import cleaned_to_data, service_form_for_data
+from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.process import get_process, has_process
 from khedmat.catalog.models import Service
 from khedmat.core.api import CodeField
@@ -68,6 +68,7 @@ def _case(request, public_id) -> Case:
 
 
 class CaseListCreateApi(APIView):
+    @extend_schema_serializer(component_name="CaseCreateInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
@@ -122,6 +123,7 @@ class CaseEventsApi(APIView):
 class CaseDocumentsApi(APIView):
     parser_classes = [parsers.MultiPartParser]
 
+    @extend_schema_serializer(component_name="DocumentUploadInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         requirement = CodeField()
         file = serializers.FileField()
@@ -146,6 +148,7 @@ class CaseDocumentsApi(APIView):
 
 
 class CaseTransitionApi(APIView):
+    @extend_schema_serializer(component_name="CaseTransitionInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         transition = serializers.CharField(max_length=60)
         version = serializers.IntegerField(min_value=1, max_value=MAX_ID)

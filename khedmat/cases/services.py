@@ -142,6 +142,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     handed in on paper (e.g. a binder), in any open state."""
     from django.core.files.base import File
 
+    from khedmat.core.upload_messages import rejection_message
     from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
 
     process = case.process
@@ -153,8 +154,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
         checked = validate_upload(fileobj=fileobj, filename=filename, size=size, allowed=set(spec.allowed_types),
                                   max_bytes=spec.max_bytes)
     except UploadRejected as rejected:
-        raise ApplicationError(str(UPLOAD_MESSAGES.get(rejected.reason, UPLOAD_MESSAGES["unknown_type"])),
-                               code=f"upload_{rejected.reason}") from None
+        raise ApplicationError(rejection_message(rejected, UPLOAD_MESSAGES), code=f"upload_{rejected.reason}") from None
     fileobj.seek(0)
     with transaction.atomic():
         case = _locked(case, None)
@@ -197,6 +197,7 @@ UPLOAD_MESSAGES = {
     "bad_name": gettext_lazy("The file name is not usable; rename the file and try again."),
     "encrypted_pdf": gettext_lazy("The PDF is password-protected; upload it without a password."),
     "corrupt": gettext_lazy("The file is damaged or incomplete."),
+    "active_content": gettext_lazy("The file contains active content, which is not accepted."),
 }
 
 

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Foundation")
 
     def ready(self) -> None:
-        from khedmat.core import checks  # noqa: F401  (registers system checks)
-        from khedmat.core import ids  # noqa: F401  (registers the <id:…> path converter)
+        from khedmat.core import (
+            checks,  # noqa: F401  (registers system checks)
+            ids,  # noqa: F401  (registers the <id:…> path converter)
+        )

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "khedmat.accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khedmat.core.middleware.ContentSecurityPolicyMiddleware",
+    "khedmat.core.middleware.PermissionsPolicyMiddleware",
+    "khedmat.core.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "khedmat.urls"

@@ -3,8 +3,8 @@
 Each raises ImproperlyConfigured on a malformed value, so a typo in a deployment fails at start-up
 rather than silently falling back to a default.
 """
-import os
 import ipaddress
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
