@@ -176,6 +176,9 @@ STAFF_TOTP_ISSUER = env_str("STAFF_TOTP_ISSUER", "Khedmat")
 
 # The province this deployment serves first; the model holds all 31.
 KHEDMAT_HOME_PROVINCE = env_str("KHEDMAT_HOME_PROVINCE", "tehran")
+# Case events and admin audit events are append-only in the database (core.appendonly); only the
+# test profile lets `manage.py flush` empty them (pytest-django flushes after transactional tests).
+AUDIT_LOG_FLUSHABLE = False
 
 LOGGING = {
     "version": 1,
