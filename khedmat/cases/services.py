@@ -29,6 +29,8 @@ from khedmat.cases.tracking import tracking_compose, tracking_display
 from khedmat.catalog.models import Service
 from khedmat.catalog.selectors import statement_in_force
 from khedmat.core import jalali
+from khedmat.core.appendonly import unlocked
+from khedmat.core.chain import chain_rebuild
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.workcalendar.selectors import calendar_for
@@ -408,6 +410,21 @@ def case_message_add(*, case: Case, text: str, by) -> CaseEvent:
         if from_staff:
             _notify_applicant(locked, event)
     return event
+
+
+# -- demo data -------------------------------------------------------------------------------
+
+def demo_case_events_redate(*, case: Case, since: dt.datetime, when: dt.datetime) -> int:
+    """Demo data only: move a fresh demo case's events written since `since` to the step's demo time.
+
+    The one sanctioned rewrite of the append-only log (docs/adr/0015): done under `unlocked()`, and
+    the case's hash chain is re-linked so `audit_verify` stays clean. Returns the events moved.
+    """
+    with transaction.atomic(), unlocked():
+        moved = CaseEvent.objects.filter(case=case, created_at__gte=since).update(created_at=when)
+        if moved:
+            chain_rebuild(CaseEvent, case.pk)
+    return moved
 
 
 # -- the SLA clock ---------------------------------------------------------------------------

@@ -186,6 +186,9 @@ APPLICANT_IDLE_TIMEOUT_SECONDS = env_int("APPLICANT_IDLE_TIMEOUT_SECONDS", 120 *
 
 # The province this deployment serves first; the model holds all 31.
 KHEDMAT_HOME_PROVINCE = env_str("KHEDMAT_HOME_PROVINCE", "tehran")
+# Case events and admin audit events are append-only in the database (core.appendonly); only the
+# test profile lets `manage.py flush` empty them (pytest-django flushes after transactional tests).
+AUDIT_LOG_FLUSHABLE = False
 
 LOGGING = {
     "version": 1,
