@@ -40,7 +40,7 @@ def test_each_case_has_its_own_chain(submitted, test_service, other_applicant):
     other = case_create(service=test_service, applicant=other_applicant)
     events = list(submitted.events.order_by("id"))
     assert len(events) >= 3 and events[0].prev_hash == GENESIS
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
     assert other.events.get().prev_hash == GENESIS  # another case starts its own chain
     assert list(chain_breaks(CaseEvent)) == []
 
