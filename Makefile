@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# The public address printed in QR codes and verification links: the port `make run` serves on,
+# unless set (production sets its own; the production profile refuses to start without one).
+export KHEDMAT_SITE_URL ?= http://127.0.0.1:$(PORT)
 GATEWAY_PORT ?= 8010
 REGISTRY_PORT ?= 8020
 PYTEST_ARGS ?=
@@ -41,7 +44,7 @@ demo: migrate
 # Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data. The task worker
 # (outbox deliveries, retry sweep) runs in the background and is stopped when the server stops.
 run: demo
-	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/)"
+	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/; QR codes point to $(KHEDMAT_SITE_URL))"
 	@$(PY) manage.py outbox_sweep --schedule
 	@$(PY) manage.py sla_sweep --schedule
 	@$(PY) manage.py payments_reconcile --schedule

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.core import ids  # noqa: F401  (registers the <id:…> path converter used by every URLconf)
 from khedmat.core import views as core_views
 from khedmat.core.admin import is_administrator
 

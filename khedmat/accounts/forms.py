@@ -49,6 +49,24 @@ class CodeForm(forms.Form):
     code = OneTimeCodeField(label=_("Code"))
 
 
+class SecondFactorForm(CodeForm):
+    remember_device = forms.BooleanField(
+        label=_("Remember this device until the end of today's working day"), required=False,
+        help_text=_("Only on a computer that you alone use. Logging out does not forget the device."),
+    )
+
+
+class UnlockRequestForm(forms.Form):
+    national_id = NationalIdField(label=_("National ID"))
+
+
+class UnlockLoginForm(forms.Form):
+    code = OneTimeCodeField(label=_("Code sent by SMS"))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
 class LoginForm(forms.Form):
     national_id = NationalIdField(label=_("National ID"))
     password = forms.CharField(

@@ -141,6 +141,7 @@ class OtpPurpose(models.TextChoices):
     SIGNUP = "signup", _("Sign-up")
     LOGIN = "login", _("Login second factor")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    LOGIN_UNLOCK = "login_unlock", _("Login while the account is locked")
 
 
 class OneTimeCode(models.Model):
@@ -189,3 +190,8 @@ class LoginAttempt(models.Model):
         indexes = [models.Index(fields=["ip_address", "created_at"], name="login_attempt_ip_idx")]
         verbose_name = _("login attempt")
         verbose_name_plural = _("login attempts")
+
+
+# The counters live in their own module (khedmat/accounts/throttle.py); imported here so that the
+# app registry and migrations see the model.
+from khedmat.accounts.throttle import ThrottleCounter  # noqa: E402,F401

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from khedmat.accounts import throttle
 from khedmat.accounts.models import LoginAttempt, OneTimeCode, OtpPurpose, RoleAssignment, TotpDevice, User
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
@@ -37,33 +38,65 @@ OTP_MESSAGES = {
     OtpPurpose.SIGNUP: gettext_noop("Your Khedmat sign-up code: %(code)s"),
     OtpPurpose.LOGIN: gettext_noop("Your Khedmat login code: %(code)s"),
     OtpPurpose.PASSWORD_RESET: gettext_noop("Your Khedmat password reset code: %(code)s"),
+    OtpPurpose.LOGIN_UNLOCK: gettext_noop(
+        "Your Khedmat code to log in while your account is locked: %(code)s. "
+        "If you did not ask for it, someone may be trying your password."
+    ),
 }
 
 
-def otp_send(*, purpose: str, mobile: str, user: User | None = None, ip: str | None = None) -> OneTimeCode:
-    """Create a one-time code and send it by SMS, unless this mobile or address asked too often."""
-    now = timezone.now()
-    recent = OneTimeCode.objects.filter(mobile=mobile, created_at__gte=now - dt.timedelta(hours=1))
-    last = recent.filter(purpose=purpose).order_by("-created_at").first()
-    if last and (now - last.created_at).total_seconds() < settings.OTP_RESEND_SECONDS:
-        wait = settings.OTP_RESEND_SECONDS - int((now - last.created_at).total_seconds())
-        raise ApplicationError(
+_ANY = object()
+
+
+def _otp_limits(*, purpose: str, scope: str, ip: str | None, spacing: bool) -> list[tuple[str, int, int, str]]:
+    """(counter key, limit, window seconds, refusal code) for sending one code."""
+    limits = [(f"otp:resend:{purpose}:{scope}", 1, settings.OTP_RESEND_SECONDS, "otp_resend_too_soon")]
+    if purpose == OtpPurpose.LOGIN:
+        # The staff code is sent only after a correct password: what counts is failures (the
+        # login counters), not sends, so a busy expert is never locked out by logging in often.
+        # Only the "send a new code" button is spaced.
+        return limits if spacing else []
+    limits.append((f"otp:hour:{scope}", settings.OTP_MAX_PER_HOUR, 3600, "otp_hourly_limit"))
+    if ip:
+        limits.append((f"otp:ip:{ip}", settings.OTP_MAX_PER_HOUR * 6, 3600, "otp_ip_limit"))
+    return limits
+
+
+def _otp_refusal(code: str, wait: int) -> ApplicationError:
+    if code == "otp_resend_too_soon":
+        return ApplicationError(
             _("A code was just sent. You can ask for a new one in %(seconds)s seconds.")
             % {"seconds": to_persian_digits(wait)},
-            code="otp_resend_too_soon",
+            code=code,
         )
-    if recent.count() >= settings.OTP_MAX_PER_HOUR:
-        raise ApplicationError(
-            _("Too many codes were requested for this mobile number. Please try again in an hour."),
-            code="otp_hourly_limit",
+    if code == "otp_hourly_limit":
+        return ApplicationError(
+            _("Too many codes were requested for this mobile number. Please try again in an hour."), code=code
         )
-    if ip and OneTimeCode.objects.filter(ip_address=ip, created_at__gte=now - dt.timedelta(hours=1)).count() >= (
-        settings.OTP_MAX_PER_HOUR * 6
-    ):
-        raise ApplicationError(
-            _("Too many codes were requested from your network. Please try again in an hour."),
-            code="otp_ip_limit",
-        )
+    return ApplicationError(
+        _("Too many codes were requested from your network. Please try again in an hour."), code=code
+    )
+
+
+def otp_send(
+    *, purpose: str, mobile: str, user: User | None = None, ip: str | None = None,
+    scope: str | None = None, deliver: bool = True, spacing: bool = True,
+) -> OneTimeCode:
+    """Create a one-time code and send it by SMS, unless this mobile or address asked too often.
+
+    The send limits are atomic counters (`throttle`) keyed by `scope` (the mobile by default).
+    `deliver=False` makes a decoy: the same limits and the same row, but no SMS — used where the
+    answer must not tell whether an account exists (password reset, locked-account login).
+    """
+    taken: list[str] = []
+    for key, limit, seconds, refusal in _otp_limits(purpose=purpose, scope=scope or mobile, ip=ip, spacing=spacing):
+        wait = throttle.hit(key, limit=limit, seconds=seconds)
+        if wait:
+            for earlier in taken:
+                throttle.refund(earlier)
+            raise _otp_refusal(refusal, wait)
+        taken.append(key)
+    now = timezone.now()
     code = "".join(secrets.choice("0123456789") for _ in range(settings.OTP_LENGTH))
     otp = OneTimeCode.objects.create(
         purpose=purpose,
@@ -74,22 +107,33 @@ def otp_send(*, purpose: str, mobile: str, user: User | None = None, ip: str | N
         expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         ip_address=ip,
     )
-    # Sent after commit: a rolled-back request must not leave the person holding a dead code.
-    text = _(OTP_MESSAGES[purpose]) % {"code": to_persian_digits(code)}
-    transaction.on_commit(lambda: sms_send(to=mobile, text=text, sensitive=True, purpose=f"otp:{purpose}"))
+    if deliver:
+        # Sent after commit: a rolled-back request must not leave the person holding a dead code.
+        text = _(OTP_MESSAGES[purpose]) % {"code": to_persian_digits(code)}
+        transaction.on_commit(lambda: sms_send(to=mobile, text=text, sensitive=True, purpose=f"otp:{purpose}"))
     return otp
 
 
-def otp_verify(*, purpose: str, mobile: str, code: str) -> OneTimeCode:
-    """Consume the latest live code for (purpose, mobile) if `code` matches it."""
+def otp_live(*, purpose: str, mobile: str, user=_ANY) -> OneTimeCode | None:
+    """The latest code for (purpose, mobile) that can still be used, if any."""
+    otp = _otp_latest(OneTimeCode.objects, purpose=purpose, mobile=mobile, user=user)
+    if otp is None or otp.expires_at <= timezone.now() or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+        return None
+    return otp
+
+
+def _otp_latest(manager, *, purpose: str, mobile: str, user=_ANY) -> OneTimeCode | None:
+    codes = manager.filter(purpose=purpose, mobile=mobile, consumed_at__isnull=True)
+    if user is not _ANY:
+        codes = codes.filter(user=user) if user is not None else codes.filter(user__isnull=True)
+    return codes.order_by("-created_at", "-id").first()
+
+
+def otp_verify(*, purpose: str, mobile: str, code: str, user=_ANY) -> OneTimeCode:
+    """Consume the latest live code for (purpose, mobile[, user]) if `code` matches it."""
     now = timezone.now()
     with transaction.atomic():
-        otp = (
-            OneTimeCode.objects.select_for_update()
-            .filter(purpose=purpose, mobile=mobile, consumed_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
+        otp = _otp_latest(OneTimeCode.objects.select_for_update(), purpose=purpose, mobile=mobile, user=user)
         if otp is None or otp.expires_at <= now:
             raise ApplicationError(_("The code has expired. Please ask for a new code."), code="otp_expired")
         if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
@@ -188,28 +232,111 @@ def user_register(*, pending: PendingSignup, code: str) -> User:
     return user
 
 
-# -- login throttling ------------------------------------------------------------------------
+# -- login: password, throttling, locked-account code ------------------------------------------
 
-def login_throttle_check(*, national_id: str, ip: str | None) -> None:
-    """Refuse a login attempt while this account or address has too many recent failures."""
-    window_start = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
-    failures = LoginAttempt.objects.filter(created_at__gte=window_start, succeeded=False)
-    if national_id and failures.filter(national_id=national_id).count() >= settings.LOGIN_MAX_FAILURES:
-        raise ApplicationError(
-            _("Too many failed attempts for this account. Please try again in %(minutes)s minutes.")
-            % {"minutes": _minutes(settings.LOGIN_LOCK_SECONDS)},
-            code="login_locked",
-        )
-    if ip and failures.filter(ip_address=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP:
-        raise ApplicationError(
+def _account_key(national_id: str) -> str:
+    return f"login:account:{national_id}"
+
+
+def _address_key(ip: str) -> str:
+    return f"login:ip:{ip}"
+
+
+def _locked_error(wait: int, *, address: bool = False) -> ApplicationError:
+    if address:
+        return ApplicationError(
             _("Too many failed attempts from your network. Please try again in %(minutes)s minutes.")
-            % {"minutes": _minutes(settings.LOGIN_LOCK_SECONDS)},
+            % {"minutes": _minutes(wait)},
             code="login_locked_ip",
         )
+    return ApplicationError(
+        _("Too many failed attempts for this account. Please try again in %(minutes)s minutes.")
+        % {"minutes": _minutes(wait)},
+        code="login_locked",
+    )
+
+
+def login_failure_reserve(*, national_id: str, ip: str | None, account: bool = True) -> list[str]:
+    """Count one check against the account's and the address's failure counters *before* it runs.
+
+    The unit is reserved atomically, so parallel guesses cannot all pass the check; give it back
+    with `login_failure_release` when the check succeeds. Raises while either counter is full.
+    """
+    taken: list[str] = []
+    if account:
+        wait = throttle.hit(_account_key(national_id), limit=settings.LOGIN_MAX_FAILURES,
+                            seconds=settings.LOGIN_LOCK_SECONDS)
+        if wait:
+            raise _locked_error(wait)
+        taken.append(_account_key(national_id))
+    if ip:
+        wait = throttle.hit(_address_key(ip), limit=settings.LOGIN_MAX_FAILURES_PER_IP,
+                            seconds=settings.LOGIN_LOCK_SECONDS)
+        if wait:
+            for key in taken:
+                throttle.refund(key)
+            raise _locked_error(wait, address=True)
+        taken.append(_address_key(ip))
+    return taken
+
+
+def login_failure_release(keys: list[str]) -> None:
+    for key in keys:
+        throttle.refund(key)
 
 
 def login_attempt_record(*, national_id: str, ip: str | None, succeeded: bool, stage: str = "password") -> None:
     LoginAttempt.objects.create(national_id=national_id[:10], ip_address=ip, succeeded=succeeded, stage=stage)
+
+
+def password_login(*, request, national_id: str, password: str, ip: str | None) -> User:
+    """Check a national ID and password; at most LOGIN_MAX_FAILURES wrong ones per account and window."""
+    from django.contrib.auth import authenticate
+
+    reserved = login_failure_reserve(national_id=national_id, ip=ip)
+    user = authenticate(request, national_id=national_id, password=password)
+    login_attempt_record(national_id=national_id, ip=ip, succeeded=user is not None)
+    if user is None:
+        raise ApplicationError(_("The national ID or the password is not correct."), code="bad_login")
+    login_failure_release(reserved)
+    return user
+
+
+def unlock_code_send(*, national_id: str, ip: str | None) -> None:
+    """Send a one-time login code to the account's own mobile, so that strangers locking the account
+    do not lock its owner out. The answer is the same whether or not the account exists."""
+    user = User.objects.filter(national_id=national_id, is_active=True).first()
+    mobile = user.mobile if user is not None and user.mobile else ""
+    # Its own limits: one a minute and OTP_MAX_PER_HOUR an hour per account, plus the address cap.
+    otp_send(purpose=OtpPurpose.LOGIN_UNLOCK, mobile=mobile, user=user, ip=ip, scope=f"unlock:{national_id}",
+             deliver=bool(mobile))
+
+
+def unlock_login(*, request, national_id: str, code: str, password: str, ip: str | None) -> User:
+    """Log in with the code sent to the account's mobile *and* the password, even while the account's
+    failure counter is full. Its own limits: codes per hour (above), OTP_MAX_ATTEMPTS tries per code, and
+    LOGIN_MAX_FAILURES wrong passwords per window on its own counter."""
+    from django.contrib.auth import authenticate
+
+    user = User.objects.filter(national_id=national_id, is_active=True).first()
+    mobile = user.mobile if user is not None and user.mobile else ""
+    otp_verify(purpose=OtpPurpose.LOGIN_UNLOCK, mobile=mobile, code=code, user=user)
+    if user is None:
+        raise ApplicationError(_("The code has expired. Please ask for a new code."), code="otp_expired")
+    wait = throttle.hit(f"unlock:password:{national_id}", limit=settings.LOGIN_MAX_FAILURES,
+                        seconds=settings.LOGIN_LOCK_SECONDS)
+    if wait:
+        raise _locked_error(wait)
+    checked = authenticate(request, national_id=national_id, password=password)
+    login_attempt_record(national_id=national_id, ip=ip, succeeded=checked is not None, stage="unlock")
+    if checked is None:
+        raise ApplicationError(
+            _("The password is not correct. Ask for a new code and try again."), code="bad_login"
+        )
+    throttle.clear(f"unlock:password:{national_id}")
+    # The owner proved both the mobile and the password: the strangers' failures no longer count.
+    throttle.clear(_account_key(national_id))
+    return checked
 
 
 # -- staff second factor ---------------------------------------------------------------------
@@ -219,22 +346,83 @@ def second_factor_method(user: User) -> str:
     return "totp" if device else "sms"
 
 
-def second_factor_send(*, user: User, ip: str | None) -> None:
+def second_factor_send(*, user: User, ip: str | None) -> bool:
+    """Send the staff login code, unless the one sent before is still valid (it is reused).
+
+    Returns whether a new SMS was sent.
+    """
+    if otp_live(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user) is not None:
+        return False
+    otp_send(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user, ip=ip, spacing=False)
+    return True
+
+
+def second_factor_resend(*, user: User, ip: str | None) -> None:
+    """The "send a new code" button: a fresh code, at most one a minute."""
     otp_send(purpose=OtpPurpose.LOGIN, mobile=user.mobile, user=user, ip=ip)
 
 
 def second_factor_verify(*, user: User, code: str, ip: str | None) -> None:
     """Check the staff member's TOTP or SMS code; failures count towards the login lock."""
-    login_throttle_check(national_id=user.national_id, ip=ip)
+    reserved = login_failure_reserve(national_id=user.national_id, ip=ip)
     try:
         if second_factor_method(user) == "totp":
             _totp_verify(user=user, code=code)
         else:
-            otp_verify(purpose=OtpPurpose.LOGIN, mobile=user.mobile, code=code)
+            otp_verify(purpose=OtpPurpose.LOGIN, mobile=user.mobile, code=code, user=user)
     except ApplicationError:
         login_attempt_record(national_id=user.national_id, ip=ip, succeeded=False, stage="second_factor")
         raise
+    login_failure_release(reserved)
     login_attempt_record(national_id=user.national_id, ip=ip, succeeded=True, stage="second_factor")
+
+
+# A staff member may skip the second factor on a device they trust, until the end of the working day.
+TRUSTED_DEVICE_COOKIE = "khedmat_trusted_device"
+_TRUSTED_DEVICE_SALT = "khedmat.accounts.trusted-device"
+
+
+def _trusted_device_fingerprint(user: User) -> str:
+    # Changes with the password hash: a new password forgets every trusted device.
+    return user.get_session_auth_hash()[:20]
+
+
+def trusted_device_until(now: dt.datetime | None = None) -> dt.datetime:
+    """The end of today's working day (Tehran), or the next midnight when it has already ended."""
+    local = timezone.localtime(now or timezone.now())
+    hour, minute = (int(part) for part in settings.STAFF_WORKDAY_END.split(":"))
+    end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if end <= local:
+        end = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return end
+
+
+def trusted_device_token(user: User) -> tuple[str, dt.datetime]:
+    from django.core import signing
+
+    until = trusted_device_until()
+    value = signing.dumps(
+        {"u": user.pk, "f": _trusted_device_fingerprint(user), "e": int(until.timestamp())},
+        salt=_TRUSTED_DEVICE_SALT, compress=True,
+    )
+    return value, until
+
+
+def trusted_device_valid(user: User, value: str | None) -> bool:
+    from django.core import signing
+
+    if not value:
+        return False
+    try:
+        data = signing.loads(value, salt=_TRUSTED_DEVICE_SALT, max_age=dt.timedelta(days=1))
+    except signing.BadSignature:
+        return False
+    return (
+        isinstance(data, dict)
+        and data.get("u") == user.pk
+        and hmac.compare_digest(str(data.get("f", "")), _trusted_device_fingerprint(user))
+        and int(data.get("e", 0)) > timezone.now().timestamp()
+    )
 
 
 def _totp_verify(*, user: User, code: str) -> None:
@@ -292,22 +480,21 @@ def totp_provisioning_uri(device: TotpDevice) -> str:
 def password_reset_start(*, national_id: str, mobile: str, ip: str | None) -> None:
     """Send a reset code if the national ID and mobile belong to one account.
 
-    The answer is the same either way, so that the form cannot be used to find out who has an account.
+    Both cases run the same code with the same limits (keyed by the pair, so nobody can use up
+    another person's sends without knowing both): without an account the code is a decoy that is
+    never sent. The answer, and every later answer of the verify step, is the same either way.
     """
     user = User.objects.filter(national_id=national_id, mobile=mobile, is_active=True).first()
-    if user is None:
-        # Still count the request, so that probing is throttled like real use.
-        login_throttle_check(national_id=national_id, ip=ip)
-        login_attempt_record(national_id=national_id, ip=ip, succeeded=False, stage="reset")
-        return
-    otp_send(purpose=OtpPurpose.PASSWORD_RESET, mobile=mobile, user=user, ip=ip)
+    otp_send(purpose=OtpPurpose.PASSWORD_RESET, mobile=mobile, user=user, ip=ip,
+             scope=f"reset:{national_id}:{mobile}", deliver=user is not None)
 
 
 def password_reset_complete(*, national_id: str, mobile: str, code: str, new_password: str) -> User:
     user = User.objects.filter(national_id=national_id, mobile=mobile, is_active=True).first()
+    # Without an account this checks the decoy (so the attempts left count down the same way).
+    otp_verify(purpose=OtpPurpose.PASSWORD_RESET, mobile=mobile, code=code, user=user)
     if user is None:
         raise ApplicationError(_("The code has expired. Please ask for a new code."), code="otp_expired")
-    otp_verify(purpose=OtpPurpose.PASSWORD_RESET, mobile=mobile, code=code)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     return user

@@ -1,7 +1,8 @@
 """Sign-up, login with the staff second factor, password reset, account home, authenticator setup."""
 import segno
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +11,16 @@ from django.views.decorators.http import require_POST
 
 from khedmat.accounts import services
 from khedmat.accounts.decorators import staff_required
-from khedmat.accounts.forms import CodeForm, LoginForm, PasswordResetCompleteForm, PasswordResetRequestForm, SignupForm
+from khedmat.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    PasswordResetCompleteForm,
+    PasswordResetRequestForm,
+    SecondFactorForm,
+    SignupForm,
+    UnlockLoginForm,
+    UnlockRequestForm,
+)
 from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
 from khedmat.accounts.models import User
 from khedmat.core.exceptions import ApplicationError
@@ -20,6 +30,7 @@ SIGNUP_KEY = "pending_signup"
 PENDING_LOGIN_KEY = "pending_login_user_id"
 PENDING_NEXT_KEY = "pending_login_next"
 RESET_KEY = "pending_password_reset"
+UNLOCK_KEY = "pending_login_code_national_id"
 
 
 def _safe_next(request, default: str = "accounts:home") -> str:
@@ -78,31 +89,80 @@ def signup_verify(request):
 
 # -- login -----------------------------------------------------------------------------------
 
+def _after_password(request, user, *, next_url: str):
+    """The password (or the locked-account code) was right: sign in, or go to the staff second step."""
+    if user.is_staff_member or user.is_staff:
+        if services.trusted_device_valid(user, request.COOKIES.get(services.TRUSTED_DEVICE_COOKIE)):
+            services.login_attempt_record(national_id=user.national_id, ip=client_ip(request), succeeded=True,
+                                          stage="trusted_device")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SECOND_FACTOR_SESSION_KEY] = True
+            return redirect(next_url or "accounts:home")
+        request.session[PENDING_LOGIN_KEY] = user.pk
+        request.session[PENDING_NEXT_KEY] = next_url
+        if services.second_factor_method(user) == "sms":
+            services.second_factor_send(user=user, ip=client_ip(request))
+        return redirect("accounts:login-verify")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(next_url or "accounts:home")
+
+
 def login_view(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
+    locked = False
     if request.method == "POST" and form.is_valid():
         national_id = form.cleaned_data["national_id"]
-        ip = client_ip(request)
         try:
-            services.login_throttle_check(national_id=national_id, ip=ip)
-            user = authenticate(request, national_id=national_id, password=form.cleaned_data["password"])
-            services.login_attempt_record(national_id=national_id, ip=ip, succeeded=user is not None)
-            if user is None:
-                raise ApplicationError(_("The national ID or the password is not correct."), code="bad_login")
-            if user.is_staff_member or user.is_staff:
-                request.session[PENDING_LOGIN_KEY] = user.pk
-                request.session[PENDING_NEXT_KEY] = _safe_next(request, "")
-                if services.second_factor_method(user) == "sms":
-                    services.second_factor_send(user=user, ip=ip)
-                return redirect("accounts:login-verify")
+            user = services.password_login(
+                request=request, national_id=national_id, password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )
+            return _after_password(request, user, next_url=_safe_next(request, ""))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            if error.code == "login_locked":
+                locked = True
+                request.session[UNLOCK_KEY] = national_id
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""), "locked": locked})
+
+
+def login_code(request):
+    """A locked account's owner asks for a one-time code on the account's mobile."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = UnlockRequestForm(request.POST or None, initial={"national_id": request.session.get(UNLOCK_KEY, "")})
+    if request.method == "POST" and form.is_valid():
+        national_id = form.cleaned_data["national_id"]
+        try:
+            services.unlock_code_send(national_id=national_id, ip=client_ip(request))
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            login(request, user)
-            return redirect(_safe_next(request))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+            request.session[UNLOCK_KEY] = national_id
+            messages.info(request, _("If this national ID has an account, a code was sent to its registered mobile."))
+            return redirect("accounts:login-code-verify")
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+def login_code_verify(request):
+    national_id = request.session.get(UNLOCK_KEY)
+    if not national_id:
+        return redirect("accounts:login-code")
+    form = UnlockLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.unlock_login(
+                request=request, national_id=national_id, code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"], ip=client_ip(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(UNLOCK_KEY, None)
+            return _after_password(request, user, next_url="")
+    return render(request, "accounts/login_code_verify.html", {"form": form})
 
 
 def login_verify(request):
@@ -110,12 +170,12 @@ def login_verify(request):
     if user is None:
         return redirect("accounts:login")
     method = services.second_factor_method(user)
-    form = CodeForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     ip = client_ip(request)
     if request.method == "POST" and "resend" in request.POST and method == "sms":
-        form = CodeForm()
+        form = SecondFactorForm()
         try:
-            services.second_factor_send(user=user, ip=ip)
+            services.second_factor_resend(user=user, ip=ip)
             messages.success(request, _("A new code was sent."))
         except ApplicationError as error:
             messages.error(request, error.message)
@@ -130,7 +190,14 @@ def login_verify(request):
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session.pop(PENDING_LOGIN_KEY, None)
             request.session.pop(PENDING_NEXT_KEY, None)
-            return redirect(next_url)
+            response = redirect(next_url)
+            if form.cleaned_data.get("remember_device"):
+                value, until = services.trusted_device_token(user)
+                response.set_cookie(
+                    services.TRUSTED_DEVICE_COOKIE, value, expires=until, httponly=True, samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+            return response
     masked = f"{user.mobile[:4]}•••{user.mobile[-4:]}"
     return render(request, "accounts/login_verify.html", {"form": form, "method": method, "masked_mobile": masked})
 
@@ -157,6 +224,7 @@ def password_reset(request):
             request.session[RESET_KEY] = {
                 "national_id": form.cleaned_data["national_id"], "mobile": form.cleaned_data["mobile"]
             }
+            # The same answer whether or not the pair has an account (the next page says "if").
             return redirect("accounts:password-reset-verify")
     return render(request, "accounts/password_reset.html", {"form": form})
 

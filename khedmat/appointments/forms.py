@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import jalali
 from khedmat.core.forms import ClockTimeField, JalaliDateField, PersianCharField
+from khedmat.core.ids import SafeModelMultipleChoiceField
 from khedmat.core.text import to_persian_digits
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class StaffChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name()
 

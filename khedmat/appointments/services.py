@@ -360,12 +360,14 @@ PHOTO_MESSAGES = {
     "bad_name": gettext_lazy("The file name is not usable; rename the file and try again."),
     "encrypted_pdf": gettext_lazy("Photos must be JPEG or PNG images."),
     "corrupt": gettext_lazy("The file is damaged or incomplete."),
+    "active_content": gettext_lazy("The file contains active content, which is not accepted."),
 }
 
 
 def _checked_photos(photos: Sequence) -> list[tuple]:
     """Check every photo by its content before anything is written: (upload, ValidatedUpload) pairs.
     A photo is any file-like object with `name` and `size` (Django's UploadedFile)."""
+    from khedmat.core.upload_messages import rejection_message
     from khedmat.core.uploads import UploadRejected, validate_upload
 
     if len(photos) > MAX_PHOTOS:
@@ -377,7 +379,7 @@ def _checked_photos(photos: Sequence) -> list[tuple]:
             result = validate_upload(fileobj=photo, filename=photo.name or "", size=photo.size, allowed=PHOTO_TYPES,
                                      max_bytes=PHOTO_MAX_BYTES)
         except UploadRejected as rejected:
-            reason = PHOTO_MESSAGES.get(rejected.reason, PHOTO_MESSAGES["unknown_type"])
+            reason = rejection_message(rejected, PHOTO_MESSAGES)
             raise ApplicationError(_("%(name)s: %(reason)s") % {"name": photo.name, "reason": reason},
                                    code=f"upload_{rejected.reason}", extra={"field": "photos"}) from None
         checked.append((photo, result))

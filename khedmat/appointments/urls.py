@@ -15,5 +15,5 @@ urlpatterns = [
     path("<uuid:public_id>/staff/missed/", views.missed, name="missed"),
     path("<uuid:public_id>/staff/report/", views.report, name="report"),
     path("<uuid:public_id>/staff/report/correct/", views.report_correct, name="report-correct"),
-    path("<uuid:public_id>/staff/photos/<int:photo_id>/", views.photo, name="photo"),
+    path("<uuid:public_id>/staff/photos/<id:photo_id>/", views.photo, name="photo"),
 ]

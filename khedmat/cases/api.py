@@ -1,15 +1,20 @@
 """REST API for cases, documents, transitions and the staff queue — the same rules as the pages."""
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khedmat.cases import selectors, services
 from khedmat.cases.access import case_get_for_user, staff_roles_for_case
+from khedmat.cases.forms import cleaned_to_data, service_form_for_data
 from khedmat.cases.models import Case, CaseEvent
-from khedmat.cases.process import has_process
+from khedmat.cases.process import get_process, has_process
 from khedmat.catalog.models import Service
+from khedmat.core.api import CodeField
+from khedmat.core.ids import MAX_ID
 from khedmat.organizations.models import Organization
 
 
@@ -63,9 +68,12 @@ def _case(request, public_id) -> Case:
 
 
 class CaseListCreateApi(APIView):
+    @extend_schema_serializer(component_name="CaseCreateInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
-        service = serializers.SlugField()
+        service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
+        data = serializers.DictField(required=False, help_text="The service's declaration, in the shape of the case data "
+                                     "(service 4: kind, contractor_type, fields [{field, grade}])")
 
     @extend_schema(responses=CaseOutput(many=True))
     def get(self, request):
@@ -84,7 +92,17 @@ class CaseListCreateApi(APIView):
             organization = Organization.objects.filter(national_id=data.validated_data["organization"]).first()
             if organization is None:
                 raise Http404
-        case = services.case_create(service=service, applicant=request.user, organization=organization)
+        declared, title = None, ""
+        if data.validated_data.get("data"):
+            process = get_process(service.code)
+            if process.form_class:
+                form = service_form_for_data(import_string(process.form_class), data.validated_data["data"])
+                if not form.is_valid():
+                    return Response({"message": _("The request has invalid fields."), "code": "invalid",
+                                     "extra": {"fields": form.errors}}, status=400)
+                declared, title = cleaned_to_data(form.cleaned_data)
+        case = services.case_create(service=service, applicant=request.user, organization=organization,
+                                    data=declared, title=title)
         return Response(CaseOutput(case).data, status=201)
 
 
@@ -105,8 +123,9 @@ class CaseEventsApi(APIView):
 class CaseDocumentsApi(APIView):
     parser_classes = [parsers.MultiPartParser]
 
+    @extend_schema_serializer(component_name="DocumentUploadInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
-        requirement = serializers.SlugField()
+        requirement = CodeField()
         file = serializers.FileField()
 
     @extend_schema(responses=DocumentVersionOutput(many=True))
@@ -129,9 +148,10 @@ class CaseDocumentsApi(APIView):
 
 
 class CaseTransitionApi(APIView):
+    @extend_schema_serializer(component_name="CaseTransitionInput")  # unique names in the schema (check --deploy)
     class InputSerializer(serializers.Serializer):
         transition = serializers.CharField(max_length=60)
-        version = serializers.IntegerField(min_value=1)
+        version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=CaseOutput)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.models import SlaStatus
 from khedmat.core.forms import JalaliDateField, PersianCharField
+from khedmat.core.ids import MAX_ID
 
 
 class StartCaseForm(forms.Form):
@@ -18,10 +19,28 @@ class StartCaseForm(forms.Form):
         self.fields["on_behalf"].initial = "self"
 
 
+def cleaned_to_data(cleaned: dict) -> tuple[dict, str]:
+    """A service form's cleaned data as stored in `Case.data` (dates as ISO text), and the case title."""
+    data = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in cleaned.items()}
+    return data, str(data.get("subject") or data.get("title") or "")[:200]
+
+
+def service_form_for_data(form_class, data: dict):
+    """Bind a service form to data in the stored shape (as the API receives it): the form's own `initial`
+    mapping turns the stored shape into its fields, so the API validates exactly as the page does."""
+    unbound = form_class(initial=dict(data))
+    bound = {}
+    for name, field in unbound.fields.items():
+        value = unbound.get_initial_for_field(field, name)
+        if value is not None:
+            bound[name] = value
+    return form_class(bound)
+
+
 class VersionedForm(forms.Form):
     """Carries the case version the person saw, so that a concurrent change is detected."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 class TransitionForm(VersionedForm):

@@ -3,11 +3,11 @@ deficiency notices, and the documents uploaded against a process's checklist."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.catalog.models import Service, SlaStatement
+from khedmat.core.chain import ChainedModel
 from khedmat.core.fields import PersianCharField, PersianTextField
 from khedmat.core.models import Office, Province
 from khedmat.organizations.models import Organization
@@ -127,8 +127,16 @@ class EventType(models.TextChoices):
     DEADLINE_CHANGED = "deadline_changed", _("Deadline recomputed")
 
 
-class CaseEvent(models.Model):
-    """Append-only: who did what to a case, when, from which state to which."""
+class CaseEvent(ChainedModel):
+    """Append-only: who did what to a case, when, from which state to which.
+
+    The database refuses UPDATE and DELETE (core.appendonly); each event is chained by hash to the
+    case's previous one (core.chain; `manage.py audit_verify`).
+    """
+
+    chain_stream = "case_id"
+    chain_fields = ("case", "created_at", "event_type", "from_state", "to_state", "transition", "actor",
+                    "comment", "public", "data")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     created_at = models.DateTimeField(_("time"), db_index=True)
@@ -148,16 +156,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"], name="case_event_idx")]
+        constraints = [models.UniqueConstraint(fields=["case", "prev_hash"], name="case_event_chain_link")]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("case events are append-only")
 
 
 class TrackingSequence(models.Model):

@@ -144,6 +144,10 @@ class Process:
     written_inquiry_documents: tuple[str, ...] = ()
     # The fee items (codes of the fee schedule) a case owes, or None for a free service.
     fee: Callable[["Case"], list[str]] | None = None
+    # The rule run on what the applicant declares (at creation, on every change of the case data, and
+    # before an invoice): (data=, organization=, province=) -> None, or a translated message saying who
+    # is competent instead. A service that sets it has its declaration form shown when a case is opened.
+    declaration: Callable[..., Any] | None = None
     deficiency_transition: str = ""
     resubmit_transition: str = ""
     committee_steps: tuple[CommitteeStep, ...] = ()
@@ -177,6 +181,12 @@ class Process:
             if set(kind.states) - set(codes) or (kind.done_transition and kind.done_transition not in names):
                 raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or transitions")
         object.__setattr__(self, "_by_state", {s.code: s for s in self.states})
+
+    def declaration_check(self, *, data: dict | None, organization=None, province=None):
+        """None when the declared request may be handled here (or nothing is declared yet), else a message."""
+        if self.declaration is None or not data:
+            return None
+        return self.declaration(data=data, organization=organization, province=province)
 
     def state(self, code: str) -> State:
         return self._by_state[code]

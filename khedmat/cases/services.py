@@ -29,6 +29,8 @@ from khedmat.cases.tracking import tracking_compose, tracking_display
 from khedmat.catalog.models import Service
 from khedmat.catalog.selectors import statement_in_force
 from khedmat.core import jalali
+from khedmat.core.appendonly import unlocked
+from khedmat.core.chain import chain_rebuild
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.workcalendar.selectors import calendar_for
@@ -71,17 +73,33 @@ def _may_act_for(user, organization) -> bool:
     return may_act_for(user=user, organization=organization)
 
 
-def case_create(*, service: Service, applicant, organization=None, title: str = "") -> Case:
-    """Open a draft case for `service`, for the applicant or the organization they act for."""
+def declaration_refusal(*, process, data: dict | None, organization, province) -> None:
+    """Raise the process's refusal of what the applicant declared (e.g. a request another authority handles)."""
+    message = process.declaration_check(data=data, organization=organization, province=province)
+    if message:
+        raise ApplicationError(str(message), code="not_competent")
+
+
+def case_declaration_refusal(case: Case) -> str | None:
+    """The process's refusal of the case's current declaration, as text, or None (for other apps: payments)."""
+    message = case.process.declaration_check(data=case.data, organization=case.organization, province=case.province)
+    return str(message) if message else None
+
+
+def case_create(*, service: Service, applicant, organization=None, title: str = "", data: dict | None = None) -> Case:
+    """Open a draft case for `service`, for the applicant or the organization they act for. `data` is the
+    service's declaration (its form's data): a request the province does not handle is refused here, before
+    any case, invoice or tracking number exists."""
     process = get_process(service.code)
     if organization is not None and not _may_act_for(applicant, organization):
         raise ApplicationError(_("You do not act for this organization."), code="not_member")
     province = Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)
+    declaration_refusal(process=process, data=data, organization=organization, province=province)
     now = timezone.now()
     with transaction.atomic():
         case = Case(
             service=service, process_version=process.version, province=province, applicant=applicant,
-            organization=organization, state=process.initial, title=title,
+            organization=organization, state=process.initial, title=title, data=data or {},
             applicant_national_id=(organization.national_id if organization else applicant.national_id),
         )
         case.search_text = case_search_text(case)
@@ -116,6 +134,7 @@ def case_data_update(*, case: Case, data: dict, title: str, by, expected_version
     with transaction.atomic():
         case = _locked(case, expected_version)
         _require_applicant_editing(case, by)
+        declaration_refusal(process=case.process, data=data, organization=case.organization, province=case.province)
         case.data = data
         case.title = title
         case.search_text = case_search_text(case)
@@ -131,6 +150,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     handed in on paper (e.g. a binder), in any open state."""
     from django.core.files.base import File
 
+    from khedmat.core.upload_messages import rejection_message
     from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
 
     process = case.process
@@ -142,8 +162,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
         checked = validate_upload(fileobj=fileobj, filename=filename, size=size, allowed=set(spec.allowed_types),
                                   max_bytes=spec.max_bytes)
     except UploadRejected as rejected:
-        raise ApplicationError(str(UPLOAD_MESSAGES.get(rejected.reason, UPLOAD_MESSAGES["unknown_type"])),
-                               code=f"upload_{rejected.reason}") from None
+        raise ApplicationError(rejection_message(rejected, UPLOAD_MESSAGES), code=f"upload_{rejected.reason}") from None
     fileobj.seek(0)
     with transaction.atomic():
         case = _locked(case, None)
@@ -186,6 +205,7 @@ UPLOAD_MESSAGES = {
     "bad_name": gettext_lazy("The file name is not usable; rename the file and try again."),
     "encrypted_pdf": gettext_lazy("The PDF is password-protected; upload it without a password."),
     "corrupt": gettext_lazy("The file is damaged or incomplete."),
+    "active_content": gettext_lazy("The file contains active content, which is not accepted."),
 }
 
 
@@ -396,6 +416,21 @@ def case_message_add(*, case: Case, text: str, by) -> CaseEvent:
         if from_staff:
             _notify_applicant(locked, event)
     return event
+
+
+# -- demo data -------------------------------------------------------------------------------
+
+def demo_case_events_redate(*, case: Case, since: dt.datetime, when: dt.datetime) -> int:
+    """Demo data only: move a fresh demo case's events written since `since` to the step's demo time.
+
+    The one sanctioned rewrite of the append-only log (docs/adr/0015): done under `unlocked()`, and
+    the case's hash chain is re-linked so `audit_verify` stays clean. Returns the events moved.
+    """
+    with transaction.atomic(), unlocked():
+        moved = CaseEvent.objects.filter(case=case, created_at__gte=since).update(created_at=when)
+        if moved:
+            chain_rebuild(CaseEvent, case.pk)
+    return moved
 
 
 # -- the SLA clock ---------------------------------------------------------------------------

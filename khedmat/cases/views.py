@@ -21,11 +21,13 @@ from khedmat.cases.forms import (
     TransitionForm,
     UploadForm,
     VersionedForm,
+    cleaned_to_data,
 )
 from khedmat.cases.models import DocumentVersion
-from khedmat.cases.process import APPLICANT, registered
+from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.ids import parse_id
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.views import attempt as _attempt
 from khedmat.organizations.selectors import acting_memberships
@@ -56,23 +58,37 @@ def dashboard(request):
 
 @login_required
 def start(request):
+    """Choose the service and for whom; a service with a declaration rule then asks for its declaration on
+    the same page, and a request the province does not handle is refused here, before any case exists."""
     services_ = selectors.startable_services()
     memberships = list(acting_memberships(user=request.user))  # verified organizations only
-    form = StartCaseForm(request.POST or None, services=services_, memberships=memberships)
+    form = StartCaseForm(request.POST or None, services=services_, memberships=memberships,
+                         initial={"service": request.GET.get("service", "")})
+    declaration_form = None
     if request.method == "POST" and form.is_valid():
         organization = None
         if form.cleaned_data["on_behalf"] != "self":
             organization = next(m.organization for m in memberships if str(m.organization_id) == form.cleaned_data["on_behalf"])
-        try:
-            case = services.case_create(
-                service=Service.objects.get(code=form.cleaned_data["service"]), applicant=request.user,
-                organization=organization,
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("A draft case was opened. Fill in the form and upload the documents."))
-            return _back(case)
+        service = Service.objects.get(code=form.cleaned_data["service"])
+        process = get_process(service.code)
+        data, title = None, ""
+        if process.declaration is not None and process.form_class:
+            declared = request.POST.get("declare") == service.code
+            declaration_form = import_string(process.form_class)(request.POST if declared else None, prefix="case")
+            if declared and declaration_form.is_valid():
+                data, title = cleaned_to_data(declaration_form.cleaned_data)
+        if declaration_form is None or data is not None:
+            try:
+                case = services.case_create(service=service, applicant=request.user, organization=organization,
+                                            data=data, title=title)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("A draft case was opened. Fill in the form and upload the documents."))
+                return _back(case)
+        return render(request, "cases/start.html", {
+            "form": form, "has_services": bool(services_), "declaration_form": declaration_form,
+            "declare": service.code})
     return render(request, "cases/start.html", {"form": form, "has_services": bool(services_)})
 
 
@@ -150,8 +166,7 @@ def edit(request, public_id):
     if form is None or not form.is_valid() or version is None:
         messages.error(request, _("The form has problems; see the messages below each field."))
         return render(request, "cases/detail.html", _detail_context(request, case, service_form=form), status=200)
-    data = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in form.cleaned_data.items()}
-    title = str(data.get("subject") or data.get("title") or "")[:200]
+    data, title = cleaned_to_data(form.cleaned_data)
     _attempt(request, lambda: services.case_data_update(case=case, data=data, title=title, by=request.user,
                                                         expected_version=version), _("The form was saved."))
     return _back(case)
@@ -271,7 +286,8 @@ def assign(request, public_id):
     from khedmat.accounts.models import User
 
     case = _case(request, public_id)
-    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0, province_id=case.province_id).first()
+    assignee_id = parse_id(request.POST.get("assignee"))
+    assignee = User.objects.filter(pk=assignee_id, province_id=case.province_id).first() if assignee_id else None
     if assignee is None:
         messages.error(request, _("Choose a staff member."))
         return _back(case)

@@ -93,8 +93,8 @@ class SlaStatementAdmin(KhedmatModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="catalog_slastatement_publish"),
-            path("<int:pk>/terminate/", self.admin_site.admin_view(self.terminate_view), name="catalog_slastatement_terminate"),
+            path("<id:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="catalog_slastatement_publish"),
+            path("<id:pk>/terminate/", self.admin_site.admin_view(self.terminate_view), name="catalog_slastatement_terminate"),
         ] + super().get_urls()
 
     def _form_view(self, request, pk, form_class, title, action):

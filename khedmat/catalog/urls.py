@@ -6,5 +6,5 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.service_list, name="list"),
     path("<slug:code>/", views.service_detail, name="detail"),
-    path("<slug:code>/versions/<int:version>/", views.service_detail, name="version"),
+    path("<slug:code>/versions/<id:version>/", views.service_detail, name="version"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from khedmat.certificates.models import RevocationReason
 from khedmat.certificates.selectors import parse_verification_code
 from khedmat.core.forms import PersianCharField
+from khedmat.core.ids import SafeModelChoiceField
 
 
 class VerifyForm(forms.Form):
@@ -29,7 +30,7 @@ class StatusForm(forms.Form):
 class IssueForm(forms.Form):
     """Issue a certificate or licence from a case: the holder and the scope rows printed on it."""
 
-    document_type = forms.ModelChoiceField(label=_("Document"), queryset=None, empty_label=None)
+    document_type = SafeModelChoiceField(label=_("Document"), queryset=None, empty_label=None)
     holder_name = PersianCharField(label=_("Holder"), max_length=200)
     holder_national_id = forms.CharField(label=_("Holder's national ID"), max_length=11, required=False,
                                          widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}))

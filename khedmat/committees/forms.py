@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.committees.models import Room, VoteChoice
 from khedmat.core.forms import ClockTimeField, JalaliDateField, PersianCharField
+from khedmat.core.ids import SafeModelChoiceField
 
 
 class ScheduleForm(forms.Form):
     date = JalaliDateField(label=_("Date"))
     start = ClockTimeField(label=_("Starts at"))
     end = ClockTimeField(label=_("Ends at"))
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False,
+    room = SafeModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False,
                                   empty_label=_("— no room (online only) —"))
     online_link = forms.URLField(label=_("Online meeting link"), required=False, assume_scheme="https",
                                  widget=forms.URLInput(attrs={"dir": "ltr"}))

@@ -1,10 +1,12 @@
 """Admin building blocks: Persian Jalali dates, an audit trail of every edit, province scoping."""
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.audit import audit_record, snapshot
 from khedmat.core.forms import JalaliDateField, JalaliDateInput
-from khedmat.core.models import AuditEvent, Office, Province
+from khedmat.core.models import NATIONAL_STREAM, AuditEvent, Office, Province
 
 
 def is_administrator(user) -> bool:
@@ -104,18 +106,44 @@ class ReadOnlyAdmin(KhedmatModelAdmin):
         return False
 
 
+class AuditProvinceFilter(admin.SimpleListFilter):
+    """The provinces the administrator may read, and "national"."""
+
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        provinces = Province.objects.all() if request.user.is_superuser else Province.objects.filter(pk=request.user.province_id)
+        return [(NATIONAL_STREAM, _("National")), *((str(p.pk), p.name) for p in provinces)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == NATIONAL_STREAM:
+            return queryset.filter(province__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(province_id=int(value))
+        return queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "province"]
-    list_filter = ["action", "object_type"]
+    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "province_or_national"]
+    list_filter = [AuditProvinceFilter, "action", "object_type"]
     search_fields = ["object_repr", "object_id", "actor__national_id"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_queryset(self, request):
+        """A province's administrator reads her province's log and the national one; superusers all."""
         qs = admin.ModelAdmin.get_queryset(self, request).select_related("actor", "province")
         if request.user.is_superuser:
             return qs
-        return qs.filter(province_id=request.user.province_id)
+        if request.user.province_id is None:
+            return qs.filter(province__isnull=True)
+        return qs.filter(Q(province_id=request.user.province_id) | Q(province__isnull=True))
+
+    @admin.display(description=_("province"), ordering="province")
+    def province_or_national(self, obj):
+        return obj.province or _("National")
 
 
 class KhedmatInline:

@@ -8,4 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Foundation")
 
     def ready(self) -> None:
-        from khedmat.core import checks  # noqa: F401  (registers system checks)
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from khedmat.core import (
+            appendonly,
+            checks,  # noqa: F401  (registers system checks)
+            ids,  # noqa: F401  (registers the <id:…> path converter)
+        )
+
+        connection_created.connect(appendonly.register_sqlite_function, dispatch_uid="khedmat_audit_unlock")
+        post_migrate.connect(appendonly.reinstall_guards, sender=self, dispatch_uid="khedmat_append_only_guards")

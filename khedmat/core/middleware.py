@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -34,4 +36,55 @@ class ContentSecurityPolicyMiddleware:
             # Swagger UI (served from the vendored sidecar files) sets inline styles.
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: no-store` on whatever is shown to a signed-in person and on every file download.
+
+    A shared computer's browser cache, or a proxy between the office and the server, must not keep a
+    case page, an inbox or a PDF. Public pages for anonymous visitors (the verification pages, the
+    registries, the service catalogue) stay cacheable, and so does a download whose view declared
+    itself public (`Cache-Control: public`) to an anonymous visitor. Static files are answered by
+    WhiteNoise before this runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        elif self._is_download(response) and "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _is_download(response) -> bool:
+        return (isinstance(response, FileResponse) or response.has_header("Content-Disposition")
+                or response.get("Content-Type", "").startswith("application/pdf"))
+
+
+class PermissionsPolicyMiddleware:
+    """No page of Khedmat uses a camera, microphone, location, payment request or device API: say so, so
+    that an injected script or a framed page cannot ask for them. Only features Chromium recognises are
+    listed (an unknown one is a console error in the browser tests)."""
+
+    POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+            "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock",
+            "serial", "usb", "xr-spatial-tracking",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response

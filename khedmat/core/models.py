@@ -1,8 +1,10 @@
 """Foundation models: the province/office structure every other app scopes by, and the admin audit log."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.core.chain import ChainedModel
 from khedmat.core.fields import PersianCharField
 
 
@@ -52,10 +54,21 @@ class Office(models.Model):
         return self.name
 
 
-class AuditEvent(models.Model):
-    """An administrative act (calendar edit, SLA publication, role change …): who, when, before, after."""
+NATIONAL_STREAM = "national"
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+class AuditEvent(ChainedModel):
+    """An administrative act (calendar edit, SLA publication, role change …): who, when, before, after.
+
+    Append-only in the database (core.appendonly) and chained by hash per stream (core.chain): the
+    stream is the province's code, or "national" for acts of no province.
+    """
+
+    chain_stream = "stream"
+    chain_fields = ("created_at", "actor", "action", "object_type", "object_id", "object_repr", "province",
+                    "stream", "before", "after", "note")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("actor"),
@@ -70,12 +83,22 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    stream = models.CharField(_("stream"), max_length=40, default=NATIONAL_STREAM, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object_idx"),
+            models.Index(fields=["stream", "id"], name="audit_stream_idx"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["stream", "prev_hash"], name="audit_event_chain_link")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.stream = self.province.code if self.province_id else NATIONAL_STREAM
+        super().save(*args, **kwargs)

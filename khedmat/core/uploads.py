@@ -5,15 +5,22 @@ Content-Type, both of which the person controls. The allow-list is the real defe
 recognised is refused. Recognising dangerous types (programs, scripts, HTML/SVG/XML, archives, old
 Office files) only lets the form tell the person *why*. Framework-free; messages live in the form.
 
+An allowed type can still carry active content (docs/adr/0016): PDFs with actions, JavaScript,
+embedded files or XFA forms, files that are also HTML (polyglots), images with data after their end
+marker. Those are refused as "active_content" with the `findings` that name what was found.
+
 The person's file name is kept for display only. Stored files are named by `storage_name`, which
 contains no user input.
 """
+import base64
+import binascii
 import hashlib
 import re
 import struct
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Set
 from dataclasses import dataclass
 from io import BytesIO
@@ -81,6 +88,23 @@ REASONS: frozenset[str] = frozenset(
         "bad_name",
         "encrypted_pdf",
         "corrupt",
+        "active_content",
+    }
+)
+
+# What `find_active_content` can report (Finding.code).
+FINDINGS: frozenset[str] = frozenset(
+    {
+        "pdf_javascript",  # /JavaScript, /JS
+        "pdf_open_action",  # /OpenAction that does more than open a page
+        "pdf_additional_actions",  # /AA: actions on opening a page, on a field, on closing
+        "pdf_launch",  # /Launch: starts a program
+        "pdf_embedded_file",  # /EmbeddedFile(s): a file inside the PDF
+        "pdf_rich_media",  # /RichMedia: Flash, video with scripts
+        "pdf_xfa",  # /XFA: scriptable forms
+        "pdf_uninspectable",  # an object stream that cannot be decoded to be checked
+        "html",  # HTML or SVG markup anywhere in the file (polyglot)
+        "trailing_data",  # data after an image's end marker
     }
 )
 
@@ -93,12 +117,24 @@ _TAIL_SIZE = 1024
 class UploadRejected(ValueError):
     """The upload is refused; `reason` is one of REASONS, `content_type` the sniffed type if known."""
 
-    def __init__(self, reason: str, content_type: str | None = None):
+    def __init__(self, reason: str, content_type: str | None = None, *, findings: tuple["Finding", ...] = (),
+                 limit: int | None = None):
         if reason not in REASONS:
             raise ValueError(f"unknown upload rejection reason {reason!r}")
         super().__init__(reason)
         self.reason = reason
         self.content_type = content_type
+        self.findings = tuple(findings)  # for "active_content": what was found, in file order, no repeats
+        self.limit = limit  # for "too_large": the limit in bytes
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of active content: `code` is one of FINDINGS, `detail` what the file literally holds
+    ("/OpenAction", "<script", "onload="; for trailing_data the number of bytes)."""
+
+    code: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -246,12 +282,15 @@ def validate_upload(
     if unknown:
         raise ValueError(f"these types cannot be allowed: {sorted(unknown)}")
     if size > max_bytes:
-        raise UploadRejected("too_large")
+        raise UploadRejected("too_large", limit=max_bytes)
     display_name = safe_original_name(filename)
 
     fileobj.seek(0)
     try:
-        scan = _scan(fileobj, max_bytes)
+        try:
+            scan = _scan(fileobj, max_bytes)
+        except UploadRejected as rejected:
+            raise UploadRejected(rejected.reason, limit=max_bytes) from None
         if scan.size == 0:
             raise UploadRejected("empty")
         if scan.size != size:
@@ -283,6 +322,14 @@ def validate_upload(
         raise UploadRejected("corrupt", content_type)
     if content_type == PDF and scan.pdf_encrypted:
         raise UploadRejected("encrypted_pdf", content_type)
+    fileobj.seek(0)
+    try:
+        # At most max_bytes, already counted.
+        findings = find_active_content(fileobj.read(), content_type)
+    finally:
+        fileobj.seek(0)
+    if findings:
+        raise UploadRejected("active_content", content_type, findings=findings)
 
     return ValidatedUpload(
         content_type=content_type,
@@ -369,6 +416,304 @@ def _name_extension(name: str) -> str | None:
     if match is None or match.group(1).isdigit():
         return None
     return "." + match.group(1).lower()
+
+
+# --- active content --------------------------------------------------------------------------
+
+# Markup a browser would run if it ever took the file for HTML: PDF readers accept a header anywhere
+# in the first 1024 bytes and image decoders ignore what follows the end marker, so a file can be a
+# valid PDF or image and an HTML page at once. Searched in the whole file, in any case. A tag counts
+# only when it closes on printable text: random bytes in compressed data do not look like that. The
+# text up to ">" may hold no "<", which keeps the search linear on hostile input.
+_MARKUP = re.compile(
+    rb"<\?php|<(?:script|html|iframe|svg|object|embed|frameset|meta|link|form|base|img|body)(?=[\s/>])"
+    rb"[\x09\x0a\x0d\x20-\x3b\x3d\x3f-\x7e]{0,1024}>"
+    rb"|(?<![a-z0-9_\-])on(?:load|error|click|dblclick|mouse[a-z]{2,5}|key(?:down|up|press)|focus(?:in|out)?|blur"
+    rb"|change|input|submit|reset|select|toggle|begin|end|repeat|pageshow|pagehide|unload|beforeunload|resize"
+    rb"|scroll|wheel|pointer[a-z]{2,5}|touch[a-z]{3,6}|animation[a-z]{3,9}|transition[a-z]{3,6}|hashchange"
+    rb"|message|drag[a-z]{0,5}|drop|copy|paste|cut|contextmenu|show|invalid|search)\s*=",
+    re.IGNORECASE,
+)
+_MARKUP_NAME = re.compile(rb"<\?php|<[a-z]+|on[a-z]+", re.IGNORECASE)
+
+
+def find_active_content(data: bytes, content_type: str) -> tuple[Finding, ...]:
+    """What in `data` (a whole file of `content_type`) could run: an empty tuple for a clean file."""
+    findings: list[Finding] = []
+    for match in _MARKUP.finditer(data):
+        name = _MARKUP_NAME.match(match.group()).group().decode("ascii").lower()
+        findings.append(Finding("html", name if name.startswith("<") else name + "="))
+    if content_type == PDF:
+        findings.extend(_pdf_findings(data))
+    elif content_type in (JPEG, PNG):
+        trailing = _image_trailing_data(data, content_type)
+        if trailing:
+            findings.append(Finding("trailing_data", str(trailing)))
+    unique: dict[Finding, None] = dict.fromkeys(findings)
+    return tuple(unique)
+
+
+# PDF: names are case-sensitive and may be written with #xx escapes (/J#61vaScript is /JavaScript).
+_PDF_NAME = re.compile(rb"/([^\x00\x09\x0a\x0c\x0d\x20()<>\[\]{}/%]*)")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_NAMES: dict[bytes, str] = {
+    b"JavaScript": "pdf_javascript",
+    b"JS": "pdf_javascript",
+    b"OpenAction": "pdf_open_action",
+    b"AA": "pdf_additional_actions",
+    b"Launch": "pdf_launch",
+    b"EmbeddedFile": "pdf_embedded_file",
+    b"EmbeddedFiles": "pdf_embedded_file",
+    b"RichMedia": "pdf_rich_media",
+    b"RichMediaContent": "pdf_rich_media",
+    b"RichMediaSettings": "pdf_rich_media",
+    b"RichMediaExecute": "pdf_rich_media",
+    b"XFA": "pdf_xfa",
+}
+# Short names count only where they are a dictionary key, followed by their value (a dictionary,
+# string, array or reference), so that "/JS" inside a decompressed font is not taken for a script.
+_PDF_SHORT = {b"JS", b"AA", b"XFA"}
+_PDF_VALUE = re.compile(rb"\s*(?:<<|\(|<|\[|\d+\s+\d+\s+R)")
+# /OpenAction with a destination (open at page N) or a plain GoTo is how many writers open a document.
+_PDF_HARMLESS_OPEN = re.compile(rb"\s*(?:\[|<<\s*/S\s*/GoTo\s*/D\s*(?:\[[^\[\]<>]*\]|\([^()]*\)|/[^\s/<>\[\]()]+)\s*>>)")
+_PDF_OPEN_REFERENCE = re.compile(rb"\s*(\d+)\s+(\d+)\s+R")
+_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_PDF_OBJECT = re.compile(rb"(?<![0-9])\d+\s+\d+\s+obj\b|endobj|trailer")
+_PDF_STREAM_BUDGET = 64 * 1024 * 1024  # decoded bytes of one stream
+_PDF_DECODED_BUDGET = 256 * 1024 * 1024  # decoded bytes of the whole file
+_PDF_DICT_LOOKBACK = 4096
+_ZLIB_CHUNK = 64 * 1024
+
+
+def _pdf_decode_names(text: bytes) -> bytes:
+    return _PDF_NAME.sub(lambda m: b"/" + _PDF_NAME_ESCAPE.sub(lambda e: bytes([int(e[1], 16)]), m[1]), text)
+
+
+def _pdf_findings(data: bytes) -> list[Finding]:
+    """Scan the file's syntax outside streams, then every stream that may hold objects, once decoded
+    (one at a time: only the syntax is kept, to resolve an /OpenAction reference)."""
+    outside, streams = _pdf_split(data)
+    syntax = _pdf_decode_names(outside)
+    findings = _pdf_names_found(syntax, syntax)
+    budget = _PDF_DECODED_BUDGET
+    for dictionary, body_start, body_end in streams:
+        if re.search(rb"/Subtype\s*/Image(?![^\s/<>\[\]()])", dictionary):
+            continue  # pixels: the bulk of a scan, never parsed for objects
+        object_stream = re.search(rb"/Type\s*/ObjStm(?![^\s/<>\[\]()])", dictionary) is not None
+        cross_reference = re.search(rb"/Type\s*/XRef(?![^\s/<>\[\]()])", dictionary) is not None
+        predictor = re.search(rb"/Predictor\s+(\d+)", dictionary)
+        if predictor and int(predictor[1]) > 1 and not cross_reference:
+            # Outside images and cross-reference streams nobody writes one; its per-row bytes would cut names.
+            findings.append(Finding("pdf_uninspectable", ""))
+            continue
+        content, complete = _pdf_decode_stream(dictionary, data, body_start, body_end, min(budget, _PDF_STREAM_BUDGET))
+        if content is None:
+            if object_stream:
+                findings.append(Finding("pdf_uninspectable", ""))
+            continue
+        if not complete:
+            findings.append(Finding("pdf_uninspectable", ""))
+            break
+        budget -= len(content)
+        findings.extend(_pdf_names_found(_pdf_decode_names(content), syntax))
+    return findings
+
+
+def _pdf_names_found(text: bytes, syntax: bytes) -> list[Finding]:
+    findings = []
+    for match in _PDF_NAME.finditer(text):
+        name = match[1]
+        code = _PDF_NAMES.get(name)
+        if code is None:
+            continue
+        if name in _PDF_SHORT and not _PDF_VALUE.match(text, match.end()):
+            continue
+        if name == b"OpenAction" and _pdf_open_action_harmless(text, match.end(), syntax):
+            continue
+        findings.append(Finding(code, "/" + name.decode("latin-1")))
+    return findings
+
+
+def _pdf_open_action_harmless(text: bytes, at: int, syntax: bytes) -> bool:
+    if _PDF_HARMLESS_OPEN.match(text, at):
+        return True
+    reference = _PDF_OPEN_REFERENCE.match(text, at)
+    if reference is None:
+        return False
+    # Every definition of the referenced object (incremental updates may redefine it) must be a
+    # destination; one kept inside an object stream has no "N G obj" header and is not found: refused.
+    header = re.compile(rb"(?<![0-9])" + reference[1] + rb"\s+" + reference[2] + rb"\s+obj")
+    definitions = list(header.finditer(syntax))
+    return bool(definitions) and all(_PDF_HARMLESS_OPEN.match(syntax, d.end()) for d in definitions)
+
+
+def _pdf_split(data: bytes) -> tuple[bytes, list[tuple[bytes, int, int]]]:
+    """The PDF's syntax outside stream bodies, and its streams as (dictionary, body start, body end)."""
+    outside: list[bytes] = []
+    streams: list[tuple[bytes, int, int]] = []
+    position = 0
+    while True:
+        match = _PDF_STREAM.search(data, position)
+        if match is None:
+            outside.append(data[position:])
+            break
+        outside.append(data[position:match.start()])
+        body_start = match.end()
+        body_end = data.find(b"endstream", body_start)
+        if body_end < 0:
+            body_end = len(data)
+        position = body_end
+        if _PDF_OBJECT.search(data, body_start, body_end):
+            # Objects inside what looks like a stream: a reader following the cross-reference table
+            # finds them there, so they are read as syntax too.
+            outside.append(data[body_start:body_end])
+        start = max(0, match.start() - _PDF_DICT_LOOKBACK)
+        object_start = data.rfind(b"obj", start, match.start())
+        dictionary = _pdf_decode_names(data[object_start if object_start >= 0 else start:match.start()])
+        streams.append((dictionary, body_start, body_end))
+    return b"".join(outside), streams
+
+
+_PDF_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()]+)")
+
+
+def _pdf_decode_stream(dictionary: bytes, data: bytes, body_start: int, body_end: int,
+                       budget: int) -> tuple[bytes | None, bool]:
+    """Apply the stream's filters (Flate, ASCIIHex, ASCII85). None for a filter we don't decode;
+    complete=False when the output ran past `budget` (a compression bomb, or too much to check).
+
+    The three filters end themselves, so the first one reads from the body's start on, not up to the
+    "endstream" found by searching: compressed bytes may spell "endstream" and end the search early.
+    """
+    filters_match = _PDF_FILTERS.search(dictionary)
+    filters = re.findall(rb"/([^\s/<>\[\]()]+)", filters_match[1]) if filters_match else []
+    if not filters:
+        return data[body_start:body_end], True
+    source = memoryview(data)[body_start:]
+    content: bytes | memoryview = source
+    for name in filters:
+        if name in (b"FlateDecode", b"Fl"):
+            content, complete = _inflate(content, budget)
+            if not complete:
+                return content, False
+        elif name in (b"ASCIIHexDecode", b"AHx"):
+            text = bytes(content[:_end_of(content, b">")])
+            digits = re.sub(rb"\s", b"", text)
+            try:
+                content = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+            except (binascii.Error, ValueError):
+                return None, True
+        elif name in (b"ASCII85Decode", b"A85"):
+            text = re.sub(rb"\s", b"", bytes(content[:_end_of(content, b"~>")])).removeprefix(b"<~")
+            try:
+                content = base64.a85decode(text)
+            except ValueError:
+                return None, True
+        else:
+            return None, True
+    return bytes(content), True
+
+
+def _end_of(content: bytes | memoryview, marker: bytes) -> int:
+    end = bytes(content).find(marker)
+    return end if end >= 0 else len(content)
+
+
+def _inflate(body: bytes | memoryview, budget: int) -> tuple[bytes, bool]:
+    """zlib-decompress as readers do: up to the end of the compressed data, keeping what decodes before
+    damage; complete=False past `budget`."""
+    inflater = zlib.decompressobj()
+    out: list[bytes] = []
+    produced = 0
+    for offset in range(0, len(body), _ZLIB_CHUNK):
+        try:
+            piece = inflater.decompress(body[offset:offset + _ZLIB_CHUNK], budget + 1 - produced)
+        except zlib.error:
+            break
+        out.append(piece)
+        produced += len(piece)
+        if produced > budget or inflater.unconsumed_tail:
+            return b"".join(out), False
+        if inflater.eof:
+            break
+    return b"".join(out), True
+
+
+# Images: what follows the end marker is invisible to decoders, the classic place to append HTML or
+# an archive. Padding is tolerated, and so are the trailers phones write after a JPEG: the video of a
+# motion photo (an ISO-BMFF "ftyp" box, after Samsung's "MotionPhoto_Data" tag or on its own) and
+# Samsung's metadata block that ends in "SEFT". Markup anywhere is refused whatever the trailer, and
+# a trailer may not carry a ZIP end-of-directory record (a JPEG that is also an archive).
+_PADDING = b"\x00\xff \t\r\n"
+_ZIP_END = b"PK\x05\x06"
+_ZIP_END_REACH = 65_557  # the record is at most 22 + 65,535 bytes from the end
+
+
+def _image_trailing_data(data: bytes, content_type: str) -> int:
+    """The number of bytes after the image's end marker that are neither padding nor a phone's
+    trailer (0 when there are none, or no end marker is found)."""
+    end = _jpeg_end(data) if content_type == JPEG else _png_end(data)
+    if end is None:
+        return 0
+    trailer = data[end:].strip(_PADDING)
+    if content_type == JPEG and _ZIP_END not in trailer[-_ZIP_END_REACH:] and _phone_trailer(trailer):
+        return 0
+    return len(trailer)
+
+
+def _phone_trailer(trailer: bytes) -> bool:
+    video = trailer.removeprefix(b"MotionPhoto_Data")
+    return video[4:8] == b"ftyp" or trailer.endswith(b"SEFT")
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """Offset just past the EOI marker that ends the image, walking the segments (an embedded
+    thumbnail has its own FFD9 inside APP1); the last FFD9 if the walk breaks down."""
+    position = 2
+    size = len(data)
+    while position + 2 <= size:
+        if data[position] != 0xFF:
+            break
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            return position + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            position += 2
+            continue
+        if position + 4 > size:
+            break
+        (length,) = struct.unpack(">H", data[position + 2:position + 4])
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= size:
+                    return None
+                following = data[position + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    position += 2
+                elif following == 0xFF:
+                    position += 1
+                else:
+                    break
+    last = data.rfind(b"\xff\xd9")
+    return last + 2 if last >= 0 else None
+
+
+def _png_end(data: bytes) -> int | None:
+    """Offset just past the IEND chunk, walking the chunks; the last IEND if the walk breaks down."""
+    position = 8
+    while position + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[position:position + 4])
+        kind = data[position + 4:position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            return position
+    last = data.rfind(b"IEND\xaeB`\x82")
+    return last + 8 if last >= 0 else None
 
 
 # --- names -----------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ Outcome rules — each :meth:`RegistryAdapter.query` returns an :class:`Answer` 
 * :class:`BadCredentials` — social security refused the applicant's password.
 
 All four carry ``raw`` (the exact response text, when there was one) and ``status`` (the HTTP status).
-Invalid subjects (a national ID with a wrong check digit, a year that is not a Jalali year, an empty
-password) raise :class:`ValueError` before anything is sent.
+Invalid subjects (a parameter the registry is not asked about, a missing one, a national ID with a wrong
+check digit, a year that is not a Jalali year, an empty password) raise :class:`InvalidSubject` (a
+:class:`ValueError`) before anything is sent. Each adapter declares its parameters (``parameters``,
+``optional_parameters``); :meth:`RegistryAdapter.subject_problem` checks a subject without building an
+adapter, so an inquiry can be refused when it is asked for. The messages here are English, for logs;
+the inquiries services turn the outcome (and ``InvalidSubject.reason``) into Persian for pages.
 
 The social-security password is sent once in the request body and kept nowhere: not in the adapter, the
 :class:`Answer`, exception messages, logs or exception chains; if a registry ever echoes it, it is
@@ -75,6 +79,19 @@ class BadCredentials(InquiryError):
     """Social security refused the applicant's password."""
 
 
+class InvalidSubject(ValueError):
+    """The subject cannot be asked about; nothing was sent.
+
+    ``reason``: ``unsupported`` (parameters the registry is not asked about, in ``fields``), ``missing``
+    (required parameters absent, in ``fields``), or the parameter whose value is invalid (``national_id``,
+    ``organization_id``, ``id``, ``year``, ``password``)."""
+
+    def __init__(self, message: str, *, reason: str, fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.reason = reason
+        self.fields = tuple(fields)
+
+
 @dataclasses.dataclass(frozen=True)
 class Answer:
     data: dict  # the documented fields only, as the registry gave them (not normalised)
@@ -131,24 +148,24 @@ def _same_id(where: str, key: str, answered: object, asked: str, raw: str) -> No
         raise MalformedAnswer(f"{where}: the answer is about another {key}", raw=raw)
 
 
-def _national_id(value: object) -> str:
+def _national_id(value: object, *, reason: str = "national_id") -> str:
     try:
         return parse_national_id(str(value))
     except InvalidIdentifier as exc:
-        raise ValueError(f"not a valid national ID ({exc.reason})") from None
+        raise InvalidSubject(f"not a valid national ID ({exc.reason})", reason=reason, fields=(reason,)) from None
 
 
-def _organization_id(value: object) -> str:
+def _organization_id(value: object, *, reason: str = "organization_id") -> str:
     try:
         return parse_organization_id(str(value))
     except InvalidIdentifier as exc:
-        raise ValueError(f"not a valid organization ID ({exc.reason})") from None
+        raise InvalidSubject(f"not a valid organization ID ({exc.reason})", reason=reason, fields=(reason,)) from None
 
 
 def _jalali_year(value: object) -> int:
     text = to_ascii_digits(str(value)).strip() if not isinstance(value, bool) else ""
     if not re.fullmatch(r"1[34]\d\d", text):
-        raise ValueError("year must be a Jalali year such as 1402")
+        raise InvalidSubject("year must be a Jalali year such as 1402", reason="year", fields=("year",))
     return int(text)
 
 
@@ -159,6 +176,9 @@ class RegistryAdapter:
     """One registry. ``query(**subject)`` asks about one subject; see the module docstring for outcomes."""
 
     code: ClassVar[str] = ""
+    #: what :meth:`query` is asked with: the required parameters, and those it may also take
+    parameters: ClassVar[tuple[str, ...]] = ()
+    optional_parameters: ClassVar[tuple[str, ...]] = ()
     #: a 401 from this registry is about the applicant's own password (social security), not Khedmat's access
     applicant_credentials: ClassVar[bool] = False
 
@@ -177,6 +197,25 @@ class RegistryAdapter:
 
     def query(self, **subject) -> Answer:
         raise NotImplementedError
+
+    @classmethod
+    def subject_problem(cls, subject: Mapping) -> InvalidSubject | None:
+        """Why ``subject`` cannot be asked about (unknown or missing parameters), or None."""
+        unsupported = tuple(sorted(set(subject) - set(cls.parameters) - set(cls.optional_parameters)))
+        if unsupported:
+            return InvalidSubject(f"{cls.code} is not asked about {', '.join(unsupported)}", reason="unsupported",
+                                  fields=unsupported)
+        missing = tuple(name for name in cls.parameters if subject.get(name) in (None, ""))
+        if missing:
+            return InvalidSubject(f"{cls.code} needs {', '.join(missing)}", reason="missing", fields=missing)
+        return None
+
+    def ask(self, subject: Mapping) -> Answer:
+        """:meth:`query` with ``subject``, after checking its parameters (InvalidSubject, nothing sent)."""
+        problem = self.subject_problem(subject)
+        if problem is not None:
+            raise problem
+        return self.query(**subject)
 
     # -- transport ---------------------------------------------------------------------------------------------
 
@@ -289,6 +328,7 @@ class CivilRegistryAdapter(RegistryAdapter):
     """سازمان ثبت احوال: identity of a person."""
 
     code = "civil_registry"
+    parameters = ("national_id",)
     SCHEMA = {"national_id": "text", "first_name": "text", "last_name": "text", "birth_date": "jdate", "alive": "bool"}
 
     def query(self, *, national_id: str) -> Answer:
@@ -304,6 +344,7 @@ class GazetteAdapter(RegistryAdapter):
     """روزنامه رسمی: registration and notices of a company."""
 
     code = "official_gazette"
+    parameters = ("organization_id",)
     SCHEMA = {"organization_id": "text", "name": "text", "registration_number": "text", "registered_on": "jdate",
               "notices": "list"}
     NOTICE = {"date": "jdate", "title": "text", "number": "text"}
@@ -330,11 +371,12 @@ class TaxAdapter(RegistryAdapter):
     """سازمان امور مالیاتی: the tax return of a person (national ID) or a company (organization ID) for a year."""
 
     code = "tax_org"
+    parameters = ("id", "year")
     SCHEMA = {"id": "text", "year": "year", "filed": "bool"}
 
     def query(self, *, id: str, year: int | str) -> Answer:  # `id`: the documented subject key
         digits = digits_only(str(id))
-        subject = _organization_id(digits) if len(digits) == 11 else _national_id(digits)
+        subject = _organization_id(digits, reason="id") if len(digits) == 11 else _national_id(digits, reason="id")
         year = _jalali_year(year)
         route = "GET /tax/returns/{id}"
         parsed, raw = self._call("GET", f"/tax/returns/{quote(subject)}", route, params={"year": year})
@@ -357,13 +399,14 @@ class SocialSecurityAdapter(RegistryAdapter):
     """تامین اجتماعی: insurance record, with the applicant's own password (sent once, never kept)."""
 
     code = "social_security"
+    parameters = ("national_id", "password")
     applicant_credentials = True
     SCHEMA = {"national_id": "text", "insured": "bool", "months": "count", "employer": "text?"}
 
     def query(self, *, national_id: str, password: str) -> Answer:
         national_id = _national_id(national_id)
         if not isinstance(password, str) or not password:
-            raise ValueError("the applicant's password is required")
+            raise InvalidSubject("the applicant's password is required", reason="password", fields=("password",))
         route = "POST /social-security/insurance"
         parsed, raw = self._call(
             "POST", "/social-security/insurance", route,
@@ -379,6 +422,7 @@ class DegreeAdapter(RegistryAdapter):
     """پاداک: the degrees of a person."""
 
     code = "padak"
+    parameters = ("national_id",)
     SCHEMA = {"national_id": "text", "degrees": "list"}
     DEGREE = {"level": "text", "field": "text", "university": "text", "year": "year"}
 

@@ -1,12 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import NationalIdField, OrganizationIdField, PersianCharField
+from khedmat.core.ids import SafeModelChoiceField
 from khedmat.inquiries.models import InquirySource, SourceMode
+from khedmat.inquiries.services import subject_check
+
+# The form field each subject parameter comes from ("id" of tax returns: one of the two identifiers).
+FORM_FIELDS = {"id": "national_id", "details": "details"}
 
 
 class InquiryForm(forms.Form):
-    source = forms.ModelChoiceField(label=_("Source"), queryset=InquirySource.objects.filter(is_active=True).exclude(
+    source = SafeModelChoiceField(label=_("Source"), queryset=InquirySource.objects.filter(is_active=True).exclude(
         mode=SourceMode.SEMI_MANUAL), empty_label=None)
     label = PersianCharField(label=_("About"), max_length=200)
     national_id = NationalIdField(label=_("National ID of the person"), required=False)
@@ -32,6 +38,18 @@ class InquiryForm(forms.Form):
             subject["id"] = subject.pop("organization_id")
         elif "national_id" in subject and source is not None and source.adapter == "tax_org":
             subject["id"] = subject.pop("national_id")
+        if source is not None and not self.errors:
+            # What the source's adapter is not asked about is refused here, by field, before anything is sent.
+            try:
+                subject_check(source=source, subject=subject)
+            except ApplicationError as error:
+                fields = [FORM_FIELDS.get(name, name) for name in error.extra.get("fields", [])]
+                fields = [name for name in fields if name in self.fields]
+                if fields:
+                    for name in fields:
+                        self.add_error(name, error.message)
+                else:
+                    self.add_error(None, error.message)
         cleaned["subject"] = subject
         return cleaned
 

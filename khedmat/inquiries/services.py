@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khedmat.core.exceptions import ApplicationError
 from khedmat.inquiries import adapters
@@ -26,6 +27,45 @@ COMPARATORS = {
     "padak": "compare_degree",
     "tax_org": "compare_tax_return",
 }
+
+
+# What the parameters of an inquiry's subject are called on pages (adapters declare them in English).
+SUBJECT_PARAMETER_LABELS = {
+    "national_id": gettext_lazy("national ID"),
+    "organization_id": gettext_lazy("organization national ID"),
+    "id": gettext_lazy("national ID or organization national ID"),
+    "year": gettext_lazy("year"),
+    "password": gettext_lazy("password"),
+    "details": gettext_lazy("what to confirm"),
+}
+
+
+def _parameter_names(names) -> str:
+    return "، ".join(str(SUBJECT_PARAMETER_LABELS.get(name, name)) for name in names)
+
+
+def subject_problem_message(source: InquirySource, problem: adapters.InvalidSubject) -> str:
+    """The Persian sentence for an adapter's InvalidSubject (the English text stays in the log)."""
+    adapter_class = adapters.ADAPTERS.get(source.adapter)
+    takes = _parameter_names((*adapter_class.parameters, *adapter_class.optional_parameters)) if adapter_class else ""
+    if problem.reason == "unsupported":
+        return _("%(source)s is not asked about %(fields)s; it is asked only with: %(takes)s.") % {
+            "source": source.name, "fields": _parameter_names(problem.fields), "takes": takes}
+    if problem.reason == "missing":
+        return _("%(source)s needs: %(fields)s.") % {"source": source.name, "fields": _parameter_names(problem.fields)}
+    return _("The %(field)s given for %(source)s is not valid.") % {
+        "field": _parameter_names(problem.fields or (problem.reason,)), "source": source.name}
+
+
+def subject_check(*, source: InquirySource, subject: dict) -> None:
+    """Refuse, in Persian and before anything is stored or sent, a subject the source's adapter does not take."""
+    adapter_class = adapters.ADAPTERS.get(source.adapter) if source.mode == SourceMode.ELECTRONIC else None
+    if adapter_class is None:
+        return
+    problem = adapter_class.subject_problem(subject)
+    if problem is not None:
+        raise ApplicationError(subject_problem_message(source, problem), code="invalid_subject",
+                               extra={"fields": list(problem.fields)})
 
 
 def due_at(*, source: InquirySource, sent_at: dt.datetime, case) -> dt.datetime:
@@ -46,6 +86,17 @@ def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dic
         raise ApplicationError(_("This inquiry source is not in use."), code="inactive_source")
     if "password" in subject:
         raise ApplicationError(_("Passwords are never stored; use the social-security check."), code="secret")
+    try:
+        subject_check(source=source, subject=subject)
+    except ApplicationError as error:
+        if not automatic:
+            raise
+        # A process declared an inquiry its source cannot answer: keep it, failed, for staff to see;
+        # the applicant's submission goes on.
+        logger.error("automatic inquiry of case %s to %s not sent: %s", case.pk, source.code, sorted(subject))
+        return Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
+                                      requested_by=by, automatic=True, sampled=sampled, status=InquiryStatus.FAILED,
+                                      last_error=str(error.message)[:300])
     with transaction.atomic():
         inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
                                          requested_by=by, automatic=automatic, sampled=sampled)
@@ -120,27 +171,31 @@ def inquiry_run(inquiry_id: int) -> Inquiry | None:
         inquiry.sent_at = now
         inquiry.due_at = due_at(source=inquiry.source, sent_at=now, case=inquiry.case)
     try:
-        answer = _adapter_for(inquiry.source).query(**inquiry.subject)
-    except (ValueError, TypeError) as exc:  # a subject the registry cannot be asked about
+        answer = _adapter_for(inquiry.source).ask(inquiry.subject)
+    except adapters.InvalidSubject as exc:  # a subject the registry cannot be asked about: nothing was sent
+        logger.warning("inquiry %s (%s) not sent: %s", inquiry.pk, inquiry.source.code, exc)
         inquiry.status = InquiryStatus.FAILED
-        inquiry.last_error = (_("The inquiry cannot be sent: %(reason)s") % {"reason": str(exc)})[:300]
+        inquiry.last_error = subject_problem_message(inquiry.source, exc)[:300]
         inquiry.next_attempt_at = None
         inquiry.save()
         return inquiry
     except adapters.SourceUnavailable as exc:
+        logger.warning("inquiry %s (%s) attempt %s: %s", inquiry.pk, inquiry.source.code, inquiry.attempts, exc)
         if inquiry.attempts >= settings.REGISTRY_MAX_ATTEMPTS:
             inquiry.status = InquiryStatus.FAILED
             inquiry.last_error = (_("The source did not answer after %(n)s attempts.") % {"n": inquiry.attempts})[:300]
             inquiry.next_attempt_at = None
         else:
             inquiry.status = InquiryStatus.UNAVAILABLE
-            inquiry.last_error = str(exc)[:300]
+            inquiry.last_error = (_("The source did not answer (attempt %(n)s); it will be asked again.")
+                                  % {"n": inquiry.attempts})[:300]
             inquiry.next_attempt_at = now + retry_delay(inquiry.attempts)
         inquiry.save()
         if inquiry.status == InquiryStatus.UNAVAILABLE:
             transaction.on_commit(lambda: _enqueue_run(inquiry.pk, run_after=inquiry.next_attempt_at))
         return inquiry
     except adapters.MalformedAnswer as exc:
+        logger.warning("inquiry %s (%s): %s", inquiry.pk, inquiry.source.code, exc)
         inquiry.status = InquiryStatus.FAILED
         inquiry.last_error = _("The source's answer was not in the expected form.")
         _keep_raw(inquiry, getattr(exc, "raw", "") or str(exc))
@@ -149,6 +204,18 @@ def inquiry_run(inquiry_id: int) -> Inquiry | None:
         inquiry.answered_at = now
         inquiry.mismatches = [{"field": "record", "declared": inquiry.label or "", "registry": str(_("not found"))}]
         _keep_raw(inquiry, getattr(exc, "raw", "") or "")
+    except adapters.InquiryError as exc:  # an outcome this function does not know yet
+        logger.error("inquiry %s (%s): %r", inquiry.pk, inquiry.source.code, exc)
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("The inquiry could not be completed; the details are in the system log.")
+        _keep_raw(inquiry, exc.raw or str(exc))
+    except Exception:  # a defect in an adapter: Persian on the page, the traceback in the log
+        logger.exception("inquiry %s (%s) failed in its adapter", inquiry.pk, inquiry.source.code)
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("The inquiry could not be completed; the details are in the system log.")
+        inquiry.next_attempt_at = None
+        inquiry.save()
+        return inquiry
     else:
         inquiry.status = InquiryStatus.ANSWERED
         inquiry.answered_at = now
@@ -188,7 +255,7 @@ def social_security_check(*, case, national_id: str, password: str, by) -> Inqui
                                      attempts=1, sent_at=timezone.now())
     try:
         answer = _adapter_for(source).query(national_id=national_id, password=password)
-    except ValueError:
+    except adapters.InvalidSubject:
         inquiry.status = InquiryStatus.FAILED
         inquiry.last_error = _("Enter the national ID and the password.")
     except adapters.BadCredentials:
@@ -197,9 +264,19 @@ def social_security_check(*, case, national_id: str, password: str, by) -> Inqui
     except adapters.SourceUnavailable:
         inquiry.status = InquiryStatus.FAILED
         inquiry.last_error = _("Social security does not answer now; try again later.")
-    except (adapters.MalformedAnswer, adapters.NotFound) as exc:
+    except adapters.NotFound as exc:
         inquiry.status = InquiryStatus.FAILED
-        inquiry.last_error = str(exc)[:300]
+        inquiry.last_error = _("Social security has no insurance record of this national ID.")
+        _keep_raw(inquiry, exc.raw)
+    except adapters.MalformedAnswer as exc:
+        logger.warning("social-security check of inquiry %s: %s", inquiry.pk, exc)
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("The source's answer was not in the expected form.")
+        _keep_raw(inquiry, exc.raw or str(exc))
+    except Exception:  # a defect in the adapter: never its text on the page (nor the password)
+        logger.error("social-security check of inquiry %s failed in its adapter", inquiry.pk)
+        inquiry.status = InquiryStatus.FAILED
+        inquiry.last_error = _("The inquiry could not be completed; the details are in the system log.")
     else:
         inquiry.status = InquiryStatus.ANSWERED
         inquiry.result = answer.data

@@ -6,6 +6,6 @@ from khedmat.notifications import views
 app_name = "inbox"
 urlpatterns = [
     path("", views.inbox, name="list"),
-    path("<int:message_id>/read/", views.mark_read, name="mark-read"),
+    path("<id:message_id>/read/", views.mark_read, name="mark-read"),
     path("read-all/", views.mark_all_read, name="mark-all-read"),
 ]

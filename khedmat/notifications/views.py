@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khedmat.core.net import is_loopback_client
 from khedmat.notifications import services
 from khedmat.notifications.selectors import dev_outbox_list, inapp_messages_for_user, inapp_unread_count
 
@@ -16,8 +17,12 @@ INBOX_PAGE_SIZE = 20
 
 
 def dev_outbox(request):
-    """Every SMS the development profile 'sent', codes included, so demo logins work without a phone."""
-    if not settings.DEV_OUTBOX_ENABLED:
+    """Every SMS the development profile 'sent', codes included, so demo logins work without a phone.
+
+    It shows sign-up, password-reset and staff codes, so it answers only a browser on this machine (not
+    relayed by a proxy), and only where DEV_OUTBOX_ENABLED (the embedded profile; never production).
+    """
+    if not settings.DEV_OUTBOX_ENABLED or not is_loopback_client(request):
         raise Http404
     return render(request, "notifications/dev_outbox.html", {"messages_sent": dev_outbox_list()})
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import NationalIdField, OrganizationIdField, PersianCharField
+from khedmat.core.ids import IdField, SafeModelChoiceField
 from khedmat.core.models import Province
 from khedmat.core.validators import validate_no_markup
 from khedmat.organizations.models import MANAGING_ROLES, MemberRole, OrganizationKind
@@ -13,7 +14,7 @@ class OrganizationRegisterForm(forms.Form):
     name = PersianCharField(label=_("Registered name"), max_length=200, validators=[validate_no_markup])
     registration_number = PersianCharField(label=_("Registration number"), max_length=40, required=False,
                                            validators=[validate_no_markup])
-    province = forms.ModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(), empty_label=None)
+    province = SafeModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(), empty_label=None)
     address = PersianCharField(label=_("Address"), max_length=400, required=False, validators=[validate_no_markup])
     phone = PersianCharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(
@@ -35,4 +36,4 @@ class MemberAddForm(forms.Form):
 
 
 class ActingForm(forms.Form):
-    organization = forms.IntegerField(required=False)
+    organization = IdField(required=False)

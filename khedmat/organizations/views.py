@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from khedmat.core.exceptions import ApplicationError
 from khedmat.organizations import selectors, services
-from khedmat.organizations.forms import MemberAddForm, OrganizationRegisterForm
+from khedmat.organizations.forms import ActingForm, MemberAddForm, OrganizationRegisterForm
 
 
 @login_required
@@ -78,11 +78,13 @@ def act_as(request):
         request.session.pop(selectors.ACTING_SESSION_KEY, None)
         messages.info(request, _("You now act for yourself."))
     else:
-        try:
-            organization, _membership = selectors.organization_get_for_member(user=request.user, organization_id=int(raw))
-        except ValueError:
+        # Not an id that can exist (text, 0, beyond the database's range): a Persian refusal, no query.
+        form = ActingForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["organization"] is None:
             messages.error(request, _("Choose one of your organizations."))
             return redirect("accounts:home")
+        organization, _membership = selectors.organization_get_for_member(
+            user=request.user, organization_id=form.cleaned_data["organization"])
         if not organization.claim_verified:
             messages.error(request, _("The registration of this organization is not verified yet; until then nobody acts for it."))
             return redirect("accounts:home")

@@ -43,7 +43,12 @@ class GatewayError(Exception):
 
 
 class GatewayUnavailable(Exception):
-    """Timeout, network error, 5xx or an unreadable answer: the outcome is UNKNOWN, never "failed"."""
+    """Timeout, network error, 5xx or an unreadable answer: the outcome is UNKNOWN, never "failed".
+    ``code`` is the gateway's own code when it answered "try later" with one."""
+
+    def __init__(self, message: str = "", *, code: int | None = None):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +227,7 @@ class ZarinpalGateway(BaseGateway):
             },
         )
         if code in ZP_TRANSIENT_CODES:
-            raise GatewayUnavailable(f"request: code {code} {message}")
+            raise GatewayUnavailable(f"request: code {code} {message}", code=code)
         if code != ZP_OK:
             raise GatewayError(f"request refused: {code} {message}".strip(), code=code)
         authority = data.get("authority")
@@ -261,7 +266,7 @@ class ZarinpalGateway(BaseGateway):
                 paid=False, code=code, ref_id="", card_pan="", already_verified=False, message=message
             )
         if code in ZP_TRANSIENT_CODES:
-            raise GatewayUnavailable(f"verify: code {code} {message}")
+            raise GatewayUnavailable(f"verify: code {code} {message}", code=code)
         raise GatewayError(f"verify refused: {code} {message}".strip(), code=code)
 
     def inquiry(self, *, authority: str) -> InquiryResult:
@@ -270,7 +275,7 @@ class ZarinpalGateway(BaseGateway):
             status = str(data.get("status") or "").upper()
             return InquiryResult(status=status if status in INQUIRY_STATUSES else "UNKNOWN")
         if code in ZP_TRANSIENT_CODES:
-            raise GatewayUnavailable(f"inquiry: code {code} {message}")
+            raise GatewayUnavailable(f"inquiry: code {code} {message}", code=code)
         raise GatewayError(f"inquiry refused: {code} {message}".strip(), code=code)
 
     def reverse(self, *, authority: str) -> None:
@@ -278,7 +283,7 @@ class ZarinpalGateway(BaseGateway):
         if code == ZP_OK:
             return
         if code in ZP_TRANSIENT_CODES:
-            raise GatewayUnavailable(f"reverse: code {code} {message}")
+            raise GatewayUnavailable(f"reverse: code {code} {message}", code=code)
         raise GatewayError(f"reverse refused: {code} {message}".strip(), code=code)
 
     def settlements(self, *, day: datetime.date) -> list[dict] | None:

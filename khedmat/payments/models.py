@@ -52,16 +52,33 @@ class Invoice(models.Model):
     lines = models.JSONField(_("lines"), default=list)  # [{"item", "label", "amount_rials", "revenue_row", "schedule_id"}]
     total_rials = models.BigIntegerField(_("total (rials)"))
     status = models.CharField(_("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    # The fee items the invoice charges, sorted and joined (`items_key`): with the partial unique constraint
+    # below, one case has at most one open invoice per fee item, whatever runs in parallel (docs/adr/0010).
+    items_key = models.CharField(_("fee items"), max_length=200, default="", blank=True)
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "items_key"], condition=models.Q(status="open"),
+                                    name="invoice_one_open_per_case_item"),
+        ]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
 
     def __str__(self) -> str:
         return self.number
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number handed out per Jalali year (a counter row, never count() + 1)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class AttemptStatus(models.TextChoices):
@@ -89,7 +106,11 @@ class PaymentAttempt(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     callback_count = models.PositiveSmallIntegerField(default=0)
     verify_attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)  # raw, for logs and the admin; never shown as such
+    # The bank's own code of the last refusal, shown to finance in Persian with the code beside it, and what
+    # went wrong on our side when no bank code applies (`gateways.PROBLEMS`).
+    bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
+    problem = models.CharField(_("problem"), max_length=30, blank=True)
     receipt = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
 
@@ -101,3 +122,46 @@ class PaymentAttempt(models.Model):
 
     def __str__(self) -> str:
         return self.authority
+
+    @property
+    def problem_text(self) -> str:
+        """What went wrong, in Persian (the raw bank code is `problem_code`)."""
+        from khedmat.payments.messages import attempt_problem
+
+        return attempt_problem(self)[0]
+
+    @property
+    def problem_code(self) -> int | None:
+        from khedmat.payments.messages import attempt_problem
+
+        return attempt_problem(self)[1]
+
+
+class RefusedCallback(models.Model):
+    """A return from the bank that was not believed: unreadable, an unknown session, "paid" while the bank
+    says not paid (forged or failed), or another amount. Kept for finance (`/staff/payments/callbacks/`)."""
+
+    class Reason(models.TextChoices):
+        UNREADABLE = "unreadable", _("Unreadable answer")
+        UNKNOWN_SESSION = "unknown_session", _("Unknown payment session")
+        NOT_PAID = "not_paid", _("Claimed paid, but the bank says it was not paid")
+        AMOUNT_MISMATCH = "amount_mismatch", _("The amount paid differs from the invoice")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    authority = models.CharField(_("bank session"), max_length=64, blank=True)
+    params = models.JSONField(_("parameters received"), default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="refused_callbacks")
+    bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
+    # The province of the attempt's case, or the deployment's province when the session is unknown.
+    province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["province", "created_at"], name="refused_callback_province_idx")]
+        verbose_name = _("refused bank callback")
+        verbose_name_plural = _("refused bank callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.authority}"

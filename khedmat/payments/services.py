@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,15 @@ from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import gateways
-from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, PaymentAttempt
+from khedmat.payments.messages import bank_code_message
+from khedmat.payments.models import (
+    AttemptStatus,
+    FeeSchedule,
+    Invoice,
+    InvoiceSequence,
+    InvoiceStatus,
+    PaymentAttempt,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,28 +52,56 @@ def fee_schedule_in_force(*, service, item_code: str, on: dt.date) -> FeeSchedul
 
 
 def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
-    """The case's open or paid invoice, creating it from the schedule in force if the process charges one."""
+    """The case's open or paid invoice, creating it from the schedule in force if the process charges one.
+    A case whose declaration the province does not handle is refused: it is never invoiced."""
+    from khedmat.cases.services import case_declaration_refusal
+
+    refusal = case_declaration_refusal(case)
+    if refusal:
+        raise ApplicationError(refusal, code="not_competent")
+    fee = getattr(case.process, "fee", None)
+    items = fee(case) if fee is not None else []
+    key = items_key(items)
     existing = case.invoices.exclude(status=InvoiceStatus.CANCELLED).order_by("-created_at").first()
     if existing is not None:
-        return existing
-    fee = getattr(case.process, "fee", None)
-    if fee is None:
-        return None
-    items = fee(case)
+        if existing.status != InvoiceStatus.OPEN or not items or existing.items_key == key:
+            return existing
+        # The declaration changed since the invoice was issued: it no longer says what is owed. Cancel it (a
+        # payment still arriving for it is given back, see payment_verify) and issue the right one.
+        Invoice.objects.filter(pk=existing.pk, status=InvoiceStatus.OPEN).update(status=InvoiceStatus.CANCELLED)
     if not items:
         return None
     on = on or timezone.localdate()
-    with transaction.atomic():
-        lines = []
-        for item in items:
-            row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
-            lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
-                          "revenue_row": row.revenue_row, "schedule_id": row.pk})
-        total = sum(line["amount_rials"] for line in lines)
-        year = jalali.to_jalali(on).year
-        count = Invoice.objects.filter(number__startswith=f"{year}-").count() + 1
-        invoice = Invoice.objects.create(number=f"{year}-{count:07d}-{case.pk}", case=case, lines=lines, total_rials=total)
+    lines = []
+    for item in items:
+        row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
+        lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
+                      "revenue_row": row.revenue_row, "schedule_id": row.pk})
+    total = sum(line["amount_rials"] for line in lines)
+    year = jalali.to_jalali(on).year
+    try:
+        with transaction.atomic():
+            number = _next_invoice_number(year)
+            invoice = Invoice.objects.create(number=f"{year}-{number:07d}-{case.pk}", case=case, lines=lines,
+                                             total_rials=total, items_key=key)
+    except IntegrityError:
+        # Someone else issued it at the same moment: the database kept one open invoice; answer with it.
+        invoice = case.invoices.filter(status=InvoiceStatus.OPEN, items_key=key).first()
+        if invoice is None:
+            raise
     return invoice
+
+
+def items_key(items: list[str]) -> str:
+    """The canonical key of a list of fee items (order and repeats do not matter)."""
+    return "|".join(sorted(set(items)))[:200]
+
+
+def _next_invoice_number(year: int) -> int:
+    """The next invoice number of the Jalali year, from a counter row updated in place (inside a transaction)."""
+    InvoiceSequence.objects.get_or_create(year=year)
+    InvoiceSequence.objects.filter(year=year).update(last=F("last") + 1)
+    return InvoiceSequence.objects.get(year=year).last
 
 
 # -- paying -------------------------------------------------------------------------------------
@@ -89,8 +125,9 @@ def payment_start(*, invoice: Invoice, by, callback_url: str) -> PaymentAttempt:
             raise ApplicationError(_("The bank's payment service does not answer. Please try again in a few minutes."),
                                    code="gateway_unavailable") from exc
         except gateways.GatewayError as exc:
-            raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {"reason": str(exc)[:200]},
-                                   code="gateway_refused") from exc
+            logger.warning("payment request refused for invoice %s: %s", invoice.number, exc)
+            raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {
+                "reason": bank_code_message(exc.code)}, code="gateway_refused", extra={"bank_code": exc.code}) from exc
         return PaymentAttempt.objects.create(invoice=invoice, gateway=gateway.code, authority=request.authority,
                                              redirect_url=request.redirect_url, amount_rials=invoice.total_rials, payer=by)
 
@@ -122,41 +159,57 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         except gateways.GatewayUnavailable as exc:
             attempt.status = AttemptStatus.UNKNOWN
             attempt.last_error = f"verify unavailable: {exc}"[:300]
-            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            attempt.problem, attempt.bank_code = "verify_unavailable", exc.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
+            return attempt
+        except gateways.GatewayError as exc:
+            # The bank refused the check itself (merchant, validation): not a verdict on the payment; ask again later.
+            attempt.status = AttemptStatus.UNKNOWN
+            attempt.last_error = f"verify refused: {exc}"[:300]
+            attempt.problem, attempt.bank_code = "bank_refused", exc.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
             return attempt
         if not result.paid:
             attempt.status = AttemptStatus.FAILED
             attempt.last_error = f"bank code {result.code}: {result.message}"[:300]
-            attempt.save(update_fields=["status", "last_error", "verify_attempts"])
+            attempt.problem, attempt.bank_code = "not_paid", result.code
+            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
             return attempt
         attempt.status = AttemptStatus.PAID
+        attempt.problem, attempt.bank_code = "", None
         attempt.ref_id = result.ref_id
         attempt.card_pan = result.card_pan
         attempt.verified_at = timezone.now()
         invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)
-        if invoice.status == InvoiceStatus.PAID:
-            # Paid twice (two tabs, two sessions): give the second payment back.
-            _refund_duplicate(attempt, gateway)
+        if invoice.status != InvoiceStatus.OPEN:
+            # Paid twice (two tabs, two sessions), or paid for an invoice cancelled or refunded meanwhile:
+            # nothing is owed on it, so the payment is given back.
+            _refund_duplicate(attempt, gateway, paid_invoice=invoice.status == InvoiceStatus.PAID)
             return attempt
         invoice.status = InvoiceStatus.PAID
         invoice.paid_at = attempt.verified_at
         invoice.save(update_fields=["status", "paid_at"])
         attempt.receipt = _receipt_issue(attempt)
-        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error"])
+        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error",
+                                    "problem", "bank_code"])
         audit_record(actor=attempt.payer, action="invoice_paid", instance=invoice,
                      after={"authority": attempt.authority, "ref_id": attempt.ref_id, "amount": attempt.amount_rials})
     return attempt
 
 
-def _refund_duplicate(attempt: PaymentAttempt, gateway) -> None:
-    attempt.last_error = "duplicate payment of a paid invoice"
+def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = True) -> None:
+    attempt.problem = "duplicate" if paid_invoice else "invoice_not_open"
+    attempt.last_error = "duplicate payment of a paid invoice" if paid_invoice else "payment of an invoice no longer open"
     if gateway.supports_reverse:
         try:
             gateway.reverse(authority=attempt.authority)
             attempt.status = AttemptStatus.REVERSED
         except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
-            attempt.last_error = f"duplicate payment; reverse failed: {exc}"[:300]
-    attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error"])
+            attempt.problem = "reverse_failed"
+            attempt.bank_code = getattr(exc, "code", None)
+            attempt.last_error = f"{attempt.last_error}; reverse failed: {exc}"[:300]
+    attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error",
+                                "problem", "bank_code"])
 
 
 def _receipt_issue(attempt: PaymentAttempt):
@@ -223,7 +276,7 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts["paid" if settled.status == AttemptStatus.PAID else "pending"] += 1
         elif state in ("FAILED", "REVERSED"):
             PaymentAttempt.objects.filter(pk=attempt.pk, status__in=[AttemptStatus.CREATED, AttemptStatus.UNKNOWN]).update(
-                status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}")
+                status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}", problem="inquiry_failed")
             counts["failed"] += 1
         elif attempt.created_at <= now - dt.timedelta(seconds=settings.PAYMENT_ATTEMPT_TTL_SECONDS * 4):
             PaymentAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.CREATED).update(status=AttemptStatus.EXPIRED)

@@ -58,8 +58,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "khedmat.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "khedmat.accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khedmat.core.middleware.ContentSecurityPolicyMiddleware",
+    "khedmat.core.middleware.PermissionsPolicyMiddleware",
+    "khedmat.core.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "khedmat.urls"
@@ -109,10 +112,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's checks with our own (Persian) messages: khedmat/accounts/password_validation.py.
+    {"NAME": "khedmat.accounts.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("national_id", "mobile", "first_name", "last_name", "email")}},
+    {"NAME": "khedmat.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "khedmat.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "khedmat.accounts.password_validation.NumericPasswordValidator"},
 ]
 
 # Persian only. Instants are stored in UTC (USE_TZ); Asia/Tehran is the display and
@@ -173,9 +178,17 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
 STAFF_TOTP_ISSUER = env_str("STAFF_TOTP_ISSUER", "Khedmat")
+# "Remember this device" skips the staff second factor until this Tehran time (then midnight).
+STAFF_WORKDAY_END = env_str("STAFF_WORKDAY_END", "16:00")
+# Idle sessions end (khedmat.accounts.middleware.IdleTimeoutMiddleware).
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+APPLICANT_IDLE_TIMEOUT_SECONDS = env_int("APPLICANT_IDLE_TIMEOUT_SECONDS", 120 * 60)
 
 # The province this deployment serves first; the model holds all 31.
 KHEDMAT_HOME_PROVINCE = env_str("KHEDMAT_HOME_PROVINCE", "tehran")
+# Case events and admin audit events are append-only in the database (core.appendonly); only the
+# test profile lets `manage.py flush` empty them (pytest-django flushes after transactional tests).
+AUDIT_LOG_FLUSHABLE = False
 
 LOGGING = {
     "version": 1,
@@ -209,7 +222,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Official documents: the public address printed in QR codes, the signer, and the signing keys.
-KHEDMAT_SITE_URL = env_str("KHEDMAT_SITE_URL", "http://127.0.0.1:8000")
+# `make run` exports KHEDMAT_SITE_URL for the port it serves on; without it, this machine at $PORT.
+# The production profile refuses to start without it (a QR code must never point to 127.0.0.1).
+KHEDMAT_SITE_URL = env_str("KHEDMAT_SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 KHEDMAT_SIGNER_NAME = env_str("KHEDMAT_SIGNER_NAME", "نعمت اله ترکی")
 KHEDMAT_SIGNER_TITLE = env_str("KHEDMAT_SIGNER_TITLE", "رئیس سازمان")
 CERT_SIGNING_KEY = env_secret("CERT_SIGNING_KEY", "")  # Ed25519 private key, PEM (or CERT_SIGNING_KEY_FILE)

@@ -1,6 +1,12 @@
-"""The embedded default: SQLite, local media, console SMS and e-mail, development outbox on."""
+"""The embedded default: SQLite, local media, console SMS and e-mail, development outbox on.
+
+DEBUG stays off here too (set DEBUG=1 to debug): Django's debug page lists every route and shows
+settings, and the embedded profile is what `make run` serves on the intranet. Static files are served
+by WhiteNoise (base.MIDDLEWARE, WHITENOISE_USE_FINDERS), which does not need DEBUG.
+"""
 from khedmat.settings.base import *  # noqa: F401,F403
 from khedmat.settings.env import env_bool
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
+WHITENOISE_AUTOREFRESH = DEBUG
 DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX_ENABLED", True)

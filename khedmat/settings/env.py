@@ -3,8 +3,10 @@
 Each raises ImproperlyConfigured on a malformed value, so a typo in a deployment fails at start-up
 rather than silently falling back to a default.
 """
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -54,3 +56,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def site_url_check(raw: str) -> str:
+    """The production site URL: http(s), a host that is not this machine, no path beyond "/"."""
+    if not raw:
+        raise ImproperlyConfigured(
+            "Production needs KHEDMAT_SITE_URL (e.g. https://khedmat.example.ir): the address printed in QR codes "
+            "and verification links."
+        )
+    parts = urlsplit(raw.strip())
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if parts.scheme not in {"http", "https"} or not host or loopback or parts.path not in {"", "/"} \
+            or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"KHEDMAT_SITE_URL must be the public http(s) address of the site, not {raw!r} (no path, not 127.0.0.1)."
+        )
+    return raw.strip().rstrip("/")

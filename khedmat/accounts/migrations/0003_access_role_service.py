@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_initial'),
+        ('accounts', '0003_auth_throttle'),  # after the auth branch's migration (issue 15, merged first)
     ]
 
     operations = [

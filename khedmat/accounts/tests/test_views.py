@@ -1,7 +1,13 @@
+import datetime as dt
+
 import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
 
 from khedmat.accounts.models import OneTimeCode, User
-from khedmat.testing import PASSWORD, last_code_sent_to, login, next_national_id
+from khedmat.notifications.models import SentMessage
+from khedmat.testing import PASSWORD, last_code_sent_to, login, make_staff, next_national_id
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +170,164 @@ def test_staff_log_in_with_the_authenticator_app(client, expert):
         assert not OneTimeCode.objects.filter(user=expert).exists()  # no SMS when an app is enrolled
         response = client.post("/accounts/login/verify/", {"code": pyotp.TOTP(device.secret).now()})
     assert response.status_code == 302 and client.get("/staff/").status_code == 200
+
+
+def lock(client, user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"national_id": user.national_id, "password": "wrong-pass-1"})
+    return client.post("/accounts/login/", {"national_id": user.national_id, "password": PASSWORD})
+
+
+def test_a_locked_account_owner_logs_in_with_a_code_sent_to_its_mobile(client, post, applicant):
+    response = lock(client, applicant)
+    assert "_auth_user_id" not in client.session
+    assert "/accounts/login/code/" in response.content.decode()
+    response = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    assert response["Location"] == "/accounts/login/code/verify/"
+    code = last_code_sent_to(applicant.mobile)
+    # Strangers keep failing meanwhile: the lock stays for them.
+    lock(Client(), applicant)
+    response = post("/accounts/login/code/verify/", {"code": code, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    assert client.session["_auth_user_id"] == str(applicant.pk)
+
+
+def test_the_locked_account_code_needs_the_password_too(client, post, applicant):
+    lock(client, applicant)
+    post("/accounts/login/code/", {"national_id": applicant.national_id})
+    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "گذرواژه" in response.content.decode()
+    # The code was used up.
+    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_locked_account_code_answers_the_same_without_an_account(client, post, applicant):
+    known = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    unknown = Client().post("/accounts/login/code/", {"national_id": next_national_id()})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+    assert SentMessage.objects.count() == 1
+
+
+def test_locked_account_code_requests_are_limited(client, post, applicant):
+    post("/accounts/login/code/", {"national_id": applicant.national_id})
+    response = post("/accounts/login/code/", {"national_id": applicant.national_id})
+    assert response.status_code == 200
+    assert "ثانیه" in response.content.decode()
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+
+
+def staff_password_step(client, post, user):
+    response = post("/accounts/login/", {"national_id": user.national_id, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/verify/", response
+    return response
+
+
+def test_staff_logging_in_again_reuse_the_code_still_valid(client, post, expert, django_capture_on_commit_callbacks):
+    staff_password_step(client, post, expert)
+    code = last_code_sent_to(expert.mobile)
+    sent_before = SentMessage.objects.filter(to=expert.mobile).count()
+    second = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        with_second = second.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+    assert with_second["Location"] == "/accounts/login/verify/"  # not refused
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent_before  # no new SMS
+    response = second.post("/accounts/login/verify/", {"code": code})
+    assert response.status_code == 302 and second.session["_auth_user_id"] == str(expert.pk)
+
+
+def test_staff_logging_in_again_after_using_the_code_get_a_new_one_at_once(client, post, expert):
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+    client.post("/accounts/logout/")
+    sent = SentMessage.objects.filter(to=expert.mobile).count()
+    staff_password_step(client, post, expert)  # within the same minute
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent + 1
+    response = post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(expert.pk)
+    # The "send a new code" button is still spaced.
+    client.post("/accounts/logout/")
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"resend": "1"})
+    response = post("/accounts/login/verify/", {"resend": "1"}, follow=True)
+    assert "ثانیه" in response.content.decode()
+    assert SentMessage.objects.filter(to=expert.mobile).count() == sent + 3
+
+
+def test_staff_logging_in_often_are_not_locked_out(expert, django_capture_on_commit_callbacks):
+    start = timezone.now()
+    for index in range(7):  # one every 7 minutes: 7 codes in 45 minutes
+        with time_machine.travel(start + dt.timedelta(minutes=7 * index), tick=False):
+            client = Client()
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+            assert response["Location"] == "/accounts/login/verify/"
+            response = client.post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile)})
+            assert response.status_code == 302, response.context["form"].errors
+            assert client.session["_auth_user_id"] == str(expert.pk)
+
+
+def test_a_trusted_device_skips_the_second_factor_until_the_end_of_the_working_day(client, post, expert):
+    tehran_morning = timezone.make_aware(dt.datetime(2026, 12, 5, 9, 0))
+    with time_machine.travel(tehran_morning, tick=False):
+        staff_password_step(client, post, expert)
+        response = post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile), "remember_device": "on"})
+        cookie = response.cookies["khedmat_trusted_device"]
+        assert cookie["httponly"]
+        assert "T16:00" in timezone.localtime(
+            dt.datetime.strptime(cookie["expires"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
+        ).isoformat()
+        client.post("/accounts/logout/")
+        sent = SentMessage.objects.filter(to=expert.mobile).count()
+    with time_machine.travel(tehran_morning + dt.timedelta(hours=5), tick=False):
+        response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+        assert response["Location"] == "/accounts/"
+        assert client.get("/staff/").status_code == 200
+        assert SentMessage.objects.filter(to=expert.mobile).count() == sent
+        client.post("/accounts/logout/")
+    with time_machine.travel(tehran_morning + dt.timedelta(hours=7, minutes=1), tick=False):
+        response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+        assert response["Location"] == "/accounts/login/verify/"
+
+
+def test_a_trusted_device_is_bound_to_its_user_and_password(client, post, expert, tehran):
+    other = make_staff(province=tehran, roles=["expert"])
+    staff_password_step(client, post, expert)
+    post("/accounts/login/verify/", {"code": last_code_sent_to(expert.mobile), "remember_device": "on"})
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {"national_id": other.national_id, "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/verify/"
+    client.get("/accounts/")  # abandon the other's second step
+    expert.set_password("a-new-long-password-1405")
+    expert.save()
+    response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
+    assert response["Location"] == "/accounts/login/verify/"
+
+
+def reset_answers(client, national_id, mobile):
+    first = client.post("/accounts/password-reset/", {"national_id": national_id, "mobile": mobile})
+    again = client.post("/accounts/password-reset/", {"national_id": national_id, "mobile": mobile})
+    wrong = client.post("/accounts/password-reset/verify/", {
+        "code": "000000", "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
+    return (
+        first.status_code, first["Location"], again.status_code,
+        again.context["form"].non_field_errors(), wrong.status_code, wrong.context["form"].errors,
+    )
+
+
+def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = reset_answers(Client(), applicant.national_id, applicant.mobile)
+        unknown_pair = reset_answers(Client(), applicant.national_id, "09127777777")
+        unknown_person = reset_answers(Client(), next_national_id(), applicant.mobile)
+    assert known == unknown_pair == unknown_person
+    assert known[1] == "/accounts/password-reset/verify/"
+    # Only the real pair got an SMS.
+    assert SentMessage.objects.filter(to=applicant.mobile).count() == 1
+    assert not SentMessage.objects.filter(to="09127777777").exists()
 
 
 def test_the_account_page_names_the_service_of_a_service_role(client, tehran):

@@ -310,6 +310,16 @@ def test_a_photo_of_the_wrong_type_is_refused_and_nothing_is_kept(case, started,
             scores=_scores(scheme, 1, 1), photos=[photo("x.png", b"<html><script>alert(1)</script></html>")], by=expert)
 
 
+def test_a_photo_with_html_after_its_end_is_refused_naming_what_was_found(case, started, scheme, expert):
+    from khedmat.appointments.tests.conftest import png_bytes
+
+    polyglot = photo("site.png", png_bytes() + b"<iframe src='http://evil.example/'></iframe>")
+    error = refused("upload_active_content", services.visit_report_record, appointment=started, notes="x",
+                    applicant_present=True, scores=_scores(scheme, 1, 1), photos=[photo(), polyglot], by=expert)
+    assert "site.png" in error.message and "<iframe" in error.message and "پس از پایان تصویر" in error.message
+    assert not VisitReport.objects.exists() and not VisitPhoto.objects.exists()
+
+
 def test_a_failing_done_transition_undoes_the_whole_report(case, started, scheme, expert):
     with mock.patch("khedmat.cases.services.sla_refresh", side_effect=RuntimeError("boom")), \
             pytest.raises(RuntimeError):

@@ -189,3 +189,84 @@ def test_a_draft_is_the_applicants_alone(client, people, submitted, persona):
     assert CaseEvent.objects.filter(case=draft, event_type="document_uploaded").count() == (1 if owner_side else 0)
     if not owner_side and persona != "anonymous":
         assert uploaded.status_code == 404
+
+
+LATIN = __import__("re").compile(r"[A-Za-z]")
+
+
+def english(text: str) -> bool:
+    """Latin words in a message, apart from the format's name."""
+    return bool(LATIN.search(text.replace("JSON", "")))
+
+
+def _messages(body) -> list[str]:
+    """Every human-readable text of an API error answer."""
+    found = [body["message"]]
+
+    def walk(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            found.append(value)
+
+    walk(body.get("extra", {}).get("fields", {}))
+    return found
+
+
+def test_a_bad_json_body_gets_a_persian_message(client, applicant):
+    login(client, applicant)
+    response = client.post("/api/cases/", "{bad", content_type="application/json")
+    body = response.json()
+    assert response.status_code == 400 and body["code"] == "parse_error"
+    assert body["message"] == "متن درخواست JSON معتبر نیست." and "parse error" not in body["message"]
+    assert "Expecting" not in response.content.decode()
+
+
+@pytest.mark.parametrize("method, path, payload, content_type", [
+    ("post", "/api/cases/", '{"service": "a b!"}', "application/json"),  # was: a valid "slug"
+    ("post", "/api/cases/", "[1]", "application/json"),  # was: Expected a dictionary, but got list
+    ("post", "/api/cases/", '{"service": null}', "application/json"),
+    ("post", "/api/cases/", "{}", "application/json"),
+    ("post", "/api/cases/", "x", "text/plain"),  # was: the media type named in the text
+    ("delete", "/api/cases/", None, None),  # was: Method "DELETE" not allowed
+    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": 99999999999999999999999}', "application/json"),
+    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": "abc", "comment": null}', "application/json"),
+    ("get", "/api/no-such-thing/", None, None),
+])
+def test_api_refusals_carry_no_english(client, applicant, submitted, method, path, payload, content_type):
+    login(client, applicant)
+    path = path.format(case=submitted.public_id)
+    kwargs = {"content_type": content_type} if content_type else {}
+    response = getattr(client, method)(path, payload, **kwargs) if payload is not None else getattr(client, method)(path)
+    assert 400 <= response.status_code < 500
+    body = response.json()
+    texts = _messages(body)
+    assert all(text and not english(text) for text in texts), texts
+    assert "slug" not in response.content.decode()
+
+
+def test_codes_are_refused_in_persian_without_the_word_slug(client, submitted, applicant):
+    login(client, applicant)
+    response = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "a b"})
+    fields = response.json()["extra"]["fields"]
+    assert "slug" not in response.content.decode()
+    assert fields["requirement"] == ["یکی از کدهای منتشرشده را وارد کنید (حروف لاتین، رقم، _ یا -)."]
+
+
+def test_an_unauthenticated_api_call_is_refused_in_persian(client):
+    response = client.get("/api/cases/")
+    assert response.status_code in (401, 403) and not english(response.json()["message"])
+
+
+def test_a_missing_csrf_token_is_explained_in_persian(applicant, test_service):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    login(client, applicant)
+    response = client.post("/api/cases/", {"service": test_service.code}, content_type="application/json")
+    assert response.status_code == 403 and "CSRF" not in response.json()["message"]
+    assert not english(response.json()["message"]) and not Case.objects.exists()

@@ -283,3 +283,39 @@ def test_a_process_refuses_committee_steps_and_appointment_kinds_it_cannot_run()
             CommitteeStep("under_review", "training_committee", decisions=(("approve", "no_such_transition"),)),))
     with pytest.raises(ValueError, match="appointment kind"):
         dataclasses.replace(PROCESS, appointment_kinds=(AppointmentKind("field_visit", "بازدید", states=("nowhere",)),))
+
+
+# -- the declaration rule (issue 15, point 1) ---------------------------------------------------
+
+@pytest.fixture
+def declaring_service(test_service):
+    import dataclasses
+
+    from khedmat.cases import process as registry
+    from khedmat.cases.tests.process import PROCESS
+
+    def refuse_secret(*, data, organization, province):
+        return "این درخواست را استان دیگری رسیدگی می‌کند" if data.get("subject") == "secret" else None
+
+    registry.register(dataclasses.replace(PROCESS, declaration=refuse_secret))
+    yield test_service
+    registry.register(PROCESS)
+
+
+def test_a_refused_declaration_opens_no_case(declaring_service, applicant):
+    with pytest.raises(ApplicationError) as error:
+        services.case_create(service=declaring_service, applicant=applicant, data={"subject": "secret"})
+    assert error.value.code == "not_competent" and "استان دیگری" in error.value.message
+    assert not Case.objects.filter(applicant=applicant).exists()
+    case = services.case_create(service=declaring_service, applicant=applicant, data={"subject": "ok"})
+    assert case.data == {"subject": "ok"}
+
+
+def test_a_case_cannot_be_changed_into_a_refused_declaration(declaring_service, applicant):
+    case = services.case_create(service=declaring_service, applicant=applicant, data={"subject": "ok"})
+    with pytest.raises(ApplicationError) as error:
+        services.case_data_update(case=case, data={"subject": "secret"}, title="", by=applicant, expected_version=case.version)
+    assert error.value.code == "not_competent"
+    case.refresh_from_db()
+    assert case.data == {"subject": "ok"}
+    assert services.case_declaration_refusal(case) is None

@@ -43,10 +43,10 @@ def _pdf(name="doc.pdf", content=PDF):
 @pytest.mark.parametrize(
     "name, content, reason",
     [
-        ("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 200, "executable"),
-        ("run.pdf", b"\x7fELF" + b"\x00" * 200, "executable"),
+        ("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 200, "برنامهٔ ویندوز"),
+        ("run.pdf", b"\x7fELF" + b"\x00" * 200, "برنامهٔ لینوکس"),
         ("photo.jpg", PDF, "extension_mismatch"),
-        ("big.pdf", PDF[:-7] + b" " * (10 * 1024 * 1024) + b"\n%%EOF\n", "too_large"),
+        ("big.pdf", PDF[:-7] + b" " * (10 * 1024 * 1024) + b"\n%%EOF\n", "حداکثر ۱۰ مگابایت"),
         ("page.pdf", b"<html><script>alert(1)</script></html>", "any"),
         ("empty.pdf", b"", "django_empty"),
         ("../../etc/passwd.pdf", PDF, None),
@@ -69,8 +69,37 @@ def test_upload_rejections_are_explained_and_store_nothing(client, draft, applic
     assert 'class="messages"' in html and 'class="error"' in html
     if reason == "django_empty":
         assert "خالی" in html
-    elif reason != "any":
+    elif reason in UPLOAD_MESSAGES:
         assert escape(str(UPLOAD_MESSAGES[reason])) in html
+    elif reason != "any":
+        assert escape(reason) in html
+
+
+ACTIVE_PDF = (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction 2 0 R >>\nendobj\n"
+              b"2 0 obj\n<< /S /J#61vaScript /JS (app.launchURL('http://evil.example/')) >>\nendobj\n"
+              b"% <iframe src='http://evil.example/'></iframe>\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+def test_a_file_with_active_content_changes_nothing_and_says_what_was_found(client, draft, applicant):
+    from django.utils.html import escape
+
+    from khedmat.cases.models import Document
+
+    login(client, applicant)
+    client.post(url(draft, "documents/id_card/upload"), {"file": _pdf("کارت ملی.pdf")})
+    document = Document.objects.get(case=draft)
+    draft.refresh_from_db()
+    before = (draft.version, list(draft.events.values_list("pk", flat=True)), document.current_id)
+    response = client.post(url(draft, "documents/id_card/upload"), {"file": _pdf("نامه.pdf", ACTIVE_PDF)}, follow=True)
+    html = response.content.decode()
+    assert 'class="error"' in html and "محتوای فعال" in html
+    for found in ("/OpenAction", "/JavaScript", "/JS", "&lt;iframe", "جاوااسکریپت"):
+        assert found in html, found
+    assert escape("The file") not in html
+    document.refresh_from_db()
+    draft.refresh_from_db()
+    assert (draft.version, list(draft.events.values_list("pk", flat=True)), document.current_id) == before
+    assert DocumentVersion.objects.filter(document__case=draft).count() == 1
 
 
 def test_a_document_is_downloadable_only_by_those_who_see_the_case(client, submitted, applicant, other_applicant, expert, isfahan):
@@ -190,3 +219,32 @@ def test_notes_stay_internal(client, submitted, expert, applicant):
     html = client.get(url(submitted)).content.decode()
     assert "سابقه متقاضی" not in html and "مدارک رسید" in html
     assert submitted.events.filter(event_type=EventType.NOTE).count() == 1
+
+
+@pytest.mark.parametrize("assignee", ["99999999999999999999999999", "abc", "-1", ""])
+def test_assigning_to_an_id_that_cannot_exist_is_a_persian_refusal(client, submitted, unit_head, assignee):
+    login(client, unit_head)
+    response = client.post(url(submitted, "assign"), {"assignee": assignee, "version": submitted.version}, follow=True)
+    assert response.status_code == 200 and "یکی از کارکنان را انتخاب کنید" in response.content.decode()
+    assert Case.objects.get(pk=submitted.pk).assigned_to_id is None
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999999999", "0"])
+def test_a_transition_with_a_version_out_of_range_is_refused_not_a_500(client, submitted, expert, version):
+    login(client, expert)
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "recommend", "comment": ""},
+                           follow=True)
+    assert response.status_code == 200 and Case.objects.get(pk=submitted.pk).state == submitted.state
+
+
+def test_a_document_version_id_out_of_range_is_not_found(client, submitted, applicant):
+    login(client, applicant)
+    assert client.get(f"/cases/{submitted.public_id}/documents/versions/99999999999999999999999999/").status_code == 404
+
+
+def test_a_document_download_is_not_stored_by_the_browser_or_a_proxy(client, draft, applicant, upload):
+    version = upload(draft, "id_card", applicant)
+    login(client, applicant)
+    response = client.get(url(draft, f"documents/versions/{version.pk}"))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -116,3 +116,16 @@ def test_concurrent_issuance_gives_distinct_consecutive_numbers(administrator):
     for t in threads:
         t.join(timeout=60)
     assert not errors and sorted(results) == [1, 2, 3, 4]
+
+
+def test_verification_links_and_qr_codes_use_the_site_url(administrator, settings, monkeypatch):
+    from khedmat.certificates import rendering
+
+    settings.KHEDMAT_SITE_URL = "http://127.0.0.1:9123/"
+    document = issue(administrator)
+    encoded = []
+    monkeypatch.setattr(rendering, "qr_svg", lambda url: encoded.append(url) or "<svg/>")
+    context = rendering.pdf_context(document)
+    assert context["verify_url"] == f"http://127.0.0.1:9123/verify/{document.public_id}/"
+    assert encoded == [f"http://127.0.0.1:9123/verify/{document.public_id}/?t={document.token}"]
+    assert "8000" not in context["verify_url"]

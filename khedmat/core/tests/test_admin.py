@@ -114,3 +114,31 @@ def test_amendment_published_through_the_admin(client, administrator):
     # Published versions are read-only in the admin.
     change = client.get(reverse("admin:catalog_slastatement_change", args=[draft.pk]))
     assert change.status_code == 200 and 'name="purpose"' not in change.content.decode()
+
+
+def test_the_tehran_administrator_reads_tehrans_and_the_national_audit_log(client, administrator, tehran, isfahan):
+    from khedmat.catalog.models import Service
+    from khedmat.core.audit import audit_record
+    from khedmat.workcalendar.models import Closure
+
+    login(client, administrator)
+    response = client.post(reverse("admin:workcalendar_closure_add"), {
+        "province": tehran.pk, "office": "", "start_date": "1405/09/23", "end_date": "1405/09/23",
+        "kind": "pollution", "description": "تعطیلی تهران",
+    })
+    assert response.status_code == 302
+    isfahan_closure = Closure.objects.create(province=isfahan, start_date=dt.date(2026, 12, 14),
+                                             end_date=dt.date(2026, 12, 14), kind="heat", description="اصفهان")
+    audit_record(actor=make_staff(province=isfahan, roles=["administrator"], is_staff=True), action="admin_change",
+                 instance=isfahan_closure)
+    audit_record(actor=None, action="sla_published", instance=Service.objects.first())
+    assert AuditEvent.objects.get(object_type="workcalendar.closure", action="admin_add").province == tehran
+
+    page = client.get(reverse("admin:core_auditevent_changelist"))
+    assert page.status_code == 200
+    listed = {(e.object_type, e.province_id) for e in page.context["cl"].result_list}
+    assert listed == {("workcalendar.closure", tehran.pk), ("catalog.service", None)}
+    html = page.content.decode()
+    assert "ملی" in html and "تهران" in html  # the province column, and the filter
+    national_only = client.get(reverse("admin:core_auditevent_changelist"), {"province": "national"})
+    assert {e.province_id for e in national_only.context["cl"].result_list} == {None}

@@ -1,5 +1,6 @@
 """The production profile refuses to start without real secrets and database."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -7,16 +8,18 @@ import pytest
 from django.conf import settings
 
 GOOD = {
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "k7#Qv2!pZ9mW4xR8tL1yB6nC3sD0fG5hJ-a_e+u=iO%Tq3Ys8Ux1Vw",
     "DATABASE_URL": "postgres://khedmat@127.0.0.1:5432/khedmat",
     "SMS_BACKEND": "khedmat.notifications.sms.KavenegarSmsBackend",
+    "KHEDMAT_SITE_URL": "https://khedmat.example.ir",
     "CERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n",
 }
 
 
 def start(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "DATABASE_URL", "SMS_BACKEND", "CERT_SIGNING_KEY", "DJANGO_SETTINGS_MODULE"}}
+           if k not in {"SECRET_KEY", "DATABASE_URL", "SMS_BACKEND", "CERT_SIGNING_KEY", "DJANGO_SETTINGS_MODULE",
+                        "KHEDMAT_SITE_URL", "PORT"}}
     env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -34,11 +37,18 @@ def test_production_starts_with_everything_set():
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY"),  # long but not random (security.W009)
+        ({"SECRET_KEY": "k7#Qv2!pZ9mW4xR8tL1yB6nC3sD0fG5hJ-a_e+u=iO"}, "SECRET_KEY"),  # 42 < 50
         ({"DATABASE_URL": ""}, "DATABASE_URL"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
         ({"SMS_BACKEND": "khedmat.notifications.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"CERT_SIGNING_KEY": ""}, "CERT_SIGNING_KEY"),
+        ({"KHEDMAT_SITE_URL": ""}, "KHEDMAT_SITE_URL"),
+        ({"KHEDMAT_SITE_URL": "http://127.0.0.1:8000"}, "KHEDMAT_SITE_URL"),
+        ({"KHEDMAT_SITE_URL": "http://localhost"}, "KHEDMAT_SITE_URL"),
+        ({"KHEDMAT_SITE_URL": "khedmat.example.ir"}, "KHEDMAT_SITE_URL"),
+        ({"KHEDMAT_SITE_URL": "ftp://khedmat.example.ir"}, "KHEDMAT_SITE_URL"),
     ],
 )
 def test_production_refuses_to_start_when_misconfigured(overrides, complaint):
@@ -47,3 +57,70 @@ def test_production_refuses_to_start_when_misconfigured(overrides, complaint):
     result = start(env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
+
+
+def test_production_keeps_the_site_url_it_is_given():
+    env = {**GOOD, "KHEDMAT_SITE_URL": "https://khedmat.example.ir/"}
+    env["DJANGO_SETTINGS_MODULE"] = "khedmat.settings.production"
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.KHEDMAT_SITE_URL)"],
+        cwd=settings.BASE_DIR, env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}, **env},
+        capture_output=True, text=True,
+    )
+    assert result.stdout.strip() == "https://khedmat.example.ir", result.stderr
+
+
+def _embedded_site_url(**env_overrides) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"KHEDMAT_SITE_URL", "PORT", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.embedded", **env_overrides})
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.KHEDMAT_SITE_URL)"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_embedded_site_url_follows_the_port():
+    assert _embedded_site_url() == "http://127.0.0.1:8000"
+    assert _embedded_site_url(PORT="9123") == "http://127.0.0.1:9123"
+    assert _embedded_site_url(PORT="9123", KHEDMAT_SITE_URL="http://khedmat.lan:9123") == "http://khedmat.lan:9123"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+@pytest.mark.parametrize("args, expected", [
+    ([], "http://127.0.0.1:8000"),
+    (["PORT=9123"], "http://127.0.0.1:9123"),
+    (["PORT=9123", "KHEDMAT_SITE_URL=https://khedmat.example.ir"], "https://khedmat.example.ir"),
+])
+def test_make_run_exports_the_site_url_of_its_port(args, expected):
+    """The Makefile's recipes (make run's server and worker) see KHEDMAT_SITE_URL for the port served."""
+    env = {k: v for k, v in os.environ.items() if k not in {"KHEDMAT_SITE_URL", "PORT"}}
+    result = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", "print-site-url: ; @echo $$KHEDMAT_SITE_URL", "print-site-url", *args],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def _production(env_overrides: dict, code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {*GOOD, "DJANGO_SETTINGS_MODULE", "SECURE_HSTS_SECONDS",
+                                                             "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.production", **GOOD, **env_overrides})
+    return subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+
+
+def test_production_passes_the_deploy_checks():
+    result = _production({}, "import sys; from django.core.management import execute_from_command_line; "
+                             "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_sends_hsts_for_a_year_by_default_and_it_is_configurable():
+    show = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT)")
+    result = _production({}, show)
+    assert result.stdout.split() == ["31536000", "True", "False", "True"], result.stderr
+    result = _production({"SECURE_HSTS_SECONDS": "600", "SECURE_SSL_REDIRECT": "false"}, show)
+    assert result.stdout.split() == ["600", "True", "False", "False"], result.stderr

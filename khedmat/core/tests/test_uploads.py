@@ -409,3 +409,255 @@ def test_storage_name_is_random_and_holds_no_user_input():
 def test_storage_name_refuses_anything_but_a_hash_and_a_known_extension(sha256, extension):
     with pytest.raises(ValueError):
         storage_name(sha256=sha256, extension=extension)
+
+
+# --- active content (docs/adr/0016) ----------------------------------------------------------
+
+
+def pdf_with(*objects: bytes) -> bytes:
+    """A small PDF whose body is `objects`, with a catalog first."""
+    return (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + b"\n".join(objects)
+            + b"\ntrailer\n<< /Root 1 0 R >>\nstartxref\n0\n%%EOF\n")
+
+
+def stream_object(number: int, dictionary: bytes, body: bytes) -> bytes:
+    return (b"%d 0 obj\n<< " % number + dictionary + b" /Length %d >>\nstream\n" % len(body) + body
+            + b"\nendstream\nendobj")
+
+
+def object_stream(number: int, inner: bytes, dictionary: bytes = b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                  encode=zlib.compress) -> bytes:
+    """Objects kept compressed inside an object stream, where a plain text search cannot see them."""
+    return stream_object(number, dictionary, encode(b"9 0 " + inner))
+
+
+def findings_of(data: bytes, filename: str = "file.pdf") -> set[tuple[str, str]]:
+    with pytest.raises(UploadRejected) as exc:
+        check(data, filename)
+    assert exc.value.reason == "active_content", exc.value.reason
+    assert exc.value.findings
+    return {(finding.code, finding.detail) for finding in exc.value.findings}
+
+
+@pytest.mark.parametrize(
+    "obj, expected",
+    [
+        (b"3 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj",
+         {("pdf_javascript", "/JavaScript"), ("pdf_javascript", "/JS")}),
+        (b"3 0 obj << /Type /Page /AA << /O 4 0 R >> >> endobj", {("pdf_additional_actions", "/AA")}),
+        (b"3 0 obj << /S /Launch /F (cmd.exe) >> endobj", {("pdf_launch", "/Launch")}),
+        (b"3 0 obj << /Names << /EmbeddedFiles 4 0 R >> >> endobj", {("pdf_embedded_file", "/EmbeddedFiles")}),
+        (stream_object(3, b"/Type /EmbeddedFile", b"MZ payload"), {("pdf_embedded_file", "/EmbeddedFile")}),
+        (b"3 0 obj << /Subtype /RichMedia /RichMediaContent 5 0 R >> endobj",
+         {("pdf_rich_media", "/RichMedia"), ("pdf_rich_media", "/RichMediaContent")}),
+        (b"3 0 obj << /AcroForm << /XFA [(template) 6 0 R] >> >> endobj", {("pdf_xfa", "/XFA")}),
+        (b"3 0 obj << /OpenAction << /S /URI /URI (http://evil.example/) >> >> endobj",
+         {("pdf_open_action", "/OpenAction")}),
+    ],
+    ids=["javascript", "additional-actions", "launch", "embedded-files", "embedded-file-stream", "rich-media", "xfa",
+         "open-action-uri"],
+)
+def test_pdf_actions_scripts_and_embedded_content_are_refused_by_name(obj, expected):
+    assert findings_of(pdf_with(obj)) == expected
+
+
+def test_pdf_open_action_running_javascript_names_both():
+    pdf = make_pdf(trailer_extra=b"/OpenAction << /S /JavaScript /JS (this.exportDataObject()) >> ")
+    assert findings_of(pdf) == {("pdf_open_action", "/OpenAction"), ("pdf_javascript", "/JavaScript"),
+                                ("pdf_javascript", "/JS")}
+
+
+def test_pdf_names_written_with_hex_escapes_are_decoded():
+    pdf = pdf_with(b"3 0 obj << /S /J#61vaScript /J#53 (x) /Open#41ction 4 0 R >> endobj")
+    assert findings_of(pdf) == {("pdf_javascript", "/JavaScript"), ("pdf_javascript", "/JS"),
+                                ("pdf_open_action", "/OpenAction")}
+
+
+def test_pdf_actions_hidden_in_a_compressed_object_stream_are_found():
+    assert findings_of(pdf_with(object_stream(5, b"<< /S /Launch /F (cmd.exe) >>"))) == {("pdf_launch", "/Launch")}
+    # Without /Type /ObjStm (readers follow the cross-reference stream, not the type), and escaped.
+    hidden = object_stream(5, b"<< /S /J#61vaScript /JS <6170702e616c6572742831293b> >>", dictionary=b"/Filter /Fl")
+    assert findings_of(pdf_with(hidden)) == {("pdf_javascript", "/JavaScript"), ("pdf_javascript", "/JS")}
+
+
+def test_pdf_filter_chains_are_decoded():
+    hex_flate = object_stream(5, b"<< /AA << /O 4 0 R >> >>", dictionary=b"/Filter [/ASCIIHexDecode /FlateDecode]",
+                              encode=lambda data: zlib.compress(data).hex().encode() + b">")
+    assert findings_of(pdf_with(hex_flate)) == {("pdf_additional_actions", "/AA")}
+    import base64
+
+    a85 = object_stream(5, b"<< /S /Launch >>", dictionary=b"/Filter /A85", encode=lambda data: base64.a85encode(data) + b"~>")
+    assert findings_of(pdf_with(a85)) == {("pdf_launch", "/Launch")}
+
+
+def test_an_object_stream_that_cannot_be_decoded_is_refused():
+    lzw = stream_object(5, b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", b"\x80\x0b\x60\x50")
+    assert findings_of(pdf_with(lzw)) == {("pdf_uninspectable", "")}
+    predicted = object_stream(5, b"<< >>", dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
+    assert findings_of(pdf_with(predicted)) == {("pdf_uninspectable", "")}
+    untyped = object_stream(5, b"<< >>", dictionary=b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>")
+    assert findings_of(pdf_with(untyped)) == {("pdf_uninspectable", "")}
+    xref = stream_object(5, b"/Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>",
+                         zlib.compress(b"\x02\x01\x00\x10\x00"))
+    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>", zlib.compress(b"x"))
+    assert check(pdf_with(xref, image))
+
+
+def test_a_decompression_bomb_is_refused_without_inflating_it_all(monkeypatch):
+    import khedmat.core.uploads as uploads
+
+    monkeypatch.setattr(uploads, "_PDF_DECODED_BUDGET", 1024 * 1024)
+    bomb = stream_object(5, b"/Filter /FlateDecode", zlib.compress(b"\x00" * (8 * 1024 * 1024), 9))
+    assert findings_of(pdf_with(bomb)) == {("pdf_uninspectable", "")}
+
+
+def test_objects_hidden_in_a_stream_body_are_read_as_syntax():
+    # The cross-reference table can point inside what a naive scan skips as stream data.
+    fake = stream_object(5, b"/Filter /DCTDecode", b"\x00\x01 9 0 obj << /OpenAction << /S /Launch >> >> endobj ")
+    assert findings_of(pdf_with(fake)) == {("pdf_open_action", "/OpenAction"), ("pdf_launch", "/Launch")}
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        b"3 0 obj << /Type /Catalog /OpenAction [4 0 R /XYZ null null 0] >> endobj",  # LibreOffice writes this
+        b"3 0 obj << /OpenAction << /S /GoTo /D [4 0 R /Fit] >> >> endobj",
+        b"3 0 obj << /OpenAction 7 0 R >> endobj\n7 0 obj\n[4 0 R /Fit]\nendobj",
+    ],
+    ids=["destination", "goto", "destination-by-reference"],
+)
+def test_pdf_opening_at_a_page_is_not_an_action(obj):
+    assert check(pdf_with(obj)).content_type == "application/pdf"
+
+
+def test_pdf_open_action_by_reference_to_an_action_is_refused():
+    pdf = pdf_with(b"3 0 obj << /OpenAction 7 0 R >> endobj\n7 0 obj\n[4 0 R /Fit]\nendobj",
+                   b"7 0 obj\n<< /S /SubmitForm /F (http://evil.example/) >>\nendobj")  # redefined by an update
+    assert findings_of(pdf) == {("pdf_open_action", "/OpenAction")}
+
+
+def test_pdf_names_that_only_begin_like_the_active_ones_are_not_findings():
+    assert check(pdf_with(b"3 0 obj << /JSON 1 /AAPL 2 /Launcher 3 /XFAX 4 /JS_note 5 /JS 6 >> endobj"))
+    # A name inside a string is still reported: conservative, and no writer puts one there.
+    assert findings_of(pdf_with(b"3 0 obj << /Title (/JavaScript) >> endobj")) == {("pdf_javascript", "/JavaScript")}
+
+
+def test_random_binary_streams_are_not_taken_for_active_content():
+    rng = random.Random(15)
+    noise = rng.randbytes(2 * 1024 * 1024)
+    pdf = pdf_with(
+        stream_object(3, b"/Subtype /Image /Filter /DCTDecode", noise),
+        stream_object(4, b"/Filter /FlateDecode", zlib.compress(noise)),
+        stream_object(5, b"/Length1 100", noise),
+    )
+    assert check(pdf).content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "payload, detail",
+    [
+        (b"<html><body><script>alert(document.cookie)</script></body></html>", "<html"),
+        (b"<IFRAME SRC='https://evil.example/'></IFRAME>", "<iframe"),
+        (b"<svg/onload=alert(1)>", "<svg"),
+        (b"<img src=x onerror=alert(1)>", "<img"),
+        (b'x" onload = "alert(1)', "onload="),
+        (b"<ScRiPt>alert(1)</sCrIpT>", "<script"),
+    ],
+)
+def test_pdf_html_polyglot_is_refused_naming_the_markup(payload, detail):
+    pdf = pdf_with(b"% " + payload)
+    assert ("html", detail) in findings_of(pdf)
+    # Inside a stream body too: a browser that takes the file for HTML does not know what a stream is.
+    assert ("html", detail) in findings_of(pdf_with(stream_object(3, b"/Subtype /Image", b"\x00" + payload)))
+
+
+def test_html_before_the_pdf_header_is_refused():
+    for prefix in (b"<html><script>alert(1)</script>", b"<!-- x --><iframe src=x>", b"\x00\x00<svg onload=alert(1)>"):
+        assert reason_of(prefix + make_pdf()) in {"executable", "unknown_type"}
+
+
+def jpeg_with_thumbnail() -> bytes:
+    """A JPEG whose EXIF block holds a thumbnail with its own end marker, before the real image."""
+    thumbnail = make_jpeg()
+    app1 = b"Exif\x00\x00" + thumbnail
+    return make_jpeg()[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + make_jpeg()[2:]
+
+
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        (make_jpeg() + b"<html><script>alert(1)</script></html>", "photo.jpg"),
+        (make_png() + b"<script>alert(1)</script>", "scan.png"),
+    ],
+    ids=["jpeg", "png"],
+)
+def test_image_with_trailing_html_is_refused_naming_both(data, filename):
+    found = findings_of(data, filename)
+    assert {code for code, _detail in found} == {"html", "trailing_data"}
+
+
+@pytest.mark.parametrize(
+    "data, filename, size",
+    [
+        (make_jpeg() + make_zip({"run.bat": b"format c:"}), "photo.jpg", None),  # JPEG + ZIP polyglot
+        (make_png() + b"anything at all", "scan.png", 15),
+        (jpeg_with_thumbnail() + b"\x01\x02\x03", "photo.jpg", 3),
+        (make_jpeg() + b"MotionPhoto_Data" + b"\x00\x00\x00\x18ftypmp42" + make_zip({"a": b"b"}), "photo.jpg", None),
+    ],
+    ids=["jpeg-zip", "png-junk", "after-real-end", "video-with-zip"],
+)
+def test_image_with_trailing_data_is_refused(data, filename, size):
+    found = findings_of(data, filename)
+    assert {code for code, _detail in found} == {"trailing_data"}
+    if size is not None:
+        assert found == {("trailing_data", str(size))}
+
+
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        (make_jpeg() + b"\x00" * 100, "photo.jpg"),
+        (make_png() + b"\r\n", "scan.png"),
+        (jpeg_with_thumbnail(), "photo.jpg"),
+        (make_jpeg() + b"MotionPhoto_Data\x00\x00\x00\x18ftypmp42" + random.Random(1).randbytes(5000), "photo.jpg"),
+        (make_jpeg() + b"\x00\x00\x01\x0aImage_UTC_Data1700000000000SEFH\x00\x00\x00SEFT", "photo.jpg"),
+    ],
+    ids=["padding", "png-newline", "thumbnail", "motion-photo", "samsung-trailer"],
+)
+def test_images_with_padding_or_a_phones_trailer_are_accepted(data, filename):
+    assert check(data, filename).size == len(data)
+
+
+def test_svg_is_refused_as_active_content_type():
+    with pytest.raises(UploadRejected) as exc:
+        check(SVG, "drawing.svg", allowed={"image/png"})
+    assert exc.value.reason == "executable" and exc.value.content_type == "image/svg+xml"
+
+
+def test_too_large_carries_the_limit():
+    with pytest.raises(UploadRejected) as exc:
+        check(make_pdf(padding=5000), max_bytes=1000)
+    assert exc.value.reason == "too_large" and exc.value.limit == 1000
+    with pytest.raises(UploadRejected) as exc:
+        validate_upload(fileobj=io.BytesIO(b""), filename="a.pdf", size=2000, max_bytes=1000)
+    assert exc.value.limit == 1000
+
+
+def test_every_finding_code_is_known():
+    from khedmat.core.uploads import FINDINGS, Finding, find_active_content
+
+    data = pdf_with(b"3 0 obj << /S /JavaScript /AA << >> /OpenAction << >> >> endobj % <script>")
+    assert {finding.code for finding in find_active_content(data, "application/pdf")} <= FINDINGS
+    assert Finding("html", "<script") in find_active_content(data, "application/pdf")
+
+
+def test_endstream_spelled_inside_compressed_data_does_not_cut_the_stream_short():
+    """A stored deflate block may hold the bytes "endstream"; the compressed block after it holds the action."""
+    first, second = b"9 0 << /Type /Page endstream", b" /OpenAction << /S /Launch /F (cmd.exe) >> >>"
+    stored = b"\x00" + struct.pack("<HH", len(first), 0xFFFF ^ len(first)) + first  # BFINAL=0, BTYPE=00
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressed = packer.compress(second) + packer.flush()
+    body = b"\x78\x01" + stored + compressed + struct.pack(">I", zlib.adler32(first + second))
+    assert zlib.decompress(body) == first + second and b"endstream" in body and b"Launch" not in body
+    hidden = stream_object(5, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", body)
+    assert findings_of(pdf_with(hidden)) == {("pdf_open_action", "/OpenAction"), ("pdf_launch", "/Launch")}

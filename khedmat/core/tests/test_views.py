@@ -60,3 +60,58 @@ def test_expired_csrf_token_gets_a_persian_page_and_changes_nothing(applicant):
     response = client.post("/accounts/signup/", {"national_id": "0010000011"})
     assert response.status_code == 403 and 'dir="rtl"' in response.content.decode()
     assert not OneTimeCode.objects.exists()
+
+
+def test_unknown_url_gets_the_persian_404_in_the_layout_without_the_route_list(client):
+    html = client.get("/no-such-page/at/all/").content.decode()
+    assert 'class="site-header"' in html and 'href="/"' in html  # the layout, with a way back
+    assert "صفحه" in html and "Using the URLconf" not in html and "admin/" not in html
+    assert "Page not found" not in html
+
+
+@pytest.mark.parametrize("view, status", [("error_400", 400), ("error_403", 403), ("error_404", 404), ("error_429", 429)])
+def test_error_pages_are_persian_in_the_layout(rf, view, status):
+    from django.contrib.auth.models import AnonymousUser
+
+    from khedmat.core import views
+
+    request = rf.get("/x/")
+    request.user = AnonymousUser()
+    response = getattr(views, view)(request)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert 'class="site-header"' in html and 'dir="rtl"' in html and "error-back" in html
+
+
+def test_the_500_page_survives_a_broken_layout(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    from khedmat.core import views
+
+    def broken(request, *args, **kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(views, "render", broken)
+    request = rf.get("/x/")
+    request.user = AnonymousUser()
+    response = views.error_500(request)
+    assert response.status_code == 500 and 'dir="rtl"' in response.content.decode()
+
+
+@pytest.mark.parametrize("profile", ["embedded", "production", "base"])
+def test_debug_is_off_by_default_in_every_profile(profile):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from khedmat.core.tests.test_settings import GOOD
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}", "KHEDMAT_SITE_URL": "https://khedmat.example.ir"})
+    if profile != "production":
+        env.pop("DATABASE_URL")
+    result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -489,3 +489,34 @@ def test_degree_comparison(registry_simulator):  # noqa: F811
         "field"] == "university"
     assert compare_degree({"level": "کارشناسی", "field": "حسابداری"}, {"national_id": NARGES, "degrees": []}) == [
         {"field": "degree", "declared": "کارشناسی — حسابداری", "registry": ""}]
+
+
+# -- declared parameters -----------------------------------------------------------------------------------------
+
+
+def test_every_adapter_declares_the_parameters_of_its_query():
+    import inspect
+
+    for adapter_class in ADAPTERS.values():
+        signature = inspect.signature(adapter_class.query)
+        accepted = {name for name in signature.parameters if name != "self"}
+        assert adapter_class.parameters and set(adapter_class.parameters) | set(adapter_class.optional_parameters) == accepted
+
+
+@pytest.mark.parametrize("code, subject, reason, fields", [
+    ("civil_registry", {"national_id": NARGES, "year": 1403}, "unsupported", ("year",)),
+    ("padak", {"national_id": NARGES, "details": "x"}, "unsupported", ("details",)),
+    ("tax_org", {"id": NARGES}, "missing", ("year",)),
+    ("official_gazette", {}, "missing", ("organization_id",)),
+])
+def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_sending(
+        registry_simulator, code, subject, reason, fields):  # noqa: F811
+    from khedmat.inquiries.adapters import InvalidSubject
+
+    problem = ADAPTERS[code].subject_problem(subject)
+    assert isinstance(problem, InvalidSubject) and isinstance(problem, ValueError)
+    assert (problem.reason, problem.fields) == (reason, fields)
+    with pytest.raises(InvalidSubject):
+        adapter(registry_simulator, code).ask(subject)
+    assert registry_simulator.requests == []
+    assert ADAPTERS["civil_registry"].subject_problem({"national_id": NARGES}) is None

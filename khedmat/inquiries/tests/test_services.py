@@ -179,6 +179,62 @@ def test_an_inquiry_needs_a_case_and_no_secret(expert):
         services.inquiry_request(case=None, source=source, subject={"national_id": "0020000014"}, by=expert)
 
 
+ENGLISH_ERROR_TEXT = ("unexpected keyword", "query()", "Traceback", "HTTP", "Error", "civil_registry")
+
+
+def test_an_inquiry_with_a_parameter_its_source_does_not_take_is_refused_in_persian(known_case, expert):
+    source = InquirySource.objects.get(code="civil_registry")
+    with pytest.raises(ApplicationError) as refusal:
+        services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014", "year": 1403},
+                                 label="x", by=expert)
+    assert refusal.value.code == "invalid_subject" and refusal.value.extra == {"fields": ["year"]}
+    assert "سال" in refusal.value.message and source.name in refusal.value.message
+    assert not Inquiry.objects.filter(case=known_case).exists()
+
+
+def test_a_stored_inquiry_the_adapter_cannot_take_fails_in_persian_and_logs_the_detail(known_case, expert, simulator,
+                                                                                      caplog):
+    source = InquirySource.objects.get(code="civil_registry")
+    # As the form stored it before the check existed.
+    inquiry = Inquiry.objects.create(case=known_case, source=source, subject={"national_id": "0020000014", "year": 1403},
+                                     label="x", requested_by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.FAILED and "سال" in inquiry.last_error
+    assert not any(text in inquiry.last_error for text in ENGLISH_ERROR_TEXT)
+    assert "year" in caplog.text  # the English detail, for the log
+
+
+def test_an_adapter_defect_never_reaches_the_page(known_case, expert, monkeypatch, caplog):
+    from khedmat.inquiries import adapters
+
+    def broken(self, **subject):
+        raise TypeError("CivilRegistryAdapter.query() got an unexpected keyword argument 'year'")
+
+    monkeypatch.setattr(adapters.CivilRegistryAdapter, "query", broken)
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.FAILED and inquiry.last_error
+    assert not any(text in inquiry.last_error for text in ENGLISH_ERROR_TEXT)
+    assert "unexpected keyword argument" in caplog.text  # raw, for the log
+
+
+def test_an_unavailable_source_is_described_in_persian(simulator, known_case, expert, caplog):
+    simulator.control("fail", registry="civil_registry")
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.status == InquiryStatus.UNAVAILABLE
+    assert not any(text in inquiry.last_error for text in ENGLISH_ERROR_TEXT) and "HTTP" in caplog.text
+
+
+def test_an_automatic_inquiry_its_source_cannot_take_is_kept_failed_without_stopping_the_case(known_case):
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014", "year": 1},
+                                       automatic=True)
+    assert inquiry.status == InquiryStatus.FAILED and "سال" in inquiry.last_error
+
+
 # -- organization claims -----------------------------------------------------------------------------------
 
 _legal_ids = iter(range(1, 10_000))

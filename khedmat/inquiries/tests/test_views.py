@@ -53,3 +53,31 @@ def test_manual_answer_and_overdue_overview(client, submitted, expert):
     client.post(f"/staff/inquiries/{inquiry.pk}/answer/", {"answer": "گزارش دریافت شد"})
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.ANSWERED
+
+
+def test_an_inquiry_with_a_year_to_the_civil_registry_is_a_persian_form_error(client, submitted, expert):
+    from khedmat.inquiries.models import InquirySource
+
+    login(client, expert)
+    source = InquirySource.objects.get(code="civil_registry")
+    response = client.post(f"/staff/inquiries/cases/{submitted.public_id}/new/",
+                           {"source": source.pk, "label": "هویت", "national_id": "0030000051", "year": "1403"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not Inquiry.objects.exists()
+    assert "سال" in html and "unexpected keyword" not in html
+
+
+def test_the_case_page_never_shows_an_adapters_python_error(client, submitted, expert, monkeypatch):
+    from khedmat.inquiries import adapters, services
+    from khedmat.inquiries.models import InquirySource
+
+    def broken(self, **subject):
+        raise TypeError("CivilRegistryAdapter.query() got an unexpected keyword argument 'year'")
+
+    monkeypatch.setattr(adapters.CivilRegistryAdapter, "query", broken)
+    inquiry = services.inquiry_request(case=submitted, source=InquirySource.objects.get(code="civil_registry"),
+                                       subject={"national_id": "0030000051"}, label="هویت", by=expert)
+    services.inquiry_run(inquiry.pk)
+    login(client, expert)
+    html = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    assert "هویت" in html and "unexpected keyword" not in html and "query()" not in html

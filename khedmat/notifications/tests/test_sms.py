@@ -97,3 +97,27 @@ def test_development_outbox_page(client, settings):
     assert "۱۱۱۲۲۲" in client.get("/dev/outbox/").content.decode()
     settings.DEV_OUTBOX_ENABLED = False
     assert client.get("/dev/outbox/").status_code == 404
+
+
+@pytest.mark.parametrize("meta", [
+    {"REMOTE_ADDR": "192.168.1.20"},
+    {"REMOTE_ADDR": "10.0.0.5"},
+    {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "192.168.1.20"},  # a proxy on this machine
+    {"REMOTE_ADDR": "::1", "HTTP_FORWARDED": "for=192.168.1.20"},
+    {"REMOTE_ADDR": ""},
+])
+def test_development_outbox_answers_only_loopback_clients(client, meta):
+    sms_send(to="09121234567", text="کد ثبت‌نام: ۱۱۱۲۲۲")
+    response = client.get("/dev/outbox/", **meta)
+    assert response.status_code == 404 and "۱۱۱۲۲۲" not in response.content.decode()
+    # Nor is it linked from the layout for that client.
+    assert "/dev/outbox/" not in client.get("/", **meta).content.decode()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_development_outbox_says_what_it_is_to_a_loopback_client(client, address):
+    sms_send(to="09121234567", text="کد ثبت‌نام: ۱۱۱۲۲۲")
+    html = client.get("/dev/outbox/", REMOTE_ADDR=address).content.decode()
+    assert "۱۱۱۲۲۲" in html
+    assert "صندوق خروجی توسعه" in html and "واقعاً" in html
+    assert "/dev/outbox/" in client.get("/", REMOTE_ADDR=address).content.decode()

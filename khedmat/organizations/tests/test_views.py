@@ -167,3 +167,31 @@ def test_switching_whom_one_acts_for(client, company, applicant):
     assert client.session[ACTING_SESSION_KEY] == company.pk
     client.post("/organizations/act-as/", {"organization": "self"})
     assert ACTING_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999999", str(2**63), "0", "-5", "1e5"])
+def test_acting_for_an_id_out_of_range_is_a_persian_refusal_not_a_500(client, company, applicant, raw):
+    login(client, applicant)
+    client.post("/organizations/act-as/", {"organization": company.pk})
+    response = client.post("/organizations/act-as/", {"organization": raw}, follow=True)
+    assert response.status_code == 200
+    assert client.session[ACTING_SESSION_KEY] == company.pk
+    assert "یکی از اشخاص حقوقی خود را انتخاب کنید" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/organizations/99999999999999999999999999/",
+                                  "/organizations/1/members/99999999999999999999999999/remove/",
+                                  "/staff/organizations/99999999999999999999999999/"])
+def test_urls_with_ids_out_of_range_answer_404(client, company, applicant, expert, path):
+    login(client, expert if path.startswith("/staff/") else applicant)
+    response = client.post(path) if path.endswith("/remove/") else client.get(path)
+    assert response.status_code == 404
+
+
+def test_registering_with_a_province_out_of_range_is_a_persian_form_error(client, applicant):
+    login(client, applicant)
+    response = client.post("/organizations/new/", {
+        "kind": "company", "national_id": next_organization_id(), "name": "شرکت آزمون", "role": "ceo",
+        "province": "99999999999999999999999999"})
+    assert response.status_code == 200 and not Organization.objects.filter(name="شرکت آزمون").exists()
+    assert "یکی از موارد فهرست را انتخاب کنید" in response.content.decode()

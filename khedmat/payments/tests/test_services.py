@@ -159,3 +159,31 @@ def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, 
     report = services.reconciliation_report(day=timezone.localdate())
     assert report["available"] and [a.pk for a in report["matched"]] == [attempt.pk]
     assert report["bank_only"] == [] and report["ours_only"] == []
+
+
+# -- one open invoice per case and fee item; nothing kept for an invoice no longer open (issue 15, point 3) --
+
+def test_the_database_refuses_a_second_open_invoice_for_the_same_items(paid_case):
+    from django.db import IntegrityError, transaction
+
+    from khedmat.payments.models import Invoice
+
+    invoice = services.invoice_for_case(case=paid_case)
+    assert invoice.items_key == "application_fee"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.create(number="1405-9999999-1", case=paid_case, lines=[], total_rials=1, items_key=invoice.items_key)
+    # A cancelled or paid one does not count: a new open invoice may follow it.
+    Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.CANCELLED)
+    again = services.invoice_for_case(case=paid_case)
+    assert again != invoice and again.status == InvoiceStatus.OPEN
+    assert int(again.number.split("-")[1]) == int(invoice.number.split("-")[1]) + 1
+
+
+def test_a_payment_of_an_invoice_cancelled_meanwhile_is_given_back(sandbox, paid_case, applicant):
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    type(invoice).objects.filter(pk=invoice.pk).update(status=InvoiceStatus.CANCELLED)
+    settled = services.payment_callback(params=_params(callback))
+    invoice.refresh_from_db()
+    assert settled.status == AttemptStatus.REVERSED and settled.problem == "invoice_not_open"
+    assert invoice.status == InvoiceStatus.CANCELLED and settled.receipt is None

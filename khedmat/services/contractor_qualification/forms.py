@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharField
+from khedmat.core.ids import MAX_ID, IdField
 from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.services.contractor_qualification import rules
 from khedmat.services.contractor_qualification.models import (
@@ -143,14 +144,14 @@ class SectionReviewForm(forms.Form):
 
 
 class RelevanceForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = IdField(widget=forms.HiddenInput)
     relevance = forms.ChoiceField(label=_("Relevance of the degree"), choices=Relevance.choices)
 
 
 class GrantForm(forms.Form):
     """The approver's decision: per requested field, the grade granted (or none) and the reason."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
     def __init__(self, *args, case, scores, **kwargs):
         super().__init__(*args, **kwargs)

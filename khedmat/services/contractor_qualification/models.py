@@ -294,6 +294,17 @@ class Referral(models.Model):
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+")
 
+    @property
+    def last_error_display(self) -> str:
+        """The last failure in Persian for the pages; ``last_error`` keeps SAJAR's raw text for the log."""
+        if not self.last_error:
+            return ""
+        if self.last_error.startswith(("unreachable", "HTTP 5")):
+            return str(_("SAJAR did not answer; the file is sent again automatically."))
+        if self.last_error.startswith("HTTP 4"):
+            return str(_("SAJAR refused the file; check its contents or send it by hand."))
+        return str(_("SAJAR's answer was not understood; the file is sent again automatically."))
+
     class Meta:
         verbose_name = _("referral to SAJAR")
         verbose_name_plural = _("referrals to SAJAR")

@@ -33,11 +33,20 @@ def jurisdiction(*, kind: str, contractor_type: int | None, grades: list[int], r
     return Jurisdiction(True, "")
 
 
+def unhandled_fields(*, kind: str, fields: list[dict]) -> list[str]:
+    """The fields (codes) requested at a grade the province does not handle, in the order requested."""
+    handled = HANDLED_GRADES.get(kind, set())
+    return [str(row.get("field", "")) for row in fields
+            if not (str(row.get("grade", "")).isdigit() and int(row["grade"]) in handled)]
+
+
 def fee_items(*, kind: str, grades: list[int]) -> list[str]:
-    """One fee per certificate, at the highest grade requested (1 is the highest; A12, configurable)."""
-    if not grades:
+    """One fee per certificate, at the highest *handled* grade requested (1 is the highest; A12, configurable).
+    A grade the province does not handle is never charged here (SERVICES.md §5.9)."""
+    handled = [grade for grade in grades if grade in HANDLED_GRADES.get(kind, set())]
+    if not handled:
         return []
-    return [f"{kind}_grade_{min(grades)}"]
+    return [f"{kind}_grade_{min(handled)}"]
 
 
 # -- scoring (SERVICES.md §10.1 #8, #10; the numbers are admin data, the shape is ours) -----------

@@ -5,6 +5,7 @@ message and changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 
 from django.db import transaction
@@ -40,6 +41,8 @@ from khedmat.services.contractor_qualification.models import (
     SectionReview,
 )
 from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
+
+logger = logging.getLogger(__name__)
 
 EXPERT = "expert"
 # Staff who may record a disciplinary violation against a company of their province.
@@ -374,6 +377,7 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
     try:
         receipt = sajar.push(base_url=base_url, message_id=str(referral.message_id), payload=referral.payload)
     except sajar.SajarError as error:
+        logger.warning("referral %s to SAJAR failed (attempt %s): %s", referral.pk, referral.attempts, error)
         delay = REFERRAL_RETRY_MINUTES[min(referral.attempts - 1, len(REFERRAL_RETRY_MINUTES) - 1)]
         Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.FAILED, last_error=str(error)[:1000],
                                                        next_attempt_at=now + dt.timedelta(minutes=delay))

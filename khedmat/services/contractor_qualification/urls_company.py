@@ -5,5 +5,5 @@ from khedmat.services.contractor_qualification import views_registry
 app_name = "cq-companies"
 urlpatterns = [
     path("", views_registry.company_list, name="list"),
-    path("<int:organization_id>/", views_registry.company_detail, name="detail"),
+    path("<id:organization_id>/", views_registry.company_detail, name="detail"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
 from khedmat.cases.process import APPLICANT
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.ids import id_or_404, parse_id
 from khedmat.core.views import attempt as _attempt
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.forms import (
@@ -106,7 +107,7 @@ def section(request, public_id, section):
 @require_POST
 def section_remove(request, public_id, section, pk):
     case = _case(request, public_id)
-    _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=int(pk)), _("The row was removed."))
+    _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=id_or_404(pk)), _("The row was removed."))
     return redirect("cq:section", public_id=case.public_id, section=section)
 
 
@@ -145,10 +146,7 @@ def relevance(request, public_id):
 @require_POST
 def deficiencies(request, public_id):
     case = _case(request, public_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = parse_id(request.POST.get("version", "")) or -1  # a version is a positive number like an id
     _attempt(request, lambda: services.deficiency_notice_from_reviews(
         case=case, summary=(request.POST.get("summary") or "").strip(), by=request.user, expected_version=version),
         _("The deficiency notice was sent to the applicant."))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.core.text import to_persian_digits
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
 
@@ -23,24 +24,56 @@ SERVICE_CODE = "contractor_qualification"
 APPROVER = "unit_head"  # A13: the approver's role is a unit head until the organization names it
 
 
+def _grades_of(data: dict) -> list[int]:
+    return [int(row["grade"]) for row in data.get("fields", []) if str(row.get("grade", "")).isdigit()]
+
+
 def _grades(case) -> list[int]:
-    return [int(row["grade"]) for row in case.data.get("fields", []) if str(row.get("grade", "")).isdigit()]
+    return _grades_of(case.data)
 
 
 def _fee(case) -> list[str]:
     return rules.fee_items(kind=case.data.get("kind", ""), grades=_grades(case))
 
 
-def _jurisdiction_guard(case):
+def declaration_check(*, data: dict, organization=None, province=None):
+    """The jurisdiction rule (SERVICES.md §5.3) on what the applicant declares: None when this province
+    handles it, else a Persian message naming the competent authority. Run when the case is opened, on
+    every change of its form, before an invoice and on submission."""
+    kind, rows = data.get("kind", ""), [row for row in data.get("fields", []) if isinstance(row, dict)]
+    unhandled = rules.unhandled_fields(kind=kind, fields=rows)
+    kind_handled = kind in rules.HANDLED_GRADES and (kind != rules.CONTRACTOR or data.get("contractor_type") == 1)
+    if kind_handled and unhandled and len(unhandled) < len(rows):
+        # Mixed: some fields at a handled grade, some not. Only the handled ones may be requested here.
+        from khedmat.services.contractor_qualification.models import ContractingField
+
+        names = dict(ContractingField.objects.filter(code__in=unhandled).values_list("code", "name"))
+        grades = {str(row.get("field")): row.get("grade") for row in rows}
+        listed = "، ".join(
+            "«%s» (%s)" % (names.get(code, code), _("Grade %(grade)s") % {"grade": to_persian_digits(str(grades[code]))})
+            for code in unhandled)
+        return _("This province does not handle these fields at the grade requested: %(fields)s. The Plan and Budget "
+                 "Organization of the country grades them; remove them from this request (and apply for them there) "
+                 "to request the other fields here.") % {"fields": listed}
+    province_id = getattr(province, "pk", None)
+    registered_here = organization is None or province_id is None or organization.province_id == province_id
     decision = rules.jurisdiction(
-        kind=case.data.get("kind", ""), contractor_type=case.data.get("contractor_type"), grades=_grades(case),
-        registered_in_province=case.organization is None or case.organization.province_id == case.province_id,
+        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=_grades_of(data),
+        registered_in_province=registered_here,
     )
     if decision.handled:
         return None
     if decision.authority == "registration_province":
-        return _("This request is handled by the Management and Planning Organization of the province where the company is registered.")
-    return _("This request is handled by the national Plan and Budget Organization (SAJAT), not by this province.")
+        return _("This province does not handle this request: the company is registered in %(province)s province, "
+                 "so its Management and Planning Organization is competent. Apply there.") % {
+            "province": organization.province.name}
+    return _("This province does not handle this request: it is handled by the Plan and Budget Organization of the "
+             "country (national), which grades contractors of grades 1 and 2, contractors of types 2 and 3 and "
+             "consultants of grades 1 and 2. Apply there.")
+
+
+def _jurisdiction_guard(case):
+    return declaration_check(data=case.data, organization=case.organization, province=case.province)
 
 
 # How Padak writes degree levels; the applicant's declared level is compared in these words.
@@ -116,6 +149,7 @@ PROCESS = Process(
     staff_links_description=_("Qualified companies and expiries, referrals to SAJAR, and the service report against its SLA."),
     sla_commitment="issuance_time",
     fee=_fee,
+    declaration=declaration_check,
     inquiries=_inquiries,
     written_inquiry_documents=("company_registration_documents", "experience_documents", "financial_documents"),
     states=(

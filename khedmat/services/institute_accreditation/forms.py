@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharField
+from khedmat.core.ids import SafeModelChoiceField
 from khedmat.services.institute_accreditation.models import Channel, Domain, DomainGroup, RequestKind, ViolationKind
 
 
@@ -93,6 +94,6 @@ class SupervisionForm(forms.Form):
 
 class ViolationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ViolationKind.choices)
-    domain = forms.ModelChoiceField(label=_("Domain"), queryset=Domain.objects.all(), required=False)
+    domain = SafeModelChoiceField(label=_("Domain"), queryset=Domain.objects.all(), required=False)
     occurred_on = JalaliDateField(label=_("Date"))
     description = PersianCharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

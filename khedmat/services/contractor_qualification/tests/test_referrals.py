@@ -476,3 +476,15 @@ def test_simulator_modes_apply_to_sajar(sajar):
     assert requests.post(control, json={"registry": "sajar", "register_after": -1}, timeout=5).status_code == 400
     seed = {"registry": "sajar", "key": "m-9", "record": {}}
     assert requests.post(f"{sajar.url}/_simulator/seed", json=seed, timeout=5).status_code == 400
+
+
+def test_a_failed_referral_is_described_in_persian_on_the_pages(client, sajar, referral, approver, caplog):
+    sajar.control("fail", registry="sajar")
+    services.referral_send(referral.pk)
+    referral = reload(referral)
+    assert "503" in referral.last_error and "503" in caplog.text  # raw: the record and the log
+    login(client, approver)
+    for url in (reverse("cq-referrals:list"), urls(referral)["detail"]):
+        html = client.get(url).content.decode()
+        assert referral.last_error not in html and "HTTP" not in html
+        assert referral.last_error_display in html and "ساجار" in referral.last_error_display

@@ -34,6 +34,17 @@ def test_one_fee_at_the_highest_grade_requested():
     assert rules.fee_items(kind="contractor", grades=[]) == []
 
 
+def test_only_handled_grades_are_charged_and_unhandled_fields_are_named():
+    # «ساختمان» grade 3 and «راه» grade 2: the fee is grade 3's, never grade 2's (issue 15, point 2).
+    assert rules.fee_items(kind="contractor", grades=[3, 2]) == ["contractor_grade_3"]
+    assert rules.fee_items(kind="contractor", grades=[1, 2]) == []
+    assert rules.fee_items(kind="consultant", grades=[2, 3]) == ["consultant_grade_3"]
+    fields = [{"field": "building", "grade": 3}, {"field": "roads", "grade": 2}, {"field": "water", "grade": 1}]
+    assert rules.unhandled_fields(kind="contractor", fields=fields) == ["roads", "water"]
+    assert rules.unhandled_fields(kind="contractor", fields=fields[:1]) == []
+    assert rules.unhandled_fields(kind="consultant", fields=[{"field": "building", "grade": 4}]) == ["building"]
+
+
 # -- fees, scoring and grants ------------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -45,7 +56,7 @@ def test_the_fee_item_of_each_kind_and_grade_is_in_the_1399_table(kind, grade, a
     from khedmat.catalog.models import Service
     from khedmat.payments.services import fee_schedule_in_force
 
-    (item,) = rules.fee_items(kind=kind, grades=[grade])
+    item = f"{kind}_grade_{grade}"  # the national table has every grade; the province charges only its own
     service = Service.objects.get(code="contractor_qualification")
     assert fee_schedule_in_force(service=service, item_code=item, on=dt.date(2020, 6, 1)).amount_rials == amount
 

@@ -104,3 +104,49 @@ def test_the_case_page_links_staff_to_the_company_record(client, under_review, e
     login(client, expert)
     page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
     assert reverse("cq-companies:detail", args=[under_review.organization_id]) in page
+
+
+# -- the declaration on /cases/new/ and POST /api/cases/ (issue 15, point 1) ----------------------
+
+def test_the_new_case_page_asks_for_the_declaration_and_refuses_at_once(client, contractor_service, applicant, company):
+    from khedmat.cases.models import Case
+    from khedmat.payments.models import Invoice
+
+    login(client, applicant)
+    choice = {"service": "contractor_qualification", "on_behalf": str(company.pk)}
+    page = client.post("/cases/new/", choice)
+    assert page.status_code == 200 and not Case.objects.exists()
+    html = page.content.decode()
+    assert 'name="case-kind"' in html and 'name="case-grade_0"' in html and 'name="declare"' in html
+    refused = client.post("/cases/new/", {**choice, "declare": "contractor_qualification", "case-kind": "contractor",
+                                          "case-contractor_type": "1", "case-field_0": "building", "case-grade_0": "1"})
+    assert refused.status_code == 200
+    assert "سازمان برنامه و بودجه کشور" in refused.content.decode()
+    assert not Case.objects.exists() and not Invoice.objects.exists()
+    accepted = client.post("/cases/new/", {**choice, "declare": "contractor_qualification", "case-kind": "contractor",
+                                           "case-contractor_type": "1", "case-field_0": "building", "case-grade_0": "3"})
+    case = Case.objects.get()
+    assert accepted.status_code == 302 and case.data["fields"] == [{"field": "building", "grade": 3}]
+    assert case.organization == company
+
+
+def test_the_api_refuses_a_declaration_the_province_does_not_handle(client, contractor_service, applicant, company):
+    from khedmat.cases.models import Case
+
+    login(client, applicant)
+    refused = client.post("/api/cases/", {"service": "contractor_qualification", "organization": company.national_id,
+                                          "data": {"kind": "consultant", "fields": [{"field": "building", "grade": 2}]}},
+                          content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "not_competent" and "سازمان برنامه و بودجه کشور" in refused.json()["message"]
+    invalid = client.post("/api/cases/", {"service": "contractor_qualification", "data": {"kind": "builder", "fields": []}},
+                          content_type="application/json")
+    assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
+    assert not Case.objects.exists()
+    created = client.post("/api/cases/", {"service": "contractor_qualification", "organization": company.national_id,
+                                          "data": {"kind": "contractor", "contractor_type": 1,
+                                                   "fields": [{"field": "building", "grade": 4}]}},
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert Case.objects.get().data == {"kind": "contractor", "contractor_type": 1,
+                                       "fields": [{"field": "building", "grade": 4}]}

@@ -34,12 +34,65 @@ def _case(applicant, data):
 
 
 def test_out_of_jurisdiction_is_refused_naming_the_authority(applicant):
-    case = _case(applicant, {"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 1}]})
+    case = services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant)
     with pytest.raises(ApplicationError) as error:
-        services.case_submit(case=case, by=applicant, expected_version=case.version)
-    assert "سازمان برنامه و بودجه" in error.value.message
+        services.case_data_update(case=case, data={"kind": "contractor", "contractor_type": 1,
+                                                   "fields": [{"field": "building", "grade": 1}]},
+                                  title="", by=applicant, expected_version=case.version)
+    assert "سازمان برنامه و بودجه کشور" in error.value.message
     case.refresh_from_db()
-    assert case.state == "draft" and case.tracking_number is None and case.first_submitted_at is None
+    assert case.data == {} and case.state == "draft" and case.tracking_number is None and case.first_submitted_at is None
+    # A case whose data was put there behind the engine's back is still refused on submission and invoicing.
+    from khedmat.cases.models import Case
+    from khedmat.payments.services import invoice_for_case
+
+    Case.objects.filter(pk=case.pk).update(data={"kind": "contractor", "contractor_type": 1,
+                                                 "fields": [{"field": "building", "grade": 1}]})
+    case.refresh_from_db()
+    with pytest.raises(ApplicationError) as error:
+        invoice_for_case(case=case, on=__import__("datetime").date(2020, 6, 1))
+    assert error.value.code == "not_competent" and not case.invoices.exists()
+    with pytest.raises(ApplicationError):
+        services.case_submit(case=case, by=applicant, expected_version=case.version)
+    case.refresh_from_db()
+    assert case.tracking_number is None
+
+
+@pytest.mark.parametrize("data", [
+    {"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 1}]},
+    {"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 2}]},
+    {"kind": "contractor", "contractor_type": 2, "fields": [{"field": "building", "grade": 3}]},
+    {"kind": "contractor", "contractor_type": 3, "fields": [{"field": "building", "grade": 5}]},
+    {"kind": "consultant", "contractor_type": None, "fields": [{"field": "building", "grade": 1}]},
+    {"kind": "consultant", "contractor_type": None, "fields": [{"field": "building", "grade": 2}]},
+])
+def test_a_request_for_the_pbo_opens_no_case(applicant, data):
+    from khedmat.cases.models import Case
+
+    with pytest.raises(ApplicationError) as error:
+        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant, data=data)
+    assert error.value.code == "not_competent" and "سازمان برنامه و بودجه کشور" in error.value.message
+    assert not Case.objects.filter(applicant=applicant).exists()
+
+
+def test_a_company_registered_elsewhere_is_sent_to_its_province(applicant, isfahan):
+    from khedmat.cases.models import Case
+    from khedmat.testing import make_organization
+
+    company = make_organization(owner=applicant, province=isfahan)
+    with pytest.raises(ApplicationError) as error:
+        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
+                             organization=company,
+                             data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 3}]})
+    assert isfahan.name in error.value.message and "سازمان برنامه و بودجه" not in error.value.message
+    assert not Case.objects.exists()
+
+
+def test_a_handled_request_opens_a_draft_with_its_declaration(applicant, company):
+    data = {"kind": "consultant", "contractor_type": None, "fields": [{"field": "building", "grade": 3}]}
+    case = services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
+                                organization=company, data=data)
+    assert case.data == data and case.tracking_number is None
 
 
 def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
@@ -54,3 +107,28 @@ def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
     invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))  # a day of 1399
     assert invoice.total_rials == 6_000_000 and invoice.lines[0]["revenue_row"] == "140146"
     assert FeeSchedule.objects.filter(item_code="contractor_grade_3").count() == 1
+
+
+def test_a_mixed_request_is_refused_field_by_field(applicant, company):
+    """«ساختمان» grade 3 with «راه» grade 2: «راه» is named and nothing is invoiced (issue 15, point 2)."""
+    from khedmat.cases.models import Case
+    from khedmat.payments.models import Invoice
+
+    service = Service.objects.get(code="contractor_qualification")
+    mixed = {"kind": "contractor", "contractor_type": 1,
+             "fields": [{"field": "building", "grade": 3}, {"field": "roads", "grade": 2}]}
+    with pytest.raises(ApplicationError) as error:
+        services.case_create(service=service, applicant=applicant, organization=company, data=mixed)
+    assert error.value.code == "not_competent"
+    assert "«راه و ترابری» (پایه ۲)" in error.value.message and "ساختمان" not in error.value.message
+    assert not Case.objects.exists() and not Invoice.objects.exists()
+    handled = {**mixed, "fields": mixed["fields"][:1]}
+    case = services.case_create(service=service, applicant=applicant, organization=company, data=handled)
+    with pytest.raises(ApplicationError):
+        services.case_data_update(case=case, data=mixed, title="", by=applicant, expected_version=case.version)
+    import datetime as dt
+
+    from khedmat.payments.services import invoice_for_case
+
+    invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))
+    assert invoice.total_rials == 6_000_000 and [line["item"] for line in invoice.lines] == ["contractor_grade_3"]
