@@ -187,3 +187,51 @@ def test_a_payment_of_an_invoice_cancelled_meanwhile_is_given_back(sandbox, paid
     invoice.refresh_from_db()
     assert settled.status == AttemptStatus.REVERSED and settled.problem == "invoice_not_open"
     assert invoice.status == InvoiceStatus.CANCELLED and settled.receipt is None
+
+
+# -- refused returns kept for finance; the payer told of a verified payment (issue 15, point 5) ----------
+
+def test_refused_callbacks_are_kept_with_their_reason_and_province(sandbox, paid_case, applicant):
+    from khedmat.payments.models import RefusedCallback
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params={"Authority": attempt.authority, "Status": "OK"}, remote_addr="203.0.113.9")
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"}, remote_addr="203.0.113.9")
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Status": "OK", "x": "<script>"})
+    rows = {row.reason: row for row in RefusedCallback.objects.all()}
+    assert set(rows) == {"not_paid", "unknown_session", "unreadable"}
+    assert rows["not_paid"].attempt == attempt and rows["not_paid"].remote_addr == "203.0.113.9"
+    assert rows["not_paid"].bank_code == -51
+    assert {row.province_id for row in rows.values()} == {paid_case.province_id}
+    assert rows["unreadable"].params == {"Status": "OK", "x": "<script>"}
+
+
+def test_a_return_for_another_amount_is_kept_as_a_mismatch(sandbox, paid_case, applicant):
+    from khedmat.payments.models import RefusedCallback
+
+    sandbox.control("pay_less")
+    invoice = services.invoice_for_case(case=paid_case)
+    _attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    assert RefusedCallback.objects.get().reason == "amount_mismatch"
+
+
+def test_a_verified_payment_is_confirmed_by_sms_and_in_app_with_the_bank_reference(
+        sandbox, paid_case, applicant, django_capture_on_commit_callbacks):
+    from khedmat.core.text import to_persian_digits
+    from khedmat.notifications.models import OutboxMessage
+
+    invoice = services.invoice_for_case(case=paid_case)
+    _attempt, callback = _pay(sandbox, applicant, invoice)
+    with django_capture_on_commit_callbacks(execute=True):
+        settled = services.payment_callback(params=_params(callback))
+    messages = OutboxMessage.objects.filter(recipient=applicant, template="payment_paid")
+    assert {m.channel for m in messages} == {"sms", "inapp"}
+    for message in messages:
+        assert to_persian_digits(settled.ref_id) in message.body and "۲٬۵۰۰٬۰۰۰" in message.body
+        assert "ریال" in message.body
+    services.payment_callback(params=_params(callback))  # a second return sends nothing more
+    assert OutboxMessage.objects.filter(recipient=applicant, template="payment_paid").count() == 2
