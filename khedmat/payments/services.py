@@ -340,15 +340,24 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def reconciliation_report(*, day: dt.date) -> dict:
-    """Our verified payments of a Tehran day against the bank's settlement list (where it offers one)."""
+def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
+    """Our verified payments of a Tehran day in one province against the bank's settlement list (where it
+    offers one). The bank's list covers the whole merchant account: its lines are kept for the province whose
+    case the session paid; a line no session of ours explains belongs to the deployment's own province."""
+    from khedmat.core.models import Province
+
     start = dt.datetime.combine(day, dt.time(0), tzinfo=jalali.TEHRAN)
     ours = {a.authority: a for a in PaymentAttempt.objects.filter(
-        status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1)).select_related("invoice")}
+        status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1),
+        invoice__case__province_id=province_id).select_related("invoice")}
     bank = gateways.get_gateway().settlements(day=day)
     if bank is None:
         return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [], "ours_only": []}
     bank_by_authority = {row["authority"]: row for row in bank}
+    owners = dict(PaymentAttempt.objects.filter(authority__in=list(bank_by_authority))
+                  .values_list("authority", "invoice__case__province_id"))
+    home_id = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
+    bank_by_authority = {k: row for k, row in bank_by_authority.items() if owners.get(k, home_id) == province_id}
     matched = [a for k, a in ours.items() if k in bank_by_authority and int(bank_by_authority[k]["amount"]) == a.amount_rials]
     ours_only = [a for k, a in ours.items() if k not in bank_by_authority or int(bank_by_authority[k]["amount"]) != a.amount_rials]
     bank_only = [row for k, row in bank_by_authority.items() if k not in ours]

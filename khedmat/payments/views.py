@@ -116,7 +116,8 @@ def _report_day(request) -> dt.date:
 @staff_required("finance", "unit_head", "head", "administrator")
 def reconciliation(request):
     day = _report_day(request)
-    return render(request, "payments/reconciliation.html", {"report": services.reconciliation_report(day=day)})
+    return render(request, "payments/reconciliation.html", {
+        "report": services.reconciliation_report(day=day, province_id=request.user.province_id)})
 
 
 @staff_required("finance", "unit_head", "head", "administrator")

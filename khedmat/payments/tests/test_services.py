@@ -156,7 +156,7 @@ def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, 
     invoice = services.invoice_for_case(case=paid_case)
     attempt, callback = _pay(sandbox, applicant, invoice)
     services.payment_callback(params=_params(callback))
-    report = services.reconciliation_report(day=timezone.localdate())
+    report = services.reconciliation_report(day=timezone.localdate(), province_id=paid_case.province_id)
     assert report["available"] and [a.pk for a in report["matched"]] == [attempt.pk]
     assert report["bank_only"] == [] and report["ours_only"] == []
 
@@ -235,3 +235,17 @@ def test_a_verified_payment_is_confirmed_by_sms_and_in_app_with_the_bank_referen
         assert "ریال" in message.body
     services.payment_callback(params=_params(callback))  # a second return sends nothing more
     assert OutboxMessage.objects.filter(recipient=applicant, template="payment_paid").count() == 2
+
+
+
+def test_reconciliation_is_scoped_to_the_province(sandbox, paid_case, applicant, isfahan):
+    """Isfahan's finance officer sees none of Tehran's payments, nor the bank's lines for them (issue 15, point 6)."""
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    other = services.reconciliation_report(day=timezone.localdate(), province_id=isfahan.pk)
+    assert other["ours"] == [] and other["matched"] == [] and other["bank_only"] == [] and other["ours_only"] == []
+    home = services.reconciliation_report(day=timezone.localdate(), province_id=paid_case.province_id)
+    assert [a.pk for a in home["ours"]] == [attempt.pk] and [a.pk for a in home["matched"]] == [attempt.pk]

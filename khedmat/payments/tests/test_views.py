@@ -82,3 +82,21 @@ def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, 
     client.logout()
     login(client, applicant)
     assert client.get("/staff/payments/callbacks/").status_code in (302, 403, 404)
+
+
+
+def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
+    from urllib.parse import parse_qsl, urlsplit
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
+    login(client, make_staff(province=isfahan, roles=["finance"]))
+    page = client.get("/staff/payments/reconciliation/")
+    assert page.status_code == 200
+    assert page.context["report"]["ours"] == [] and page.context["report"]["bank_only"] == []
+    assert attempt.authority not in page.content.decode()
+    client.logout()
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    page = client.get("/staff/payments/reconciliation/")
+    assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]
