@@ -40,6 +40,9 @@ def invoice_open(request, case_id):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("cases:detail", public_id=case.public_id)
+    if invoice is None and case.process.fee is not None:
+        messages.info(request, _("Fill in and save the form first: the fee depends on what you request."))
+        return redirect("cases:detail", public_id=case.public_id)
     if invoice is None:
         messages.info(request, _("This service is free of charge."))
         return redirect("cases:detail", public_id=case.public_id)
