@@ -298,8 +298,10 @@ def payment_reverse(*, attempt: PaymentAttempt, by) -> PaymentAttempt:
         try:
             gateway.reverse(authority=attempt.authority)
         except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
-            raise ApplicationError(_("The bank did not return the payment: %(reason)s") % {"reason": str(exc)[:200]},
-                                   code="reverse_refused") from exc
+            logger.warning("reverse refused for %s: %s", attempt.authority, exc)
+            raise ApplicationError(_("The bank did not return the payment: %(reason)s") % {
+                "reason": bank_code_message(getattr(exc, "code", None))}, code="reverse_refused",
+                extra={"bank_code": getattr(exc, "code", None)}) from exc
         attempt.status = AttemptStatus.REVERSED
         attempt.save(update_fields=["status"])
         invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)

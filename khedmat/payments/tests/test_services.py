@@ -249,3 +249,15 @@ def test_reconciliation_is_scoped_to_the_province(sandbox, paid_case, applicant,
     assert other["ours"] == [] and other["matched"] == [] and other["bank_only"] == [] and other["ours_only"] == []
     home = services.reconciliation_report(day=timezone.localdate(), province_id=paid_case.province_id)
     assert [a.pk for a in home["ours"]] == [attempt.pk] and [a.pk for a in home["matched"]] == [attempt.pk]
+
+
+def test_a_refused_return_is_explained_in_persian(sandbox, paid_case, applicant, administrator):
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)), pytest.raises(ApplicationError) as error:
+        services.payment_reverse(attempt=attempt, by=administrator)
+    assert error.value.extra["bank_code"] == -63 and "مهلت بانک" in error.value.message
+    assert "Maximum" not in error.value.message
