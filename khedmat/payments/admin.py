@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from khedmat.core.admin import KhedmatModelAdmin, ReadOnlyAdmin
-from khedmat.payments.models import FeeSchedule, Invoice, PaymentAttempt
+from khedmat.core.admin import KhedmatModelAdmin, ProvinceScopedAdmin, ReadOnlyAdmin
+from khedmat.payments.models import FeeSchedule, Invoice, PaymentAttempt, RefusedCallback
 
 
 @admin.register(FeeSchedule)
@@ -19,6 +19,13 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 @admin.register(PaymentAttempt)
 class PaymentAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "invoice", "amount_rials", "status", "ref_id", "gateway"]
+    list_display = ["created_at", "invoice", "amount_rials", "status", "ref_id", "gateway", "bank_code", "problem"]
     list_filter = ["status", "gateway"]
     search_fields = ["authority", "ref_id"]
+
+
+@admin.register(RefusedCallback)
+class RefusedCallbackAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    list_display = ["created_at", "reason", "authority", "bank_code", "remote_addr", "province"]
+    list_filter = ["reason"]
+    search_fields = ["authority"]

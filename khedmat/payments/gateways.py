@@ -115,6 +115,7 @@ class BaseGateway:
 # Zarinpal v4 codes (https://www.zarinpal.com/docs/paymentGateway/errorList.html)
 ZP_OK = 100
 ZP_ALREADY_VERIFIED = 101
+ZP_AMOUNT_MISMATCH = -50
 #: verify answers that are a verdict on the payment itself: definitively not paid (for this amount).
 ZP_NOT_PAID_CODES = frozenset(
     {

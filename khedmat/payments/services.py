@@ -24,6 +24,7 @@ from khedmat.payments.models import (
     InvoiceSequence,
     InvoiceStatus,
     PaymentAttempt,
+    RefusedCallback,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,18 +133,47 @@ def payment_start(*, invoice: Invoice, by, callback_url: str) -> PaymentAttempt:
                                              redirect_url=request.redirect_url, amount_rials=invoice.total_rials, payer=by)
 
 
-def payment_callback(*, params) -> PaymentAttempt:
-    """The browser came back from the bank. Whatever it says, ask the bank (verify) before believing it."""
+def payment_callback(*, params, remote_addr: str | None = None) -> PaymentAttempt:
+    """The browser came back from the bank. Whatever it says, ask the bank (verify) before believing it.
+    A return that is not believed (unreadable, unknown session, "paid" while the bank says not paid, another
+    amount) is kept as a `RefusedCallback` for finance."""
     gateway = gateways.get_gateway()
     try:
         callback = gateway.parse_callback(params)
     except gateways.GatewayError as exc:
+        _callback_refused(RefusedCallback.Reason.UNREADABLE, params=params, remote_addr=remote_addr)
         raise ApplicationError(_("The bank's answer could not be read."), code="bad_callback") from exc
     attempt = PaymentAttempt.objects.filter(authority=callback.authority).first()
     if attempt is None:
+        _callback_refused(RefusedCallback.Reason.UNKNOWN_SESSION, params=params, remote_addr=remote_addr)
         raise ApplicationError(_("This payment session is unknown."), code="unknown_session")
-    PaymentAttempt.objects.filter(pk=attempt.pk).update(callback_count=attempt.callback_count + 1)
-    return payment_verify(attempt=attempt)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(callback_count=F("callback_count") + 1)
+    settled = payment_verify(attempt=attempt)
+    if callback.status_ok and settled.status == AttemptStatus.FAILED:
+        reason = (RefusedCallback.Reason.AMOUNT_MISMATCH if settled.bank_code == gateways.ZP_AMOUNT_MISMATCH
+                  else RefusedCallback.Reason.NOT_PAID)
+        _callback_refused(reason, params=params, remote_addr=remote_addr, attempt=settled)
+    return settled
+
+
+def _callback_refused(reason: str, *, params, remote_addr: str | None, attempt: PaymentAttempt | None = None) -> RefusedCallback:
+    from khedmat.core.models import Province
+
+    kept = {str(key)[:40]: str(value)[:200] for key, value in list(dict(params).items())[:20]}
+    if attempt is not None:
+        province_id = attempt.invoice.case.province_id
+    else:
+        province_id = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
+    logger.warning("payment callback refused (%s) for %r from %s", reason, kept.get("Authority", ""), remote_addr)
+    return RefusedCallback.objects.create(
+        reason=reason, authority=kept.get("Authority", "")[:64], params=kept, remote_addr=remote_addr or None,
+        attempt=attempt, bank_code=attempt.bank_code if attempt is not None else None, province_id=province_id)
+
+
+def refused_callbacks_for_staff(*, staff):
+    """The refused bank returns of the staff member's province, newest first."""
+    return (RefusedCallback.objects.filter(province_id=staff.province_id)
+            .select_related("attempt", "attempt__invoice").order_by("-created_at"))
 
 
 def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
@@ -194,6 +224,7 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
                                     "problem", "bank_code"])
         audit_record(actor=attempt.payer, action="invoice_paid", instance=invoice,
                      after={"authority": attempt.authority, "ref_id": attempt.ref_id, "amount": attempt.amount_rials})
+        _notify_payer(attempt, invoice, returned=False)
     return attempt
 
 
@@ -204,12 +235,35 @@ def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = 
         try:
             gateway.reverse(authority=attempt.authority)
             attempt.status = AttemptStatus.REVERSED
+            _notify_payer(attempt, attempt.invoice, returned=True)
         except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
             attempt.problem = "reverse_failed"
             attempt.bank_code = getattr(exc, "code", None)
             attempt.last_error = f"{attempt.last_error}; reverse failed: {exc}"[:300]
     attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "last_error",
                                 "problem", "bank_code"])
+
+
+def _notify_payer(attempt: PaymentAttempt, invoice: Invoice, *, returned: bool) -> None:
+    """SMS and in-app message to the payer, in the settling transaction (sent after it commits)."""
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.notifications.services import notify_user
+
+    values = {"amount": rials_text(attempt.amount_rials), "invoice": to_persian_digits(invoice.number),
+              "ref": to_persian_digits(attempt.ref_id)}
+    case = invoice.case
+    if returned:
+        subject = _("Payment returned")
+        body = _("Your payment of %(amount)s for invoice %(invoice)s was not needed (the invoice was already paid or "
+                 "no longer open) and was returned to your card. Bank reference number: %(ref)s.") % values
+    else:
+        subject = _("Payment received")
+        body = _("Your payment of %(amount)s for invoice %(invoice)s was received and confirmed by the bank. "
+                 "Bank reference number: %(ref)s.") % values
+        if case.tracking_number:
+            body += " " + _("Case %(number)s.") % {"number": tracking_display(case.tracking_number)}
+    notify_user(user=attempt.payer, subject=subject, body=body, template="payment_returned" if returned else "payment_paid",
+                idempotency_key=f"payment-{'returned' if returned else 'paid'}-{attempt.pk}", case_id=case.pk)
 
 
 def _receipt_issue(attempt: PaymentAttempt):
@@ -244,8 +298,10 @@ def payment_reverse(*, attempt: PaymentAttempt, by) -> PaymentAttempt:
         try:
             gateway.reverse(authority=attempt.authority)
         except (gateways.GatewayError, gateways.GatewayUnavailable) as exc:
-            raise ApplicationError(_("The bank did not return the payment: %(reason)s") % {"reason": str(exc)[:200]},
-                                   code="reverse_refused") from exc
+            logger.warning("reverse refused for %s: %s", attempt.authority, exc)
+            raise ApplicationError(_("The bank did not return the payment: %(reason)s") % {
+                "reason": bank_code_message(getattr(exc, "code", None))}, code="reverse_refused",
+                extra={"bank_code": getattr(exc, "code", None)}) from exc
         attempt.status = AttemptStatus.REVERSED
         attempt.save(update_fields=["status"])
         invoice = Invoice.objects.select_for_update().get(pk=attempt.invoice_id)
@@ -286,15 +342,24 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def reconciliation_report(*, day: dt.date) -> dict:
-    """Our verified payments of a Tehran day against the bank's settlement list (where it offers one)."""
+def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
+    """Our verified payments of a Tehran day in one province against the bank's settlement list (where it
+    offers one). The bank's list covers the whole merchant account: its lines are kept for the province whose
+    case the session paid; a line no session of ours explains belongs to the deployment's own province."""
+    from khedmat.core.models import Province
+
     start = dt.datetime.combine(day, dt.time(0), tzinfo=jalali.TEHRAN)
     ours = {a.authority: a for a in PaymentAttempt.objects.filter(
-        status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1)).select_related("invoice")}
+        status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1),
+        invoice__case__province_id=province_id).select_related("invoice")}
     bank = gateways.get_gateway().settlements(day=day)
     if bank is None:
         return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [], "ours_only": []}
     bank_by_authority = {row["authority"]: row for row in bank}
+    owners = dict(PaymentAttempt.objects.filter(authority__in=list(bank_by_authority))
+                  .values_list("authority", "invoice__case__province_id"))
+    home_id = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
+    bank_by_authority = {k: row for k, row in bank_by_authority.items() if owners.get(k, home_id) == province_id}
     matched = [a for k, a in ours.items() if k in bank_by_authority and int(bank_by_authority[k]["amount"]) == a.amount_rials]
     ours_only = [a for k, a in ours.items() if k not in bank_by_authority or int(bank_by_authority[k]["amount"]) != a.amount_rials]
     bank_only = [row for k, row in bank_by_authority.items() if k not in ours]

@@ -15,6 +15,8 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.net import client_ip
+from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
@@ -37,6 +39,9 @@ def invoice_open(request, case_id):
         invoice = services.invoice_for_case(case=case)
     except ApplicationError as error:
         messages.error(request, error.message)
+        return redirect("cases:detail", public_id=case.public_id)
+    if invoice is None and case.process.fee is not None:
+        messages.info(request, _("Fill in and save the form first: the fee depends on what you request."))
         return redirect("cases:detail", public_id=case.public_id)
     if invoice is None:
         messages.info(request, _("This service is free of charge."))
@@ -71,7 +76,7 @@ def pay(request, public_id):
 @csrf_exempt  # the bank's redirect carries no CSRF token; nothing is believed without verify
 def callback(request):
     try:
-        attempt = services.payment_callback(params=request.GET)
+        attempt = services.payment_callback(params=request.GET, remote_addr=client_ip(request))
     except ApplicationError as error:
         return render(request, "payments/callback_error.html", {"message": error.message}, status=400)
     if attempt.status == AttemptStatus.PAID:
@@ -97,6 +102,13 @@ def finance_list(request):
     })
 
 
+@staff_required("finance", "unit_head", "head", "administrator")
+def refused_callbacks(request):
+    """Returns from the bank that were not believed (forged, unknown, another amount), of the staff's province."""
+    page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"), per_page=50)
+    return render(request, "payments/refused_callbacks.html", {"page": page})
+
+
 def _report_day(request) -> dt.date:
     try:
         return jalali.parse_jalali_date(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
@@ -107,7 +119,8 @@ def _report_day(request) -> dt.date:
 @staff_required("finance", "unit_head", "head", "administrator")
 def reconciliation(request):
     day = _report_day(request)
-    return render(request, "payments/reconciliation.html", {"report": services.reconciliation_report(day=day)})
+    return render(request, "payments/reconciliation.html", {
+        "report": services.reconciliation_report(day=day, province_id=request.user.province_id)})
 
 
 @staff_required("finance", "unit_head", "head", "administrator")

@@ -156,7 +156,7 @@ def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, 
     invoice = services.invoice_for_case(case=paid_case)
     attempt, callback = _pay(sandbox, applicant, invoice)
     services.payment_callback(params=_params(callback))
-    report = services.reconciliation_report(day=timezone.localdate())
+    report = services.reconciliation_report(day=timezone.localdate(), province_id=paid_case.province_id)
     assert report["available"] and [a.pk for a in report["matched"]] == [attempt.pk]
     assert report["bank_only"] == [] and report["ours_only"] == []
 
@@ -187,3 +187,77 @@ def test_a_payment_of_an_invoice_cancelled_meanwhile_is_given_back(sandbox, paid
     invoice.refresh_from_db()
     assert settled.status == AttemptStatus.REVERSED and settled.problem == "invoice_not_open"
     assert invoice.status == InvoiceStatus.CANCELLED and settled.receipt is None
+
+
+# -- refused returns kept for finance; the payer told of a verified payment (issue 15, point 5) ----------
+
+def test_refused_callbacks_are_kept_with_their_reason_and_province(sandbox, paid_case, applicant):
+    from khedmat.payments.models import RefusedCallback
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params={"Authority": attempt.authority, "Status": "OK"}, remote_addr="203.0.113.9")
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"}, remote_addr="203.0.113.9")
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Status": "OK", "x": "<script>"})
+    rows = {row.reason: row for row in RefusedCallback.objects.all()}
+    assert set(rows) == {"not_paid", "unknown_session", "unreadable"}
+    assert rows["not_paid"].attempt == attempt and rows["not_paid"].remote_addr == "203.0.113.9"
+    assert rows["not_paid"].bank_code == -51
+    assert {row.province_id for row in rows.values()} == {paid_case.province_id}
+    assert rows["unreadable"].params == {"Status": "OK", "x": "<script>"}
+
+
+def test_a_return_for_another_amount_is_kept_as_a_mismatch(sandbox, paid_case, applicant):
+    from khedmat.payments.models import RefusedCallback
+
+    sandbox.control("pay_less")
+    invoice = services.invoice_for_case(case=paid_case)
+    _attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    assert RefusedCallback.objects.get().reason == "amount_mismatch"
+
+
+def test_a_verified_payment_is_confirmed_by_sms_and_in_app_with_the_bank_reference(
+        sandbox, paid_case, applicant, django_capture_on_commit_callbacks):
+    from khedmat.core.text import to_persian_digits
+    from khedmat.notifications.models import OutboxMessage
+
+    invoice = services.invoice_for_case(case=paid_case)
+    _attempt, callback = _pay(sandbox, applicant, invoice)
+    with django_capture_on_commit_callbacks(execute=True):
+        settled = services.payment_callback(params=_params(callback))
+    messages = OutboxMessage.objects.filter(recipient=applicant, template="payment_paid")
+    assert {m.channel for m in messages} == {"sms", "inapp"}
+    for message in messages:
+        assert to_persian_digits(settled.ref_id) in message.body and "۲٬۵۰۰٬۰۰۰" in message.body
+        assert "ریال" in message.body
+    services.payment_callback(params=_params(callback))  # a second return sends nothing more
+    assert OutboxMessage.objects.filter(recipient=applicant, template="payment_paid").count() == 2
+
+
+
+def test_reconciliation_is_scoped_to_the_province(sandbox, paid_case, applicant, isfahan):
+    """Isfahan's finance officer sees none of Tehran's payments, nor the bank's lines for them (issue 15, point 6)."""
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    other = services.reconciliation_report(day=timezone.localdate(), province_id=isfahan.pk)
+    assert other["ours"] == [] and other["matched"] == [] and other["bank_only"] == [] and other["ours_only"] == []
+    home = services.reconciliation_report(day=timezone.localdate(), province_id=paid_case.province_id)
+    assert [a.pk for a in home["ours"]] == [attempt.pk] and [a.pk for a in home["matched"]] == [attempt.pk]
+
+
+def test_a_refused_return_is_explained_in_persian(sandbox, paid_case, applicant, administrator):
+    from django.utils import timezone
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt, callback = _pay(sandbox, applicant, invoice)
+    services.payment_callback(params=_params(callback))
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)), pytest.raises(ApplicationError) as error:
+        services.payment_reverse(attempt=attempt, by=administrator)
+    assert error.value.extra["bank_code"] == -63 and "مهلت بانک" in error.value.message
+    assert "Maximum" not in error.value.message

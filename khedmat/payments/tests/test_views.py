@@ -61,3 +61,42 @@ def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
 
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet.sheet_view.rightToLeft and sheet.max_row == 2 and sheet.cell(2, 4).value == 2_500_000
+
+
+def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
+    from khedmat.payments.models import RefusedCallback
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    client.get("/payments/callback/", {"Authority": attempt.authority, "Status": "OK"})  # forged: not paid at the bank
+    client.get("/payments/callback/", {"Authority": "A" + "1" * 35, "Status": "OK"})
+    assert RefusedCallback.objects.count() == 2
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    html = client.get("/staff/payments/callbacks/").content.decode()
+    assert attempt.authority in html and "A" + "1" * 35 in html
+    assert "نشست پرداخت ناشناخته" in html and "127.0.0.1" in html
+    client.logout()
+    login(client, make_staff(province=isfahan, roles=["finance"]))
+    html = client.get("/staff/payments/callbacks/").content.decode()
+    assert attempt.authority not in html and "A" + "1" * 35 not in html
+    client.logout()
+    login(client, applicant)
+    assert client.get("/staff/payments/callbacks/").status_code in (302, 403, 404)
+
+
+
+def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
+    from urllib.parse import parse_qsl, urlsplit
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
+    login(client, make_staff(province=isfahan, roles=["finance"]))
+    page = client.get("/staff/payments/reconciliation/")
+    assert page.status_code == 200
+    assert page.context["report"]["ours"] == [] and page.context["report"]["bank_only"] == []
+    assert attempt.authority not in page.content.decode()
+    client.logout()
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    page = client.get("/staff/payments/reconciliation/")
+    assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]

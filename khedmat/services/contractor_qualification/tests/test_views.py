@@ -150,3 +150,16 @@ def test_the_api_refuses_a_declaration_the_province_does_not_handle(client, cont
     assert created.status_code == 201, created.content
     assert Case.objects.get().data == {"kind": "contractor", "contractor_type": 1,
                                        "fields": [{"field": "building", "grade": 4}]}
+
+
+def test_the_fee_button_refuses_a_case_the_province_does_not_handle(client, company_draft, applicant):
+    from khedmat.cases.models import Case
+
+    login(client, applicant)
+    url = reverse("payments:invoice-open", args=[company_draft.public_id])
+    empty = client.post(url, follow=True).content.decode()
+    assert "هزینه به آنچه درخواست می‌کنید بستگی دارد" in empty and not company_draft.invoices.exists()
+    Case.objects.filter(pk=company_draft.pk).update(data={"kind": "contractor", "contractor_type": 2,
+                                                          "fields": [{"field": "building", "grade": 3}]})
+    refused = client.post(url, follow=True).content.decode()
+    assert "سازمان برنامه و بودجه کشور" in refused and not company_draft.invoices.exists()

@@ -149,8 +149,11 @@ def test_supervision_and_compliance_per_licence_in_force_in_the_period(scenario)
 
 def test_the_service_stays_free_unless_an_invoice_appears(scenario):
     assert (_report(scenario).free.invoices, _report(scenario).free.cases) == (0, 0)
-    Invoice.objects.create(number="T-1", case=scenario["a"], lines=[], total_rials=1_000_000, created_at=at(1404, 8, 1))
-    Invoice.objects.create(number="T-0", case=scenario["a"], lines=[], total_rials=1_000_000, created_at=at(1403, 8, 1))
+    # Two fee items (one open invoice per case and item: invoice_one_open_per_case_item, docs/adr/0010).
+    Invoice.objects.create(number="T-1", case=scenario["a"], lines=[], total_rials=1_000_000, created_at=at(1404, 8, 1),
+                           items_key="fee_a")
+    Invoice.objects.create(number="T-0", case=scenario["a"], lines=[], total_rials=1_000_000, created_at=at(1403, 8, 1),
+                           items_key="fee_b")
     free = _report(scenario).free
     assert (free.invoices, free.cases) == (1, 1) and free.examples[0][0] == "T-1"
 
