@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.core import jalali
+from khedmat.accounts import throttle
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
@@ -156,7 +157,8 @@ def payment_callback(*, params, remote_addr: str | None = None) -> PaymentAttemp
     return settled
 
 
-def _callback_refused(reason: str, *, params, remote_addr: str | None, attempt: PaymentAttempt | None = None) -> RefusedCallback:
+def _callback_refused(reason: str, *, params, remote_addr: str | None,
+                      attempt: PaymentAttempt | None = None) -> RefusedCallback | None:
     from khedmat.core.models import Province
 
     kept = {str(key)[:40]: str(value)[:200] for key, value in list(dict(params).items())[:20]}
@@ -165,6 +167,11 @@ def _callback_refused(reason: str, *, params, remote_addr: str | None, attempt: 
     else:
         province_id = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
     logger.warning("payment callback refused (%s) for %r from %s", reason, kept.get("Authority", ""), remote_addr)
+    if attempt is None and throttle.hit(f"refused-callback:{remote_addr or '-'}",
+                                        limit=settings.PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR, seconds=3600):
+        # Anyone can call the return address: past this many unmatched calls an hour from one address,
+        # they are only logged, so that a flood cannot bury finance's list (or the table).
+        return None
     return RefusedCallback.objects.create(
         reason=reason, authority=kept.get("Authority", "")[:64], params=kept, remote_addr=remote_addr or None,
         attempt=attempt, bank_code=attempt.bank_code if attempt is not None else None, province_id=province_id)

@@ -261,3 +261,16 @@ def test_a_refused_return_is_explained_in_persian(sandbox, paid_case, applicant,
         services.payment_reverse(attempt=attempt, by=administrator)
     assert error.value.extra["bank_code"] == -63 and "مهلت بانک" in error.value.message
     assert "Maximum" not in error.value.message
+
+
+def test_a_flood_of_unmatched_returns_from_one_address_is_kept_only_up_to_the_hourly_allowance(settings):
+    from khedmat.payments.models import RefusedCallback
+
+    settings.PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR = 3
+    for _ in range(6):
+        with pytest.raises(ApplicationError):
+            services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"}, remote_addr="203.0.113.7")
+    with pytest.raises(ApplicationError):
+        services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"}, remote_addr="203.0.113.8")
+    assert RefusedCallback.objects.filter(remote_addr="203.0.113.7").count() == 3
+    assert RefusedCallback.objects.filter(remote_addr="203.0.113.8").count() == 1
