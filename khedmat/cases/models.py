@@ -125,6 +125,9 @@ class EventType(models.TextChoices):
     SLA_WARNING = "sla_warning", _("Deadline near")
     SLA_BREACH = "sla_breach", _("Deadline passed")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline recomputed")
+    # What the appointments and committees apps did to the case (the comment says what exactly).
+    APPOINTMENT = "appointment", _("Visit or appointment")
+    COMMITTEE = "committee", _("Committee")
 
 
 class CaseEvent(ChainedModel):
