@@ -71,6 +71,18 @@ class RevocationReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HolderKind(models.TextChoices):
+    """The codes a service may store as a document's `holder_kind` (others store the Persian label itself)."""
+
+    LEGAL = "legal", _("Legal person")
+    NATURAL = "natural", _("Natural person")
+
+
+def holder_kind_label(value: str) -> str:
+    """What a holder kind reads as on a document or page: the Persian label of a code, or the stored label."""
+    return str(HolderKind(value).label) if value in HolderKind.values else value
+
+
 class OfficialDocument(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents",
@@ -113,6 +125,10 @@ class OfficialDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def holder_kind_label(self) -> str:
+        return holder_kind_label(self.holder_kind)
 
 
 class VerificationLog(models.Model):
