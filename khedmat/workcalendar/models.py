@@ -124,6 +124,10 @@ class Closure(models.Model):
 class CalendarState(models.Model):
     """A per-province counter bumped on every calendar change; compiled calendars are cached by it."""
 
-    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField(default=0)
+    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="+", verbose_name=_("province"))
+    version = models.PositiveIntegerField(default=0, verbose_name=_("version"))
     changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar state")
+        verbose_name_plural = _("calendar states")
