@@ -114,7 +114,8 @@ class OneTimeCode(models.Model):
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=OtpPurpose.choices)
     mobile = models.CharField(_("mobile"), max_length=11)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
     code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
@@ -148,7 +149,8 @@ class LoginAttempt(models.Model):
     national_id = models.CharField(max_length=10, db_index=True, verbose_name=_("national ID"))
     ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
     succeeded = models.BooleanField(default=False, verbose_name=_("succeeded"))
-    stage = models.CharField(max_length=20, default="password", verbose_name=_("login stage"))  # "password", "second_factor" or "reset"
+    stage = models.CharField(max_length=20, default="password",
+                             verbose_name=_("login stage"))  # "password", "second_factor" or "reset"
     created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
 
     class Meta:

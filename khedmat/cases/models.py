@@ -39,7 +39,8 @@ class Case(models.Model):
         verbose_name=_("SLA statement version"),
     )
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="cases", verbose_name=_("province"))
-    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("office"))
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("office"))
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
     )
@@ -67,7 +68,8 @@ class Case(models.Model):
     submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # -- SLA, derived from the events -----------------------------------------------------
-    sla_target_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("SLA target (working days)"))
+    sla_target_days = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       verbose_name=_("SLA target (working days)"))
     sla_running = models.BooleanField(default=False, verbose_name=_("SLA clock running"))
     # Working days used before the current run of the clock; with sla_run_started_at this gives the
     # days used now without reading the events (queues show it for every row).
@@ -182,7 +184,8 @@ class DeficiencyNotice(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deficiency_notices", verbose_name=_("case"))
     round = models.PositiveSmallIntegerField(_("round"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"))
     summary = PersianTextField(_("summary"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -195,7 +198,8 @@ class DeficiencyNotice(models.Model):
 
 
 class DeficiencyItem(models.Model):
-    notice = models.ForeignKey(DeficiencyNotice, on_delete=models.CASCADE, related_name="items", verbose_name=_("notice"))
+    notice = models.ForeignKey(DeficiencyNotice, on_delete=models.CASCADE, related_name="items",
+                               verbose_name=_("notice"))
     order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     document_code = models.CharField(_("document"), max_length=60, blank=True)
     text = PersianTextField(_("what is missing or wrong"))
@@ -214,7 +218,8 @@ class Document(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case"))
     requirement = models.CharField(_("document"), max_length=60)
     current = models.OneToOneField(
-        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("current version")
+        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("current version")
     )
 
     class Meta:
@@ -228,14 +233,16 @@ def _document_path(instance, filename):  # the name comes from khedmat.core.uplo
 
 
 class DocumentVersion(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions", verbose_name=_("document"))
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions",
+                                 verbose_name=_("document"))
     number = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(upload_to=_document_path, max_length=200, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=160)
     content_type = models.CharField(max_length=120, verbose_name=_("content type"))
     size = models.PositiveIntegerField(verbose_name=_("size"))
     sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 of the file"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"))
     deficiency_round = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("deficiency round"))
 

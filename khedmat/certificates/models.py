@@ -49,7 +49,8 @@ class NumberSequence(models.Model):
     """Last number handed out per type and Jalali year; incremented in the issuing transaction, so a
     failed issuance gives its number back (no gaps) and the row lock serialises issuers (no duplicates)."""
 
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type"))
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("document type"))
     year = models.PositiveSmallIntegerField(verbose_name=_("year"))
     last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
@@ -108,7 +109,8 @@ class OfficialDocument(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     signer_name = PersianCharField(_("signed by"), max_length=120)
     signer_title = PersianCharField(_("signatory's title"), max_length=120)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.VALID)
     status_reason = models.CharField(_("reason"), max_length=20, choices=RevocationReason.choices, blank=True)
@@ -139,7 +141,8 @@ class VerificationLog(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
     ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
     query = models.CharField(max_length=100, blank=True, verbose_name=_("what was asked"))
-    document = models.ForeignKey(OfficialDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("document"))
+    document = models.ForeignKey(OfficialDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("document"))
     found = models.BooleanField(default=False, verbose_name=_("found"))
     channel = models.CharField(max_length=10, default="page", verbose_name=_("channel"))
 

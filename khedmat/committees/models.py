@@ -117,7 +117,8 @@ class Session(models.Model):
     online_link = models.URLField(_("online meeting link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=SessionState.choices, default=SessionState.SCHEDULED,
                              db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     invitations_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("invitations sent at"))
     reminder_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminder sent at"))
@@ -160,7 +161,8 @@ class AgendaItem(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     rolled_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="rolled_to", verbose_name=_("rolled from"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("added by"))
     added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
 
     class Meta:
@@ -176,11 +178,15 @@ class Invitation(models.Model):
         MEMBER = "member", _("Member")
         APPLICANT = "applicant", _("Applicant")
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("session"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations",
+                                verbose_name=_("session"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
     kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
-    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("agenda item"))
-    letter = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("letter"))
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("agenda item"))
+    letter = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("letter"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
@@ -194,7 +200,8 @@ class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("session"))
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
     present = models.BooleanField(default=False, verbose_name=_("present"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
@@ -215,7 +222,8 @@ class Vote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="votes", verbose_name=_("agenda item"))
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
     choice = models.CharField(max_length=30, choices=VoteChoice.choices, verbose_name=_("vote"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
@@ -228,19 +236,23 @@ class Decision(models.Model):
     """The outcome of one agenda item. Never edited after the minutes are issued; a correction after
     confirmation is a new row pointing at the one it corrects."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("agenda item"))
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions",
+                             verbose_name=_("agenda item"))
     outcome = models.CharField(_("decision"), max_length=30, choices=VoteChoice.choices[:4])
     reasons = PersianTextField(_("reasons"), blank=True)
     conditions = PersianTextField(_("conditions"), blank=True)
     guidance = PersianTextField(_("guidance for the applicant"), blank=True)
-    tally = models.JSONField(default=dict, verbose_name=_("vote tally"))  # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    tally = models.JSONField(default=dict,
+                             verbose_name=_("vote tally"))  # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
     corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="corrected_by", verbose_name=_("corrects"))
     correction_reason = PersianTextField(_("reason for the correction"), blank=True)
     correction_letter = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+", verbose_name=_("correction letter"))
+                                          on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("correction letter"))
     applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))  # when the case moved by it
 
     class Meta:
@@ -250,11 +262,15 @@ class Decision(models.Model):
 
 
 class MinutesConfirmation(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("session"))
-    minutes = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("minutes"))
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations",
+                                verbose_name=_("session"))
+    minutes = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("minutes"))
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
-    on_paper = models.BooleanField(default=False, verbose_name=_("confirmed on paper"))  # signed on the printed minutes; recorded by the secretary
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    on_paper = models.BooleanField(default=False,
+                                   verbose_name=_("confirmed on paper"))  # signed on the printed minutes; recorded by the secretary
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     confirmed_at = models.DateTimeField(default=timezone.now, verbose_name=_("confirmed at"))
 
     class Meta:

@@ -63,7 +63,8 @@ class InquiryStatus(models.TextChoices):
 class Inquiry(models.Model):
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("case"))
-    source = models.ForeignKey(InquirySource, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("source"))
+    source = models.ForeignKey(InquirySource, on_delete=models.PROTECT, related_name="inquiries",
+                               verbose_name=_("source"))
     subject = models.JSONField(_("what is asked"), default=dict)  # e.g. {"national_id": …} — never a password
     declared = models.JSONField(_("what the applicant declared"), default=dict, blank=True)
     label = PersianCharField(_("about"), max_length=200, blank=True)

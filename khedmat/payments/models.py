@@ -16,7 +16,8 @@ from khedmat.core.fields import PersianCharField
 class FeeSchedule(models.Model):
     """One amount of a fee table, in force over a date range (a budget law's Jalali year, or a tariff period)."""
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="fee_schedules", verbose_name=_("service"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="fee_schedules",
+                                verbose_name=_("service"))
     item_code = models.SlugField(_("item"), max_length=60, help_text=_("e.g. contractor_grade_3"))
     item_label = PersianCharField(_("item label"), max_length=200)
     budget_year = models.PositiveSmallIntegerField(_("budget law year (Jalali)"), null=True, blank=True)
@@ -105,12 +106,14 @@ class PaymentAttempt(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.CREATED)
     ref_id = models.CharField(_("bank reference number"), max_length=40, blank=True)
     card_pan = models.CharField(_("card"), max_length=30, blank=True)
-    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("payer"))
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("payer"))
     created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
     verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verified at"))
     callback_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("callback count"))
     verify_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("verify attempts"))
-    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("last error"))  # raw, for logs and the admin; never shown as such
+    last_error = models.CharField(max_length=300, blank=True,
+                                  verbose_name=_("last error"))  # raw, for logs and the admin; never shown as such
     # The bank's own code of the last refusal, shown to finance in Persian with the code beside it, and what
     # went wrong on our side when no bank code applies (`gateways.PROBLEMS`).
     bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
@@ -159,7 +162,8 @@ class RefusedCallback(models.Model):
     attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="refused_callbacks", verbose_name=_("payment attempt"))
     bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
     # The province of the attempt's case, or the deployment's province when the session is unknown.
-    province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("province"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -71,7 +71,8 @@ class ScoringTable(models.Model):
 
 
 class DegreePoints(models.Model):
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="degree_points", verbose_name=_("scoring table"))
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="degree_points",
+                              verbose_name=_("scoring table"))
     degree_level = models.CharField(_("degree"), max_length=20, choices=DegreeLevel.choices)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
 
@@ -82,7 +83,8 @@ class DegreePoints(models.Model):
 
 
 class RelevanceFactor(models.Model):
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="relevance_factors", verbose_name=_("scoring table"))
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="relevance_factors",
+                              verbose_name=_("scoring table"))
     relevance = models.CharField(_("relevance of the degree"), max_length=20, choices=Relevance.choices)
     percent = models.DecimalField(_("share counted (percent)"), max_digits=5, decimal_places=2)
 
@@ -95,7 +97,8 @@ class RelevanceFactor(models.Model):
 class ExperiencePoints(models.Model):
     """A band: from `min_years` of experience a person earns `points` (the highest band reached counts)."""
 
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="experience_points", verbose_name=_("scoring table"))
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="experience_points",
+                              verbose_name=_("scoring table"))
     min_years = models.PositiveSmallIntegerField(_("from years of experience"))
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
 
@@ -110,7 +113,8 @@ class GradeThreshold(models.Model):
     """What a grade needs in a field: a minimum staff score and, where required, experience and financial
     ceilings (grade 5 needs only the staff score, §10.1 #8). An empty field means "any field"."""
 
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("scoring table"))
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="thresholds",
+                              verbose_name=_("scoring table"))
     field = models.ForeignKey(ContractingField, null=True, blank=True, on_delete=models.PROTECT,
                               verbose_name=_("field of work"), help_text=_("Empty: every field."))
     grade = models.PositiveSmallIntegerField(_("grade"))
@@ -136,7 +140,8 @@ class Application(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification", verbose_name=_("case"))
     scoring_table = models.ForeignKey(ScoringTable, null=True, blank=True, on_delete=models.PROTECT,
                                       verbose_name=_("scoring table"))
-    open_cases_at_submission = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("open cases at submission"))
+    open_cases_at_submission = models.PositiveIntegerField(null=True, blank=True,
+                                                           verbose_name=_("open cases at submission"))
     experts_at_submission = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("experts at submission"))
 
     class Meta:
@@ -161,7 +166,8 @@ class CompanyPerson(models.Model):
     """A person of the applicant (group ب): who they are, their degree and experience, and the field
     their score counts toward. The expert judges the degree's relevance to that field."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_people", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_people",
+                             verbose_name=_("case"))
     role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
     first_name = PersianCharField(_("first name"), max_length=100)
     last_name = PersianCharField(_("last name"), max_length=100)
@@ -196,7 +202,8 @@ class CompanyPerson(models.Model):
 class ExperienceRecord(models.Model):
     """A contract the applicant has carried out (group و), counted in one field."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_experience", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_experience",
+                             verbose_name=_("case"))
     field = models.ForeignKey(ContractingField, on_delete=models.PROTECT, verbose_name=_("field of work"))
     title = PersianCharField(_("project"), max_length=200)
     employer = PersianCharField(_("employer"), max_length=200)
@@ -214,7 +221,8 @@ class ExperienceRecord(models.Model):
 class FinancialRecord(models.Model):
     """One year's tax return (group ه): the declared turnover."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_finance", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_finance",
+                             verbose_name=_("case"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (Jalali)"))
     turnover_rials = models.BigIntegerField(_("declared turnover (rials)"))
     tax_return_number = PersianCharField(_("tax return tracking number"), max_length=40)
@@ -234,13 +242,15 @@ class ReviewStatus(models.TextChoices):
 class SectionReview(models.Model):
     """The expert's verdict on one section of the dossier; deficient sections feed the notice."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_reviews", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_reviews",
+                             verbose_name=_("case"))
     section = models.CharField(_("section"), max_length=40)
     status = models.CharField(_("verdict"), max_length=20, choices=ReviewStatus.choices)
     note = PersianTextField(_("note"), blank=True)
     # For a deficient section: what the applicant should do (§5.5 step 2 promises guidance).
     guidance = PersianTextField(_("guidance for the applicant"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"))
 
     class Meta:
@@ -252,14 +262,18 @@ class SectionReview(models.Model):
 class GradeGrant(models.Model):
     """The grade granted in one field, beside the grade requested (granted may be lower, with reasons)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="qualification_grants", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="qualification_grants",
+                             verbose_name=_("case"))
     field = models.ForeignKey(ContractingField, on_delete=models.PROTECT, verbose_name=_("field of work"))
     requested_grade = models.PositiveSmallIntegerField(_("requested grade"))
     granted_grade = models.PositiveSmallIntegerField(_("granted grade"), null=True, blank=True)
     reason = PersianTextField(_("reason"), blank=True)
-    staff_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, verbose_name=_("staff score"))
-    supported_grade = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("grade the scores support"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    staff_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                      verbose_name=_("staff score"))
+    supported_grade = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       verbose_name=_("grade the scores support"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
     decided_at = models.DateTimeField(verbose_name=_("decided at"))
 
     class Meta:
@@ -280,8 +294,10 @@ class ReferralStatus(models.TextChoices):
 class Referral(models.Model):
     """The electronic file sent to the PBO's Technical & Executive System Office for entry in SAJAR."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification_referral", verbose_name=_("case"))
-    certificate = models.ForeignKey(OfficialDocument, on_delete=models.PROTECT, related_name="+", verbose_name=_("certificate"))
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification_referral",
+                                verbose_name=_("case"))
+    certificate = models.ForeignKey(OfficialDocument, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("certificate"))
     message_id = models.UUIDField(unique=True, verbose_name=_("message ID"))
     payload = models.JSONField(verbose_name=_("message sent"))
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
@@ -318,7 +334,8 @@ class RegistryEntry(models.Model):
     """One grade certificate as the public registry shows it. Its status is read from the certificate,
     so a suspension or revocation shows at once."""
 
-    certificate = models.OneToOneField(OfficialDocument, on_delete=models.PROTECT, related_name="registry_entry", verbose_name=_("certificate"))
+    certificate = models.OneToOneField(OfficialDocument, on_delete=models.PROTECT, related_name="registry_entry",
+                                       verbose_name=_("certificate"))
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="qualification_entries", verbose_name=_("organization"))
@@ -351,7 +368,8 @@ class DisciplinaryViolation(models.Model):
     occurred_on = models.DateField(_("date of the violation"))
     description = PersianTextField(_("description"))
     decision = PersianTextField(_("decision of the disciplinary board"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -62,7 +62,8 @@ class Channel(models.TextChoices):
 class Accreditation(models.Model):
     """The staff-side record of one case: intake, registration, licence and its supervision."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="accreditation", verbose_name=_("case"))
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="accreditation",
+                                verbose_name=_("case"))
     binder_received_at = models.DateTimeField(_("binder received at"), null=True, blank=True)
     binder_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="+", verbose_name=_("binder received by"))
@@ -71,7 +72,8 @@ class Accreditation(models.Model):
     secretariat_number = models.CharField(_("secretariat number"), max_length=20, unique=True, null=True, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("registered at"))
     introduction_letter = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True,
-                                            on_delete=models.PROTECT, related_name="+", verbose_name=_("introduction letter"))
+                                            on_delete=models.PROTECT, related_name="+",
+                                            verbose_name=_("introduction letter"))
     granted_domains = models.ManyToManyField(Domain, blank=True, related_name="+", verbose_name=_("domains granted"))
     grant_note = PersianTextField(_("why fewer domains were granted"), blank=True)
     licence = models.OneToOneField("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
@@ -106,7 +108,8 @@ class SupervisionRecord(models.Model):
     """Continuous supervision while licensed (step ۲۳): findings of visits, warnings and the acts on
     the licence, with reasons. Never edited."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="supervision_records", verbose_name=_("case"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="supervision_records",
+                             verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=SupervisionKind.choices)
     text = PersianTextField(_("description"))
     appointment = models.ForeignKey("appointments.Appointment", null=True, blank=True, on_delete=models.PROTECT,
@@ -131,7 +134,8 @@ class ViolationKind(models.TextChoices):
 class ScopeViolation(models.Model):
     """A breach of the licence's scope seen by someone (§3.7: only the granted domains, only in the province)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="scope_violations", verbose_name=_("case"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="scope_violations",
+                             verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=ViolationKind.choices)
     domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("domain"))
