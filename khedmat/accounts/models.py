@@ -149,13 +149,14 @@ class OneTimeCode(models.Model):
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=OtpPurpose.choices)
     mobile = models.CharField(_("mobile"), max_length=11)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    code_hash = models.CharField(max_length=64)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     consumed_at = models.DateTimeField(_("used at"), null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
 
     class Meta:
         indexes = [models.Index(fields=["mobile", "purpose", "created_at"], name="otp_mobile_idx")]
@@ -166,11 +167,11 @@ class OneTimeCode(models.Model):
 class TotpDevice(models.Model):
     """A staff member's authenticator app (RFC 6238)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
-    secret = models.CharField(max_length=64)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user"))
+    secret = models.CharField(max_length=64, verbose_name=_("secret"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
     # The last accepted time step, so one code cannot be replayed within its 30-second window.
-    last_used_step = models.BigIntegerField(default=0)
+    last_used_step = models.BigIntegerField(default=0, verbose_name=_("last used time step"))
 
     class Meta:
         verbose_name = _("authenticator app")
@@ -180,11 +181,12 @@ class TotpDevice(models.Model):
 class LoginAttempt(models.Model):
     """Every password check, kept for throttling and for the security audit."""
 
-    national_id = models.CharField(max_length=10, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    succeeded = models.BooleanField(default=False)
-    stage = models.CharField(max_length=20, default="password")  # "password", "second_factor" or "reset"
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    national_id = models.CharField(max_length=10, db_index=True, verbose_name=_("national ID"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    succeeded = models.BooleanField(default=False, verbose_name=_("succeeded"))
+    stage = models.CharField(max_length=20, default="password",
+                             verbose_name=_("login stage"))  # "password", "second_factor" or "reset"
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "created_at"], name="login_attempt_ip_idx")]

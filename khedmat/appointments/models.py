@@ -179,7 +179,8 @@ class VisitReport(ImmutableRecord):
 
 
 class VisitScore(ImmutableRecord):
-    report = models.ForeignKey(VisitReport, on_delete=models.PROTECT, related_name="scores")
+    report = models.ForeignKey(VisitReport, on_delete=models.PROTECT, related_name="scores",
+                               verbose_name=_("visit report"))
     criterion = models.ForeignKey(ScoringCriterion, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("criterion"))
     # Copied from the criterion when scored, so a later edit of the scheme does not rewrite the report.
@@ -201,12 +202,13 @@ def _photo_path(instance, filename):  # the name comes from khedmat.core.uploads
 
 
 class VisitPhoto(ImmutableRecord):
-    report = models.ForeignKey(VisitReport, on_delete=models.PROTECT, related_name="photos")
-    file = models.FileField(upload_to=_photo_path, max_length=200)
+    report = models.ForeignKey(VisitReport, on_delete=models.PROTECT, related_name="photos",
+                               verbose_name=_("visit report"))
+    file = models.FileField(upload_to=_photo_path, max_length=200, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=160)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=120, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 of the file"))
 
     class Meta:
         ordering = ["id"]

@@ -30,7 +30,7 @@ from khedmat.appointments.models import (
 )
 from khedmat.appointments.signals import visit_report_recorded
 from khedmat.cases.access import applicant_side, staff_roles_for_case
-from khedmat.cases.models import Case
+from khedmat.cases.models import Case, EventType
 from khedmat.cases.process import AppointmentKind
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
@@ -88,7 +88,7 @@ def _notify_staff(appointment: Appointment, *, body: str, template: str, key: st
 def _record(appointment: Appointment, *, by, comment: str, public: bool = True) -> None:
     from khedmat.cases.services import case_record_change
 
-    case_record_change(case=appointment.case, by=by, comment=comment, public=public)
+    case_record_change(case=appointment.case, by=by, comment=comment, public=public, event_type=EventType.APPOINTMENT)
 
 
 # -- checks ------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def layers(process: Process) -> list[list[str]]:
     return [rows[k] for k in sorted(rows)]
 
 
-def process_svg(process: Process) -> str:
+def process_svg(process: Process, *, title: str = "") -> str:
+    """The process as an SVG diagram; `title` (the service's Persian title) is its accessible name."""
     rows = layers(process)
     width = max(len(r) for r in rows) * (NODE_W + GAP_X) - GAP_X + 2 * MARGIN
     height = len(rows) * (NODE_H + GAP_Y) - GAP_Y + 2 * MARGIN
@@ -45,7 +46,7 @@ def process_svg(process: Process) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-labelledby="diagram-title" class="process-diagram" font-family="Vazirmatn, Tahoma, sans-serif">',
-        f'<title id="diagram-title">{escape(process.service_code)}</title>',
+        f'<title id="diagram-title">{escape(title or process.service_code)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#39424c"/></marker></defs>',
     ]

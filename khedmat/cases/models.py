@@ -39,7 +39,8 @@ class Case(models.Model):
         verbose_name=_("SLA statement version"),
     )
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="cases", verbose_name=_("province"))
-    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("office"))
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
     )
@@ -50,7 +51,7 @@ class Case(models.Model):
     state = models.CharField(_("state"), max_length=40)
     # Bumped on every change; a form carries the version it was shown with, so that two people acting
     # on the same case at once get one winner and a clear message.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, null=True, blank=True)
     data = models.JSONField(_("form data"), default=dict, blank=True)
     title = PersianCharField(_("subject"), max_length=200, blank=True)
@@ -67,18 +68,19 @@ class Case(models.Model):
     submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # -- SLA, derived from the events -----------------------------------------------------
-    sla_target_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    sla_running = models.BooleanField(default=False)
+    sla_target_days = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       verbose_name=_("SLA target (working days)"))
+    sla_running = models.BooleanField(default=False, verbose_name=_("SLA clock running"))
     # Working days used before the current run of the clock; with sla_run_started_at this gives the
     # days used now without reading the events (queues show it for every row).
-    sla_banked_days = models.PositiveIntegerField(default=0)
-    sla_run_started_at = models.DateTimeField(null=True, blank=True)
-    sla_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
-    sla_original_deadline = models.DateTimeField(null=True, blank=True)
-    sla_warning_at = models.DateTimeField(null=True, blank=True)
-    sla_computed_at = models.DateTimeField(null=True, blank=True)
-    sla_warned_at = models.DateTimeField(null=True, blank=True)
-    sla_breach_notified_at = models.DateTimeField(null=True, blank=True)
+    sla_banked_days = models.PositiveIntegerField(default=0, verbose_name=_("SLA working days used before"))
+    sla_run_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SLA clock started at"))
+    sla_deadline = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("SLA deadline"))
+    sla_original_deadline = models.DateTimeField(null=True, blank=True, verbose_name=_("original SLA deadline"))
+    sla_warning_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SLA warning at"))
+    sla_computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SLA computed at"))
+    sla_warned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SLA warning sent at"))
+    sla_breach_notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("SLA breach reported at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,6 +127,9 @@ class EventType(models.TextChoices):
     SLA_WARNING = "sla_warning", _("Deadline near")
     SLA_BREACH = "sla_breach", _("Deadline passed")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline recomputed")
+    # What the appointments and committees apps did to the case (the comment says what exactly).
+    APPOINTMENT = "appointment", _("Visit or appointment")
+    COMMITTEE = "committee", _("Committee")
 
 
 class CaseEvent(ChainedModel):
@@ -138,20 +143,20 @@ class CaseEvent(ChainedModel):
     chain_fields = ("case", "created_at", "event_type", "from_state", "to_state", "transition", "actor",
                     "comment", "public", "data")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
     created_at = models.DateTimeField(_("time"), db_index=True)
     event_type = models.CharField(_("event"), max_length=30, choices=EventType.choices)
-    from_state = models.CharField(max_length=40, blank=True)
-    to_state = models.CharField(max_length=40, blank=True)
-    transition = models.CharField(max_length=60, blank=True)
+    from_state = models.CharField(max_length=40, blank=True, verbose_name=_("from state"))
+    to_state = models.CharField(max_length=40, blank=True, verbose_name=_("to state"))
+    transition = models.CharField(max_length=60, blank=True, verbose_name=_("transition"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("by"),
     )
     comment = PersianTextField(_("comment"), blank=True)
     # Whether the applicant sees this event on their timeline (internal notes are staff-only).
-    public = models.BooleanField(default=True)
-    data = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(default=True, verbose_name=_("shown to the applicant"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -164,20 +169,23 @@ class CaseEvent(ChainedModel):
 class TrackingSequence(models.Model):
     """The last tracking number handed out per service and Jalali year."""
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "year"], name="tracking_sequence_unique")]
+        verbose_name = _("tracking sequence")
+        verbose_name_plural = _("tracking sequences")
 
 
 class DeficiencyNotice(models.Model):
     """A written list of what the applicant must fix (اعلام نواقص); one per round, all kept."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deficiency_notices")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deficiency_notices", verbose_name=_("case"))
     round = models.PositiveSmallIntegerField(_("round"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"))
     summary = PersianTextField(_("summary"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -190,8 +198,9 @@ class DeficiencyNotice(models.Model):
 
 
 class DeficiencyItem(models.Model):
-    notice = models.ForeignKey(DeficiencyNotice, on_delete=models.CASCADE, related_name="items")
-    order = models.PositiveSmallIntegerField(default=0)
+    notice = models.ForeignKey(DeficiencyNotice, on_delete=models.CASCADE, related_name="items",
+                               verbose_name=_("notice"))
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     document_code = models.CharField(_("document"), max_length=60, blank=True)
     text = PersianTextField(_("what is missing or wrong"))
     guidance = PersianTextField(_("guidance"))
@@ -199,19 +208,24 @@ class DeficiencyItem(models.Model):
 
     class Meta:
         ordering = ["notice", "order", "id"]
+        verbose_name = _("deficiency item")
+        verbose_name_plural = _("deficiency items")
 
 
 class Document(models.Model):
     """A checklist slot of a case (or an extra document); its file versions are kept."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case"))
     requirement = models.CharField(_("document"), max_length=60)
     current = models.OneToOneField(
-        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("current version")
     )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "requirement"], name="document_slot_unique")]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
 
 def _document_path(instance, filename):  # the name comes from khedmat.core.uploads.storage_name
@@ -219,17 +233,21 @@ def _document_path(instance, filename):  # the name comes from khedmat.core.uplo
 
 
 class DocumentVersion(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions",
+                                 verbose_name=_("document"))
     number = models.PositiveSmallIntegerField(_("version"))
-    file = models.FileField(upload_to=_document_path, max_length=200)
+    file = models.FileField(upload_to=_document_path, max_length=200, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=160)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
-    deficiency_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=120, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 of the file"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"))
+    deficiency_round = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("deficiency round"))
 
     class Meta:
         ordering = ["document", "-number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")

@@ -300,3 +300,21 @@ def get_case_process(case: Case):
 
 
 __all__ = ["visible_cases"]
+
+
+def service_titles(codes) -> dict[str, str]:
+    """The Persian titles of the catalogue's services by code; a code with no service keeps a Persian placeholder."""
+    from django.utils.translation import gettext
+
+    from khedmat.catalog.models import Service
+
+    codes = list(codes)
+    titles = dict(Service.objects.filter(code__in=codes).values_list("code", "title"))
+    return {code: titles.get(code) or gettext("Service not in the catalogue") for code in codes}
+
+
+def processes_with_titles() -> list[tuple]:
+    """(process, its service's Persian title) for every registered process: pages never show the code."""
+    processes = registered()
+    titles = service_titles(p.service_code for p in processes)
+    return [(p, titles[p.service_code]) for p in processes]

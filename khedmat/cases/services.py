@@ -123,9 +123,12 @@ def case_lock_for_applicant(*, case: Case, by, expected_version: int | None = No
     return locked
 
 
-def case_record_change(*, case: Case, by, comment: str = "", public: bool = True) -> None:
-    """Log a change made to a case's service records and bump its version (inside the caller's transaction)."""
-    _event(case, EventType.DATA_CHANGED, by=by, now=timezone.now(), comment=comment, public=public)
+def case_record_change(*, case: Case, by, comment: str = "", public: bool = True,
+                       event_type: str = EventType.DATA_CHANGED) -> None:
+    """Log a change made to a case's service records and bump its version (inside the caller's transaction).
+    Other apps acting on the case name what happened with their own `event_type` (EventType.APPOINTMENT,
+    EventType.COMMITTEE) and a `comment` in Persian, so the timeline does not say "form changed"."""
+    _event(case, event_type, by=by, now=timezone.now(), comment=comment, public=public)
     _bump(case, [])
 
 

@@ -338,7 +338,7 @@ def queue(request):
 
 @staff_required()
 def process_list(request):
-    return render(request, "cases/process_list.html", {"processes": registered()})
+    return render(request, "cases/process_list.html", {"processes": selectors.processes_with_titles()})
 
 
 @staff_required()
@@ -350,4 +350,6 @@ def process_detail(request, code):
         process = get_process(code)
     except LookupError:
         raise Http404 from None
-    return render(request, "cases/process_detail.html", {"process": process, "svg": process_svg(process)})
+    title = selectors.service_titles([code])[code]
+    return render(request, "cases/process_detail.html", {"process": process, "title": title,
+                                                         "svg": process_svg(process, title=title)})

@@ -99,7 +99,8 @@ class LegalReferenceKind(models.TextChoices):
 
 
 class LegalReference(models.Model):
-    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="legal_references")
+    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="legal_references",
+                                  verbose_name=_("statement"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=LegalReferenceKind.choices)
     number = PersianCharField(_("number"), max_length=100, blank=True)
@@ -141,7 +142,8 @@ class InquiryMode(models.TextChoices):
 class StatementItem(models.Model):
     """One row of a list section of the statement: a step, document, obligation, channel, fee or inquiry."""
 
-    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="items")
+    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="items",
+                                  verbose_name=_("statement"))
     section = models.CharField(_("section"), max_length=20, choices=ItemSection.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = PersianCharField(_("label"), max_length=100, blank=True)
@@ -174,7 +176,8 @@ class CommitmentUnit(models.TextChoices):
 class SlaCommitment(models.Model):
     """A measurable commitment of a statement version; the SLA engine measures cases against it."""
 
-    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="commitments")
+    statement = models.ForeignKey(SlaStatement, on_delete=models.CASCADE, related_name="commitments",
+                                  verbose_name=_("statement"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     code = models.SlugField(_("code"), max_length=60)
     title = PersianCharField(_("title"), max_length=200)

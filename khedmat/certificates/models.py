@@ -49,12 +49,15 @@ class NumberSequence(models.Model):
     """Last number handed out per type and Jalali year; incremented in the issuing transaction, so a
     failed issuance gives its number back (no gaps) and the row lock serialises issuers (no duplicates)."""
 
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("document type"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document_type", "year"], name="number_sequence_unique")]
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
 
 
 class DocumentStatus(models.TextChoices):
@@ -71,20 +74,32 @@ class RevocationReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HolderKind(models.TextChoices):
+    """The codes a service may store as a document's `holder_kind` (others store the Persian label itself)."""
+
+    LEGAL = "legal", _("Legal person")
+    NATURAL = "natural", _("Natural person")
+
+
+def holder_kind_label(value: str) -> str:
+    """What a holder kind reads as on a document or page: the Persian label of a code, or the stored label."""
+    return str(HolderKind(value).label) if value in HolderKind.values else value
+
+
 class OfficialDocument(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents",
                                       verbose_name=_("type"))
     number = models.CharField(_("number"), max_length=30, unique=True)
-    year = models.PositiveSmallIntegerField()
-    serial = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    serial = models.PositiveIntegerField(verbose_name=_("serial number"))
     # A short code people type into the verification page: random, with a check digit, so that
     # typing numbers in sequence finds nothing.
     verification_code = models.CharField(_("verification code"), max_length=12, unique=True)
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="official_documents")
+                             related_name="official_documents", verbose_name=_("case"))
     reference = models.CharField(max_length=80, blank=True, db_index=True,
-                                 help_text="What produced it, e.g. deficiency_notice:12")
+                                 help_text="What produced it, e.g. deficiency_notice:12", verbose_name=_("reference"))
     holder_name = PersianCharField(_("holder or recipient"), max_length=200)
     holder_national_id = models.CharField(_("holder's national ID"), max_length=11, blank=True)
     holder_kind = models.CharField(_("holder kind"), max_length=20, blank=True)
@@ -94,7 +109,8 @@ class OfficialDocument(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     signer_name = PersianCharField(_("signed by"), max_length=120)
     signer_title = PersianCharField(_("signatory's title"), max_length=120)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.VALID)
     status_reason = models.CharField(_("reason"), max_length=20, choices=RevocationReason.choices, blank=True)
@@ -114,16 +130,23 @@ class OfficialDocument(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def holder_kind_label(self) -> str:
+        return holder_kind_label(self.holder_kind)
+
 
 class VerificationLog(models.Model):
     """Every lookup on the public verification page or its JSON: for rate limits and for the record."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    query = models.CharField(max_length=100, blank=True)
-    document = models.ForeignKey(OfficialDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    found = models.BooleanField(default=False)
-    channel = models.CharField(max_length=10, default="page")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    query = models.CharField(max_length=100, blank=True, verbose_name=_("what was asked"))
+    document = models.ForeignKey(OfficialDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("document"))
+    found = models.BooleanField(default=False, verbose_name=_("found"))
+    channel = models.CharField(max_length=10, default="page", verbose_name=_("channel"))
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "created_at"], name="verification_ip_idx")]
+        verbose_name = _("verification log")
+        verbose_name_plural = _("verification logs")

@@ -19,7 +19,7 @@ def pdf_context(document: OfficialDocument) -> dict:
         "verification_code": document.verification_code,
         "holder_name": document.holder_name,
         "holder_id_masked": mask_national_id(document.holder_national_id),
-        "holder_kind_label": document.holder_kind,
+        "holder_kind_label": document.holder_kind_label,
         "scope": document.scope,
         "issued_on": document.issued_on,
         "valid_until": document.valid_until,

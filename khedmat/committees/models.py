@@ -108,7 +108,7 @@ class Session(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="sessions",
                                   verbose_name=_("committee"))
-    year = models.PositiveSmallIntegerField()  # Jalali year of the session
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))  # Jalali year of the session
     number = models.PositiveSmallIntegerField(_("session number"))
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
@@ -117,18 +117,19 @@ class Session(models.Model):
     online_link = models.URLField(_("online meeting link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=SessionState.choices, default=SessionState.SCHEDULED,
                              db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    invitations_sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    held_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    invitations_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("invitations sent at"))
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminder sent at"))
+    held_at = models.DateTimeField(null=True, blank=True, verbose_name=_("held at"))
     minutes = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name=_("minutes"))
     minutes_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+                                          related_name="+", verbose_name=_("minutes issued by"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
     cancelled_reason = PersianTextField(_("reason for cancelling"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     class Meta:
         ordering = ["-starts_at"]
@@ -159,9 +160,10 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     rolled_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="rolled_to")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now)
+                                       related_name="rolled_to", verbose_name=_("rolled from"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("added by"))
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["session", "order"]
@@ -176,27 +178,36 @@ class Invitation(models.Model):
         MEMBER = "member", _("Member")
         APPLICANT = "applicant", _("Applicant")
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    letter = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations",
+                                verbose_name=_("session"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("agenda item"))
+    letter = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("letter"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user", "item"], name="invitation_once",
                                                nulls_distinct=False)]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
-    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+")
-    present = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("session"))
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    present = models.BooleanField(default=False, verbose_name=_("present"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_once")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
 
 
 class VoteChoice(models.TextChoices):
@@ -208,57 +219,74 @@ class VoteChoice(models.TextChoices):
 
 
 class Vote(models.Model):
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="votes")
-    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(max_length=30, choices=VoteChoice.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="votes", verbose_name=_("agenda item"))
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    choice = models.CharField(max_length=30, choices=VoteChoice.choices, verbose_name=_("vote"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="vote_once")]
+        verbose_name = _("vote")
+        verbose_name_plural = _("recorded votes")
 
 
 class Decision(models.Model):
     """The outcome of one agenda item. Never edited after the minutes are issued; a correction after
     confirmation is a new row pointing at the one it corrects."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions",
+                             verbose_name=_("agenda item"))
     outcome = models.CharField(_("decision"), max_length=30, choices=VoteChoice.choices[:4])
     reasons = PersianTextField(_("reasons"), blank=True)
     conditions = PersianTextField(_("conditions"), blank=True)
     guidance = PersianTextField(_("guidance for the applicant"), blank=True)
-    tally = models.JSONField(default=dict)  # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    tally = models.JSONField(default=dict,
+                             verbose_name=_("vote tally"))  # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
     corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="corrected_by")
+                                    related_name="corrected_by", verbose_name=_("corrects"))
     correction_reason = PersianTextField(_("reason for the correction"), blank=True)
     correction_letter = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
-    applied_at = models.DateTimeField(null=True, blank=True)  # when the case moved by it
+                                          on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("correction letter"))
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))  # when the case moved by it
 
     class Meta:
         ordering = ["recorded_at"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
 
 class MinutesConfirmation(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations")
-    minutes = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+")
-    on_paper = models.BooleanField(default=False)  # signed on the printed minutes; recorded by the secretary
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    confirmed_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations",
+                                verbose_name=_("session"))
+    minutes = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("minutes"))
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    on_paper = models.BooleanField(default=False,
+                                   verbose_name=_("confirmed on paper"))  # signed on the printed minutes; recorded by the secretary
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    confirmed_at = models.DateTimeField(default=timezone.now, verbose_name=_("confirmed at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["minutes", "member"], name="confirmation_once")]
+        verbose_name = _("minutes confirmation")
+        verbose_name_plural = _("minutes confirmations")
 
 
 class SessionSequence(models.Model):
     """Last session number per committee and Jalali year (taken under a row lock)."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveSmallIntegerField(default=0)
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("committee"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last = models.PositiveSmallIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["committee", "year"], name="session_sequence_unique")]
+        verbose_name = _("session sequence")
+        verbose_name_plural = _("session sequences")

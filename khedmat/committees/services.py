@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khedmat.cases.models import Case
+from khedmat.cases.models import Case, EventType
 from khedmat.committees import rules
 from khedmat.committees.models import (
     AgendaItem,
@@ -219,7 +219,7 @@ def _case_note(case: Case, by, text: str, *, public: bool = True) -> None:
 
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-        case_record_change(case=locked, by=by, comment=text, public=public)
+        case_record_change(case=locked, by=by, comment=text, public=public, event_type=EventType.COMMITTEE)
 
 
 def agenda_add(*, session: Session, case: Case, by) -> AgendaItem:

@@ -57,6 +57,35 @@ class Office(models.Model):
 NATIONAL_STREAM = "national"
 
 
+class AuditAction(models.TextChoices):
+    """Every act the audit log records (`core.audit.audit_record(action=…)`): the admin shows the label."""
+
+    ADMIN_ADD = "admin_add", _("Added in the admin")
+    ADMIN_CHANGE = "admin_change", _("Changed in the admin")
+    ADMIN_DELETE = "admin_delete", _("Deleted in the admin")
+    ROLES_CHANGED = "roles_changed", _("Roles changed")
+    TOTP_ENROLLED = "totp_enrolled", _("Authenticator app enrolled")
+    ORGANIZATION_REGISTERED = "organization_registered", _("Organization registered")
+    MEMBER_ADDED = "member_added", _("Member added to an organization")
+    MEMBER_REMOVED = "member_removed", _("Member removed from an organization")
+    SLA_PUBLISHED = "sla_published", _("SLA statement published")
+    SLA_AMENDMENT_DRAFTED = "sla_amendment_drafted", _("SLA amendment drafted")
+    SLA_AMENDMENT_PUBLISHED = "sla_amendment_published", _("SLA amendment published")
+    SLA_TERMINATED = "sla_terminated", _("SLA statement terminated")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
+    DOCUMENT_SUSPENDED = "document_suspended", _("Document suspended")
+    DOCUMENT_REINSTATED = "document_reinstated", _("Document reinstated")
+    DOCUMENT_REVOKED = "document_revoked", _("Document revoked")
+    DOCUMENT_REPLACED = "document_replaced", _("Document replaced")
+    INVOICE_PAID = "invoice_paid", _("Invoice paid")
+    PAYMENT_REVERSED = "payment_reversed", _("Payment reversed")
+    OUTBOX_RETRY = "outbox_retry", _("Message sent again")
+    COMMITTEE_SESSION_SCHEDULED = "committee_session_scheduled", _("Committee session scheduled")
+    COMMITTEE_SESSION_CANCELLED = "committee_session_cancelled", _("Committee session cancelled")
+    COMMITTEE_MEMBER_SET = "committee_member_set", _("Committee member set")
+    VIOLATION_RECORDED = "violation_recorded", _("Violation recorded")
+
+
 class AuditEvent(ChainedModel):
     """An administrative act (calendar edit, SLA publication, role change …): who, when, before, after.
 
@@ -73,7 +102,7 @@ class AuditEvent(ChainedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("actor"),
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)

@@ -19,6 +19,8 @@ check digit, a year that is not a Jalali year, an empty password) raise :class:`
 ``optional_parameters``); :meth:`RegistryAdapter.subject_problem` checks a subject without building an
 adapter, so an inquiry can be refused when it is asked for. The messages here are English, for logs;
 the inquiries services turn the outcome (and ``InvalidSubject.reason``) into Persian for pages.
+Each adapter also names its result keys (``result_labels``: English msgids marked for the Persian
+catalogue; the inquiries app translates them), so a page never shows ``declared_income`` or ``record``.
 
 The social-security password is sent once in the request body and kept nowhere: not in the adapter, the
 :class:`Answer`, exception messages, logs or exception chains; if a registry ever echoes it, it is
@@ -49,6 +51,11 @@ REDACTED = "[redacted]"
 JALALI_DATE = re.compile(r"^(1[2-4]\d\d)-(\d\d)-(\d\d)$")
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 ACCESS_REFUSED_STATUSES = frozenset({401, 403})
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for the catalogue (makemessages reads this name); translated where it is shown."""
+    return message
 
 
 # -- outcomes ----------------------------------------------------------------------------------------------------
@@ -181,6 +188,8 @@ class RegistryAdapter:
     optional_parameters: ClassVar[tuple[str, ...]] = ()
     #: a 401 from this registry is about the applicant's own password (social security), not Khedmat's access
     applicant_credentials: ClassVar[bool] = False
+    #: what each key of the answer (and of the comparison's mismatches) is called on pages
+    result_labels: ClassVar[dict[str, str]] = {"record": gettext_noop("record at the source")}
 
     def __init__(self, *, base_url: str, timeout: float = DEFAULT_TIMEOUT, session=None):
         if not base_url:
@@ -330,6 +339,9 @@ class CivilRegistryAdapter(RegistryAdapter):
     code = "civil_registry"
     parameters = ("national_id",)
     SCHEMA = {"national_id": "text", "first_name": "text", "last_name": "text", "birth_date": "jdate", "alive": "bool"}
+    result_labels = {**RegistryAdapter.result_labels, "national_id": gettext_noop("national ID"),
+                     "first_name": gettext_noop("first name"), "last_name": gettext_noop("last name"),
+                     "birth_date": gettext_noop("date of birth"), "alive": gettext_noop("alive")}
 
     def query(self, *, national_id: str) -> Answer:
         national_id = _national_id(national_id)
@@ -351,6 +363,12 @@ class GazetteAdapter(RegistryAdapter):
     # The authorised signatories (صاحبان امضای مجاز) as last published: optional in the answer (older
     # records have none); role "ceo" for the managing director, any other text for other signatories.
     SIGNATORY = {"national_id": "text", "role": "text"}
+    result_labels = {**RegistryAdapter.result_labels, "organization_id": gettext_noop("organization national ID"),
+                     "name": gettext_noop("registered name"), "registration_number": gettext_noop("registration number"),
+                     "registered_on": gettext_noop("registered on"), "notices": gettext_noop("notices in the gazette"),
+                     "date": gettext_noop("date"), "title": gettext_noop("title"), "number": gettext_noop("number"),
+                     "signatories": gettext_noop("authorised signatories"), "national_id": gettext_noop("national ID"),
+                     "role": gettext_noop("role")}
 
     def query(self, *, organization_id: str) -> Answer:
         organization_id = _organization_id(organization_id)
@@ -373,6 +391,9 @@ class TaxAdapter(RegistryAdapter):
     code = "tax_org"
     parameters = ("id", "year")
     SCHEMA = {"id": "text", "year": "year", "filed": "bool"}
+    result_labels = {**RegistryAdapter.result_labels, "id": gettext_noop("national ID or organization national ID"),
+                     "year": gettext_noop("tax year"), "filed": gettext_noop("tax return filed"),
+                     "declared_income": gettext_noop("declared income")}
 
     def query(self, *, id: str, year: int | str) -> Answer:  # `id`: the documented subject key
         digits = digits_only(str(id))
@@ -402,6 +423,9 @@ class SocialSecurityAdapter(RegistryAdapter):
     parameters = ("national_id", "password")
     applicant_credentials = True
     SCHEMA = {"national_id": "text", "insured": "bool", "months": "count", "employer": "text?"}
+    result_labels = {**RegistryAdapter.result_labels, "national_id": gettext_noop("national ID"),
+                     "insured": gettext_noop("insured"), "months": gettext_noop("months of insurance"),
+                     "employer": gettext_noop("employer")}
 
     def query(self, *, national_id: str, password: str) -> Answer:
         national_id = _national_id(national_id)
@@ -425,6 +449,10 @@ class DegreeAdapter(RegistryAdapter):
     parameters = ("national_id",)
     SCHEMA = {"national_id": "text", "degrees": "list"}
     DEGREE = {"level": "text", "field": "text", "university": "text", "year": "year"}
+    result_labels = {**RegistryAdapter.result_labels, "national_id": gettext_noop("national ID"),
+                     "degrees": gettext_noop("degrees"), "degree": gettext_noop("degree"),
+                     "level": gettext_noop("level"), "field": gettext_noop("field of study"),
+                     "university": gettext_noop("university"), "year": gettext_noop("year of graduation")}
 
     def query(self, *, national_id: str) -> Answer:
         national_id = _national_id(national_id)

@@ -63,7 +63,8 @@ class InquiryStatus(models.TextChoices):
 class Inquiry(models.Model):
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("case"))
-    source = models.ForeignKey(InquirySource, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("source"))
+    source = models.ForeignKey(InquirySource, on_delete=models.PROTECT, related_name="inquiries",
+                               verbose_name=_("source"))
     subject = models.JSONField(_("what is asked"), default=dict)  # e.g. {"national_id": …} — never a password
     declared = models.JSONField(_("what the applicant declared"), default=dict, blank=True)
     label = PersianCharField(_("about"), max_length=200, blank=True)
@@ -72,20 +73,20 @@ class Inquiry(models.Model):
     automatic = models.BooleanField(_("sent automatically"), default=False)
     sampled = models.BooleanField(_("picked at random"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     due_at = models.DateTimeField(_("answer due"), null=True, blank=True, db_index=True)
     response_raw = models.TextField(_("raw answer"), blank=True)
-    response_sha256 = models.CharField(max_length=64, blank=True)
+    response_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 of the answer"))
     result = models.JSONField(_("result"), default=dict, blank=True)
     mismatches = models.JSONField(_("mismatches"), default=list, blank=True)
     answer_text = PersianTextField(_("recorded answer"), blank=True)
     letter = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("letter"))
-    last_error = models.CharField(max_length=300, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("last error"))
 
     class Meta:
         ordering = ["-created_at"]

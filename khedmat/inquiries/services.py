@@ -40,6 +40,45 @@ SUBJECT_PARAMETER_LABELS = {
 }
 
 
+def result_label(source: InquirySource, key: str) -> str:
+    """What a key of a source's answer (or of a mismatch) is called on pages: the adapter's label, in Persian."""
+    adapter_class = adapters.ADAPTERS.get(source.adapter, adapters.RegistryAdapter)
+    label = adapter_class.result_labels.get(key)
+    if label is not None:
+        return _(label)
+    if key in SUBJECT_PARAMETER_LABELS:
+        return str(SUBJECT_PARAMETER_LABELS[key])
+    logger.warning("inquiry source %s: no label for the result key %r", source.code, key)
+    return _("other information")
+
+
+def result_value(value) -> str:
+    """A value of an answer as a page shows it: yes/no, Persian digits, lists joined, "—" for nothing."""
+    from khedmat.core.text import to_persian_digits
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return " — ".join(result_value(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return "، ".join(result_value(item) for item in value) or "—"
+    return to_persian_digits(str(value))
+
+
+def mismatch_rows(inquiry: Inquiry) -> list[dict]:
+    """The inquiry's mismatches with Persian field names and values: {"label", "declared", "registry"}."""
+    return [{"label": result_label(inquiry.source, str(m.get("field", ""))), "declared": result_value(m.get("declared")),
+             "registry": result_value(m.get("registry"))} for m in inquiry.mismatches if isinstance(m, dict)]
+
+
+def result_rows(inquiry: Inquiry) -> list[tuple[str, str]]:
+    """The registry's answer as (Persian label, value) rows, for staff."""
+    result = inquiry.result if isinstance(inquiry.result, dict) else {}
+    return [(result_label(inquiry.source, key), result_value(value)) for key, value in result.items()]
+
+
 def _parameter_names(names) -> str:
     return "، ".join(str(SUBJECT_PARAMETER_LABELS.get(name, name)) for name in names)
 
@@ -124,7 +163,8 @@ def _letter_send(inquiry: Inquiry, *, by) -> None:
     from khedmat.certificates.services import document_issue
 
     source, case = inquiry.source, inquiry.case
-    subject_lines = [f"{key}: {value}" for key, value in inquiry.subject.items()]
+    subject_lines = [f"{SUBJECT_PARAMETER_LABELS.get(key) or result_label(source, key)}: {value}"
+                     for key, value in inquiry.subject.items()]
     letter = document_issue(
         document_type=DocumentType.objects.get(code="inquiry_letter"), holder_name=source.body or source.name,
         content={

@@ -16,7 +16,8 @@ from khedmat.core.fields import PersianCharField
 class FeeSchedule(models.Model):
     """One amount of a fee table, in force over a date range (a budget law's Jalali year, or a tariff period)."""
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="fee_schedules", verbose_name=_("service"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="fee_schedules",
+                                verbose_name=_("service"))
     item_code = models.SlugField(_("item"), max_length=60, help_text=_("e.g. contractor_grade_3"))
     item_label = PersianCharField(_("item label"), max_length=200)
     budget_year = models.PositiveSmallIntegerField(_("budget law year (Jalali)"), null=True, blank=True)
@@ -74,8 +75,12 @@ class Invoice(models.Model):
 class InvoiceSequence(models.Model):
     """The last invoice number handed out per Jalali year (a counter row, never count() + 1)."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(unique=True, verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
+
+    class Meta:
+        verbose_name = _("invoice sequence")
+        verbose_name_plural = _("invoice sequences")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -93,26 +98,28 @@ class AttemptStatus(models.TextChoices):
 class PaymentAttempt(models.Model):
     """One trip to the bank. Only the bank's own answer to `verify` marks it paid."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="attempts")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("invoice"))
     gateway = models.CharField(_("gateway"), max_length=30)
     authority = models.CharField(_("bank session"), max_length=64, unique=True)
-    redirect_url = models.CharField(max_length=500)
+    redirect_url = models.CharField(max_length=500, verbose_name=_("payment page address"))
     amount_rials = models.BigIntegerField(_("amount (rials)"))
     status = models.CharField(_("status"), max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.CREATED)
     ref_id = models.CharField(_("bank reference number"), max_length=40, blank=True)
     card_pan = models.CharField(_("card"), max_length=30, blank=True)
-    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    callback_count = models.PositiveSmallIntegerField(default=0)
-    verify_attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)  # raw, for logs and the admin; never shown as such
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("payer"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verified at"))
+    callback_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("callback count"))
+    verify_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("verify attempts"))
+    last_error = models.CharField(max_length=300, blank=True,
+                                  verbose_name=_("last error"))  # raw, for logs and the admin; never shown as such
     # The bank's own code of the last refusal, shown to finance in Persian with the code beside it, and what
     # went wrong on our side when no bank code applies (`gateways.PROBLEMS`).
     bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
     problem = models.CharField(_("problem"), max_length=30, blank=True)
     receipt = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+                                related_name="+", verbose_name=_("receipt"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,10 +159,11 @@ class RefusedCallback(models.Model):
     authority = models.CharField(_("bank session"), max_length=64, blank=True)
     params = models.JSONField(_("parameters received"), default=dict, blank=True)
     remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="refused_callbacks")
+    attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="refused_callbacks", verbose_name=_("payment attempt"))
     bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
     # The province of the attempt's case, or the deployment's province when the session is unknown.
-    province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("province"))
 
     class Meta:
         ordering = ["-created_at"]

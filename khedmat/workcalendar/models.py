@@ -17,7 +17,8 @@ WEEKDAY_CHOICES = [
 class WeeklyOffRule(models.Model):
     """Weekly days off of a province from a date (until the next rule or `end_date`)."""
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="weekly_off_rules", verbose_name=_("province"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="weekly_off_rules",
+                                 verbose_name=_("province"))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until further notice."))
     days = models.JSONField(_("days off"), default=list, help_text=_("Python weekday numbers."))
@@ -88,7 +89,8 @@ class ClosureKind(models.TextChoices):
 class Closure(models.Model):
     """Offices closed by decision (pollution, heat, energy saving), province-wide or for one office."""
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="closures", verbose_name=_("province"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="closures",
+                                 verbose_name=_("province"))
     office = models.ForeignKey(
         Office, null=True, blank=True, on_delete=models.PROTECT, related_name="closures",
         verbose_name=_("office"), help_text=_("Empty: every office of the province."),
@@ -124,6 +126,10 @@ class Closure(models.Model):
 class CalendarState(models.Model):
     """A per-province counter bumped on every calendar change; compiled calendars are cached by it."""
 
-    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField(default=0)
+    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="+", verbose_name=_("province"))
+    version = models.PositiveIntegerField(default=0, verbose_name=_("version"))
     changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar state")
+        verbose_name_plural = _("calendar states")

@@ -206,6 +206,9 @@ def test_process_diagram_page(client, test_service, expert):
     login(client, expert)
     html = client.get(f"/staff/cases/processes/{test_service.code}/").content.decode()
     assert "<svg" in html and "در حال بررسی" in html
+    assert "خدمت آزمایشی" in html and test_service.code not in html.replace(f"/processes/{test_service.code}/", "")
+    listing = client.get("/staff/cases/processes/").content.decode()
+    assert ">خدمت آزمایشی</a>" in listing and f">{test_service.code}<" not in listing
     assert client.get("/staff/cases/processes/nope/").status_code == 404
 
 

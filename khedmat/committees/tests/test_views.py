@@ -113,3 +113,40 @@ def test_staff_of_another_role_cannot_reach_a_session(client, scheduled, tehran)
     session = scheduled()
     login(client, make_staff(province=tehran, roles=["unit_head"]))
     assert client.get(f"/committees/sessions/{session.public_id}/").status_code == 404
+
+
+def test_the_timeline_says_what_the_visit_and_the_agenda_did(client, committee_service, committee, scheduled, applicant,
+                                                              expert, upload, django_capture_on_commit_callbacks):
+    """Visits and agenda items are events of their own on the case's history, not «فرم تغییر کرد»."""
+    import dataclasses
+
+    from khedmat.appointments.tests.conftest import FIELD_VISIT, propose
+    from khedmat.cases import process as registry
+    from khedmat.cases.models import CaseEvent, EventType
+    from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
+    from khedmat.committees.tests.process import PROCESS
+
+    registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1, appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
+    case = case_create(service=committee_service, applicant=applicant)
+    case = case_data_update(case=case, data={"subject": "درخواست"}, title="درخواست مجوز", by=applicant,
+                            expected_version=case.version)
+    upload(case, "id_card", applicant)
+    upload(case, "letter", applicant)
+    case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_submit(case=case, by=applicant, expected_version=case.version)
+    propose(case, expert)
+    case = case_transition(case=case, name="refer_to_committee", by=expert)
+    session = scheduled()
+    services.agenda_add(session=session, case=case, by=committee.members.get(role="secretary").user)
+
+    kinds = set(CaseEvent.objects.filter(case=case).values_list("event_type", flat=True))
+    assert {EventType.APPOINTMENT, EventType.COMMITTEE} <= kinds and EventType.DATA_CHANGED in kinds  # the form itself
+    for user in (applicant, expert):
+        login(client, user)
+        page = client.get(f"/cases/{case.public_id}/").content.decode()
+        timeline = page[page.index('id="timeline-title"'):]
+        timeline = timeline[:timeline.index("</ol>")]
+        assert "بازدید یا نوبت" in timeline and "بازدید میدانی پیشنهاد شد" in timeline
+        assert "— کمیته" in timeline and "در دستور" in timeline and "قرار گرفت" in timeline
+        assert timeline.count("فرم تغییر کرد") == 1  # only the applicant's own form

@@ -142,3 +142,30 @@ def test_the_tehran_administrator_reads_tehrans_and_the_national_audit_log(clien
     assert "ملی" in html and "تهران" in html  # the province column, and the filter
     national_only = client.get(reverse("admin:core_auditevent_changelist"), {"province": "national"})
     assert {e.province_id for e in national_only.context["cl"].result_list} == {None}
+
+
+def test_the_audit_log_names_acts_and_objects_in_persian(client, superuser):
+    """Every action code the code records is an AuditAction with a Persian label; the log shows labels."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from khedmat.catalog.models import Service
+    from khedmat.core.audit import audit_record
+    from khedmat.core.models import AuditAction
+
+    used = set()
+    for path in (Path(settings.BASE_DIR) / "khedmat").rglob("*.py"):
+        if "tests" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r'\baction="(\w+)"', text)) | set(re.findall(r'else "(admin_\w+)"', text))
+    used -= {"store_true", "store_false", "append", "count"}  # argparse's, in management commands
+    assert {"admin_add", "admin_change", "document_issued", "sla_terminated"} <= used
+    assert used <= set(AuditAction.values), used - set(AuditAction.values)
+
+    audit_record(actor=superuser, action="document_revoked", instance=Service.objects.first())
+    login(client, superuser)
+    html = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    assert "سند ابطال شد" in html and "document_revoked" not in html.replace('action__exact=document_revoked', "")
+    assert ">خدمت<" in html and "catalog.service" not in html.replace("=catalog.service", "")

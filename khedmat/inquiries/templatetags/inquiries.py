@@ -12,3 +12,19 @@ def case_inquiries(case):
 
     now = timezone.now()
     return [(i, is_overdue(i, now=now)) for i in case.inquiries.select_related("source", "letter").order_by("-created_at")]
+
+
+@register.filter
+def inquiry_mismatches(inquiry):
+    """The mismatches of an inquiry with Persian field names: {% for m in i|inquiry_mismatches %}."""
+    from khedmat.inquiries.services import mismatch_rows
+
+    return mismatch_rows(inquiry)
+
+
+@register.filter
+def inquiry_result(inquiry):
+    """The answer of an inquiry as (Persian label, value) rows."""
+    from khedmat.inquiries.services import result_rows
+
+    return result_rows(inquiry)

@@ -520,3 +520,24 @@ def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_
         adapter(registry_simulator, code).ask(subject)
     assert registry_simulator.requests == []
     assert ADAPTERS["civil_registry"].subject_problem({"national_id": NARGES}) is None
+
+
+def test_every_result_and_mismatch_key_has_a_label():
+    """Pages name an answer's keys by the adapter's labels: every schema key, nested key and compared field."""
+    import inspect
+    import re
+
+    from khedmat.inquiries import adapters
+
+    compared = set(re.findall(r'_mismatch\("(\w+)"', inspect.getsource(adapters))) | set(
+        re.findall(r'for field in \(([^)]*)\)', inspect.getsource(adapters.compare_person))[0].replace('"', "")
+        .replace(" ", "").split(","))
+    for adapter in adapters.ADAPTERS.values():
+        keys = set(adapter.SCHEMA) | {"record"}
+        for name in ("NOTICE", "DEGREE"):
+            keys |= set(getattr(adapter, name, {}))
+        if adapter is adapters.TaxAdapter:
+            keys.add("declared_income")
+        assert keys <= set(adapter.result_labels), (adapter.code, keys - set(adapter.result_labels))
+    labelled = set().union(*(a.result_labels for a in adapters.ADAPTERS.values()))
+    assert compared - {"field"} <= labelled, compared - labelled

@@ -81,3 +81,30 @@ def test_the_case_page_never_shows_an_adapters_python_error(client, submitted, e
     login(client, expert)
     html = client.get(f"/cases/{submitted.public_id}/").content.decode()
     assert "هویت" in html and "unexpected keyword" not in html and "query()" not in html
+
+
+def test_the_case_page_names_results_and_failures_in_persian(client, simulator, submitted, expert):
+    """A mismatch says «نام خانوادگی», a missing company «سابقه نزد مرجع», an unavailable registry a Persian
+    sentence: never `last_name:`, `record:`, `declared_income` or «tax_org GET … HTTP 503»."""
+    import re
+
+    from khedmat.inquiries import services
+    from khedmat.inquiries.models import InquirySource
+
+    def ask(code, subject, declared=None):
+        inquiry = services.inquiry_request(case=submitted, source=InquirySource.objects.get(code=code), subject=subject,
+                                           declared=declared or {}, label="استعلام", by=expert)
+        return services.inquiry_run(inquiry.pk)
+
+    ask("civil_registry", {"national_id": "0020000014"}, {"first_name": "نرگس", "last_name": "شریف‌زاده", "alive": True})
+    assert ask("official_gazette", {"organization_id": "10380284790"}, {"name": "x"}).status == InquiryStatus.NOT_FOUND
+    simulator.control("fail", registry="tax_org")
+    assert ask("tax_org", {"id": "0020000014", "year": 1402}).status == InquiryStatus.UNAVAILABLE
+    login(client, expert)
+    html = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    section = html[html.index('id="inquiries-title"'):]
+    section = section[:section.index("</section>")]
+    assert "نام خانوادگی: اظهارشده «شریف‌زاده»" in section
+    assert "سابقه نزد مرجع" in section and "پاسخ مرجع" in section and "تاریخ تولد" in section
+    assert "record" not in section and "last_name" not in section and "HTTP" not in section
+    assert not re.search(r"\b(tax_org|GET|True|False|None)\b", section)

@@ -17,7 +17,7 @@ class ContractingField(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = PersianCharField(_("name"), max_length=100)
-    ordering = models.PositiveSmallIntegerField(default=0)
+    ordering = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -71,7 +71,8 @@ class ScoringTable(models.Model):
 
 
 class DegreePoints(models.Model):
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="degree_points")
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="degree_points",
+                              verbose_name=_("scoring table"))
     degree_level = models.CharField(_("degree"), max_length=20, choices=DegreeLevel.choices)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
 
@@ -82,7 +83,8 @@ class DegreePoints(models.Model):
 
 
 class RelevanceFactor(models.Model):
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="relevance_factors")
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="relevance_factors",
+                              verbose_name=_("scoring table"))
     relevance = models.CharField(_("relevance of the degree"), max_length=20, choices=Relevance.choices)
     percent = models.DecimalField(_("share counted (percent)"), max_digits=5, decimal_places=2)
 
@@ -95,7 +97,8 @@ class RelevanceFactor(models.Model):
 class ExperiencePoints(models.Model):
     """A band: from `min_years` of experience a person earns `points` (the highest band reached counts)."""
 
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="experience_points")
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="experience_points",
+                              verbose_name=_("scoring table"))
     min_years = models.PositiveSmallIntegerField(_("from years of experience"))
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
 
@@ -110,7 +113,8 @@ class GradeThreshold(models.Model):
     """What a grade needs in a field: a minimum staff score and, where required, experience and financial
     ceilings (grade 5 needs only the staff score, §10.1 #8). An empty field means "any field"."""
 
-    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="thresholds")
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="thresholds",
+                              verbose_name=_("scoring table"))
     field = models.ForeignKey(ContractingField, null=True, blank=True, on_delete=models.PROTECT,
                               verbose_name=_("field of work"), help_text=_("Empty: every field."))
     grade = models.PositiveSmallIntegerField(_("grade"))
@@ -133,11 +137,12 @@ class Application(models.Model):
     """Per-case facts of service 4 that are not form answers: the pinned scoring table and the workload
     when the case was submitted (the seed ties the 10–25 day range to the volume of files)."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification", verbose_name=_("case"))
     scoring_table = models.ForeignKey(ScoringTable, null=True, blank=True, on_delete=models.PROTECT,
                                       verbose_name=_("scoring table"))
-    open_cases_at_submission = models.PositiveIntegerField(null=True, blank=True)
-    experts_at_submission = models.PositiveIntegerField(null=True, blank=True)
+    open_cases_at_submission = models.PositiveIntegerField(null=True, blank=True,
+                                                           verbose_name=_("open cases at submission"))
+    experts_at_submission = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("experts at submission"))
 
     class Meta:
         verbose_name = _("qualification application")
@@ -161,7 +166,8 @@ class CompanyPerson(models.Model):
     """A person of the applicant (group ب): who they are, their degree and experience, and the field
     their score counts toward. The expert judges the degree's relevance to that field."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_people")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_people",
+                             verbose_name=_("case"))
     role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
     first_name = PersianCharField(_("first name"), max_length=100)
     last_name = PersianCharField(_("last name"), max_length=100)
@@ -176,7 +182,7 @@ class CompanyPerson(models.Model):
                                       verbose_name=_("counts toward field"))
     relevance = models.CharField(_("relevance of the degree"), max_length=20, choices=Relevance.choices, blank=True)
     relevance_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("relevance set by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -196,7 +202,8 @@ class CompanyPerson(models.Model):
 class ExperienceRecord(models.Model):
     """A contract the applicant has carried out (group و), counted in one field."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_experience")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_experience",
+                             verbose_name=_("case"))
     field = models.ForeignKey(ContractingField, on_delete=models.PROTECT, verbose_name=_("field of work"))
     title = PersianCharField(_("project"), max_length=200)
     employer = PersianCharField(_("employer"), max_length=200)
@@ -214,7 +221,8 @@ class ExperienceRecord(models.Model):
 class FinancialRecord(models.Model):
     """One year's tax return (group ه): the declared turnover."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_finance")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_finance",
+                             verbose_name=_("case"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (Jalali)"))
     turnover_rials = models.BigIntegerField(_("declared turnover (rials)"))
     tax_return_number = PersianCharField(_("tax return tracking number"), max_length=40)
@@ -234,34 +242,44 @@ class ReviewStatus(models.TextChoices):
 class SectionReview(models.Model):
     """The expert's verdict on one section of the dossier; deficient sections feed the notice."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_reviews")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="qualification_reviews",
+                             verbose_name=_("case"))
     section = models.CharField(_("section"), max_length=40)
     status = models.CharField(_("verdict"), max_length=20, choices=ReviewStatus.choices)
     note = PersianTextField(_("note"), blank=True)
     # For a deficient section: what the applicant should do (§5.5 step 2 promises guidance).
     guidance = PersianTextField(_("guidance for the applicant"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "section"], name="cq_section_review_unique")]
+        verbose_name = _("section review")
+        verbose_name_plural = _("section reviews")
 
 
 class GradeGrant(models.Model):
     """The grade granted in one field, beside the grade requested (granted may be lower, with reasons)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="qualification_grants")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="qualification_grants",
+                             verbose_name=_("case"))
     field = models.ForeignKey(ContractingField, on_delete=models.PROTECT, verbose_name=_("field of work"))
     requested_grade = models.PositiveSmallIntegerField(_("requested grade"))
     granted_grade = models.PositiveSmallIntegerField(_("granted grade"), null=True, blank=True)
     reason = PersianTextField(_("reason"), blank=True)
-    staff_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    supported_grade = models.PositiveSmallIntegerField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField()
+    staff_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                      verbose_name=_("staff score"))
+    supported_grade = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       verbose_name=_("grade the scores support"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(verbose_name=_("decided at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "field"], name="cq_grant_unique")]
+        verbose_name = _("grade grant")
+        verbose_name_plural = _("grade grants")
 
 
 # -- after the certificate -----------------------------------------------------------------------
@@ -276,23 +294,25 @@ class ReferralStatus(models.TextChoices):
 class Referral(models.Model):
     """The electronic file sent to the PBO's Technical & Executive System Office for entry in SAJAR."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification_referral")
-    certificate = models.ForeignKey(OfficialDocument, on_delete=models.PROTECT, related_name="+")
-    message_id = models.UUIDField(unique=True)
-    payload = models.JSONField()
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="qualification_referral",
+                                verbose_name=_("case"))
+    certificate = models.ForeignKey(OfficialDocument, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("certificate"))
+    message_id = models.UUIDField(unique=True, verbose_name=_("message ID"))
+    payload = models.JSONField(verbose_name=_("message sent"))
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("next attempt at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     # Exported and sent by staff: SAJAR does not know its message id, so nobody polls for it.
-    sent_by_hand = models.BooleanField(default=False)
+    sent_by_hand = models.BooleanField(default=False, verbose_name=_("sent by hand"))
     receipt = models.CharField(_("receipt number"), max_length=60, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
     acknowledgement = models.CharField(_("SAJAR registration number"), max_length=60, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
+                                        related_name="+", verbose_name=_("acknowledged by"))
 
     @property
     def last_error_display(self) -> str:
@@ -314,21 +334,24 @@ class RegistryEntry(models.Model):
     """One grade certificate as the public registry shows it. Its status is read from the certificate,
     so a suspension or revocation shows at once."""
 
-    certificate = models.OneToOneField(OfficialDocument, on_delete=models.PROTECT, related_name="registry_entry")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    certificate = models.OneToOneField(OfficialDocument, on_delete=models.PROTECT, related_name="registry_entry",
+                                       verbose_name=_("certificate"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="qualification_entries")
+                                     related_name="qualification_entries", verbose_name=_("organization"))
     national_id = models.CharField(_("national ID"), max_length=11, db_index=True)
     name = PersianCharField(_("name"), max_length=200)
     # Letter- and digit-normalised name without spaces and ZWNJ, for lookups typed any way.
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
     kind = models.CharField(_("applying as"), max_length=20, choices=Kind.choices)
-    grades = models.JSONField(default=list)  # [{"field": code, "name": label, "grade": n}]
-    issued_on = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    grades = models.JSONField(default=list, verbose_name=_("grades"))  # [{"field": code, "name": label, "grade": n}]
+    issued_on = models.DateField(verbose_name=_("issued on"))
+    valid_until = models.DateField(null=True, blank=True, verbose_name=_("valid until"))
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        verbose_name = _("registry entry")
+        verbose_name_plural = _("registry entries")
 
 
 class ViolationInstruction(models.TextChoices):
@@ -345,7 +368,8 @@ class DisciplinaryViolation(models.Model):
     occurred_on = models.DateField(_("date of the violation"))
     description = PersianTextField(_("description"))
     decision = PersianTextField(_("decision of the disciplinary board"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

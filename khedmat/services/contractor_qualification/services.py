@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from khedmat.cases import services as case_services
 from khedmat.cases.access import actor_roles
 from khedmat.cases.models import Case
-from khedmat.certificates.models import DocumentType
+from khedmat.certificates.models import DocumentType, HolderKind
 from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
@@ -290,8 +290,8 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
 
 def _holder(case: Case) -> tuple[str, str, str]:
     if case.organization_id:
-        return case.organization.name, case.organization.national_id, "legal"
-    return case.applicant.get_full_name(), case.applicant.national_id, "natural"
+        return case.organization.name, case.organization.national_id, HolderKind.LEGAL.value
+    return case.applicant.get_full_name(), case.applicant.national_id, HolderKind.NATURAL.value
 
 
 def _certificate_issue(case: Case, *, by):

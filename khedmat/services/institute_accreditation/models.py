@@ -62,20 +62,22 @@ class Channel(models.TextChoices):
 class Accreditation(models.Model):
     """The staff-side record of one case: intake, registration, licence and its supervision."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="accreditation")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="accreditation",
+                                verbose_name=_("case"))
     binder_received_at = models.DateTimeField(_("binder received at"), null=True, blank=True)
     binder_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="+")
+                                           related_name="+", verbose_name=_("binder received by"))
     binder_note = PersianTextField(_("what the binder contained"), blank=True)
-    incomplete_returns = models.PositiveSmallIntegerField(default=0)
+    incomplete_returns = models.PositiveSmallIntegerField(default=0, verbose_name=_("returns for an incomplete binder"))
     secretariat_number = models.CharField(_("secretariat number"), max_length=20, unique=True, null=True, blank=True)
-    registered_at = models.DateTimeField(null=True, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("registered at"))
     introduction_letter = models.ForeignKey("certificates.OfficialDocument", null=True, blank=True,
-                                            on_delete=models.PROTECT, related_name="+")
+                                            on_delete=models.PROTECT, related_name="+",
+                                            verbose_name=_("introduction letter"))
     granted_domains = models.ManyToManyField(Domain, blank=True, related_name="+", verbose_name=_("domains granted"))
     grant_note = PersianTextField(_("why fewer domains were granted"), blank=True)
     licence = models.OneToOneField("certificates.OfficialDocument", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="accreditation")
+                                   related_name="accreditation", verbose_name=_("licence"))
 
     class Meta:
         verbose_name = _("accreditation")
@@ -85,8 +87,12 @@ class Accreditation(models.Model):
 class SecretariatSequence(models.Model):
     """Registration numbers of the Center's secretariat, per Jalali year (step ۱۴)."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(unique=True, verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
+
+    class Meta:
+        verbose_name = _("secretariat sequence")
+        verbose_name_plural = _("secretariat sequences")
 
 
 class SupervisionKind(models.TextChoices):
@@ -102,18 +108,21 @@ class SupervisionRecord(models.Model):
     """Continuous supervision while licensed (step ۲۳): findings of visits, warnings and the acts on
     the licence, with reasons. Never edited."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="supervision_records")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="supervision_records",
+                             verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=SupervisionKind.choices)
     text = PersianTextField(_("description"))
     appointment = models.ForeignKey("appointments.Appointment", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("appointment"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         ordering = ["-recorded_at"]
         indexes = [models.Index(fields=["kind", "recorded_at"], name="ia_supervision_kind_idx")]
+        verbose_name = _("supervision record")
+        verbose_name_plural = _("supervision records")
 
 
 class ViolationKind(models.TextChoices):
@@ -125,7 +134,8 @@ class ViolationKind(models.TextChoices):
 class ScopeViolation(models.Model):
     """A breach of the licence's scope seen by someone (§3.7: only the granted domains, only in the province)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="scope_violations")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="scope_violations",
+                             verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=ViolationKind.choices)
     domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("domain"))
@@ -134,8 +144,10 @@ class ScopeViolation(models.Model):
     description = PersianTextField(_("description"))
     occurred_on = models.DateField(_("occurred on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
         ordering = ["-recorded_at"]
+        verbose_name = _("scope violation")
+        verbose_name_plural = _("scope violations")
