@@ -58,3 +58,18 @@ def digits_only(value: str) -> str:
 def search_key(value: str) -> str:
     """Return a key under which letter and digit variants of the same text compare equal."""
     return normalize_text(value).replace("\u200c", " ").casefold()
+
+
+def public_national_id(national_id: str) -> str:
+    """A national ID as a public page prints it: a company's 11-digit national ID (شناسه ملی) is public
+    and shown in full; a person's 10-digit national code (کد ملی) keeps only its last four digits.
+    Staff pages show the stored value."""
+    value = digits_only(national_id or "")
+    if len(value) == 11:
+        return value
+    return ("*" * max(0, len(value) - 4) + value[-4:]) if value else ""
+
+
+def is_company_national_id(national_id: str) -> bool:
+    """Iranian legal persons have an 11-digit national ID; natural persons a 10-digit national code."""
+    return len(digits_only(national_id or "")) == 11
