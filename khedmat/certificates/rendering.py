@@ -1,7 +1,6 @@
 """Turn an official document into its Persian PDF: the type's template, a QR code of the verification
 address (which carries the signed token), and the token in the PDF metadata for offline checks."""
 import segno
-
 from django.utils.translation import gettext as _
 
 from khedmat.certificates.models import REPLACES_LABELS, VALIDITY_NOTICES, DocumentKind, OfficialDocument

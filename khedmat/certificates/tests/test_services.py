@@ -133,3 +133,30 @@ def test_verification_links_and_qr_codes_use_the_site_url(administrator, setting
     assert context["verify_url"] == f"http://127.0.0.1:9123/verify/{document.public_id}/"
     assert encoded == [f"http://127.0.0.1:9123/verify/{document.public_id}/?t={document.token}"]
     assert "8000" not in context["verify_url"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_reissues_replace_the_document_once(administrator):
+    """However many clerks press "re-issue" at once, the original is replaced by exactly one document."""
+    original = issue(administrator)
+    replacements, errors = [], []
+    barrier = threading.Barrier(20)
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            replacements.append(services.document_reissue(document=original, by=administrator).pk)
+        except Exception as error:  # noqa: BLE001 — the losers are refused, one way or another
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    original.refresh_from_db()
+    assert len(replacements) == 1 and len(errors) == 19
+    assert original.status == "replaced" and original.replacement.pk == replacements[0]
+    assert OfficialDocument.objects.filter(replaces=original).count() == 1

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case
