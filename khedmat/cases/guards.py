@@ -9,7 +9,8 @@ def required_documents_present(case):
     present = set(
         Document.objects.filter(case=case, current__isnull=False).values_list("requirement", flat=True)
     )
-    missing = [str(d.label) for d in case.process.documents if d.required and d.code not in present]
+    required = case.process.required_document_codes(case)
+    missing = [str(d.label) for d in case.process.documents if d.code in required and d.code not in present]
     if missing:
         return _("Upload the required documents first: %(names)s") % {"names": "، ".join(missing)}
     return None

@@ -135,6 +135,10 @@ class Process:
     staff_links: tuple[tuple[Any, str], ...] = ()
     staff_links_description: Any = ""
     documents: tuple[DocumentRequirement, ...] = ()
+    # Which checklist documents this applicant must upload, when it depends on the case (a legal person,
+    # a consultant, the grades asked for): case -> set of codes. Unset: the `required` flags. The checklist
+    # label, the submission guard and the review all ask `required_document_codes`, so they cannot disagree.
+    required_documents: Callable[["Case"], set[str]] | None = None
     # The measurable commitment of the SLA statement whose target (working days) the clock uses.
     sla_commitment: str = ""
     warning_ratio: float = 0.8
@@ -154,6 +158,19 @@ class Process:
     appointment_kinds: tuple[AppointmentKind, ...] = ()
     description: Any = ""
     _by_state: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def required_document_codes(self, case: Case) -> set[str]:
+        """The one rule that decides whether a checklist document is required for this case."""
+        if self.required_documents is not None:
+            return set(self.required_documents(case))
+        return {d.code for d in self.documents if d.required}
+
+    def documents_for(self, case: Case) -> tuple[DocumentRequirement, ...]:
+        """The checklist with each `required` flag decided for this case (what the page shows)."""
+        from dataclasses import replace
+
+        required = self.required_document_codes(case)
+        return tuple(replace(d, required=d.code in required) for d in self.documents)
 
     def __post_init__(self) -> None:
         codes = [s.code for s in self.states]

@@ -276,7 +276,7 @@ def documents_for_case(*, case: Case):
 
     docs = {d.requirement: d for d in Document.objects.filter(case=case).select_related("current").prefetch_related("versions")}
     rows = []
-    for requirement in case.process.documents:
+    for requirement in case.process.documents_for(case):  # `required` decided for this applicant
         document = docs.get(requirement.code)
         rows.append((requirement, document, list(document.versions.all()) if document else []))
     return rows

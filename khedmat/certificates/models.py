@@ -4,6 +4,9 @@ A document is frozen at issue: its public content is signed (Ed25519) into a tok
 and the PDF carry, so a verifier can detect an altered document offline. Revocation never deletes:
 the row stays and the verification page says "revoked on <date>" (LESSONS.md).
 """
+from __future__ import annotations
+
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -19,6 +22,25 @@ class DocumentKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate")
     LICENCE = "licence", _("Licence")
     LETTER = "letter", _("Letter")
+
+
+# What a document's number is called on its face: a licence's is «شماره پروانه», not «شماره گواهینامه».
+NUMBER_LABELS = {
+    DocumentKind.CERTIFICATE: _("Certificate number"),
+    DocumentKind.LICENCE: _("Licence number"),
+    DocumentKind.LETTER: _("Letter number"),
+}
+REPLACES_LABELS = {
+    DocumentKind.CERTIFICATE: _("Replaces certificate number %(number)s"),
+    DocumentKind.LICENCE: _("Replaces licence number %(number)s"),
+    DocumentKind.LETTER: _("Replaces letter number %(number)s"),
+}
+VALIDITY_NOTICES = {
+    DocumentKind.CERTIFICATE: _("This certificate is valid only if the details shown when its code is checked on the "
+                                "verification page match this printout."),
+    DocumentKind.LICENCE: _("This licence is valid only if the details shown when its code is checked on the "
+                            "verification page match this printout."),
+}
 
 
 class DocumentType(models.Model):
@@ -44,6 +66,10 @@ class DocumentType(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def number_label(self) -> str:
+        return str(NUMBER_LABELS.get(self.kind, NUMBER_LABELS[DocumentKind.CERTIFICATE]))
+
 
 class NumberSequence(models.Model):
     """Last number handed out per type and Jalali year; incremented in the issuing transaction, so a
@@ -61,9 +87,22 @@ class NumberSequence(models.Model):
 
 
 class DocumentStatus(models.TextChoices):
+    """The stored status. Expiry is not stored: it takes effect by date (see `EffectiveStatus`)."""
+
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")
     REVOKED = "revoked", _("Revoked")
+    REPLACED = "replaced", _("Replaced")  # by a renewal, an upgrade or a corrected re-issue (`replaced_by`)
+
+
+class EffectiveStatus(models.TextChoices):
+    """The status a reader is told, from the one rule `OfficialDocument.effective_status`."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    REPLACED = "replaced", _("Replaced")
 
 
 class RevocationReason(models.TextChoices):
@@ -133,6 +172,28 @@ class OfficialDocument(models.Model):
     @property
     def holder_kind_label(self) -> str:
         return holder_kind_label(self.holder_kind)
+
+    def effective_status(self, today: dt.date | None = None) -> str:
+        """valid, expired, suspended, revoked or replaced — the one rule every page and the JSON use.
+        Expiry takes effect by date, with no job to run; a replaced document says so even after its date."""
+        if self.status != DocumentStatus.VALID:
+            return self.status
+        if self.valid_until and self.valid_until < (today or timezone.localdate()):
+            return EffectiveStatus.EXPIRED
+        return EffectiveStatus.VALID
+
+    @property
+    def status_label(self) -> str:
+        """The label of `effective_status` (an expired licence is never shown «معتبر»)."""
+        return str(EffectiveStatus(self.effective_status()).label)
+
+    @property
+    def replacement(self) -> OfficialDocument | None:
+        """The document that replaced this one, if any."""
+        try:
+            return self.replaced_by
+        except OfficialDocument.DoesNotExist:
+            return None
 
 
 class VerificationLog(models.Model):

@@ -1,10 +1,12 @@
 """Turn an official document into its Persian PDF: the type's template, a QR code of the verification
 address (which carries the signed token), and the token in the PDF metadata for offline checks."""
 import segno
+from django.utils.translation import gettext as _
 
-from khedmat.certificates.models import DocumentKind, OfficialDocument
+from khedmat.certificates.models import REPLACES_LABELS, VALIDITY_NOTICES, DocumentKind, OfficialDocument
 from khedmat.certificates.pdf import render_pdf
 from khedmat.certificates.services import mask_national_id, verify_url
+from khedmat.core.text import is_company_national_id, public_national_id, to_persian_digits
 
 
 def qr_svg(url: str) -> str:
@@ -13,9 +15,20 @@ def qr_svg(url: str) -> str:
 
 def pdf_context(document: OfficialDocument) -> dict:
     url = verify_url(document)
+    kind = document.document_type.kind
+    replaces_number = document.replaces.number if document.replaces_id else ""
+    company = is_company_national_id(document.holder_national_id)
     context = {
         "title": document.document_type.title,
         "number": document.number,
+        # The type decides what the number is called: «شماره پروانه» on a licence.
+        "number_label": document.document_type.number_label,
+        "replaces_label": str(REPLACES_LABELS.get(kind, REPLACES_LABELS[DocumentKind.CERTIFICATE])
+                              % {"number": to_persian_digits(replaces_number)}) if replaces_number else "",
+        "validity_notice": str(VALIDITY_NOTICES.get(kind, VALIDITY_NOTICES[DocumentKind.CERTIFICATE])),
+        # The printout is public: a company's national ID in full, a person's masked.
+        "holder_id_public": public_national_id(document.holder_national_id),
+        "holder_id_label": str(_("Legal person's national ID:") if company else _("National ID:")),
         "verification_code": document.verification_code,
         "holder_name": document.holder_name,
         "holder_id_masked": mask_national_id(document.holder_national_id),
@@ -27,7 +40,7 @@ def pdf_context(document: OfficialDocument) -> dict:
         "signer_title": document.signer_title,
         "qr_svg": qr_svg(url),
         "verify_url": verify_url(document, with_token=False),
-        "replaces_number": document.replaces.number if document.replaces_id else "",
+        "replaces_number": replaces_number,
     }
     if document.document_type.kind == DocumentKind.LETTER:
         content = document.content

@@ -23,7 +23,10 @@ from khedmat.certificates.models import (
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record, snapshot
 from khedmat.core.exceptions import ApplicationError
-from khedmat.core.text import mask_national_id  # noqa: F401 (re-exported: the one masking rule lives in core)
+from khedmat.core.text import (
+    mask_national_id,  # noqa: F401 (re-exported: the one masking rule lives in core)
+    public_national_id,
+)
 from khedmat.core.validators import luhn_check_digit
 
 ISSUER = "سازمان مدیریت و برنامه ریزی استان تهران"
@@ -74,7 +77,7 @@ def public_payload(document: OfficialDocument) -> dict:
         "number": document.number,
         "code": document.verification_code,
         "holder": document.holder_name,
-        "holder_id": mask_national_id(document.holder_national_id),
+        "holder_id": public_national_id(document.holder_national_id),
         "scope": [{"label": str(r.get("label", "")), "value": str(r.get("value", ""))} for r in document.scope],
         "issued": document.issued_on.isoformat(),
         "valid_until": document.valid_until.isoformat() if document.valid_until else None,
@@ -167,14 +170,28 @@ def document_revoke(*, document: OfficialDocument, reason: str, note: str, by) -
                           refusal=ApplicationError(_("This document is already revoked."), code="revoked"))
 
 
+def document_mark_replaced(*, document: OfficialDocument, replacement: OfficialDocument, by,
+                           note: str = "") -> OfficialDocument:
+    """The original of a renewal, an upgrade or a corrected re-issue: its own state, "replaced on <date> by
+    <number>" (the replacement names it in `replaces`), never a revocation. An expired original is
+    replaced too, so the verification page points its reader to the document now in force."""
+    if replacement.replaces_id != document.pk:
+        raise ApplicationError(_("The new document does not name this one as the one it replaces."), code="not_linked")
+    return _change_status(document, status=DocumentStatus.REPLACED, reason=RevocationReason.REPLACED,
+                          note=note or replacement.number, by=by, action="document_replaced",
+                          allowed_from={DocumentStatus.VALID, DocumentStatus.SUSPENDED},
+                          refusal=ApplicationError(_("A revoked or replaced document cannot be replaced."),
+                                                   code="not_replaceable"))
+
+
 def document_reissue(*, document: OfficialDocument, by, holder_name: str | None = None, scope: list[dict] | None = None,
                      note: str = "") -> OfficialDocument:
-    """Issue a corrected replacement that links to the original, and revoke the original as replaced."""
+    """Issue a corrected replacement that links to the original, and mark the original replaced."""
     with transaction.atomic():
         original = OfficialDocument.objects.select_for_update().get(pk=document.pk)
         if original.status == DocumentStatus.REVOKED:
             raise ApplicationError(_("A revoked document cannot be re-issued; issue a new one."), code="revoked")
-        if hasattr(original, "replaced_by"):
+        if original.status == DocumentStatus.REPLACED or original.replacement is not None:
             raise ApplicationError(_("This document has already been replaced."), code="replaced")
         replacement = document_issue(
             document_type=original.document_type, holder_name=holder_name or original.holder_name,
@@ -182,21 +199,13 @@ def document_reissue(*, document: OfficialDocument, by, holder_name: str | None 
             scope=scope if scope is not None else original.scope, content=original.content, case=original.case,
             reference=original.reference, by=by, replaces=original,
         )
-        _change_status(original, status=DocumentStatus.REVOKED, reason=RevocationReason.REPLACED,
-                       note=note or replacement.number, by=by, action="document_replaced",
-                       allowed_from={DocumentStatus.VALID, DocumentStatus.SUSPENDED},
-                       refusal=ApplicationError(_("This document is already revoked."), code="revoked"))
+        document_mark_replaced(document=original, replacement=replacement, by=by, note=note)
     return replacement
 
 
 def effective_status(document: OfficialDocument, *, today: dt.date | None = None) -> str:
-    """valid, expired, suspended or revoked — expiry takes effect by date, with no job to run."""
-    if document.status != DocumentStatus.VALID:
-        return document.status
-    today = today or timezone.localdate()
-    if document.valid_until and document.valid_until < today:
-        return "expired"
-    return "valid"
+    """valid, expired, suspended, revoked or replaced (`OfficialDocument.effective_status`)."""
+    return document.effective_status(today)
 
 
 def deficiency_letter_issue(*, notice, by) -> OfficialDocument:

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,12 +11,13 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.certificates import selectors, services, signing
 from khedmat.certificates.forms import IssueForm, StatusForm, VerifyForm
 from khedmat.certificates.keys import keyring, public_keys
-from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.models import EffectiveStatus, OfficialDocument
 from khedmat.certificates.rendering import document_pdf
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
+from khedmat.core.text import is_company_national_id, public_national_id
 
-STATUS_HTTP = {"valid": 200, "expired": 200, "suspended": 200, "revoked": 200}
+STATUS_HTTP = {"valid": 200, "expired": 200, "suspended": 200, "revoked": 200, "replaced": 200}
 
 
 def _too_many(request, as_json=False):
@@ -28,12 +30,19 @@ def _too_many(request, as_json=False):
 def _public(document: OfficialDocument, *, token: str = "") -> dict:
     """Everything the public page and JSON show: the printed fields, the state, the signature check."""
     status = services.effective_status(document)
+    replacement = document.replacement
+    changed_on = timezone.localtime(document.status_changed_at).date() if document.status_changed_at else None
     result = {
         "status": status,
+        "status_label": str(EffectiveStatus(status).label),
         "number": document.number,
+        "number_label": document.document_type.number_label,
         "type": document.document_type.title,
         "holder": document.holder_name,
-        "holder_id": services.mask_national_id(document.holder_national_id),
+        # A company's national ID is public (printed in full); a person's is masked here.
+        "holder_id": public_national_id(document.holder_national_id),
+        "holder_id_label": str(_("Legal person's national ID") if is_company_national_id(document.holder_national_id)
+                               else _("National ID")) if document.holder_national_id else "",
         "scope": document.scope,
         "subject": document.content.get("subject", ""),
         "issued_on": document.issued_on.isoformat(),
@@ -42,7 +51,9 @@ def _public(document: OfficialDocument, *, token: str = "") -> dict:
         "status_changed_at": document.status_changed_at.isoformat() if document.status_changed_at else None,
         "status_reason": document.get_status_reason_display() if document.status_reason else "",
         "replaces": document.replaces.number if document.replaces_id else None,
-        "replaced_by": document.replaced_by.number if hasattr(document, "replaced_by") else None,
+        "replaced_by": replacement.number if replacement else None,
+        "replaced_by_url": services.verify_url(replacement, with_token=False) if replacement else None,
+        "replaced_on": changed_on.isoformat() if status == EffectiveStatus.REPLACED and changed_on else None,
     }
     stored = signing.verify_token(document.token, public_keys())
     result["signature_valid"] = stored.valid

@@ -67,3 +67,16 @@ def mask_national_id(national_id: str) -> str:
     """
     value = str(national_id or "")
     return ("*" * max(0, len(value) - 4) + value[-4:]) if value else ""
+
+
+def public_national_id(national_id: str) -> str:
+    """A national ID as a public page prints it: a company's 11-digit national ID (شناسه ملی) is public
+    and shown in full; a person's 10-digit national code (کد ملی) keeps only its last four digits.
+    Staff pages show the stored value."""
+    value = digits_only(national_id or "")
+    return value if len(value) == 11 else mask_national_id(value)
+
+
+def is_company_national_id(national_id: str) -> bool:
+    """Iranian legal persons have an 11-digit national ID; natural persons a 10-digit national code."""
+    return len(digits_only(national_id or "")) == 11

@@ -71,6 +71,18 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def fee_sources(self) -> list[str]:
+        """The laws whose fee tables the lines come from, e.g. «قانون بودجه سال ۱۳۹۹»: copied into each line
+        at issue; an invoice from before that reads them from its schedule rows."""
+        sources = [line.get("source") for line in self.lines]
+        missing = [line.get("schedule_id") for line, source in zip(self.lines, sources, strict=True) if source is None]
+        if any(missing):
+            by_id = dict(FeeSchedule.objects.filter(pk__in=[m for m in missing if m]).values_list("pk", "source"))
+            sources = [source if source is not None else by_id.get(line.get("schedule_id"), "")
+                       for line, source in zip(self.lines, sources, strict=True)]
+        return list(dict.fromkeys(s for s in sources if s))
+
 
 class InvoiceSequence(models.Model):
     """The last invoice number handed out per Jalali year (a counter row, never count() + 1)."""

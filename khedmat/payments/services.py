@@ -78,7 +78,7 @@ def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
     for item in items:
         row = fee_schedule_in_force(service=case.service, item_code=item, on=on)
         lines.append({"item": item, "label": row.item_label, "amount_rials": row.amount_rials,
-                      "revenue_row": row.revenue_row, "schedule_id": row.pk})
+                      "revenue_row": row.revenue_row, "schedule_id": row.pk, "source": row.source})
     total = sum(line["amount_rials"] for line in lines)
     year = jalali.to_jalali(on).year
     try:
@@ -285,7 +285,8 @@ def _receipt_issue(attempt: PaymentAttempt):
         _("Bank reference number: %(ref)s") % {"ref": attempt.ref_id},
         _("Invoice %(invoice)s for case %(case)s") % {"invoice": invoice.number, "case": tracking_display(case.tracking_number) or "—"},
     ] + [f"{line['label']}: {rials_text(line['amount_rials'])}" + (f" — {_('revenue row')} {line['revenue_row']}" if line.get("revenue_row") else "")
-         for line in invoice.lines]
+         for line in invoice.lines] + [
+        _("Fee table: %(source)s") % {"source": source} for source in invoice.fee_sources]
     return document_issue(
         document_type=DocumentType.objects.get(code="payment_receipt"), holder_name=attempt.payer.get_full_name(),
         holder_national_id=attempt.payer.national_id, content={"subject": _("Payment receipt"), "body": body},

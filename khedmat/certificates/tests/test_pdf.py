@@ -178,6 +178,13 @@ def certificate_context(**overrides):
         "qr_svg": qr_svg(VERIFY_URL),
         "verify_url": VERIFY_URL,
         "replaces_number": "4140300007",
+        # Decided by `certificates.rendering.pdf_context` from the type and the ID (tested there).
+        "number_label": "شماره گواهینامه",
+        "replaces_label": "جایگزین گواهینامه شماره ۴۱۴۰۳۰۰۰۰۷",
+        "holder_id_public": "****1234",
+        "holder_id_label": "شناسه:",
+        "validity_notice": PDF_LABELS["This certificate is valid only if the details shown when its code is checked on "
+                                      "the verification page match this printout."],
     }
     return {**context, **overrides}
 
@@ -355,7 +362,7 @@ def test_page_number_footer_is_in_persian_digits(certificate_pdf, tmp_path):
 def test_certificate_without_expiry_or_replacement(tmp_path):
     pdf = render_pdf(
         template_name="certificates/pdf/certificate.html",
-        context=certificate_context(valid_until=None, replaces_number=None, qr_svg="", verify_url=""),
+        context=certificate_context(valid_until=None, replaces_number=None, replaces_label="", qr_svg="", verify_url=""),
     )
     text = normalise(pdftotext(pdf, tmp_path, layout=False))
     with translation.override("fa"):

@@ -51,8 +51,11 @@ def test_the_signed_token_carries_the_public_content_only(administrator):
     verified = signing.verify_token(document.token, public_keys())
     assert verified.valid
     assert verified.payload["holder"] == "شرکت ساختمانی البرز کوه"
-    assert verified.payload["holder_id"] == "*******4790"
-    assert "10380284790" not in document.token
+    # A company's national ID (شناسه ملی) is public; a person's national code is masked.
+    assert verified.payload["holder_id"] == "10380284790"
+    person = issue(administrator, holder_national_id="0012345679")
+    assert signing.verify_token(person.token, public_keys()).payload["holder_id"] == "******5679"
+    assert "0012345679" not in person.token
 
 
 def test_validity_is_configured_per_type(administrator):
@@ -90,7 +93,8 @@ def test_reissue_links_the_replacement_to_the_original(administrator):
     replacement = services.document_reissue(document=original, holder_name="شرکت ساختمانی البرز کوه (سهامی خاص)",
                                             by=administrator)
     original.refresh_from_db()
-    assert replacement.replaces == original and original.status == "revoked" and original.status_reason == "replaced"
+    assert replacement.replaces == original and original.status == "replaced" and original.replacement == replacement
+    assert original.effective_status() == "replaced"
     assert signing.verify_token(replacement.token, public_keys()).payload["replaces"] == original.number
     with pytest.raises(ApplicationError):
         services.document_reissue(document=original, by=administrator)
@@ -129,3 +133,30 @@ def test_verification_links_and_qr_codes_use_the_site_url(administrator, setting
     assert context["verify_url"] == f"http://127.0.0.1:9123/verify/{document.public_id}/"
     assert encoded == [f"http://127.0.0.1:9123/verify/{document.public_id}/?t={document.token}"]
     assert "8000" not in context["verify_url"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_reissues_replace_the_document_once(administrator):
+    """However many clerks press "re-issue" at once, the original is replaced by exactly one document."""
+    original = issue(administrator)
+    replacements, errors = [], []
+    barrier = threading.Barrier(20)
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            replacements.append(services.document_reissue(document=original, by=administrator).pk)
+        except Exception as error:  # noqa: BLE001 — the losers are refused, one way or another
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    original.refresh_from_db()
+    assert len(replacements) == 1 and len(errors) == 19
+    assert original.status == "replaced" and original.replacement.pk == replacements[0]
+    assert OfficialDocument.objects.filter(replaces=original).count() == 1

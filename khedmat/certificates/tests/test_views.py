@@ -32,12 +32,22 @@ def test_bad_codes_get_a_clear_persian_message(client, certificate):
     assert client.get("/verify/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_no_private_field_on_the_public_page_or_json(client, certificate):
+def test_no_private_field_on_the_public_page_or_json(client, certificate, administrator):
+    """A company's national ID (شناسه ملی) is public and shown in full; a person's national code is masked
+    on the public page and JSON (staff pages show it)."""
+    to_latin = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
     html = client.get(f"/verify/{certificate.public_id}/").content.decode()
     data = client.get(f"/verify/{certificate.public_id}/json/").json()
-    for text in (html, str(data)):
-        assert "10380284790" not in text and "4790" in text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+    assert "10380284790" in html.translate(to_latin) and "شناسه ملی" in html
+    assert data["holder_id"] == "10380284790" and data["holder_id_label"] == "شناسه ملی"
     assert data["status"] == "valid" and data["signature_valid"] is True
+    person = services.document_issue(document_type=DocumentType.objects.get(code="instructor_certificate"),
+                                     holder_name="مریم احمدی", holder_national_id="0012345679", by=administrator)
+    html = client.get(f"/verify/{person.public_id}/").content.decode()
+    data = client.get(f"/verify/{person.public_id}/json/").json()
+    for text in (html.translate(to_latin), str(data)):
+        assert "0012345679" not in text and "******5679" in text
+    assert data["holder_id_label"] == "کد ملی" and "کد ملی" in html
 
 
 @pytest.mark.parametrize("change, status", [("suspend", "suspended"), ("revoke", "revoked")])
@@ -55,6 +65,48 @@ def test_expired_shows_as_expired(client, certificate):
 
     type(certificate).objects.filter(pk=certificate.pk).update(valid_until=dt.date(2020, 1, 1))
     assert client.get("/verify/json/", {"code": certificate.verification_code}).json()["status"] == "expired"
+
+
+def test_the_staff_list_says_expired_for_an_expired_licence(client, administrator, submitted):
+    """The list's status label comes from the rule that decides validity: never «معتبر» after the date."""
+    import datetime as dt
+
+    licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+    type(licence).objects.filter(pk=licence.pk).update(valid_until=dt.date(2020, 1, 1), case=submitted)
+    login(client, administrator)
+    html = client.get("/staff/documents/").content.decode()
+    row = html[html.index("موسسه آموزشی پارس"):]
+    row = row[:row.index("</tr>")]
+    assert "منقضی‌شده" in row and "معتبر" not in row
+    assert "منقضی‌شده" in client.get(f"/staff/documents/{licence.public_id}/").content.decode()
+
+
+def test_a_replaced_document_is_replaced_not_revoked_on_the_page_and_in_json(client, certificate, administrator):
+    """«replaced on DATE by number N», linking the new document — not «ابطال‌شده» with replaced_by: null."""
+    from khedmat.core import jalali
+
+    replacement = services.document_reissue(document=certificate, by=administrator)
+    certificate.refresh_from_db()
+    data = client.get(f"/verify/{certificate.public_id}/json/").json()
+    changed = certificate.status_changed_at.astimezone(dt_timezone()).date()
+    assert data["status"] == "replaced" and data["status_label"] == "جایگزین‌شده"
+    assert data["replaced_by"] == replacement.number and data["replaced_on"] == changed.isoformat()
+    assert data["replaced_by_url"].endswith(f"/verify/{replacement.public_id}/")
+    html = client.get(f"/verify/{certificate.public_id}/").content.decode()
+    assert "جایگزین‌شده" in html and "ابطال" not in html
+    number_fa = replacement.number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert f'<a href="/verify/{replacement.public_id}/"><bdi dir="ltr">{number_fa}</bdi></a>' in html
+    assert f"این سند در تاریخ {jalali.format_date(changed, 'long')} با سند شماره" in html
+    # the new one names the one it replaces, and is in force
+    new = client.get(f"/verify/{replacement.public_id}/json/").json()
+    assert new["status"] == "valid" and new["replaces"] == certificate.number and new["replaced_by"] is None
+
+
+def dt_timezone():
+    from django.utils import timezone
+
+    return timezone.get_current_timezone()
 
 
 def test_a_tampered_qr_is_flagged(client, certificate):

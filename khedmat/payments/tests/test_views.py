@@ -100,3 +100,33 @@ def test_the_reconciliation_page_shows_the_staff_members_province_only(client, s
     login(client, make_staff(province=tehran, roles=["finance"]))
     page = client.get("/staff/payments/reconciliation/")
     assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]
+
+
+def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client, sandbox, paid_case, applicant, tmp_path):
+    from urllib.parse import parse_qsl, urlsplit
+
+    from khedmat.certificates.rendering import document_pdf
+    from khedmat.certificates.tests.test_rendering import pdf_text
+    from khedmat.payments.models import FeeSchedule
+
+    FeeSchedule.objects.filter(service=paid_case.service).update(source="قانون بودجه سال ۱۴۰۴")
+    invoice = services.invoice_for_case(case=paid_case)
+    assert invoice.lines[0]["source"] == "قانون بودجه سال ۱۴۰۴"  # frozen with the line
+    FeeSchedule.objects.filter(service=paid_case.service).update(source="بعداً ویرایش شد")
+    login(client, applicant)
+    html = client.get(f"/payments/invoices/{invoice.public_id}/").content.decode()
+    assert "جدول تعرفه: قانون بودجه سال ۱۴۰۴" in html and "بعداً" not in html
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
+    attempt.refresh_from_db()
+    assert "جدولتعرفهقانونبودجهسال۱۴۰۴" in pdf_text(document_pdf(attempt.receipt), tmp_path)
+
+
+def test_an_invoice_issued_before_lines_carried_the_law_reads_it_from_its_schedule(paid_case):
+    from khedmat.payments.models import FeeSchedule, Invoice
+
+    invoice = services.invoice_for_case(case=paid_case)
+    Invoice.objects.filter(pk=invoice.pk).update(lines=[{k: v for k, v in line.items() if k != "source"}
+                                                        for line in invoice.lines])
+    FeeSchedule.objects.filter(service=paid_case.service).update(source="قانون بودجه سال ۱۴۰۴")
+    assert Invoice.objects.get(pk=invoice.pk).fee_sources == ["قانون بودجه سال ۱۴۰۴"]

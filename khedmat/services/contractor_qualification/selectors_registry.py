@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case
-from khedmat.certificates.models import DocumentStatus
+from khedmat.certificates.models import DocumentStatus, EffectiveStatus
 from khedmat.certificates.services import effective_status, mask_national_id
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import organizations_for_staff
@@ -21,13 +20,8 @@ from khedmat.services.contractor_qualification.selectors import SERVICE_CODE, co
 
 EXPIRY_WARNING_DAYS = 60
 
-STATUS_LABELS = {
-    "valid": _("Valid"),
-    "expired": _("Expired"),
-    "suspended": _("Suspended"),
-    "revoked": _("Revoked"),
-}
-STATUS_TAGS = {"valid": "ok", "expired": "warn", "suspended": "warn", "revoked": "bad"}
+STATUS_LABELS = {s.value: s.label for s in EffectiveStatus}  # the certificates' own labels
+STATUS_TAGS = {"valid": "ok", "expired": "warn", "suspended": "warn", "revoked": "bad", "replaced": "info"}
 
 
 @dataclass

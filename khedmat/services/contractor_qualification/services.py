@@ -294,6 +294,12 @@ def _holder(case: Case) -> tuple[str, str, str]:
     return case.applicant.get_full_name(), case.applicant.national_id, HolderKind.NATURAL.value
 
 
+def certificate_type_code(kind: str) -> str:
+    """The applicant kind decides the certificate: a consultant gets the consulting competence certificate
+    («گواهینامه صلاحیت مشاوره»), a contractor the contracting one («گواهینامه صلاحیت پیمانکاری»)."""
+    return "consulting_certificate" if kind == rules.CONSULTANT else "grade_certificate"
+
+
 def _certificate_issue(case: Case, *, by):
     grants = list(GradeGrant.objects.filter(case=case, granted_grade__isnull=False).select_related("field")
                   .order_by("field__ordering"))
@@ -303,7 +309,8 @@ def _certificate_issue(case: Case, *, by):
     scope = [{"label": _("Field of work: %(field)s") % {"field": g.field.name},
               "value": _("Grade %(grade)s") % {"grade": to_persian_digits(g.granted_grade)}} for g in grants]
     document = document_issue(
-        document_type=DocumentType.objects.get(code="grade_certificate"), holder_name=name, holder_national_id=national_id,
+        document_type=DocumentType.objects.get(code=certificate_type_code(kind)), holder_name=name,
+        holder_national_id=national_id,
         holder_kind=holder_kind, scope=scope, case=case, reference=case.tracking_number or "", by=by,
         content={"kind": kind, "kind_label": str(kind_label),
                  "grades": [{"field": g.field.code, "name": g.field.name, "grade": g.granted_grade} for g in grants]},

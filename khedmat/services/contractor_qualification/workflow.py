@@ -122,6 +122,12 @@ def _dossier_complete(case):
     return dossier_complete(case)
 
 
+def _required_documents(case):
+    from khedmat.services.contractor_qualification.selectors import required_document_codes
+
+    return required_document_codes(case)
+
+
 def _review_complete(case):
     from khedmat.services.contractor_qualification.services import review_complete
 
@@ -151,6 +157,7 @@ PROCESS = Process(
     fee=_fee,
     declaration=declaration_check,
     inquiries=_inquiries,
+    required_documents=_required_documents,
     written_inquiry_documents=("company_registration_documents", "experience_documents", "financial_documents"),
     states=(
         State("draft", _("Draft"), Clock.NOT_STARTED, actors=(APPLICANT,),

@@ -75,6 +75,19 @@ def request_problems(case: Case) -> list[str]:
     return problems
 
 
+def required_document_codes(case: Case) -> set[str]:
+    """The checklist documents this request must have (the checklist's «الزامی» and the submission read it):
+    the process's required ones, form no. 8 for a domain upgrade [۱۲] and the introduction letter when the
+    file comes as a binder [۱۳]."""
+    data = case.data or {}
+    codes = {d.code for d in case.process.documents if d.required}
+    if data.get("request_kind") == RequestKind.DOMAIN_UPGRADE:
+        codes.add("form_8")
+    if data.get("channel") == Channel.BINDER:
+        codes.add("introduction_letter")
+    return codes
+
+
 def accreditation_for(case: Case) -> Accreditation:
     accreditation, _created = Accreditation.objects.get_or_create(case=case)
     return accreditation

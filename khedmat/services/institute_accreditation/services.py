@@ -162,6 +162,7 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
                                 _allow_internal=True, comment=note.strip(),
                                 _data={"domains": chosen})
         group = domains[0].group
+        previous = _replaceable_previous(case)
         licence = document_issue(
             document_type=DocumentType.objects.get(code="training_licence"), holder_name=case.organization.name,
             holder_national_id=case.organization.national_id, holder_kind=str(_("Training institute")), case=moved,
@@ -169,6 +170,7 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
             scope=[{"label": str(_("Group")), "value": group.title},
                    {"label": str(_("Domains")), "value": "، ".join(d.title for d in domains)},
                    {"label": str(_("Scope")), "value": str(_("Province of %(province)s") % {"province": case.province.name})}],
+            replaces=previous,
         )
         accreditation.licence = licence
         accreditation.grant_note = note.strip()
@@ -178,19 +180,33 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     return accreditation
 
 
+def _replaceable_previous(case: Case):
+    """The licence a renewal or an upgrade names, locked, if it can still be replaced (not revoked, not
+    replaced already): the new licence links to it (`replaces`), so the old one's page names the new one."""
+    from khedmat.certificates.models import DocumentStatus, OfficialDocument
+    from khedmat.services.institute_accreditation.selectors import previous_licence
+
+    previous = previous_licence(case)
+    if previous is None:
+        return None
+    previous = OfficialDocument.objects.select_for_update().get(pk=previous.pk)
+    if previous.status not in (DocumentStatus.VALID, DocumentStatus.SUSPENDED) or previous.replacement is not None:
+        return None
+    return previous
+
+
 def _supersede_previous(case: Case, licence, *, by) -> None:
-    """A renewal or an upgrade replaces the licence it names: that licence is revoked as replaced (the
-    record stays, and says by which number) and its case leaves the licensed state."""
-    from khedmat.certificates.models import RevocationReason
-    from khedmat.certificates.services import document_revoke, effective_status
+    """A renewal or an upgrade replaces the licence it names: that licence is marked replaced (the record
+    stays, and says on which date and by which number) and its case leaves the licensed state."""
+    from khedmat.certificates.services import document_mark_replaced
     from khedmat.services.institute_accreditation.selectors import previous_licence
 
     previous = previous_licence(case)
     if previous is None:
         return
     note = _("Replaced by licence %(number)s.") % {"number": licence.number}
-    if effective_status(previous) in ("valid", "suspended"):
-        document_revoke(document=previous, reason=RevocationReason.REPLACED, note=note, by=by)
+    if licence.replaces_id == previous.pk:
+        document_mark_replaced(document=previous, replacement=licence, note=note, by=by)
     old_case = previous.accreditation.case
     if old_case.state in ("active", "suspended"):
         case_transition(case=old_case, name="supersede", by=by, comment=note, _allow_internal=True)

@@ -46,6 +46,12 @@ def _request_guard(case):
     return problems[0] if problems else None
 
 
+def _required_documents(case):
+    from khedmat.services.institute_accreditation.selectors import required_document_codes
+
+    return required_document_codes(case)
+
+
 def _photos_guard(case):
     from khedmat.cases.models import Document
 
@@ -183,6 +189,7 @@ PROCESS = Process(
     ),
     # Grouped by the seed's step that asks for them (۱۰: form 2, ۱۱: forms 1 and 3–6, ۱۲: form 8, ۱۳: the
     # binder's letter, ۱۷: photos, ۱۹: the CEO's certificates).
+    required_documents=_required_documents,
     documents=(
         DocumentRequirement("form_1", _("Form no. 1"), group="۱۱"),
         DocumentRequirement("form_2", _("Form no. 2 and the documents it lists"), group="۱۰"),

@@ -275,3 +275,20 @@ def test_violations_are_recorded_against_the_company(company, expert, applicant)
     with pytest.raises(ApplicationError):
         services.violation_record(organization=company, instruction="42787", occurred_on=dt.date(2025, 1, 1),
                                   description="x", decision="", by=applicant)
+
+
+def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head, tmp_path):  # noqa: F811
+    """The applicant kind chooses the type, so the printout carries the seed's title for that kind."""
+    from khedmat.certificates.rendering import document_pdf
+    from khedmat.certificates.tests.test_rendering import pdf_text
+
+    contractor = services._certificate_issue(awaiting, by=unit_head)
+    assert contractor.document_type.title == "گواهینامه صلاحیت پیمانکاری"
+    awaiting.data = {**awaiting.data, "kind": "consultant"}
+    awaiting.save(update_fields=["data"])
+    consultant = services._certificate_issue(awaiting, by=unit_head)
+    assert consultant.document_type.code == "consulting_certificate"
+    assert consultant.document_type.title == "گواهینامه صلاحیت مشاوره"
+    text = pdf_text(document_pdf(consultant), tmp_path)
+    assert "مشاوره" in text and "پیمانکاری" not in text
+    assert "پیمانکاری" in pdf_text(document_pdf(contractor), tmp_path)

@@ -163,3 +163,29 @@ def test_the_fee_button_refuses_a_case_the_province_does_not_handle(client, comp
                                                           "fields": [{"field": "building", "grade": 3}]})
     refused = client.post(url, follow=True).content.decode()
     assert "سازمان برنامه و بودجه کشور" in refused and not company_draft.invoices.exists()
+
+
+def _checklist_tags(page: str) -> dict[str, str]:
+    """{the checklist row's heading: its tag} as the applicant reads them."""
+    import re
+
+    rows = re.findall(r'<p><strong>(.*?)</strong>\s*<span class="tag[^"]*">(.*?)</span>', page, re.S)
+    return {label.strip(): tag.strip() for label, tag in rows}
+
+
+def test_the_checklist_says_required_where_the_rule_requires_it(client, company_draft, applicant):
+    """A legal person's company documents (ج) and a consultant's second و and ز are required: the checklist
+    says «الزامی», as the submission guard decides, not «اختیاری» from the static flag."""
+    from khedmat.cases.guards import required_documents_present
+
+    case = case_services.case_data_update(case=company_draft, data={"kind": "consultant",
+                                          "fields": [{"field": "building", "grade": 3}]},
+                                          title="", by=applicant, expected_version=company_draft.version)
+    login(client, applicant)
+    tags = _checklist_tags(client.get(reverse("cases:detail", args=[case.public_id])).content.decode())
+    by_group = {label.split(")")[0]: tag for label, tag in tags.items() if "(مشاوران)" not in label}
+    assert by_group["ج"] == "الزامی"
+    assert tags["و) ساختار مدیریتی و امکانات پشتیبانی (مشاوران)"] == "الزامی"
+    assert tags["ز) فرم و مدارک محل فعالیت (مشاوران)"] == "الزامی"
+    # the same rule refuses the submission while these are missing
+    assert "ساختار مدیریتی" in str(required_documents_present(case))

@@ -90,7 +90,7 @@ def test_the_demo_shows_every_state_and_loads_once(media):
     assert case("suspended").accreditation.licence.status == "suspended"
     assert case("revoked").accreditation.licence.status == "revoked"
     superseded = case("superseded").accreditation.licence
-    assert superseded.status == "revoked" and superseded.status_reason == "replaced"  # by the upgrade's licence
+    assert superseded.status == "replaced" and superseded.replacement is not None  # by the upgrade's licence
     # The committee decided through confirmed minutes; the rejected case by the committee's vote.
     decided = cases.filter(events__transition__in=["committee_approve", "committee_approve_conditions",
                                                    "committee_reject"]).distinct()

@@ -131,3 +131,27 @@ def test_the_ceo_finds_the_committees_invitation_on_her_case_page_and_opens_its_
     response = client.get(f"/committees/sessions/{session.public_id}/invitation.pdf")
     assert response.status_code == 200
     assert Invitation.objects.get(session=session, user=member).letter.number in response["Content-Disposition"]
+
+
+def test_the_checklist_says_required_for_form_8_of_an_upgrade_and_the_binder_letter(client, domains, institute, ceo):
+    """The checklist's tag comes from the same rule as the submission: form no. 8 for a domain upgrade [۱۲], the
+    introduction letter for a binder [۱۳]; a new online request has them optional."""
+    import re
+
+    from khedmat.cases.services import case_create, case_data_update
+    from khedmat.catalog.models import Service
+
+    def tags(case):
+        page = client.get(f"/cases/{case.public_id}/").content.decode()
+        rows = re.findall(r'<p><strong>(.*?)</strong>\s*<span class="tag[^"]*">(.*?)</span>', page, re.S)
+        return {label.split(")")[0].strip(): tag for label, tag in rows if "فرم شماره ۸" in label or "معرفی" in label}
+
+    login(client, ceo)
+    service = Service.objects.get(code="institute_accreditation")
+    case = case_create(service=service, applicant=ceo, organization=institute)
+    case = case_data_update(case=case, data={"request_kind": "new_licence", "group": "management", "domains": ["hr"],
+                                             "channel": "online"}, title="x", by=ceo, expected_version=case.version)
+    assert tags(case) == {"۱۲": "اختیاری", "۱۳": "اختیاری"}
+    case = case_data_update(case=case, data={**case.data, "request_kind": "domain_upgrade", "channel": "binder"},
+                            title="x", by=ceo, expected_version=case.version)
+    assert tags(case) == {"۱۲": "الزامی", "۱۳": "الزامی"}

@@ -107,10 +107,11 @@ def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute)
     number = Accreditation.objects.get(case=licensed).licence.number
     upgrade = journey("active", kind="domain_upgrade", codes=("leadership", "finance"), previous=number)
     assert {d.code for d in Accreditation.objects.get(case=upgrade).granted_domains.all()} == {"leadership", "finance"}
-    # The upgraded licence replaces the old one: revoked as replaced, its case no longer licensed.
+    # The upgraded licence replaces the old one: its own state (not a revocation), linked both ways.
     old = Accreditation.objects.get(case=licensed).licence
     old.refresh_from_db()
-    assert old.status == "revoked" and old.status_reason == "replaced"
+    new = Accreditation.objects.get(case=upgrade).licence
+    assert old.status == "replaced" and old.replacement == new and new.replaces == old
     assert Case.objects.get(pk=licensed.pk).state == "superseded"
     # Without form 8, or without a new domain, it cannot be sent.
     case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
