@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/", include("khedmat.api_urls")),
     path("notifications/", include("khedmat.notifications.inbox_urls")),
     path("verify/", include("khedmat.certificates.urls")),
+    path("V/", include("khedmat.certificates.qr_urls")),  # QR codes of documents (ADR 0018)
     path("registry/", include("khedmat.services.contractor_qualification.urls_registry")),
     path("staff/contractors/companies/", include("khedmat.services.contractor_qualification.urls_company")),
     path("documents/", include("khedmat.certificates.download_urls")),

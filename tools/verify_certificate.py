@@ -3,10 +3,14 @@
     python tools/verify_certificate.py --keys keys.json TOKEN
     python tools/verify_certificate.py --keys keys.json "https://.../verify/<id>/?t=KH1...."
     python tools/verify_certificate.py --keys keys.json path/to/certificate.pdf
+    python tools/verify_certificate.py --keys keys.json "HTTPS://.../V/<compact code>" [--pdf certificate.pdf]
 
 keys.json is the organization's published keys document (the site serves it at /verify/keys.json); save it once
 from the official site and it verifies every document signed with the active or a retired key. The token is read
 from the QR code's URL, pasted as is, or taken from a PDF (its /Keywords metadata, else the text of its pages).
+
+QR codes printed since ADR 0018 hold a compact code (``/V/<code>``): its signature proves the document number
+and verification code; with --pdf it is also checked against the full signed content in the PDF.
 
 Exit status: 0 the signature is valid; 1 the document is forged, altered, signed with an unknown key, or carries
 no token; 2 usage error (missing file, unreadable keys document or PDF).
@@ -31,6 +35,9 @@ from khedmat.certificates.signing import (  # noqa: E402
     REASON_MALFORMED,
     REASON_UNKNOWN_KEY,
     Verified,
+    compact_matches,
+    compact_verify,
+    extract_compact,
     extract_token,
     public_keys_from_document,
     verify_token,
@@ -49,6 +56,14 @@ LABELS = {
     "key": ("Key id", "شناسه کلید"),
     "source": ("Token source", "منبع توکن"),
     "fields": ("Signed content", "محتوای امضاشده"),
+    "number": ("Document number", "شماره سند"),
+    "code": ("Verification code", "کد استعلام"),
+    "compact_note": (
+        "The QR code names this number and verification code: compare them with the printout, or add --pdf.",
+        "کد QR این شماره و کد استعلام را تأیید می‌کند: آن‌ها را با نسخه چاپی مقایسه کنید یا ‎--pdf‎ را بدهید.",
+    ),
+    "pdf_matches": ("the QR code matches the signed content of the PDF", "کد QR با محتوای امضاشده PDF یکی است"),
+    "pdf_differs": ("the QR code does not belong to this PDF", "کد QR متعلق به این PDF نیست"),
     "note": (
         "A valid signature proves the content was issued by the organization; whether it is still in force "
         "(not revoked, suspended or expired) is shown only on the online verification page.",
@@ -142,12 +157,45 @@ def report(result: Verified, source: str, out, persian: bool) -> None:
         print(_label("note", persian), file=out)
 
 
+def verify_compact_code(text: str, keys: dict[str, bytes], source: str, pdf: Path | None, out, persian: bool) -> int:
+    """A QR code's compact code; with a PDF, also whether it names exactly the PDF's signed content."""
+    result = compact_verify(text, keys)
+    if result.valid:
+        print(_label("valid", persian), file=out)
+    else:
+        print(f"{_label('invalid', persian)}: {_label(result.reason, persian)}", file=out)
+    if result.key_id:
+        print(f"{_label('key', persian)}: {result.key_id}", file=out)
+    print(f"{_label('source', persian)}: {source}", file=out)
+    if not result.valid:
+        return EXIT_INVALID
+    print(f"{_label('number', persian)}: {result.number}", file=out)
+    print(f"{_label('code', persian)}: {result.code}", file=out)
+    if pdf is None:
+        print(_label("compact_note", persian), file=out)
+        print(_label("note", persian), file=out)
+        return EXIT_VALID
+    try:
+        token, _where = token_from_pdf(pdf)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    full = verify_token(token or "", keys)
+    if not compact_matches(result, full.payload):
+        print(f"{_label('invalid', persian)}: {_label('pdf_differs', persian)}", file=out)
+        return EXIT_INVALID
+    print(_label("pdf_matches", persian), file=out)
+    report(full, f"{pdf}", out, persian)
+    return EXIT_VALID
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Verify the signature of a Khedmat certificate offline (exit 0 valid, 1 invalid, 2 usage error).",
     )
     parser.add_argument("--keys", required=True, type=Path, help="the published keys document (keys.json)")
     parser.add_argument("target", help="a KH1 token, a verification URL, a PDF file, or - to read stdin")
+    parser.add_argument("--pdf", type=Path, help="with a QR code's compact code: the PDF whose content it must match")
     args = parser.parse_args(argv)  # exits 2 on a usage error
 
     out = sys.stdout
@@ -178,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         print(f"{_label('invalid', persian)}: {_label('no_token', persian)} ({source})", file=out)
         return EXIT_INVALID
+    if "KH1." not in token and extract_compact(token):
+        return verify_compact_code(token, keys, source, args.pdf, out, persian)
     result = verify_token(token, keys)
     report(result, source, out, persian)
     return EXIT_VALID if result.valid else EXIT_INVALID

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.certificates import signing
-from khedmat.certificates.keys import keyring
+from khedmat.certificates.keys import keyring, public_keys
 from khedmat.certificates.models import (
     DocumentKind,
     DocumentStatus,
@@ -95,6 +95,23 @@ def verify_url(document: OfficialDocument, *, with_token: bool = True) -> str:
     base = settings.KHEDMAT_SITE_URL.rstrip("/")
     url = f"{base}/verify/{document.public_id}/"
     return f"{url}?t={document.token}" if with_token else url
+
+
+def signed_payload(document: OfficialDocument) -> dict:
+    """The public content as signed at issue (the KH1 token's), else as the record says now."""
+    checked = signing.verify_token(document.token, public_keys()) if document.token else None
+    return checked.payload if checked is not None and checked.valid else public_payload(document)
+
+
+def qr_url(document: OfficialDocument) -> str:
+    """The address a document's QR code holds: ``HTTPS://HOST/V/<compact code>`` (ADR 0018).
+
+    In capitals, so that the QR code is in alphanumeric mode (scheme and host are case-insensitive; the
+    compact code is base32). The compact code is signed with the active key from the content signed at issue:
+    the same document gives the same code until the key rotates.
+    """
+    base = settings.KHEDMAT_SITE_URL.rstrip("/").upper()
+    return f"{base}/V/{signing.compact_sign(signed_payload(document), keyring())}"
 
 
 @transaction.atomic

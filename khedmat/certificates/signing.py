@@ -1,7 +1,7 @@
 """Ed25519 signatures over the public content of official documents (certificates, licences, letters).
 
-A document's public content is signed into a compact token, ``KH1.<kid>.<payload>.<signature>``, that the QR
-code and the PDF carry. Anyone holding the organization's published public keys can then tell a genuine
+A document's public content is signed into a token, ``KH1.<kid>.<payload>.<signature>``, that the PDF carries;
+its QR code carries a compact code tied to that token (``compact_sign``, ADR 0018). Anyone holding the organization's published public keys can then tell a genuine
 document from a forged or altered one, online or offline, with nothing but the token.
 
 This module is framework-free on purpose: the offline verifier (tools/verify_certificate.py) imports it without
@@ -359,3 +359,123 @@ def public_keys_from_document(doc: dict) -> dict[str, bytes]:
             raise ValueError(f"key id {entry.get('kid')!r} does not match its public key ({kid})")
         keys[kid] = raw
     return keys
+
+
+# --- compact codes for QR codes (ADR 0018) --------------------------------------------------------------------
+#
+# A KH1 token carries the whole public content (~1,000 characters): as a QR code it is too dense to scan from a
+# phone photo of a print. The QR code carries a compact code instead, signed with the same keys:
+#
+#     version (1 byte = 2) | key id (8 bytes) | verification code (5 bytes, the 12 digits as an integer)
+#     | content digest (16 bytes: SHA-256 of the KH1 payload's canonical bytes) | number (UTF-8, ≤ 40 bytes)
+#     | Ed25519 signature (64 bytes) over "KH2" + every byte before it
+#
+# written in RFC 4648 base32 (A–Z, 2–7, no padding) so that the verification address, in capitals, is a QR
+# code in alphanumeric mode: about 205 characters, version 10 at error correction level M, instead of version
+# 25+ at level L. Offline, the compact code proves the number and the verification code were issued by the
+# organization; the digest ties it to the document's full signed content, which the PDF carries in /Keywords
+# (compact_matches). The KH1 token stays the document's record and keeps verifying (old prints, old QR codes).
+
+COMPACT_PREFIX = "KH2"
+COMPACT_VERSION = 2
+COMPACT_DIGEST_LENGTH = 16
+COMPACT_MAX_NUMBER_LENGTH = 40
+_COMPACT_KID_BYTES = KEY_ID_LENGTH // 2
+_COMPACT_CODE_BYTES = 5  # 10**12 < 2**40
+_COMPACT_HEAD = 1 + _COMPACT_KID_BYTES + _COMPACT_CODE_BYTES + COMPACT_DIGEST_LENGTH
+_B32_RE = re.compile(r"[A-Z2-7]{150,300}")
+# The verification address of a QR code: https://HOST/V/<base32>, in any case (phones may lower-case it).
+_COMPACT_IN_URL_RE = re.compile(r"/V/([A-Z2-7]{150,300})/?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def content_digest(payload: dict) -> bytes:
+    """The first 16 bytes of SHA-256 over the canonical public content (the bytes a KH1 token signs)."""
+    return hashlib.sha256(canonical(payload)).digest()[:COMPACT_DIGEST_LENGTH]
+
+
+def _b32(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").rstrip("=")
+
+
+def _b32_decode_strict(text: str) -> bytes:
+    data = base64.b32decode(text + "=" * (-len(text) % 8))
+    if _b32(data) != text:
+        raise ValueError("non-canonical base32")
+    return data
+
+
+def compact_sign(payload: dict, keyring: KeyRing) -> str:
+    """The compact code (base32) of a document's public payload, for its QR code."""
+    code, number = str(payload.get("code", "")), str(payload.get("number", ""))
+    if not (len(code) == 12 and code.isdigit() and code.isascii()):
+        raise ValueError("compact codes need the 12-digit verification code")
+    number_bytes = number.encode("utf-8")
+    if not 0 < len(number_bytes) <= COMPACT_MAX_NUMBER_LENGTH:
+        raise ValueError("compact codes need a document number of at most 40 bytes")
+    body = (bytes([COMPACT_VERSION]) + bytes.fromhex(keyring.active_id) + int(code).to_bytes(_COMPACT_CODE_BYTES, "big")
+            + content_digest(payload) + number_bytes)
+    return _b32(body + keyring.private_key.sign(COMPACT_PREFIX.encode("ascii") + body))
+
+
+@dataclass(frozen=True)
+class CompactVerified:
+    valid: bool
+    key_id: str
+    reason: str
+    # Only set when the code could be read; number and code are trustworthy only when `valid`.
+    number: str = ""
+    code: str = ""
+    digest: bytes = b""
+
+
+def extract_compact(text: str) -> str | None:
+    """The base32 compact code in a QR code's address (…/V/<code>) or given bare; None when there is none."""
+    if not isinstance(text, str):
+        return None
+    stripped = _SEP_RE.sub("", text.strip())
+    if _B32_RE.fullmatch(stripped.upper()):
+        return stripped.upper()
+    match = _COMPACT_IN_URL_RE.search(stripped)
+    return match.group(1).upper() if match else None
+
+
+def compact_verify(text: str, public_keys: dict[str, bytes]) -> CompactVerified:
+    """Check a compact code (or the address holding it) against the published keys. Never raises on bad input."""
+    found = extract_compact(text) if isinstance(text, str) and len(text) <= MAX_TOKEN_LENGTH else None
+    if found is None:
+        return CompactVerified(valid=False, key_id="", reason=REASON_MALFORMED)
+    try:
+        data = _b32_decode_strict(found)
+    except (ValueError, binascii.Error):
+        return CompactVerified(valid=False, key_id="", reason=REASON_MALFORMED)
+    if len(data) < _COMPACT_HEAD + 1 + SIGNATURE_LENGTH or data[0] != COMPACT_VERSION:
+        return CompactVerified(valid=False, key_id="", reason=REASON_MALFORMED)
+    body, signature = data[:-SIGNATURE_LENGTH], data[-SIGNATURE_LENGTH:]
+    kid = body[1:1 + _COMPACT_KID_BYTES].hex()
+    offset = 1 + _COMPACT_KID_BYTES
+    code_number = int.from_bytes(body[offset:offset + _COMPACT_CODE_BYTES], "big")
+    offset += _COMPACT_CODE_BYTES
+    digest = body[offset:offset + COMPACT_DIGEST_LENGTH]
+    try:
+        number = body[_COMPACT_HEAD:].decode("utf-8")
+    except UnicodeDecodeError:
+        return CompactVerified(valid=False, key_id=kid, reason=REASON_MALFORMED)
+    if code_number >= 10**12 or len(body) - _COMPACT_HEAD > COMPACT_MAX_NUMBER_LENGTH:
+        return CompactVerified(valid=False, key_id=kid, reason=REASON_MALFORMED)
+    fields = {"key_id": kid, "number": number, "code": f"{code_number:012d}", "digest": digest}
+    raw = public_keys.get(kid)
+    if raw is None:
+        return CompactVerified(valid=False, reason=REASON_UNKNOWN_KEY, **fields)
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(signature, COMPACT_PREFIX.encode("ascii") + body)
+    except InvalidSignature:
+        return CompactVerified(valid=False, reason=REASON_BAD_SIGNATURE, **fields)
+    except (ValueError, TypeError):
+        return CompactVerified(valid=False, reason=REASON_UNKNOWN_KEY, **fields)
+    return CompactVerified(valid=True, reason=REASON_OK, **fields)
+
+
+def compact_matches(compact: CompactVerified, payload: dict | None) -> bool:
+    """True when a verified compact code belongs to exactly this signed public content."""
+    return bool(compact.valid and payload is not None and compact.number == payload.get("number")
+                and compact.code == payload.get("code") and compact.digest == content_digest(payload))

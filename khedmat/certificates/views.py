@@ -27,7 +27,7 @@ def _too_many(request, as_json=False):
     return render(request, "certificates/verify.html", {"form": VerifyForm(), "rate_limited": message}, status=429)
 
 
-def _public(document: OfficialDocument, *, token: str = "") -> dict:
+def _public(document: OfficialDocument, *, token: str = "", compact: signing.CompactVerified | None = None) -> dict:
     """Everything the public page and JSON show: the printed fields, the state, the signature check."""
     status = services.effective_status(document)
     replacement = document.replacement
@@ -61,6 +61,9 @@ def _public(document: OfficialDocument, *, token: str = "") -> dict:
         # A token from a scanned QR must be ours and must say exactly what we issued.
         scanned = signing.verify_token(token, public_keys())
         result["presented_token_valid"] = scanned.valid and scanned.payload == stored.payload
+    if compact is not None:
+        # A compact code (the QR of documents printed since ADR 0018) must be ours and name exactly this content.
+        result["presented_token_valid"] = signing.compact_matches(compact, stored.payload)
     return result
 
 
@@ -95,6 +98,23 @@ def verify_document(request, public_id):
     token = request.GET.get("t", "")[:4000]
     return render(request, "certificates/verify_result.html",
                   {"document": document, "result": _public(document, token=token), "token_given": bool(token)})
+
+
+def verify_compact(request, code):
+    """The address in a document's QR code, ``/V/<compact code>``: the verification page of that document."""
+    compact = signing.compact_verify(code, public_keys())
+    document = None
+    try:
+        if compact.code:  # read even when the signature fails: the page then warns that the QR was altered
+            document = selectors.document_lookup(code=compact.code, ip=client_ip(request), channel="qr")
+        else:
+            selectors.verification_attempt_log(raw=code, ip=client_ip(request), channel="qr")
+    except selectors.RateLimited:
+        return _too_many(request)
+    if document is None:
+        raise Http404
+    return render(request, "certificates/verify_result.html",
+                  {"document": document, "result": _public(document, compact=compact), "token_given": True})
 
 
 def verify_json(request, public_id=None):

@@ -7,10 +7,12 @@ Extraction drops the zero-width non-joiner, so comparisons remove it.
 Known extractor quirks, which are not defects of the PDF:
 - pdftotext wraps runs in bidi embedding controls (U+202A/U+202B … U+202C) and moves a colon that
   precedes a number to the other side of it («تاریخ: ۱۶ …» → «تاریخ ۱۶ :…»); `normalise` removes both.
-- pdftotext reverses the two letters of the lam-alef ligature («صلاحیت» → «صالحیت»; the same in
-  PDFBox, pdfminer and PyMuPDF), so the strings compared with its output avoid «لا». The ToUnicode map
-  is right: pypdf extracts such words correctly (test_lam_alef_words_extract_correctly_with_pypdf),
-  though pypdf in turn reverses Persian digits, so it is not used for numbers.
+- pdftotext (and PDFBox, pdfminer, PyMuPDF) reverse the letters of a glyph that stands for two letters
+  inside a right-to-left line: the original Vazirmatn's lam-alef ligature extracted as «صالحیت». The PDF
+  renderer therefore uses the build of Vazirmatn in static/vendor/vazirmatn/pdf/ (tools/build_pdf_fonts.py,
+  ADR 0018), which draws the same ligature with one glyph per letter; the tests below extract every word of
+  the document titles and compare the printout with the original font's, pixel for pixel. pypdf reverses
+  Persian digits, so it is not used for numbers.
 - pdftotext also moves the spaces next to a run of digits («مدت ۱۰ روز» → «مدت  ۱۰روز»): strings
   with digits are compared by `compact`, without whitespace and colons (the order of the letters and
   digits is still checked).
@@ -265,7 +267,10 @@ def test_certificate_text_is_extracted_in_logical_order(certificate_pdf, tmp_pat
     for row in certificate_context()["scope"]:  # the table (layout mode orders cells left to right)
         assert compact(row["label"]) in digits and compact(row["value"]) in digits
     assert compact("شناسه: ****۱۲۳۴") in digits  # the masked ID, left to right
-    assert "KHD-4140-7Q2M" in digits  # (its label «کد استعلام» has a lam-alef)
+    assert "KHD-4140-7Q2M" in digits
+    assert "کد استعلام" in text  # lam-alef (ADR 0018)
+    assert "گواهینامه صلاحیت پیمانکاری" in text
+    assert "دارای صلاحیت به شرح زیر است." in text
     for part in VERIFY_URL.removeprefix("https:").split("/verify/"):  # wrapped after /verify/
         assert part in digits
     assert "\ufffd" not in text  # no undecodable glyphs
@@ -283,7 +288,8 @@ def test_letter_text_is_extracted_in_logical_order(letter_pdf, tmp_path, layout)
     assert compact("پیوست: ۲ برگ") in digits
     assert "به " + normalise(HOLDER) in text
     assert compact("موضوع: نقص مدارک پرونده") in digits
-    assert "و احترام،" in text  # («سلام» has a lam-alef)
+    assert "با سلام و احترام،" in text  # lam-alef (ADR 0018)
+    assert normalise("موارد زیر نیازمند اصلاح یا تکمیل است.") in text
     assert compact("ظرف مدت ۱۰ روز کاری") in digits  # digits of the paragraphs become Persian
     assert normalise("تصویر آگهی آخرین تغییرات روزنامه رسمی ارائه نشده است.") in text
     assert compact("۱. تصویر آگهی") in digits or compact(".۱ تصویر آگهی") in digits  # numbered ۱.
@@ -434,3 +440,105 @@ def test_fetcher_serves_static_files_only():
 def test_rendering_stops_instead_of_fetching_or_falling_back(html):
     with pytest.raises(PdfRenderingError):
         html_to_pdf(f"<!doctype html><html lang=fa dir=rtl><head>{html}</head><body>سلام</body></html>")
+
+
+# --- lam-alef and other multi-letter glyphs (ADR 0018) ----------------------------------------------------------
+
+def document_titles() -> list[str]:
+    """The titles of every document type the seed creates, and the issuer's name printed on each."""
+    import yaml
+
+    from khedmat.certificates import reference_data
+    from khedmat.certificates.services import ISSUER
+
+    return [entry["title"] for entry in yaml.safe_load(reference_data.FILE.read_text(encoding="utf-8"))] + [
+        ISSUER, *LETTERHEAD]
+
+
+# Words with lam-alef in its two forms (ﻻ after a non-joining letter, ﻼ after a joining one), with the other
+# alefs (آ أ إ), and «الله», whose ligature the PDF font drops.
+LAM_ALEF_WORDS = ["صلاحیت", "اصلاحیه", "استعلام", "اعلام", "اطلاعات", "سلام", "لازم", "کلاس", "بلامانع",
+                  "علائم", "الآن", "لأن", "لإ", "الله", "تلاش", "ملاحظات", "بلافاصله"]
+
+
+def _lines_html(lines: list[str], font_css: str = "") -> str:
+    rows = "".join(f"<h1>{line}</h1><p>{line}</p>" for line in lines)
+    return (f'<html lang="fa" dir="rtl"><head><link rel="stylesheet" href="certificates/pdf.css">'
+            f"<style>h1 {{ font-size: 16pt; margin: 0 }} {font_css}</style></head><body>{rows}</body></html>")
+
+
+def test_every_word_of_the_document_titles_extracts_as_written(tmp_path):
+    words = sorted({word for title in document_titles() for word in title.split()} | set(LAM_ALEF_WORDS))
+    assert "صلاحیت" in words and "اعلام" in words  # the seed's titles do carry lam-alef
+    pdf = html_to_pdf(_lines_html([*document_titles(), " ".join(LAM_ALEF_WORDS)]))
+
+    for layout in (False, True):
+        extracted = set(normalise(pdftotext(pdf, tmp_path, layout=layout)).split())
+        missing = [word for word in words if normalise(word) not in extracted]
+        assert not missing, f"pdftotext (layout={layout}) does not give back: {missing}"
+    by_pypdf = set(normalise(pypdf_text(pdf)).split())
+    assert not [word for word in words if normalise(word) not in by_pypdf]
+    assert "صالحیت" not in extracted and "اعالم" not in extracted  # the reversal of the original font
+
+
+def _page_png(pdf: bytes, tmp_path, name: str) -> bytes:
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "110", "-singlefile", str(source), str(tmp_path / name)],
+                   check=True, capture_output=True, timeout=60)
+    return (tmp_path / f"{name}.png").read_bytes()
+
+
+def _pixels(png: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("L")
+
+
+ORIGINAL_FONT_CSS = (
+    '@font-face { font-family: "Original"; src: url("vendor/vazirmatn/Vazirmatn-Regular.ttf"); font-weight: 400 }'
+    '@font-face { font-family: "Original"; src: url("vendor/vazirmatn/Vazirmatn-Bold.ttf"); font-weight: 700 }'
+    'body, h1, p { font-family: "Original" }'
+)
+
+
+def _pixels_apart(a, b) -> int:
+    """How many pixels differ clearly (by more than half the grey scale) between two renderings."""
+    from PIL import ImageChops
+
+    return sum(ImageChops.difference(a, b).point(lambda v: 1 if v > 128 else 0).histogram()[1:])
+
+
+def test_the_pdf_font_prints_lam_alef_as_the_original_ligature(tmp_path):
+    """Shaping checked by image: the split glyphs draw the pixels of Vazirmatn's ligatures.
+
+    Glyph positions are rounded differently when one glyph becomes two, so a few anti-aliasing pixels at glyph
+    edges differ (about a hundred on this page); printing lam and alef unjoined moves thousands.
+    """
+    lines = [*document_titles(), " ".join(w for w in LAM_ALEF_WORDS if w != "الله")]
+    ours = _pixels(_page_png(html_to_pdf(_lines_html(lines)), tmp_path, "ours"))
+    original = _pixels(_page_png(html_to_pdf(_lines_html(lines, ORIGINAL_FONT_CSS)), tmp_path, "original"))
+    unjoined = _pixels(_page_png(html_to_pdf(_lines_html(
+        lines, ORIGINAL_FONT_CSS + ' body, h1, p { font-feature-settings: "rlig" 0, "liga" 0 }')), tmp_path, "unjoined"))
+
+    assert ours.size == original.size
+    ours_apart, unjoined_apart = _pixels_apart(ours, original), _pixels_apart(unjoined, original)
+    assert unjoined_apart > 3000, unjoined_apart  # the comparison does see unjoined letters
+    assert ours_apart < unjoined_apart / 20, (ours_apart, unjoined_apart)
+
+
+def test_the_pdf_fonts_are_the_build_of_the_vendored_vazirmatn():
+    """pdf.css uses static/vendor/vazirmatn/pdf/, exactly what tools/build_pdf_fonts.py makes of the vendored files."""
+    import importlib.util
+
+    from django.conf import settings
+
+    css = (static_root() / "certificates" / "pdf.css").read_text(encoding="utf-8")
+    faces = re.findall(r'url\("([^"]+)"\)', css)
+    assert faces == ["../vendor/vazirmatn/pdf/VazirmatnKhedmatPDF-Regular.ttf",
+                     "../vendor/vazirmatn/pdf/VazirmatnKhedmatPDF-Bold.ttf"]
+
+    spec = importlib.util.spec_from_file_location("build_pdf_fonts", settings.BASE_DIR / "tools" / "build_pdf_fonts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0

@@ -131,7 +131,8 @@ def test_verification_links_and_qr_codes_use_the_site_url(administrator, setting
     monkeypatch.setattr(rendering, "qr_svg", lambda url: encoded.append(url) or "<svg/>")
     context = rendering.pdf_context(document)
     assert context["verify_url"] == f"http://127.0.0.1:9123/verify/{document.public_id}/"
-    assert encoded == [f"http://127.0.0.1:9123/verify/{document.public_id}/?t={document.token}"]
+    assert encoded == [services.qr_url(document)]
+    assert encoded[0].startswith("HTTP://127.0.0.1:9123/V/")  # capitals: an alphanumeric QR code (ADR 0018)
     assert "8000" not in context["verify_url"]
 
 

@@ -338,3 +338,49 @@ def test_extract_token_from_text_broken_by_newlines_and_spaces(ring):
 )
 def test_extract_token_returns_none_when_absent(text):
     assert signing.extract_token(text) is None
+
+
+# --- compact codes for QR codes (ADR 0018) ---------------------------------------------------------------------
+
+def _compact_payload():
+    return {**PAYLOAD, "code": "048213570066", "number": "4-1405-000012"}
+
+
+def test_compact_code_round_trip_and_size(ring):
+    payload = _compact_payload()
+    code = signing.compact_sign(payload, ring)
+    assert set(code) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") and len(code) <= 180
+
+    for text in (code, f"HTTPS://KHEDMAT.EXAMPLE.IR/V/{code}", f"https://khedmat.example.ir/V/{code.lower()}",
+                 f"  {code[:60]}\n{code[60:]} "):
+        checked = signing.compact_verify(text, ring.public_keys)
+        assert checked.valid and checked.reason == signing.REASON_OK, text
+        assert (checked.number, checked.code, checked.key_id) == ("4-1405-000012", "048213570066", ring.active_id)
+        assert signing.compact_matches(checked, payload)
+    assert signing.compact_sign(payload, ring) == code  # deterministic: the same print, the same QR
+
+
+def test_compact_code_is_bound_to_the_whole_content(ring):
+    checked = signing.compact_verify(signing.compact_sign(_compact_payload(), ring), ring.public_keys)
+    altered = {**_compact_payload(), "holder": "زهرا محمدی"}
+    assert not signing.compact_matches(checked, altered)
+    assert not signing.compact_matches(checked, None)
+
+
+@pytest.mark.parametrize("index", [0, 3, 12, 20, 30, -1])
+def test_every_flipped_bit_of_a_compact_code_is_refused(ring, index):
+    data = bytearray(signing._b32_decode_strict(signing.compact_sign(_compact_payload(), ring)))
+    data[index] ^= 0x10
+    checked = signing.compact_verify(signing._b32(bytes(data)), ring.public_keys)
+    assert not checked.valid
+    assert checked.reason in (signing.REASON_BAD_SIGNATURE, signing.REASON_MALFORMED, signing.REASON_UNKNOWN_KEY)
+
+
+def test_compact_code_with_an_unknown_key_or_garbage(tmp_path, ring):
+    other = signing.load_keyring(private_key_pem=None, key_dir=tmp_path / "other")
+    code = signing.compact_sign(_compact_payload(), other)
+    assert signing.compact_verify(code, ring.public_keys).reason == signing.REASON_UNKNOWN_KEY
+    for garbage in ("", "ABC", "A" * 200, "KH1.abc", None, "https://x.ir/V/" + "A" * 173, "8" * 180):
+        assert not signing.compact_verify(garbage, ring.public_keys).valid
+    with pytest.raises(ValueError):
+        signing.compact_sign({**_compact_payload(), "code": "12"}, ring)

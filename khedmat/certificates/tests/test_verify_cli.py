@@ -187,3 +187,14 @@ def test_a_terminal_without_unicode_still_gets_a_readable_report(tmp_path, keys_
     out = result.stdout.decode("ascii")
     assert "VALID: the signature is genuine" in out
     assert "number: LIC-1404-000017" in out
+
+
+def test_a_qr_codes_compact_address_verifies_offline(tmp_path, keys_file, ring):
+    payload = {**PAYLOAD, "number": "4-1405-000012"}
+    url = "HTTPS://KHEDMAT.EXAMPLE.IR/V/" + signing.compact_sign(payload, ring)
+    result = run("--keys", str(keys_file), url, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4-1405-000012" in result.stdout and "123456789012" in result.stdout
+
+    forged = url[:-10] + ("A" if url[-10] != "A" else "B") + url[-9:]
+    assert run("--keys", str(keys_file), forged, cwd=tmp_path).returncode == 1

@@ -50,14 +50,15 @@ def test_verification_page_and_pdf_image(browser_page, live_server, settings):
         subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", str(ARTIFACTS / "certificate.pdf"),
                         str(sharp)], check=True)
         decoded = subprocess.run([zbarimg, "--quiet", "--raw", f"{sharp}.png"], capture_output=True, text=True).stdout.strip()
-        assert decoded == services.verify_url(document)
+        assert decoded == services.qr_url(document)  # the compact address, in capitals (ADR 0018)
     elif os.environ.get("CI"):
         pytest.fail("zbarimg (Debian zbar-tools) is needed in CI to read the QR code")
 
     page = browser_page
-    page.goto(services.verify_url(document))
-    assert "شرکت ساختمانی البرز کوه" in page.content()
-    assert page.locator(".notice.ok").count() == 1
+    for address in (services.qr_url(document), services.verify_url(document)):  # the QR's, and the former QR's
+        page.goto(address)
+        assert "شرکت ساختمانی البرز کوه" in page.content()
+        assert page.locator(".notice.ok").count() == 1 and page.locator(".notice.bad").count() == 0
     assert serious_accessibility_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     # Typing the verification code printed beside the QR leads to the same page.
