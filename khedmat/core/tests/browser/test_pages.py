@@ -10,6 +10,8 @@ PUBLIC_PAGES = [
     "/services/",
     "/services/contractor_qualification/",
     "/services/institute_accreditation/",
+    "/services/instructor_qualification/",  # long unbroken URLs in the statement (point 15 of issue 16)
+    "/services/employee_training/",
     "/calendar/",
     "/accounts/signup/",
     "/accounts/login/",
