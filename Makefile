@@ -44,15 +44,13 @@ demo: migrate
 # Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data. The task worker
 # (outbox deliveries, retry sweep) runs in the background and is stopped when the server stops.
 run: demo
+	@# The periodic tasks are queued quietly (their output and any console SMS go to var/run.log); the demo
+	@# logins are printed last, just before the servers start.
+	@for command in outbox_sweep sla_sweep payments_reconcile inquiries_retry appointments_remind committees_remind \
+	  referrals_sweep licences_expire; do $(PY) manage.py $$command --schedule >>var/run.log || exit 1; done
+	@cat var/demo-logins.txt 2>/dev/null || true
+	@echo "  (the demo's SMS: var/demo-sms.log and /dev/outbox/)"
 	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/; QR codes point to $(KHEDMAT_SITE_URL))"
-	@$(PY) manage.py outbox_sweep --schedule
-	@$(PY) manage.py sla_sweep --schedule
-	@$(PY) manage.py payments_reconcile --schedule
-	@$(PY) manage.py inquiries_retry --schedule
-	@$(PY) manage.py appointments_remind --schedule
-	@$(PY) manage.py committees_remind --schedule
-	@$(PY) manage.py referrals_sweep --schedule
-	@$(PY) manage.py licences_expire --schedule
 	@$(PY) tools/sandbox_gateway.py --port $(GATEWAY_PORT) 2>>var/sandbox-gateway.log & gateway=$$!; \
 	$(PY) tools/registry_simulator.py --port $(REGISTRY_PORT) 2>>var/registry-simulator.log & registry=$$!; \
 	PAYMENT_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) REGISTRY_BASE_URL=http://127.0.0.1:$(REGISTRY_PORT) KHEDMAT_SAJAR_URL=http://127.0.0.1:$(REGISTRY_PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \

@@ -20,3 +20,19 @@ def staff_required(*roles: str, service_code: str | None = None):
         return wrapper
 
     return decorator
+
+
+def staff_page(view):
+    """A page for staff only that is no secret (the API documentation): anonymous visitors are sent to log in,
+    signed-in people without a staff role get the Persian 403 page (an HTML page, even under /api/)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff_member:
+            from django.shortcuts import render
+
+            return render(request, "errors/403.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
+from khedmat.payments.export import ExportPeriodForm
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
 
 
@@ -99,6 +100,7 @@ def finance_list(request):
         attempts = attempts.filter(status=status)
     return render(request, "payments/finance_list.html", {
         "attempts": attempts[:200], "status": status, "statuses": AttemptStatus.choices,
+        "export_form": ExportPeriodForm(),
     })
 
 
@@ -125,10 +127,12 @@ def reconciliation(request):
 
 @staff_required("finance", "unit_head", "head", "administrator")
 def export_xlsx(request):
-    from khedmat.payments.export import payments_workbook
+    """The payments of a period as Excel (today when no dates are given); refused dates are explained on the page."""
+    from khedmat.core.excel import xlsx_response
+    from khedmat.payments.export import export_filename, payments_workbook
 
-    day = _report_day(request)
-    response = HttpResponse(payments_workbook(day=day, province_id=request.user.province_id),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="payments-{jalali.jalali_iso(day)}.xlsx"'
-    return response
+    form = ExportPeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "payments/export.html", {"form": form}, status=400)
+    period = form.period()
+    return xlsx_response(payments_workbook(period=period, province_id=request.user.province_id), export_filename(period))

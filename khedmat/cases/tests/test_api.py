@@ -11,8 +11,20 @@ def test_schema_and_docs_are_served_locally(client, applicant):
     login(client, applicant)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/cases/" in schema.content
+
+
+def test_the_swagger_page_is_for_staff_only(client, applicant, tehran):
+    anonymous = client.get("/api/docs/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/?next=/api/docs/")
+    login(client, applicant)
+    refused = client.get("/api/docs/")
+    assert refused.status_code == 403 and "به این صفحه دسترسی ندارید" in refused.content.decode()
+    assert client.get("/api/docs/", {"script": ""}).status_code == 403
+    client.logout()
+    login(client, make_staff(province=tehran, roles=["expert"]))
     docs = client.get("/api/docs/").content.decode()
     assert "swagger" in docs.lower() and "cdn" not in docs.lower() and "https://" not in docs
+    assert client.get("/api/docs/", {"script": ""}).status_code == 200
 
 
 def test_applicant_creates_fills_and_submits_through_the_api(client, test_service, applicant, django_capture_on_commit_callbacks):

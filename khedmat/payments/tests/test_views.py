@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from khedmat.payments import services
@@ -60,7 +62,54 @@ def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
     from openpyxl import load_workbook
 
     sheet = load_workbook(BytesIO(export.content)).active
-    assert sheet.sheet_view.rightToLeft and sheet.max_row == 2 and sheet.cell(2, 4).value == 2_500_000
+    assert sheet.sheet_view.rightToLeft and sheet.max_row == 2
+    assert sheet.cell(2, 5).value == 2_500_000 and sheet.cell(2, 5).number_format == "#,##0"  # time takes two columns
+    assert sheet.cell(2, 2).is_date and sheet.freeze_panes == "A2" and sheet.cell(1, 1).font.bold
+
+
+def _paid_today(sandbox, paid_case, applicant):
+    from urllib.parse import parse_qsl, urlsplit
+
+    invoice = services.invoice_for_case(case=paid_case)
+    attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
+    services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
+    return attempt
+
+
+def test_the_payments_export_takes_a_period(client, sandbox, paid_case, applicant, tehran):
+    from io import BytesIO
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from khedmat.core import jalali
+
+    attempt = _paid_today(sandbox, paid_case, applicant)
+    today = timezone.localdate()
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    assert 'name="date_from"' in client.get("/staff/payments/").content.decode()
+
+    def rows(**dates):
+        response = client.get("/staff/payments/export.xlsx", dates)
+        assert response.status_code == 200, response.content.decode()
+        return response, list(load_workbook(BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+
+    month_ago, yesterday = today - dt.timedelta(days=30), today - dt.timedelta(days=1)
+    response, found = rows(date_from=jalali.format_date(month_ago), date_to=jalali.format_date(today))
+    assert [row[-1] for row in found] == [attempt.authority]
+    assert f"payments-{jalali.jalali_iso(month_ago)}-{jalali.jalali_iso(today)}.xlsx" in response["Content-Disposition"]
+    assert rows(date_from=jalali.format_date(month_ago), date_to=jalali.format_date(yesterday))[1] == []
+    assert rows(date_from=jalali.jalali_iso(today).replace("-", "/"))[1] != []  # Latin digits, one bound
+
+
+def test_refused_export_dates_are_explained_in_persian(client, tehran):
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    response = client.get("/staff/payments/export.xlsx", {"date_from": "1404/13/01"})
+    assert response.status_code == 400 and "این تاریخ در تقویم شمسی وجود ندارد." in response.content.decode()
+    reversed_ = client.get("/staff/payments/export.xlsx", {"date_from": "1404/06/01", "date_to": "1404/01/01"})
+    assert reversed_.status_code == 400 and "تاریخ آغاز دوره پس از تاریخ پایان آن است." in reversed_.content.decode()
+    too_long = client.get("/staff/payments/export.xlsx", {"date_from": "1402/01/01", "date_to": "1404/01/01"})
+    assert too_long.status_code == 400 and "حداکثر پرداخت‌های یک سال" in too_long.content.decode()
 
 
 def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):

@@ -1,8 +1,6 @@
 """The service report of service 4 (SERVICES.md §5.12) for the staff of the province that delivers it:
 the page, with the distribution drawn as an inline SVG, and the same figures as an Excel workbook."""
-import io
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
+from khedmat.core.excel import xlsx_response
 from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.reporting import report_province
 from khedmat.services.contractor_qualification import report as figures
@@ -46,10 +45,8 @@ def export_xlsx(request):
     if period is None:
         raise Http404  # the page shows why the dates were refused
     result = figures.service_report(province_id=province.pk, period=period)
-    response = HttpResponse(_workbook(result), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"contractor-report-{jalali.jalali_iso(period.first)}-{jalali.jalali_iso(period.last)}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(_workbook(result), name)
 
 
 def _measures(result: figures.ServiceReport) -> list:
@@ -70,49 +67,46 @@ def _band_label(low, high) -> str:
 
 
 def _workbook(result: figures.ServiceReport) -> bytes:
-    """Right-to-left sheets with Persian headers and numbers as numbers, like `payments.export`."""
-    from openpyxl import Workbook
+    """The report's figures through the project's Excel helper (`core.excel`)."""
+    from khedmat.core import excel
+    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
 
-    book = Workbook()
-    book.remove(book.active)
+    book = excel.ExcelBook()
     measures = _measures(result)
-
-    def sheet(title, header, rows):
-        ws = book.create_sheet(title[:31])
-        ws.sheet_view.rightToLeft = True
-        ws.append(header)
-        for row in rows:
-            ws.append(list(row))
-        for i in range(len(header)):
-            ws.column_dimensions[chr(ord("A") + i)].width = 34 if i == 0 else 18
-
     d, r, f, j = result.deficiencies, result.referrals, result.fees, result.jurisdiction
-    sheet(_("Summary"), [_("Figure"), _("Value")], [
-        (_("Period"), f"{jalali.jalali_iso(result.period.first)} — {jalali.jalali_iso(result.period.last)}"),
-        (_("Certificates issued"), result.issued),
-        (_("Deficiency items with guidance (%)"), d.items_guided_share),
-        (_("Referrals waiting to be sent"), r.pending),
-        (_("Referrals that failed"), r.failed),
-        (_("Median working days from issue to referral"), r.referred_median),
-        (_("Median working days from issue to registration in SAJAR"), r.registered_median),
-        (_("Inquiries picked at random (%)"), result.inquiries.sampled_share),
-        (_("Paid invoices equal to the fee table (%)"), f.correct_share),
-        (_("Submitted cases inside the jurisdiction rule (%)"), j.inside_share),
+    book.sheet(_("Summary"), [Column(_("Figure"), width=34), Column(_("Value"), width=28)], [
+        (_("Period"), f"{jalali.format_date(result.period.first)} — {jalali.format_date(result.period.last)}"),
+        (_("Certificates issued"), excel.integer(result.issued)),
+        (_("Deficiency items with guidance (%)"), excel.percent(d.items_guided_share)),
+        (_("Referrals waiting to be sent"), excel.integer(r.pending)),
+        (_("Referrals that failed"), excel.integer(r.failed)),
+        (_("Median working days from issue to referral"), excel.decimal(r.referred_median)),
+        (_("Median working days from issue to registration in SAJAR"), excel.decimal(r.registered_median)),
+        (_("Inquiries picked at random (%)"), excel.percent(result.inquiries.sampled_share)),
+        (_("Paid invoices equal to the fee table (%)"), excel.percent(f.correct_share)),
+        (_("Submitted cases inside the jurisdiction rule (%)"), excel.percent(j.inside_share)),
     ])
-    sheet(_("Issuance time"), [_("Measure"), _("Cases"), _("Median"), _("90th percentile"), _("Mean"),
-                               _("Within 10 working days (%)"), _("Within the target (%)")],
-          [(label, m.count, m.median, m.p90, m.mean, m.within_lower_share, m.within_target_share) for label, m in measures])
-    sheet(_("Distribution"), [_("Working days"), *[label for label, _m in measures]],
-          [(_bin_label(b.low, b.high), *[m.bins[i].count for _label, m in measures]) for i, b in enumerate(result.clock.bins)])
-    sheet(_("Workload"), [_("Open cases per expert at submission"), _("Cases"), _("Mean issuance days"), _("Within the target (%)")],
-          [(_band_label(w.low, w.high), w.cases, w.mean_days, w.within_target_share) for w in result.workload])
-    sheet(_("Deficiency rounds"), [_("Deficiency rounds"), _("Cases"), _("Share (%)")], d.rounds)
-    sheet(_("Inquiries"), [_("Source"), _("Asked"), _("Answered"), _("Average answer time (hours)"), _("Overdue now"),
-                           _("Picked at random"), _("Picked at random (%)")],
-          [(i.source.name, i.asked, i.answered, i.average_hours, i.overdue, i.sampled, i.sampled_share)
-           for i in result.inquiries.rows])
-    sheet(_("Fees"), [_("Invoice"), _("Tracking number"), _("Charged (rials)"), _("Fee table (rials)")],
-          [(p.invoice_number, tracking_display(p.tracking_number), p.charged, p.expected) for p in f.problems])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.sheet(_("Issuance time"), [Column(_("Measure"), width=34), Column(_("Cases"), INTEGER),
+                                    Column(_("Median"), DECIMAL), Column(_("90th percentile"), DECIMAL),
+                                    Column(_("Mean"), DECIMAL), Column(_("Within 10 working days (%)"), PERCENT),
+                                    Column(_("Within the target (%)"), PERCENT)],
+               [(label, m.count, m.median, m.p90, m.mean, m.within_lower_share, m.within_target_share)
+                for label, m in measures])
+    book.sheet(_("Distribution"), [Column(_("Working days"), width=18),
+                                   *[Column(label, INTEGER, width=18) for label, _m in measures]],
+               [(_bin_label(b.low, b.high), *[m.bins[i].count for _label, m in measures])
+                for i, b in enumerate(result.clock.bins)])
+    book.sheet(_("Workload"), [Column(_("Open cases per expert at submission"), width=34), Column(_("Cases"), INTEGER),
+                               Column(_("Mean issuance days"), DECIMAL), Column(_("Within the target (%)"), PERCENT)],
+               [(_band_label(w.low, w.high), w.cases, w.mean_days, w.within_target_share) for w in result.workload])
+    book.sheet(_("Deficiency rounds"), [Column(_("Deficiency rounds"), INTEGER), Column(_("Cases"), INTEGER),
+                                        Column(_("Share (%)"), PERCENT)], d.rounds)
+    book.sheet(_("Inquiries"), [Column(_("Source"), width=34), Column(_("Asked"), INTEGER), Column(_("Answered"), INTEGER),
+                                Column(_("Average answer time (hours)"), DECIMAL), Column(_("Overdue now"), INTEGER),
+                                Column(_("Picked at random"), INTEGER), Column(_("Picked at random (%)"), PERCENT)],
+               [(i.source.name, i.asked, i.answered, i.average_hours, i.overdue, i.sampled, i.sampled_share)
+                for i in result.inquiries.rows])
+    book.sheet(_("Fees"), [Column(_("Invoice")), Column(_("Tracking number")), Column(_("Charged (rials)"), RIALS),
+                           Column(_("Fee table (rials)"), RIALS)],
+               [(p.invoice_number, tracking_display(p.tracking_number), p.charged, p.expected) for p in f.problems])
+    return book.to_bytes()

@@ -1,8 +1,6 @@
 """The service report of service 2 (SERVICES.md §3.9) for the heads of the province that delivers it: the page,
 with the end-to-end time drawn as an inline SVG, and the same figures as an Excel workbook (`?format=xlsx`)."""
-import io
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
+from khedmat.core.excel import xlsx_response
 from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import report_province
 from khedmat.services.institute_accreditation import report as figures
@@ -17,7 +16,6 @@ from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
 
 # The unit head answers for the service; the head of the organization and the deputy oversee it.
 REPORT_ROLES = ("unit_head", "deputy", "head")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 ReportPeriodForm = PeriodForm
@@ -32,10 +30,8 @@ def report(request):
         raise Http404  # the page says why the dates were refused
     result = figures.service_report(province_id=province.pk, period=period) if period is not None else None
     if wants_excel:
-        response = HttpResponse(_workbook(result), content_type=XLSX)
         name = f"accreditation-report-{jalali.jalali_iso(period.first)}-{jalali.jalali_iso(period.last)}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return xlsx_response(_workbook(result), name)
     context = {"form": form, "province": province, "report": result}
     if result is not None:
         query = request.GET.copy()
@@ -66,61 +62,53 @@ def _bin_label(low, high) -> str:
 
 
 def _period_label(period: figures.Period) -> str:
-    return f"{jalali.jalali_iso(period.first)} — {jalali.jalali_iso(period.last)}"
+    return f"{jalali.format_date(period.first)} — {jalali.format_date(period.last)}"
 
 
 def _workbook(result: figures.ServiceReport) -> bytes:
-    """Right-to-left sheets with Persian headers and numbers as numbers, like the service-4 report."""
-    from openpyxl import Workbook
+    """The report's figures through the project's Excel helper (`core.excel`)."""
+    from khedmat.core import excel
+    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
 
-    book = Workbook()
-    book.remove(book.active)
-
-    def sheet(title, header, rows):
-        ws = book.create_sheet(str(title)[:31])
-        ws.sheet_view.rightToLeft = True
-        ws.append([str(h) for h in header])
-        for row in rows:
-            ws.append([value if isinstance(value, int | float) or value is None else str(value) for value in row])
-        for i in range(len(header)):
-            ws.column_dimensions[chr(ord("A") + i)].width = 46 if i == 0 else 16
-
+    book = excel.ExcelBook()
     e, i, r, f, s, c = (result.end_to_end, result.intake, result.rounds, result.free, result.supervision,
                         result.compliance)
-    sheet(_("Summary"), [_("Figure"), _("Value")], [
+    book.sheet(_("Summary"), [Column(_("Figure"), width=46), Column(_("Value"), width=28)], [
         (_("Period"), _period_label(result.period)),
-        (_("Licences delivered"), e.delivered),
-        (_("Median working days with the organization, filing to delivery"), e.summary.median),
-        (_("Target (working days)"), e.target),
-        (_("Delivered within the target (%)"), e.within_target_share),
-        (_("Initial reviews decided"), i.reviews),
-        (_("Returned as incomplete (%)"), i.returned_share),
-        (_("Mean deficiency rounds per case closed"), r.mean),
-        (_("Invoices issued (target: 0)"), f.invoices),
-        (_("Licences in force in the period"), s.licences),
-        (_("Supervision events per licence"), s.per_licence),
-        (_("Licences supervised at least once (%)"), s.covered_share),
-        (_("Scope violations per licence"), c.per_licence),
+        (_("Licences delivered"), excel.integer(e.delivered)),
+        (_("Median working days with the organization, filing to delivery"), excel.decimal(e.summary.median)),
+        (_("Target (working days)"), excel.integer(e.target)),
+        (_("Delivered within the target (%)"), excel.percent(e.within_target_share)),
+        (_("Initial reviews decided"), excel.integer(i.reviews)),
+        (_("Returned as incomplete (%)"), excel.percent(i.returned_share)),
+        (_("Mean deficiency rounds per case closed"), excel.decimal(r.mean)),
+        (_("Invoices issued (target: 0)"), excel.integer(f.invoices)),
+        (_("Licences in force in the period"), excel.integer(s.licences)),
+        (_("Supervision events per licence"), excel.decimal(s.per_licence)),
+        (_("Licences supervised at least once (%)"), excel.percent(s.covered_share)),
+        (_("Scope violations per licence"), excel.decimal(c.per_licence)),
     ])
-    sheet(_("Times"), [_("Measure"), _("Seed steps"), _("Cases"), _("Median"), _("90th percentile"), _("Mean"),
-                       _("Maximum")],
-          [(_metric_label(m.code), m.step, m.summary.count, m.summary.median, m.summary.p90, m.summary.mean,
-            m.summary.maximum) for m in result.metrics]
-          + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count, e.summary.median,
-              e.summary.p90, e.summary.mean, e.summary.maximum)])
-    sheet(_("Distribution"), [_("Working days"), _("Licences delivered"), _("Share (%)")],
-          [(_bin_label(b.low, b.high), b.count, b.share) for b in e.bins])
-    sheet(_("Deficiency rounds"), [_("Deficiency rounds"), _("Cases"), _("Share (%)")], r.rows)
-    sheet(_("Supervision"), [_("Figure"), _("Value")], [
+    book.sheet(_("Times"), [Column(_("Measure"), width=46), Column(_("Seed steps"), width=12), Column(_("Cases"), INTEGER),
+                            Column(_("Median"), DECIMAL), Column(_("90th percentile"), DECIMAL), Column(_("Mean"), DECIMAL),
+                            Column(_("Maximum"), DECIMAL)],
+               [(_metric_label(m.code), m.step, m.summary.count, m.summary.median, m.summary.p90, m.summary.mean,
+                 m.summary.maximum) for m in result.metrics]
+               + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count, e.summary.median,
+                   e.summary.p90, e.summary.mean, e.summary.maximum)])
+    book.sheet(_("Distribution"), [Column(_("Working days"), width=18), Column(_("Licences delivered"), INTEGER),
+                                   Column(_("Share (%)"), PERCENT)],
+               [(_bin_label(b.low, b.high), b.count, b.share) for b in e.bins])
+    book.sheet(_("Deficiency rounds"), [Column(_("Deficiency rounds"), INTEGER), Column(_("Cases"), INTEGER),
+                                        Column(_("Share (%)"), PERCENT)], r.rows)
+    book.sheet(_("Supervision"), [Column(_("Figure"), width=46), Column(_("Value"), DECIMAL)], [
         (_("Licences in force in the period"), s.licences), (_("Held supervision visits"), s.visits),
         (_("Supervision records (findings and warnings)"), s.records), (_("Supervision events"), s.events),
         (_("Supervision events per licence"), s.per_licence), (_("Licences supervised at least once"), s.covered),
         (_("Scope violations"), c.violations), (_("Licences with a violation"), c.licences_with),
         *[(label, n) for _code, label, n in c.by_kind],
     ])
-    sheet(_("Invoices"), [_("Invoice"), _("Tracking number"), _("Institute"), _("Amount (rials)"), _("Status")],
-          [(number, tracking_display(case.tracking_number), case.institute, total, status)
-           for number, case, total, status in f.examples])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.sheet(_("Invoices"), [Column(_("Invoice")), Column(_("Tracking number")), Column(_("Institute"), width=34),
+                               Column(_("Amount (rials)"), RIALS), Column(_("Status"))],
+               [(number, tracking_display(case.tracking_number), case.institute, total, status)
+                for number, case, total, status in f.examples])
+    return book.to_bytes()

@@ -1,7 +1,7 @@
 """Every public page at phone width: accessible, right to left, light, local assets only."""
 import pytest
 
-from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.browser import axe_budget_applies, serious_accessibility_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,6 +10,8 @@ PUBLIC_PAGES = [
     "/services/",
     "/services/contractor_qualification/",
     "/services/institute_accreditation/",
+    "/services/instructor_qualification/",  # long unbroken URLs in the statement (point 15 of issue 16)
+    "/services/employee_training/",
     "/calendar/",
     "/accounts/signup/",
     "/accounts/login/",
@@ -61,3 +63,16 @@ def test_keyboard_alone_reaches_the_main_content_and_the_menu(browser_page):
         page.keyboard.press("Tab")
         links.add(page.evaluate("document.activeElement.getAttribute('href') || ''"))
     assert "/services/" in links
+
+
+def test_the_api_documentation_is_for_staff_and_outside_the_axe_budget(browser_page, live_server, tehran):
+    from khedmat.testing import make_staff
+
+    page = browser_page
+    page.goto("/api/docs/")
+    assert "/accounts/login/" in page.url and serious_accessibility_violations(page) == []  # the public stay clean
+    assert not axe_budget_applies("/api/docs/") and all(axe_budget_applies(path) for path in PUBLIC_PAGES)
+    sign_in(page, make_staff(province=tehran, roles=["expert"]), live_server.url)
+    page.goto("/api/docs/", wait_until="networkidle")
+    page.wait_for_selector(".swagger-ui .info")
+    assert page.url.endswith("/api/docs/")

@@ -330,3 +330,7 @@ def test_the_excel_export_has_the_figures(client, scenario, expert):
     summary, distribution = book.worksheets[0], book.worksheets[2]
     assert summary.sheet_view.rightToLeft
     assert [row[1] for row in distribution.iter_rows(min_row=2, values_only=True)] == [1, 1, 0, 0, 0, 0, 1]
+    for sheet in book.worksheets:  # the project's one Excel helper: bold frozen filtered header, right to left
+        assert sheet.sheet_view.rightToLeft and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        assert all(cell.font.bold for cell in sheet[1])
+    assert {row[0].number_format for row in book.worksheets[1].iter_rows(min_row=2, min_col=6, max_col=7)} == {"0.0%"}

@@ -273,6 +273,11 @@ def test_the_excel_export_has_the_figures(client, scenario, tehran):
     assert [row[1] for row in distribution.iter_rows(min_row=2, values_only=True)] == [0, 0, 1, 0, 1, 0, 0]
     rows = list(times.iter_rows(min_row=2, values_only=True))
     assert rows[0][2:] == (3, 1, 2, 1.3, 2) and rows[-1][2:] == (2, 12.5, 17, 12.5, 17)
+    for sheet in book.worksheets:  # the project's one Excel helper: bold frozen filtered header, right to left
+        assert sheet.sheet_view.rightToLeft and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        assert all(cell.font.bold for cell in sheet[1])
+    share = distribution.cell(4, 3)
+    assert share.number_format == "0.0%" and share.value == 0.5  # percent points shown as %
 
 
 def test_an_applicant_cannot_reach_it_even_as_a_staff_of_another_role(client, tehran):
