@@ -330,3 +330,14 @@ def test_the_excel_export_has_the_figures(client, scenario, expert):
     summary, distribution = book.worksheets[0], book.worksheets[2]
     assert summary.sheet_view.rightToLeft
     assert [row[1] for row in distribution.iter_rows(min_row=2, values_only=True)] == [1, 1, 0, 0, 0, 0, 1]
+
+
+def test_the_report_page_shows_every_number_in_persian(client, scenario, expert):
+    """Shares and means were printed «۲۰.۲»: every text node of the page has Persian digits, «٫» and
+    «٬», and no scientific notation."""
+    from khedmat.testing import persian_number_problems
+
+    login(client, expert)
+    html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
+    assert persian_number_problems(html) == []
+    assert "٫" in html  # a decimal share or mean is shown with the Persian decimal separator
