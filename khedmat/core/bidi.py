@@ -7,9 +7,8 @@ one part (tracking, invoice and certificate numbers, dates with slashes, times, 
 is marked left to right:
 
 * HTML (pages and the PDFs WeasyPrint draws from HTML): `<bdi dir="ltr">…</bdi>` (filters `ltr`
-  for one value, `bidi` for the tokens inside a text; core/templatetags/persian.py). The PDF
-  templates add the plain-text marks inside, because the PDF engine honours the characters
-  whatever it does with the element.
+  for one value, `bidi` for the tokens inside a text; core/templatetags/persian.py). WeasyPrint
+  honours the element; `|ltr:"pdf"` also puts LRMs inside for a renderer that would not.
 * Plain text (SMS, e-mail subjects, in-app text, PDF strings): a LEFT-TO-RIGHT MARK on each side
   (`mark_numbers`, `ltr_text`). Not the U+2066/U+2069 isolates: SMS apps on older Android and iOS
   text engines draw them as boxes or drop the isolation, while the LRM has been understood since
