@@ -76,3 +76,36 @@ def last_code_sent_to(mobile: str) -> str:
     match = re.search(r"(\d{4,8})", to_ascii_digits(message.body))
     assert match, f"no code in {message.body!r}"
     return match.group(1)
+
+
+def persian_number_problems(html: str) -> list[str]:
+    """The text nodes of a Persian page that show a number wrong: scientific notation («1E+1»),
+    ASCII digits (URLs and e-mail addresses excepted), or «.»/«,» between Persian digits instead of
+    «٫»/«٬». Attributes, <script>, <style> and <textarea> are not read."""
+    from html.parser import HTMLParser
+
+    from khedmat.core.numbers import _MACHINE
+
+    wrong = re.compile(r"\d[eE][+-]\d|[0-9]|[۰-۹][.,][۰-۹]")
+    problems: list[str] = []
+
+    class Scanner(HTMLParser):
+        skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style", "textarea"):
+                self.skip += 1
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style", "textarea") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if self.skip or not data.strip():
+                return
+            text = _MACHINE.sub("", data)
+            if wrong.search(text):
+                problems.append(data.strip()[:120])
+
+    Scanner(convert_charrefs=True).feed(html)
+    return problems

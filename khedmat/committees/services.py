@@ -37,16 +37,18 @@ from khedmat.committees.selectors import MANAGERS, memberships
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.numbers import format_number
+from khedmat.core.text import to_persian_digits
 
 
 def _session_label(session: Session) -> str:
     return _("session %(number)s of %(committee)s") % {
-        "number": f"{session.number}/{session.year}", "committee": session.committee.name}
+        "number": to_persian_digits(f"{session.number}/{session.year}"), "committee": session.committee.name}
 
 
 def _when(session: Session) -> str:
     start = session.starts_at.astimezone(jalali.TEHRAN)
-    return _("%(date)s at %(time)s") % {"date": jalali.format_date(start.date()), "time": start.strftime("%H:%M")}
+    return _("%(date)s at %(time)s") % {"date": jalali.format_date(start.date()), "time": to_persian_digits(start.strftime("%H:%M"))}
 
 
 def _place(session: Session) -> str:
@@ -324,7 +326,7 @@ def invitations_send(*, session: Session, by) -> list[Invitation]:
             sent.append(Invitation.objects.create(session=session, user=member.user, kind=Invitation.Kind.MEMBER,
                                                   letter=letter))
             _notify(member.user, session, _("You are invited to the %(session)s on %(when)s (%(count)s items).") % {
-                "session": _session_label(session), "when": _when(session), "count": len(items)},
+                "session": _session_label(session), "when": _when(session), "count": format_number(len(items))},
                 key=f"committee-invitation-{session.pk}-member-{member.user_id}")
         for item in items:
             _invite_for_item(session, item, by=by)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import uploads
+from khedmat.core.numbers import format_number, format_rials
 from khedmat.core.text import to_persian_digits
 
 FINDING_LABELS = {
@@ -50,14 +51,13 @@ def format_file_size(size: int) -> str:
         number, unit = size / _KB, gettext("%(n)s KB")
     else:
         return gettext("%(n)s bytes") % {"n": to_persian_digits(size)}
-    text = f"{number:.1f}".removesuffix(".0").replace(".", "\u066b")
-    return unit % {"n": to_persian_digits(text)}
+    return unit % {"n": format_number(number, 1, grouping=None)}
 
 
 def finding_text(finding: uploads.Finding) -> str:
     label = FINDING_LABELS[finding.code]
     if finding.code == "trailing_data":
-        return str(label) % {"size": to_persian_digits(f"{int(finding.detail):,}".replace(",", "\u066c"))}
+        return str(label) % {"size": format_rials(finding.detail)}
     return f"{label} ({_LTR_ISOLATE.format(finding.detail)})" if finding.detail else str(label)
 
 

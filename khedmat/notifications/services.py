@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.core.audit import audit_record, snapshot
+from khedmat.core.bidi import mark_numbers
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.numbers import persian_text
 from khedmat.notifications.models import OutboxMessage, SentMessage
 from khedmat.notifications.selectors import inapp_message_get_for_user
 from khedmat.notifications.sms import SmsError, get_backend
@@ -46,6 +48,7 @@ def sms_send(
 ) -> SentMessage:
     """Send one SMS through the configured backend and record the outcome (never raises SmsError)."""
     backend = get_backend()
+    text = person_text(text)
     stored_body = text if (not sensitive or settings.DEV_OUTBOX_ENABLED) else REDACTED
     try:
         result = backend.send(to=to, text=text)
@@ -59,6 +62,12 @@ def sms_send(
         to=to, body=stored_body, purpose=purpose[:60], backend=backend.name,
         status=SentMessage.Status.SENT, provider_reference=result.provider_reference, outbox_message=outbox_message,
     )
+
+
+def person_text(text) -> str:
+    """What a person reads in an SMS, an e-mail subject or the inbox: Persian digits (URLs kept),
+    number-like tokens between left-to-right marks (docs/adr/0017-bidi-isolation.md)."""
+    return mark_numbers(persian_text(str(text or "")))
 
 
 # -- policy ------------------------------------------------------------------------------------
@@ -110,7 +119,7 @@ def notification_enqueue(
     if existing is not None:
         return existing
     message = OutboxMessage(
-        channel=channel, recipient=recipient, to=to or "", subject=str(subject or "")[:200], body=str(body or ""),
+        channel=channel, recipient=recipient, to=to or "", subject=person_text(subject)[:200], body=person_text(body),
         template=template, idempotency_key=idempotency_key, case_id=case_id,
         status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(),
     )

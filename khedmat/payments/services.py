@@ -15,6 +15,7 @@ from khedmat.accounts import throttle
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.numbers import format_rials
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import gateways
 from khedmat.payments.messages import bank_code_message
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 def rials_text(amount: int) -> str:
-    return _("%(amount)s rials") % {"amount": to_persian_digits(f"{amount:,}".replace(",", "\u066c"))}
+    return _("%(amount)s rials") % {"amount": format_rials(amount)}
 
 
 # -- fee schedules and invoices --------------------------------------------------------------

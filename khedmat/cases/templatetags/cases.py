@@ -16,8 +16,12 @@ CLOCK_LABELS = {
 
 
 @register.filter
-def tracking(number):
-    return tracking_display(number)
+def tracking(number, mode=""):
+    """The tracking number as ۴-۱۴۰۵-۰۰۰۱۲۳-۷, kept left to right in Persian text (<bdi dir="ltr">);
+    {{ n|tracking:"text" }} where no markup is allowed (<title>, attributes), "pdf" for PDFs."""
+    from khedmat.core.templatetags.persian import ltr
+
+    return ltr(tracking_display(number), mode)
 
 
 @register.filter

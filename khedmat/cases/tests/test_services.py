@@ -319,3 +319,23 @@ def test_a_case_cannot_be_changed_into_a_refused_declaration(declaring_service, 
     case.refresh_from_db()
     assert case.data == {"subject": "ok"}
     assert services.case_declaration_refusal(case) is None
+
+
+def test_the_tracking_number_reads_left_to_right_in_the_sms_and_the_inbox(client, submitted, applicant):
+    """The inbox showed ۴-۱۴۰۵-۰۰۰۰۰۹-۳ as «۳-۰۰۰۰۰۹-۱۴۰۵-۴» and the SMS had no direction marks
+    (docs/adr/0017-bidi-isolation.md): the SMS body carries LRM on both sides of the number, the page
+    a <bdi dir="ltr">."""
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.notifications.models import OutboxMessage, SentMessage
+    from khedmat.testing import login
+
+    number = tracking_display(submitted.tracking_number)
+    sms = SentMessage.objects.filter(to=applicant.mobile, outbox_message__template="case_submitted").get()
+    assert f"\u200e{number}\u200e" in sms.body
+    assert not any(c.isascii() and c.isdigit() for c in sms.body)
+    inapp = OutboxMessage.objects.get(recipient=applicant, channel="inapp", template="case_submitted")
+    assert f"\u200e{number}\u200e" in inapp.subject
+    login(client, applicant)
+    html = client.get("/notifications/").content.decode()
+    assert html.count(f'<bdi dir="ltr">{number}</bdi>') == 2  # the title and the text
+    assert "\u200e" not in html  # the page isolates with markup, not with marks

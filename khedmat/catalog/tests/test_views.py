@@ -46,3 +46,20 @@ def test_page_shows_version_in_force_and_history(client, administrator):
     assert "هدف اصلاح‌شده" in html and "اصلاح هدف" in html
     old = client.get(f"/services/{service.code}/versions/1/")
     assert old.status_code == 200 and old.context["statement"].version == 1
+
+
+def test_every_public_service_page_shows_numbers_in_persian(client):
+    """The SLA tables printed «۱E+۱ روز کاری», «۱E+۱–۲۵», «۱E+۲ درصد» (Decimal.normalize)."""
+    from khedmat.catalog.models import SlaCommitment
+    from khedmat.testing import persian_number_problems
+
+    assert SlaCommitment.objects.filter(target__isnull=False).exists()
+    pages = ["/services/"] + [f"/services/{s.code}/" for s in Service.objects.all()]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "E+" not in html, url
+        assert persian_number_problems(html) == [], url
+    html = client.get("/services/contractor_qualification/").content.decode()
+    assert "۱۰–" in html or "۱۰ " in html

@@ -243,3 +243,38 @@ def test_mask_id_filter_masks_unless_revealed():
 
     template = Template("{{ n|mask_id }}|{{ n|mask_id:yes }}")
     assert template.render(Context({"n": "0012345678", "yes": True})) == "******۵۶۷۸|۰۰۱۲۳۴۵۶۷۸"
+
+
+def test_the_deficiency_letter_pdf_reads_the_tracking_number_in_order(client, submitted, expert, applicant, tmp_path):
+    """The subject printed ۳-۰۰۰۰۰۹-۱۴۰۵-۴ for ۴-۱۴۰۵-۰۰۰۰۰۹-۳: the number is isolated left to right
+    (docs/adr/0017-bidi-isolation.md) and the extracted text has its groups in order."""
+    import shutil
+    import subprocess
+
+    from khedmat.cases.services import deficiency_notice_issue
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.certificates.models import OfficialDocument
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    deficiency_notice_issue(case=submitted, items=[{"document_code": "letter", "text": "نامه امضا ندارد",
+                                                    "guidance": "نامه امضاشده بارگذاری شود"}],
+                            summary="", by=expert, expected_version=submitted.version)
+    letter = OfficialDocument.objects.get(reference__startswith="deficiency_notice:")
+    login(client, applicant)
+    response = client.get(f"/documents/{letter.public_id}/pdf/")
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    number = tracking_display(submitted.tracking_number)
+    groups = number.split("-")
+    assert len(groups) == 4
+    for layout in ([], ["-layout"]):
+        text = subprocess.run([pdftotext, *layout, "-enc", "UTF-8", str(source), "-"], check=True,
+                              capture_output=True, timeout=60).stdout.decode()
+        assert number in text, text
+        assert "-".join(reversed(groups)) not in text
+        assert letter.number.replace("-", "") not in text  # Persian digits, the letter number in order too
+        from khedmat.core.text import to_persian_digits
+
+        assert to_persian_digits(letter.number) in text

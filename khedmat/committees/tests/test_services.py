@@ -349,3 +349,22 @@ def test_the_minutes_pdf_lists_attendees_items_votes_and_decisions(scheduled, wa
         assert compact(member.user.get_full_name()) in digits
     assert compact(to_persian_digits(tracking_display(case.tracking_number))) in digits
     assert compact(to_persian_digits(session.minutes.number)) in digits
+
+
+def test_the_invitation_sms_has_persian_digits_and_the_session_number_in_order(scheduled, waiting_case, secretary, committee):
+    """The members' SMS read "9/1405 … 08:00 (1 بند)": the session number, the time and the count are
+    in Persian digits, and the number-like tokens are marked left to right (docs/adr/0017)."""
+    from khedmat.core.text import to_persian_digits
+    from khedmat.notifications.models import OutboxMessage
+
+    session = scheduled()
+    services.agenda_add(session=session, case=waiting_case(), by=secretary)
+    services.invitations_send(session=session, by=secretary)
+    member = committee.members.first().user
+    sms = OutboxMessage.objects.filter(recipient=member, channel="sms", idempotency_key__startswith="committee").get()
+    assert not any(c.isascii() and c.isdigit() for c in sms.body), sms.body
+    label = to_persian_digits(f"{session.number}/{session.year}")
+    assert f"\u200e{label}\u200e" in sms.body
+    assert "(۱ بند)" in sms.body
+    start = timezone.localtime(session.starts_at)
+    assert f"\u200e{to_persian_digits(start.strftime('%H:%M'))}\u200e" in sms.body

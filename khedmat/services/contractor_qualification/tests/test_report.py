@@ -334,3 +334,16 @@ def test_the_excel_export_has_the_figures(client, scenario, expert):
         assert sheet.sheet_view.rightToLeft and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
         assert all(cell.font.bold for cell in sheet[1])
     assert {row[0].number_format for row in book.worksheets[1].iter_rows(min_row=2, min_col=6, max_col=7)} == {"0.0%"}
+
+
+
+
+def test_the_report_page_shows_every_number_in_persian(client, scenario, expert):
+    """Shares and means were printed «۲۰.۲»: every text node of the page has Persian digits, «٫» and
+    «٬», and no scientific notation."""
+    from khedmat.testing import persian_number_problems
+
+    login(client, expert)
+    html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
+    assert persian_number_problems(html) == []
+    assert "٫" in html  # a decimal share or mean is shown with the Persian decimal separator
