@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_auth_throttle'),
+        ('accounts', '0003_access_role_service'),
     ]
 
     operations = [

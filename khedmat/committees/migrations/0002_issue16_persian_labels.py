@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_issue16_persian_labels'),
+        ('certificates', '0003_issue16_persian_labels'),
         ('committees', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_issue16_persian_labels'),
+        ('certificates', '0003_issue16_persian_labels'),
         ('core', '0003_issue16_audit_actions'),
         ('payments', '0002_money_invoice_open_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

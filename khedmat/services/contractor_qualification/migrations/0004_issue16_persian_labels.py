@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_issue16_persian_labels'),
-        ('certificates', '0002_issue16_persian_labels'),
+        ('certificates', '0003_issue16_persian_labels'),
         ('contractor_qualification', '0003_referral_sent_by_hand'),
         ('organizations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

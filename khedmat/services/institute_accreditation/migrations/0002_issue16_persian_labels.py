@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('appointments', '0002_issue16_persian_labels'),
         ('cases', '0004_issue16_persian_labels'),
-        ('certificates', '0002_issue16_persian_labels'),
+        ('certificates', '0003_issue16_persian_labels'),
         ('institute_accreditation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

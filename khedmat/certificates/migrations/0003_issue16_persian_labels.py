@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_issue16_persian_labels'),
-        ('certificates', '0001_initial'),
+        ('certificates', '0002_labels_replaced'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
