@@ -105,7 +105,8 @@ def test_make_run_exports_the_site_url_of_its_port(args, expected):
 
 def _production(env_overrides: dict, code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {*GOOD, "DJANGO_SETTINGS_MODULE", "SECURE_HSTS_SECONDS",
-                                                             "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD"}}
+                                                             "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD",
+                                                             "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests
     env.update({"DJANGO_SETTINGS_MODULE": "khedmat.settings.production", **GOOD, **env_overrides})
     return subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
 
