@@ -44,8 +44,8 @@ demo: migrate
 # Sets up everything on SQLite and serves http://127.0.0.1:$(PORT) with demo data. The task worker
 # (outbox deliveries, retry sweep) runs in the background and is stopped when the server stops.
 run: demo
-	@# The periodic tasks are queued quietly (their output and any console SMS go to var/run.log); the demo
-	@# logins are printed last, just before the servers start.
+# The periodic tasks are queued quietly (their output and any console SMS go to var/run.log); the demo
+# logins are printed last, just before the servers start.
 	@for command in outbox_sweep sla_sweep payments_reconcile inquiries_retry appointments_remind committees_remind \
 	  referrals_sweep licences_expire; do $(PY) manage.py $$command --schedule >>var/run.log || exit 1; done
 	@cat var/demo-logins.txt 2>/dev/null || true

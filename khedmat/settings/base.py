@@ -50,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gzip (BREACH-mitigated GZipMiddleware): before every middleware that reads or writes the body, and
+    # before WhiteNoise so that uncollected static files are compressed too (core/middleware.py).
+    "khedmat.core.middleware.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

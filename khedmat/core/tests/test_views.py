@@ -27,7 +27,7 @@ def test_pages_are_persian_rtl_and_load_only_local_assets(client):
 
 
 def test_the_vendored_font_is_served_locally(client):
-    response = client.get("/static/vendor/vazirmatn/Vazirmatn-Regular.woff2")
+    response = client.get("/static/vendor/vazirmatn/Vazirmatn-Regular-web.woff2")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"wOF2"
 
