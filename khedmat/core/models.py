@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     ORGANIZATION_REGISTERED = "organization_registered", _("Organization registered")
     MEMBER_ADDED = "member_added", _("Member added to an organization")
     MEMBER_REMOVED = "member_removed", _("Member removed from an organization")
+    ORGANIZATION_CLAIM_VERIFIED = "organization_claim_verified", _("Organization claim verified")
+    ORGANIZATION_CLAIM_REJECTED = "organization_claim_rejected", _("Organization claim rejected")
     SLA_PUBLISHED = "sla_published", _("SLA statement published")
     SLA_AMENDMENT_DRAFTED = "sla_amendment_drafted", _("SLA amendment drafted")
     SLA_AMENDMENT_PUBLISHED = "sla_amendment_published", _("SLA amendment published")
