@@ -100,3 +100,14 @@ def test_the_reconciliation_page_shows_the_staff_members_province_only(client, s
     login(client, make_staff(province=tehran, roles=["finance"]))
     page = client.get("/staff/payments/reconciliation/")
     assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]
+
+
+def test_reconciliation_page_says_when_the_bank_does_not_answer(client, settings, tehran):
+    """The finance desk links the page: an unreachable bank is a notice, not a server error."""
+    from khedmat.testing import login, make_staff
+
+    settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    response = client.get("/staff/payments/reconciliation/")
+    assert response.status_code == 200
+    assert "در حال حاضر" in response.content.decode()

@@ -11,7 +11,8 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
 from khedmat.core.forms import PeriodForm
-from khedmat.core.reporting import report_province
+from khedmat.core.desk import admits_when
+from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
 from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
 
@@ -23,6 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ReportPeriodForm = PeriodForm
 
 
+@admits_when(in_report_province)
 @staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def report(request):
     province = report_province(request.user)
