@@ -15,6 +15,8 @@ from khedmat.testing import PASSWORD, last_code_sent_to
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = ((1280, 800), (375, 740))
+# The public pages of test_pages.py and those the menu links to.
+PAGES = [*PUBLIC_PAGES, "/verify/", "/registry/", "/institutes/"]
 
 
 def log_in(page, user, password):
@@ -62,7 +64,7 @@ def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
     page = browser_page
     problems: list[str] = []
 
-    for path in PUBLIC_PAGES:
+    for path in PAGES:
         page.goto(path)
         for width, height in WIDTHS:
             page.set_viewport_size({"width": width, "height": height})
