@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
-from khedmat.core.forms import PeriodForm
 from khedmat.core.desk import admits_when
+from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
 from khedmat.services.institute_accreditation.workflow import SERVICE_CODE

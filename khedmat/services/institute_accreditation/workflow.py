@@ -20,7 +20,6 @@ The SLA target is the statement's end-to-end commitment (organization time, fili
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
-from khedmat.core.desk import DeskLink
 from khedmat.cases.process import (
     APPLICANT,
     SYSTEM,
@@ -32,6 +31,7 @@ from khedmat.cases.process import (
     State,
     Transition,
 )
+from khedmat.core.desk import DeskLink
 
 SERVICE_CODE = "institute_accreditation"
 EXPERT = "expert"

@@ -6,7 +6,7 @@ One live server, one browser; each person logs in once (with the SMS second step
 changes on the same page, so the walk stays short."""
 import pytest
 
-from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401
+from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401, F811
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.tests.browser.test_pages import PUBLIC_PAGES
 from khedmat.core.tests.test_desk import DEMO_STAFF, LANDING
@@ -52,12 +52,13 @@ def page_links(page) -> list[str]:
 
 
 def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
+    from django.urls import reverse
+
     from khedmat.accounts import demo_data as accounts
     from khedmat.accounts.demo_data import DEMO_PASSWORD
     from khedmat.accounts.models import User
     from khedmat.committees import demo_data as committees
     from khedmat.core.validators import national_id_complete
-    from django.urls import reverse
 
     accounts.load()
     committees.load()
@@ -92,7 +93,7 @@ def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
     assert len(fetched) > 50
 
 
-def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):
+def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):  # noqa: F811
     """At 1280×800 the first case row starts within the first screen (it was about 1,200 px down)."""
     page = browser_page
     log_in(page, expert, PASSWORD)
