@@ -4,7 +4,10 @@ The work queue's first case starts above the fold at 1280×800 (issue 16, points
 
 One live server, one browser; each person logs in once (with the SMS second step) and the viewport
 changes on the same page, so the walk stays short."""
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401, F811
 from khedmat.core.browser import serious_accessibility_violations
@@ -15,6 +18,7 @@ from khedmat.testing import PASSWORD, last_code_sent_to
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = ((1280, 800), (375, 740))
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "staff"
 # The public pages of test_pages.py and those the menu links to.
 PAGES = [*PUBLIC_PAGES, "/verify/", "/registry/", "/institutes/"]
 
@@ -102,6 +106,8 @@ def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert): 
         page.set_viewport_size({"width": width, "height": height})
         page.goto("/staff/cases/queue/")
         tops[width] = page.evaluate("document.querySelector('main table tbody tr').getBoundingClientRect().top + scrollY")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"queue-{width}.png"))
         problems: list[str] = []
         check_layout(page, f"queue at {width}", problems)
         assert problems == []
