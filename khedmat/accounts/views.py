@@ -89,6 +89,13 @@ def signup_verify(request):
 
 # -- login -----------------------------------------------------------------------------------
 
+def _landing(user) -> str:
+    """Where a person starts after login: a staff member's own work (`core.desk`), else the account."""
+    from khedmat.core.desk import landing_url
+
+    return landing_url(user) or "accounts:home"
+
+
 def _after_password(request, user, *, next_url: str):
     """The password (or the locked-account code) was right: sign in, or go to the staff second step."""
     if user.is_staff_member or user.is_staff:
@@ -97,14 +104,14 @@ def _after_password(request, user, *, next_url: str):
                                           stage="trusted_device")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SECOND_FACTOR_SESSION_KEY] = True
-            return redirect(next_url or "accounts:home")
+            return redirect(next_url or _landing(user))
         request.session[PENDING_LOGIN_KEY] = user.pk
         request.session[PENDING_NEXT_KEY] = next_url
         if services.second_factor_method(user) == "sms":
             services.second_factor_send(user=user, ip=client_ip(request))
         return redirect("accounts:login-verify")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(next_url or "accounts:home")
+    return redirect(next_url or _landing(user))
 
 
 def login_view(request):
@@ -185,7 +192,7 @@ def login_verify(request):
         except ApplicationError as error:
             form.add_error("code", error.message)
         else:
-            next_url = request.session.get(PENDING_NEXT_KEY) or "accounts:home"
+            next_url = request.session.get(PENDING_NEXT_KEY) or _landing(user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session.pop(PENDING_LOGIN_KEY, None)

@@ -9,3 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from khedmat.cases import receivers  # noqa: F401
+        from khedmat.cases.desk import process_desk_links
+        from khedmat.core.desk import register_links
+
+        register_links(process_desk_links)

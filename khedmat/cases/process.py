@@ -131,8 +131,10 @@ class Process:
     # (case, user, staff_view) -> dict giving its context. Platform code never imports the service.
     case_panel_template: str = ""
     case_panel_context: Callable[..., dict] | None = None
-    # The service's own staff pages for the staff desk: ((label, url name), ...), with a short description.
-    staff_links: tuple[tuple[Any, str], ...] = ()
+    # The service's own staff pages for the staff desk: ((label, url name), ...) or `core.desk.DeskLink`s
+    # (to name whose work a page is, or who lands there after login), with a short description. The desk
+    # shows a link only to the people its view admits.
+    staff_links: tuple[Any, ...] = ()
     staff_links_description: Any = ""
     documents: tuple[DocumentRequirement, ...] = ()
     # Which checklist documents this applicant must upload, when it depends on the case (a legal person,

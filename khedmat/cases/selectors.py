@@ -31,6 +31,14 @@ class SlaView:
     def label(self):
         return SlaStatus(self.status).label
 
+    @property
+    def overdue_days(self) -> int | None:
+        """Working days past the deadline for a late case (breached, or closed late), else None. The clock
+        counts working days while it runs, so the days beyond the target are the days late."""
+        if self.status not in (SlaStatus.BREACHED, SlaStatus.MISSED) or self.target is None:
+            return None
+        return max(0, self.used - self.target)
+
 
 def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | None = None) -> SlaView:
     """The case's SLA position now, from its stored columns (no event reads).

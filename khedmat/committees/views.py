@@ -29,6 +29,7 @@ from khedmat.committees.models import (
     SessionState,
     VoteChoice,
 )
+from khedmat.core.desk import admits_when
 from khedmat.core.views import attempt
 
 
@@ -39,12 +40,17 @@ def _back(session, anchor: str = ""):
     return response
 
 
+def _sits_on_a_committee(user) -> bool:
+    return user.is_authenticated and selectors.memberships(user).exists()
+
+
 @login_required
+@admits_when(_sits_on_a_committee)
 def my_sessions(request):
+    if not _sits_on_a_committee(request.user):
+        raise Http404
     managed = selectors.managed_committees(user=request.user)
     memberships = list(selectors.memberships(request.user))
-    if not memberships:
-        raise Http404
     return render(request, "committees/my_sessions.html", {
         "upcoming": selectors.sessions_for_member(user=request.user),
         "past": selectors.sessions_for_member(user=request.user, past=True)[:20],

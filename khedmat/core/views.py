@@ -93,8 +93,10 @@ def csrf_failure(request, reason=""):
 
 
 def staff_home(request):
-    """The staff desk: what a staff member of a province can open (queues arrive with the case engine)."""
+    """The staff desk: the pages of the person's roles (`core.desk`), each one they may open."""
     from django.http import Http404
+
+    from khedmat.core.desk import desk_cards
 
     user = request.user
     if not user.is_authenticated:
@@ -103,4 +105,4 @@ def staff_home(request):
         return redirect_to_login(request.get_full_path())
     if not user.is_staff_member:
         raise Http404
-    return render(request, "core/staff_home.html", {"roles": sorted(user.role_set)})
+    return render(request, "core/staff_home.html", {"cards": desk_cards(user)})

@@ -361,7 +361,12 @@ def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
     ours = {a.authority: a for a in PaymentAttempt.objects.filter(
         status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1),
         invoice__case__province_id=province_id).select_related("invoice")}
-    bank = gateways.get_gateway().settlements(day=day)
+    try:
+        bank = gateways.get_gateway().settlements(day=day)
+    except gateways.GatewayUnavailable:
+        # The bank does not answer now: the page says so instead of failing (the finance desk links here).
+        return {"day": day, "available": False, "unreachable": True, "ours": list(ours.values()), "matched": [],
+                "bank_only": [], "ours_only": []}
     if bank is None:
         return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [], "ours_only": []}
     bank_by_authority = {row["authority"]: row for row in bank}

@@ -284,7 +284,7 @@ def test_a_trusted_device_skips_the_second_factor_until_the_end_of_the_working_d
         sent = SentMessage.objects.filter(to=expert.mobile).count()
     with time_machine.travel(tehran_morning + dt.timedelta(hours=5), tick=False):
         response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
-        assert response["Location"] == "/accounts/"
+        assert response["Location"] == "/staff/cases/queue/"  # an expert lands on the queue
         assert client.get("/staff/").status_code == 200
         assert SentMessage.objects.filter(to=expert.mobile).count() == sent
         client.post("/accounts/logout/")

@@ -73,4 +73,5 @@ def service_staff_desks():
     processes = [p for p in registered() if p.staff_links]
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
     return [(titles.get(p.service_code, p.service_code), p.staff_links_description,
-             [(label, reverse(name)) for label, name in p.staff_links]) for p in processes]
+             [(link.label, reverse(link.url_name)) if hasattr(link, "url_name") else (link[0], reverse(link[1]))
+              for link in p.staff_links]) for p in processes]

@@ -251,3 +251,35 @@ def test_a_document_download_is_not_stored_by_the_browser_or_a_proxy(client, dra
     response = client.get(url(draft, f"documents/versions/{version.pk}"))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_an_overdue_case_says_how_many_working_days_late_it_is(client, submitted, expert):
+    """Not «۳۱ از ۱۰ روز کاری»: «۶ روز کاری از موعد گذشته», counted on the province's working-day calendar."""
+    import datetime as dt
+
+    import time_machine
+
+    from khedmat.core.text import to_persian_digits
+    from khedmat.workcalendar.selectors import calendar_for
+
+    case = Case.objects.get(pk=submitted.pk)
+    calendar = calendar_for(province=case.province_id, office=case.office_id)
+    later = calendar.add_working_days(case.sla_deadline, 6) + dt.timedelta(hours=10)
+    late = calendar.count_working_days(case.sla_deadline, later)
+    with time_machine.travel(later, tick=False):
+        login(client, expert)
+        html = client.get("/staff/cases/queue/").content.decode()
+    assert late == 6 or late == 7
+    assert f"{to_persian_digits(str(late))} روز کاری از موعد گذشته" in html, html
+    assert f"از {to_persian_digits(str(case.sla_target_days))} روز کاری" not in html
+
+
+def test_queue_filters_fold_into_one_line(client, submitted, expert):
+    login(client, expert)
+    html = client.get("/staff/cases/queue/").content.decode()
+    assert '<details class="more-filters">' in html  # folded when no filter is in use
+    assert 'name="q"' in html.split('class="filter-line"', 1)[1].split("<details", 1)[0]
+    assert 'name="sla"' in html.split("<details", 1)[1]
+    html = client.get("/staff/cases/queue/", {"sla": "breached", "sort": "deadline"}).content.decode()
+    assert '<details class="more-filters" open>' in html  # a filter in use shows itself
+    assert "(۱ فیلتر فعال)" in html  # the default sort does not count

@@ -179,3 +179,14 @@ def test_an_invoice_issued_before_lines_carried_the_law_reads_it_from_its_schedu
                                                         for line in invoice.lines])
     FeeSchedule.objects.filter(service=paid_case.service).update(source="قانون بودجه سال ۱۴۰۴")
     assert Invoice.objects.get(pk=invoice.pk).fee_sources == ["قانون بودجه سال ۱۴۰۴"]
+
+
+def test_reconciliation_page_says_when_the_bank_does_not_answer(client, settings, tehran):
+    """The finance desk links the page: an unreachable bank is a notice, not a server error."""
+    from khedmat.testing import login, make_staff
+
+    settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
+    login(client, make_staff(province=tehran, roles=["finance"]))
+    response = client.get("/staff/payments/reconciliation/")
+    assert response.status_code == 200
+    assert "در حال حاضر" in response.content.decode()

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
+from khedmat.core.desk import admits_when
 from khedmat.core.excel import xlsx_response
 from khedmat.core.forms import JalaliDateField, PeriodForm
-from khedmat.core.reporting import report_province
+from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.contractor_qualification import report as figures
 from khedmat.services.contractor_qualification.workflow import SERVICE_CODE
 
@@ -22,6 +23,7 @@ class ReportPeriodForm(PeriodForm):
     date_to = JalaliDateField(label=gettext_lazy("Certificates issued until"), required=False)
 
 
+@admits_when(in_report_province)
 @staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def report(request):
     province = report_province(request.user)
@@ -38,6 +40,7 @@ def report(request):
     return render(request, "contractor_qualification/report.html", context)
 
 
+@admits_when(in_report_province)
 @staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def export_xlsx(request):
     province = report_province(request.user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.core.desk import DeskLink
 from khedmat.core.text import to_persian_digits
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
@@ -151,7 +152,7 @@ PROCESS = Process(
     case_panel_template="contractor_qualification/_case_panel.html",
     case_panel_context=_panel_context,
     staff_links=((_("Companies"), "cq-companies:list"), (_("Referrals to SAJAR"), "cq-referrals:list"),
-                 (_("Service report"), "cq-report:report")),
+                 DeskLink("cq-report:report", _("Service report"), lands=("deputy", "head"))),
     staff_links_description=_("Qualified companies and expiries, referrals to SAJAR, and the service report against its SLA."),
     sla_commitment="issuance_time",
     fee=_fee,

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
+from khedmat.core.desk import admits_when
 from khedmat.core.excel import xlsx_response
 from khedmat.core.forms import PeriodForm
-from khedmat.core.reporting import report_province
+from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
 from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
 
@@ -21,6 +22,7 @@ REPORT_ROLES = ("unit_head", "deputy", "head")
 ReportPeriodForm = PeriodForm
 
 
+@admits_when(in_report_province)
 @staff_required(*REPORT_ROLES, service_code=SERVICE_CODE)
 def report(request):
     province = report_province(request.user)

@@ -31,6 +31,7 @@ from khedmat.cases.process import (
     State,
     Transition,
 )
+from khedmat.core.desk import DeskLink
 
 SERVICE_CODE = "institute_accreditation"
 EXPERT = "expert"
@@ -97,7 +98,7 @@ PROCESS = Process(
     form_class="khedmat.services.institute_accreditation.forms.RequestForm",
     case_panel_template="institute_accreditation/_case_panel.html",
     case_panel_context=_panel_context,
-    staff_links=((_("Licensed institutes"), "ia-public:list"), (_("Service report"), "ia-report:report")),
+    staff_links=((_("Licensed institutes"), "ia-public:list"), DeskLink("ia-report:report", _("Service report"), lands=("deputy", "head"))),
     staff_links_description=_("Licensed institutes and their domains, supervision, and the service report against its SLA."),
     sla_commitment="end_to_end_time",
     fee=None,  # the service is free (§3.5 rule 8): no invoice is ever created

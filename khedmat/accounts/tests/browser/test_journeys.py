@@ -56,7 +56,7 @@ def test_staff_login_with_the_second_step_using_the_keyboard(browser_page):
     page.focus("#id_code")
     page.keyboard.type(last_code_sent_to("09120001234"))
     page.keyboard.press("Enter")
-    page.wait_for_url("**/accounts/")
+    page.wait_for_url("**/staff/cases/queue/")  # an expert starts on the work queue
     page.goto("/staff/calendar/?start=۱۴۰۴/۱۲/۲۶&days=۷")
     assert "۱۴۰۵" in page.locator("[role=status]").inner_text()
     assert serious_accessibility_violations(page) == []

@@ -4,7 +4,7 @@ from django.urls import reverse
 from khedmat.cases import services as case_services
 from khedmat.cases.tests.conftest import unit_head  # noqa: F401,E402
 from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord, GradeGrant
-from khedmat.testing import login
+from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +93,14 @@ def test_the_approver_page_refuses_a_higher_grade_with_a_message(client, under_r
     assert case.state == "certificate_issued"
 
 
-def test_the_staff_desk_lists_the_service_pages(client, expert):
+def test_the_staff_desk_lists_the_service_pages_the_role_may_open(client, expert, tehran):
     login(client, expert)
+    page = client.get(reverse("core:staff-home")).content.decode()
+    for name in ("cq-companies:list", "cq-report:report"):
+        assert reverse(name) in page
+    assert reverse("cq-referrals:list") not in page  # referrals are the unit head's, deputy's and head's
+    client.logout()
+    login(client, make_staff(province=tehran, roles=["unit_head"]))
     page = client.get(reverse("core:staff-home")).content.decode()
     for name in ("cq-companies:list", "cq-referrals:list", "cq-report:report"):
         assert reverse(name) in page
