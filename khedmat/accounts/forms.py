@@ -49,6 +49,13 @@ class CodeForm(forms.Form):
     code = OneTimeCodeField(label=_("Code"))
 
 
+class AuthenticatorCodeForm(forms.Form):
+    """The code that confirms an authenticator app: typed after scanning the QR code above it, so the
+    page does not jump past the QR code to the field on a phone."""
+
+    code = OneTimeCodeField(label=_("Code"), autofocus=False)
+
+
 class SecondFactorForm(CodeForm):
     remember_device = forms.BooleanField(
         label=_("Remember this device until the end of today's working day"), required=False,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from khedmat.accounts import services
 from khedmat.accounts.decorators import staff_required
 from khedmat.accounts.forms import (
+    AuthenticatorCodeForm,
     CodeForm,
     LoginForm,
     PasswordResetCompleteForm,
@@ -276,7 +277,7 @@ def totp_setup(request):
     device = getattr(request.user, "totp_device", None)
     if device is not None and device.confirmed_at:
         return render(request, "accounts/totp_setup.html", {"confirmed": True})
-    form = CodeForm(request.POST or None)
+    form = AuthenticatorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.totp_enrol_confirm(user=request.user, code=form.cleaned_data["code"])

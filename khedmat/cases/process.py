@@ -117,6 +117,23 @@ class AppointmentKind:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    """One answer on the "check your answers" page: what was asked, what was answered, and where to change it."""
+
+    label: Any
+    value: Any
+    change_url: str = ""
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    title: Any
+    rows: tuple[SummaryRow, ...] = ()
+    change_url: str = ""  # a change link for the whole section (e.g. a list of people)
+    empty: Any = ""  # shown when there is no row
+
+
+@dataclass(frozen=True)
 class Process:
     """The whole declaration of one service's case process."""
 
@@ -131,6 +148,13 @@ class Process:
     # (case, user, staff_view) -> dict giving its context. Platform code never imports the service.
     case_panel_template: str = ""
     case_panel_context: Callable[..., dict] | None = None
+    # Optional: the service's forms for the current state (same `panel` context), shown first on the case page
+    # under "What you can do now" when the panel's context says `has_actions` (issue 16 point 10).
+    case_actions_template: str = ""
+    # The "check your answers" page before submission: (case, default sections, change) -> sections, where the
+    # default sections are the application form's answers and the documents, and change(url) adds the way back
+    # to the check page to a link. None keeps the default (issue 16 point 11).
+    summary_sections: Callable[..., list] | None = None
     # The service's own staff pages for the staff desk: ((label, url name), ...) or `core.desk.DeskLink`s
     # (to name whose work a page is, or who lands there after login), with a short description. The desk
     # shows a link only to the people its view admits.

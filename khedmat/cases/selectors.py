@@ -326,3 +326,77 @@ def processes_with_titles() -> list[tuple]:
     processes = registered()
     titles = service_titles(p.service_code for p in processes)
     return [(p, titles[p.service_code]) for p in processes]
+
+
+def _answer_display(field, value):
+    """An answer as a person reads it: a choice's label, yes/no, a Jalali date; "" for no answer."""
+    from django import forms
+    from django.utils.translation import gettext as _
+
+    from khedmat.core import jalali
+
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(field, forms.BooleanField):
+        return _("Yes") if value else _("No")
+    choices = getattr(field, "choices", None)
+    if choices:
+        labels = {}
+        for key, label in choices:
+            if isinstance(label, (list, tuple)):  # grouped choices
+                labels.update({str(k): lab for k, lab in label})
+            else:
+                labels[str(key)] = label
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return "، ".join(str(labels.get(str(v), v)) for v in values)
+    if isinstance(field, forms.DateField):
+        try:
+            return jalali.format_date(dt.date.fromisoformat(str(value)))
+        except (ValueError, AttributeError):
+            return str(value)
+    return str(value)
+
+
+def check_answers(*, case: Case, check_url: str) -> list:
+    """The sections of the "check your answers" page (issue 16 point 11): by default the application form's
+    answers and the documents, each with a change link that comes back to `check_url`; a process may add or
+    replace sections through `Process.summary_sections`."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.module_loading import import_string
+    from django.utils.translation import gettext as _
+
+    from khedmat.cases.process import SummaryRow, SummarySection
+    from khedmat.core.text import to_persian_digits
+
+    def change(url: str, anchor: str = "") -> str:
+        return f"{url}?{urlencode({'next': check_url})}{'#' + anchor if anchor else ''}"
+
+    detail = reverse("cases:detail", args=[case.public_id])
+    process = case.process
+    sections = []
+    if process.form_class:
+        form = import_string(process.form_class)(initial=dict(case.data or {}), prefix="case")
+        rows = []
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            shown = _answer_display(field, form.get_initial_for_field(field, name))
+            if not shown and not field.required:
+                continue
+            rows.append(SummaryRow(field.label, to_persian_digits(shown) if shown else _("Not answered"),
+                                   change(detail, "form-title")))
+        sections.append(SummarySection(_("Application form"), tuple(rows)))
+    docs = []
+    for requirement, document, _versions in documents_for_case(case=case):
+        current = document.current if document else None
+        if current is None and not requirement.required:
+            continue
+        label = f"{requirement.group}) {requirement.label}" if requirement.group else requirement.label
+        value = current.original_name if current else _("Not uploaded")  # a file's name as it was, Latin digits and all
+        docs.append(SummaryRow(label, value, change(detail, "docs-title")))
+    sections.append(SummarySection(_("Documents"), tuple(docs), empty=_("No document is needed.")))
+    if process.summary_sections is not None:
+        sections = list(process.summary_sections(case, sections, change))
+    return sections

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
     path("<uuid:public_id>/documents/<slug:requirement>/upload/", views.upload, name="upload"),
     path("<uuid:public_id>/documents/versions/<id:version_id>/", views.download, name="download"),
+    path("<uuid:public_id>/check/", views.check, name="check"),
     path("<uuid:public_id>/submit/", views.submit, name="submit"),
     path("<uuid:public_id>/receipt/", views.receipt, name="receipt"),
     path("<uuid:public_id>/resubmit/", views.resubmit, name="resubmit"),

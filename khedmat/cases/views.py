@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.ids import parse_id
+from khedmat.core.net import local_return_to
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.views import attempt as _attempt
 from khedmat.organizations.selectors import acting_memberships
@@ -39,6 +41,12 @@ def _case(request, public_id, *, readers: bool = False):
 
 def _back(case):
     return redirect("cases:detail", public_id=case.public_id)
+
+
+def _back_or_return(request, case):
+    """After a change made from a "change" link of the check page, go back there (a local URL only)."""
+    target = local_return_to(request)
+    return redirect(target) if target else _back(case)
 
 
 def _version(request) -> int | None:
@@ -111,6 +119,7 @@ def _detail_context(request, case, **overrides):
     staff_view = bool(staff_roles_for_case(case, user))
     is_applicant = applicant_side(case, user)
     editable = is_applicant and APPLICANT in case.state_def.actors
+    actions = selectors.available_actions(case=case, user=user)
     open_notice = case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items").order_by("-round").first()
     context = {
         "case": case,
@@ -124,7 +133,9 @@ def _detail_context(request, case, **overrides):
         "service_form": _service_form(case) if editable and case.tracking_number is None else None,
         "documents": selectors.documents_for_case(case=case),
         "timeline": selectors.case_timeline(case=case, staff_view=staff_view),
-        "actions": selectors.available_actions(case=case, user=user),
+        # "Reject" and the like stand apart from the way forward, behind a confirmation (issue 16 point 10).
+        "actions": [a for a in actions if a.transition.style != "danger"],
+        "danger_actions": [a for a in actions if a.transition.style == "danger"],
         "notices": case.deficiency_notices.prefetch_related("items").order_by("-round"),
         "open_notice": open_notice if is_applicant and case.state == case.process.transition(case.process.deficiency_transition).target else None
         if case.process.deficiency_transition else None,
@@ -141,6 +152,7 @@ def _detail_context(request, case, **overrides):
         "has_fee": case.process.fee is not None,
         "upload_form": UploadForm(),
         "text_form": TextForm(),
+        "return_to": local_return_to(request),
     }
     if context["can_assign"]:
         from khedmat.accounts.models import User
@@ -153,6 +165,9 @@ def _detail_context(request, case, **overrides):
     if process.case_panel_template and process.case_panel_context is not None:
         context["service_panel_template"] = process.case_panel_template
         context["service_panel"] = process.case_panel_context(case, user, staff_view)
+        if process.case_actions_template and context["service_panel"].get("has_actions"):
+            context["service_actions_template"] = process.case_actions_template
+            context["service_has_actions"] = True
     context.update(overrides)
     return context
 
@@ -169,7 +184,7 @@ def edit(request, public_id):
     data, title = cleaned_to_data(form.cleaned_data)
     _attempt(request, lambda: services.case_data_update(case=case, data=data, title=title, by=request.user,
                                                         expected_version=version), _("The form was saved."))
-    return _back(case)
+    return _back_or_return(request, case)
 
 
 @login_required
@@ -185,7 +200,7 @@ def upload(request, public_id, requirement):
     _attempt(request, lambda: services.document_upload(
         case=case, requirement=requirement, fileobj=uploaded.file, filename=uploaded.name, size=uploaded.size,
         by=request.user), _("The document was uploaded."))
-    return _back(case)
+    return _back_or_return(request, case)
 
 
 @login_required
@@ -201,11 +216,29 @@ def download(request, public_id, version_id):
 
 
 @login_required
+def check(request, public_id):
+    """"Check your answers" (GOV.UK pattern): every answer, section and document of the draft with a change
+    link that comes back here, and the submit button. Only the applicant's side, only before submission."""
+    case = _case(request, public_id)
+    if not (applicant_side(case, request.user) and APPLICANT in case.state_def.actors and case.tracking_number is None):
+        return _back(case)
+    check_url = reverse("cases:check", args=[case.public_id])
+    blocked = ""
+    for guard in case.process.transition(case.process.submit_transition).guards:
+        message = guard(case)
+        if message:
+            blocked = str(message)
+            break
+    return render(request, "cases/check.html", {
+        "case": case, "sections": selectors.check_answers(case=case, check_url=check_url), "blocked": blocked})
+
+
+@login_required
 @require_POST
 def submit(request, public_id):
     case = _case(request, public_id)
     if not _attempt(request, lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
-        return _back(case)
+        return redirect("cases:check", public_id=case.public_id)
     return redirect("cases:receipt", public_id=case.public_id)
 
 
@@ -253,8 +286,23 @@ def transition(request, public_id):
     if not form.is_valid():
         messages.error(request, _("The form has expired; look at the case again."))
         return _back(case)
+    name, comment = form.cleaned_data["transition"], form.cleaned_data["comment"]
+    try:
+        chosen = case.process.transition(name)
+    except KeyError:
+        chosen = None
+    if chosen is not None and chosen.style == "danger" and request.POST.get("confirmed") != "yes":
+        # A refusal is never one click: the reason is asked first, then this page asks again (POST only).
+        if form.cleaned_data["version"] != case.version:
+            messages.error(request, services._stale().message)
+            return _back(case)
+        if chosen.comment_required and not (comment or "").strip():
+            messages.error(request, _("Write the reason first."))
+            return _back(case)
+        return render(request, "cases/confirm_transition.html", {
+            "case": case, "transition": chosen, "comment": comment, "version": form.cleaned_data["version"]})
     _attempt(request, lambda: services.case_transition(
-        case=case, name=form.cleaned_data["transition"], by=request.user, comment=form.cleaned_data["comment"],
+        case=case, name=name, by=request.user, comment=comment,
         expected_version=form.cleaned_data["version"]), _("Done."))
     return _back(case)
 

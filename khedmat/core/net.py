@@ -21,3 +21,15 @@ def is_loopback_client(request) -> bool:
         return ipaddress.ip_address((client_ip(request) or "").split("%")[0]).is_loopback
     except ValueError:
         return False
+
+
+def local_return_to(request, param: str = "next") -> str:
+    """The `next` (or other) parameter of the request when it is a URL of this site, else "": for "change"
+    links that come back where they started (issue 16 point 11). Never another host or scheme."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get(param) or request.GET.get(param) or ""
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""

@@ -339,3 +339,40 @@ def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
     page = client.get("/accounts/").content.decode()
     assert Service.objects.get(code="contractor_qualification").title in page
     assert "contractor_qualification" not in page
+
+
+def _code_input(html):
+    import re
+
+    match = re.search(r'<input[^>]*name="code"[^>]*>', html)
+    assert match, html
+    return match.group(0)
+
+
+def test_every_sms_code_page_starts_in_the_code_field(client, post, applicant, expert):
+    """Issue 16 point 11: on sign-up, the staff second step, the password reset and the locked account's code,
+    the focus starts in the code field, and phones offer the SMS code on a digit keypad."""
+    pages = []
+    post("/accounts/signup/", signup_data())
+    pages.append(client.get("/accounts/signup/verify/"))
+    staff = Client()
+    staff.post("/accounts/login/", {"national_id": expert.national_id, "password": PASSWORD})
+    pages.append(staff.get("/accounts/login/verify/"))
+    reset = Client()
+    reset.post("/accounts/password-reset/", {"national_id": applicant.national_id, "mobile": applicant.mobile})
+    pages.append(reset.get("/accounts/password-reset/verify/"))
+    locked = Client()
+    locked.post("/accounts/login/code/", {"national_id": applicant.national_id})
+    pages.append(locked.get("/accounts/login/code/verify/"))
+    for response in pages:
+        assert response.status_code == 200, response
+        html = response.content.decode()
+        field = _code_input(html)
+        assert " autofocus" in field and 'autocomplete="one-time-code"' in field and 'inputmode="numeric"' in field
+        assert html.count("autofocus") == 1  # nothing else takes the focus first
+
+
+def test_a_wrong_code_puts_the_focus_on_the_error_summary_first(client, post):
+    post("/accounts/signup/", signup_data())
+    html = post("/accounts/signup/verify/", {"code": "12"}).content.decode()
+    assert html.index("autofocus") < html.index('name="code"')  # the summary comes first in the page

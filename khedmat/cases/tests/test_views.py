@@ -283,3 +283,71 @@ def test_queue_filters_fold_into_one_line(client, submitted, expert):
     html = client.get("/staff/cases/queue/", {"sla": "breached", "sort": "deadline"}).content.decode()
     assert '<details class="more-filters" open>' in html  # a filter in use shows itself
     assert "(۱ فیلتر فعال)" in html  # the default sort does not count
+
+
+def test_reject_asks_for_a_reason_then_a_confirmation_and_stands_apart(client, submitted, expert):
+    """Issue 16 point 10: "reject" is not beside the way forward, and it is never one click."""
+    login(client, expert)
+    page = client.get(url(submitted, "")).content.decode()
+    actions = page[page.index('id="actions"'):]
+    assert actions.index('value="recommend"') < actions.index('class="danger-zone"') < actions.index('value="reject"')
+    # Without a reason: refused, nothing changes.
+    response = client.post(url(submitted, "transition"), {"version": submitted.version, "transition": "reject", "comment": ""},
+                           follow=True)
+    assert "دلیل" in response.content.decode() and Case.objects.get(pk=submitted.pk).state == submitted.state
+    # With a reason: a confirmation page, still nothing changes.
+    response = client.post(url(submitted, "transition"), {"version": submitted.version, "transition": "reject",
+                                                         "comment": "مدارک جعلی است"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="confirmed" value="yes"' in body and "مدارک جعلی است" in body
+    assert "csrfmiddlewaretoken" in body and f'name="version" value="{submitted.version}"' in body
+    assert Case.objects.get(pk=submitted.pk).state == submitted.state
+    # The second, explicit submit rejects.
+    client.post(url(submitted, "transition"), {"version": submitted.version, "transition": "reject",
+                                               "comment": "مدارک جعلی است", "confirmed": "yes"})
+    assert Case.objects.get(pk=submitted.pk).state == "rejected"
+    assert client.get(url(submitted, "transition")).status_code == 405  # POST only
+
+
+def test_check_your_answers_lists_everything_and_change_links_come_back(client, ready_draft, applicant,
+                                                                         django_capture_on_commit_callbacks):
+    """Issue 16 point 11: the GOV.UK "check your answers" page, with the submit button, before submission."""
+    case = ready_draft
+    login(client, applicant)
+    detail = client.get(url(case)).content.decode()
+    assert f'href="{url(case, "check")}"' in detail and f'action="{url(case, "submit")}"' not in detail
+    page = client.get(url(case, "check")).content.decode()
+    assert "موضوع" in page and "درخواست آزمایشی" in page  # the answer
+    assert "تصویر کارت ملی" in page and "doc.pdf" in page  # the document and its file
+    change = f'{url(case)}?next=%2Fcases%2F{case.public_id}%2Fcheck%2F#form-title'
+    assert change in page and f'action="{url(case, "submit")}"' in page
+    # The change link opens the case page with the way back; saving there returns to the check page.
+    detail = client.get(f"{url(case)}?next={url(case, 'check')}").content.decode()
+    assert f'name="next" value="{url(case, "check")}"' in detail
+    response = client.post(url(case, "edit"), {"version": case.version, "case-subject": "موضوع تازه",
+                                               "next": url(case, "check")})
+    assert response["Location"] == url(case, "check")
+    assert "موضوع تازه" in client.get(url(case, "check")).content.decode()
+    case.refresh_from_db()
+    # Another site is never a way back.
+    for evil in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.post(url(case, "edit"), {"version": case.version, "case-subject": "موضوع تازه", "next": evil})
+        assert response["Location"] == url(case), evil
+        case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(case, "submit"), {"version": case.version})
+    assert response["Location"] == url(case, "receipt")
+    assert client.get(url(case, "check"))["Location"] == url(case)  # nothing to check once submitted
+
+
+def test_check_page_shows_what_is_missing_and_a_refused_submit_comes_back_to_it(client, draft, applicant):
+    login(client, applicant)
+    page = client.get(url(draft, "check")).content.decode()
+    assert "پاسخ داده نشده" in page and "بارگذاری نشده" in page
+    response = client.post(url(draft, "submit"), {"version": draft.version})
+    assert response["Location"] == url(draft, "check")
+
+
+def test_only_the_applicant_checks_the_answers(client, ready_draft, other_applicant):
+    login(client, other_applicant)
+    assert client.get(url(ready_draft, "check")).status_code == 404

@@ -217,6 +217,33 @@ def section_review_set(*, case: Case, section: str, status: str, note: str, guid
     return review
 
 
+def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[str, str]:
+    """The expert's verdicts on several sections in one act (issue 16 point 10): `verdicts` maps a section
+    code to {"status", "note", "guidance"}; a section left without a verdict is left as it was. Every
+    verdict is checked first; if any is wrong nothing is saved and the Persian message of each wrong one is
+    returned by section code ({} when all were saved)."""
+    errors: dict[str, str] = {}
+    for section, verdict in verdicts.items():
+        status, note, guidance = verdict.get("status", ""), verdict.get("note", "") or "", verdict.get("guidance", "") or ""
+        if section not in selectors.SECTION_LABELS:
+            errors[section] = str(_("There is no such section."))
+        elif status not in ReviewStatus.values:
+            errors[section] = str(_("Choose a verdict."))
+        elif status == ReviewStatus.DEFICIENT and (not note.strip() or not guidance.strip()):
+            errors[section] = str(_("Describe the deficiency and the guidance for the applicant."))
+    if errors:
+        return errors
+    if not verdicts:
+        raise ApplicationError(_("Choose a verdict for at least one section."), code="status")
+    with transaction.atomic():
+        locked = case_services._locked(case, None)
+        _require_role(locked, by, {EXPERT}, ("under_review",))
+        for section, verdict in verdicts.items():
+            section_review_set(case=locked, section=section, status=verdict["status"], note=verdict.get("note", "") or "",
+                               guidance=verdict.get("guidance", "") or "", by=by)
+    return {}
+
+
 def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_version: int):
     """Send the deficient sections back to the applicant as one notice (each item with its guidance);
     the reviews are cleared so that the corrected dossier is reviewed afresh."""

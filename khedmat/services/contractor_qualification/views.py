@@ -3,6 +3,8 @@ case page, and the approver's grades. Thin: parse, call one service, redirect wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +12,7 @@ from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
 from khedmat.cases.process import APPLICANT
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.ids import id_or_404, parse_id
+from khedmat.core.net import local_return_to
 from khedmat.core.views import attempt as _attempt
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.forms import (
@@ -35,18 +38,39 @@ def case_panel_context(case, user, staff_view) -> dict:
     """The service's part of the case page: the task list, and for staff the review and the scores."""
     roles = actor_roles(case, user)
     sections = selectors.dossier_sections(case)
+    is_expert = "expert" in roles and case.state == "under_review"
+    is_approver = APPROVER in roles and case.state == "awaiting_approval"
     return {
+        "has_actions": is_expert or is_approver,
+        "review_rows": _review_rows(sections) if is_expert else [],
+        "needs_relevance": is_expert and CompanyPerson.objects.filter(
+            case=case, scoring_field__isnull=False, relevance="").exclude(role="shareholder").exists(),
         "sections": sections,
         "sections_done": sum(1 for s in sections if s.status != "todo"),
         "can_edit": applicant_side(case, user) and APPLICANT in case.state_def.actors,
         "scoring": selectors.case_scoring(case) if staff_view else None,
         "grants": list(selectors.grants_for_case(case)) if case.state not in ("draft",) else [],
-        "is_expert": "expert" in roles and case.state == "under_review",
-        "is_approver": APPROVER in roles and case.state == "awaiting_approval",
+        "is_expert": is_expert,
+        "is_approver": is_approver,
         "relevance_choices": Relevance.choices,
         "has_deficient": any(s.review and s.review.status == "deficient" for s in sections),
         "referral": Referral.objects.filter(case=case).first() if roles & set(REFERRAL_ROLES) else None,
     }
+
+
+def _review_rows(sections, posted=None, errors=None) -> list[dict]:
+    """One row per section the expert reviews: its saved verdict, or what was just posted with its error."""
+    rows = []
+    for s in sections:
+        if s.status == "not_needed":
+            continue
+        row = {"code": s.code, "label": s.label, "saved": s.review.get_status_display() if s.review else "",
+               "status": s.review.status if s.review else "", "note": s.review.note if s.review else "",
+               "guidance": s.review.guidance if s.review else "", "error": (errors or {}).get(s.code, "")}
+        if posted is not None and s.code in posted:
+            row.update(posted[s.code])
+        rows.append(row)
+    return rows
 
 
 def _case(request, public_id):
@@ -97,10 +121,11 @@ def section(request, public_id, section):
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("Saved. Add another row or go back to the case."))
-                return redirect(request.path)
+                return redirect(request.get_full_path())
     rows = model.objects.filter(case=case).select_related(*(["scoring_field"] if section == "people" else ["field"] if section == "experience" else []))
     status = next(s for s in selectors.dossier_sections(case) if s.code == section)
-    return render(request, template, {"case": case, "form": form, "rows": rows, "editable": editable, "section": status})
+    return render(request, template, {"case": case, "form": form, "rows": rows, "editable": editable, "section": status,
+                                      "return_to": local_return_to(request)})
 
 
 @login_required
@@ -108,7 +133,9 @@ def section(request, public_id, section):
 def section_remove(request, public_id, section, pk):
     case = _case(request, public_id)
     _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=id_or_404(pk)), _("The row was removed."))
-    return redirect("cq:section", public_id=case.public_id, section=section)
+    target = reverse("cq:section", kwargs={"public_id": case.public_id, "section": section})
+    return_to = local_return_to(request)
+    return redirect(f"{target}?{urlencode({'next': return_to})}" if return_to else target)
 
 
 # -- the expert ---------------------------------------------------------------------------------------
@@ -126,6 +153,36 @@ def review(request, public_id):
                                                           note=data["note"] or "", guidance=data["guidance"] or "",
                                                           by=request.user), _("The verdict was recorded."))
     return _back(case, "review")
+
+
+@login_required
+@require_POST
+def reviews(request, public_id):
+    """Every section's verdict in one form: all saved together, or none, with the error under each section."""
+    from khedmat.cases.views import _detail_context
+
+    case = _case(request, public_id)
+    sections = [s for s in selectors.dossier_sections(case) if s.status != "not_needed"]
+    verdicts = {}
+    for s in sections:
+        status = request.POST.get(f"status-{s.code}", "")
+        note = (request.POST.get(f"note-{s.code}") or "").strip()
+        guidance = (request.POST.get(f"guidance-{s.code}") or "").strip()
+        if status or note or guidance:
+            verdicts[s.code] = {"status": status, "note": note, "guidance": guidance}
+    try:
+        errors = services.section_reviews_set(case=case, verdicts=verdicts, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _back(case, "review")
+    if not errors:
+        messages.success(request, _("The verdicts were recorded."))
+        return _back(case, "review")
+    messages.error(request, _("Nothing was saved: fix the sections marked below."))
+    context = _detail_context(request, case)
+    context["service_panel"]["review_rows"] = _review_rows(selectors.dossier_sections(case), verdicts, errors)
+    context["service_panel"]["review_errors"] = errors
+    return render(request, "cases/detail.html", context)
 
 
 @login_required

@@ -135,6 +135,44 @@ def _review_complete(case):
     return review_complete(case)
 
 
+def _summary_sections(case, sections, change):
+    """The check page of service 4: the application form, then the people, contracts and tax returns of the
+    dossier (each with a change link to its own page), then the documents."""
+    from django.urls import reverse
+
+    from khedmat.cases.process import SummaryRow, SummarySection
+    from khedmat.core import jalali
+    from khedmat.core.templatetags.persian import rials
+    from khedmat.services.contractor_qualification import selectors
+    from khedmat.services.contractor_qualification.models import CompanyPerson, ExperienceRecord, FinancialRecord
+
+    def page(section):
+        return change(reverse("cq:section", args=[case.public_id, section]))
+
+    needed = {s.code: s.status for s in selectors.dossier_sections(case)}
+    dossier = [SummarySection(
+        selectors.SECTION_LABELS["people"],
+        tuple(SummaryRow(f"{p.full_name} — {p.get_role_display()}",
+                         f"{p.get_degree_level_display()} {p.study_field}، {to_persian_digits(p.experience_years)} {_('years')}",
+                         page("people"))
+              for p in CompanyPerson.objects.filter(case=case).order_by("pk")),
+        change_url=page("people"), empty=_("No person listed."))]
+    if needed.get("experience") != "not_needed":
+        dossier.append(SummarySection(
+            selectors.SECTION_LABELS["experience"],
+            tuple(SummaryRow(f"{r.title} — {r.employer}", f"{r.field.name}، {rials(r.amount_rials)}، {jalali.format_date(r.started_on)}",
+                             page("experience"))
+                  for r in ExperienceRecord.objects.filter(case=case).select_related("field")),
+            change_url=page("experience"), empty=_("No contract listed.")))
+    if needed.get("finance") != "not_needed":
+        dossier.append(SummarySection(
+            selectors.SECTION_LABELS["finance"],
+            tuple(SummaryRow(to_persian_digits(r.fiscal_year), rials(r.turnover_rials), page("finance"))
+                  for r in FinancialRecord.objects.filter(case=case)),
+            change_url=page("finance"), empty=_("No tax return listed.")))
+    return [sections[0], *dossier, *sections[1:]]
+
+
 def _panel_context(case, user, staff_view):
     from khedmat.services.contractor_qualification.views import case_panel_context
 
@@ -151,6 +189,8 @@ PROCESS = Process(
     form_class="khedmat.services.contractor_qualification.forms.ApplicationForm",
     case_panel_template="contractor_qualification/_case_panel.html",
     case_panel_context=_panel_context,
+    case_actions_template="contractor_qualification/_case_actions.html",
+    summary_sections=_summary_sections,
     staff_links=((_("Companies"), "cq-companies:list"), (_("Referrals to SAJAR"), "cq-referrals:list"),
                  DeskLink("cq-report:report", _("Service report"), lands=("deputy", "head"))),
     staff_links_description=_("Qualified companies and expiries, referrals to SAJAR, and the service report against its SLA."),

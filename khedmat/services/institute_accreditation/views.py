@@ -57,6 +57,7 @@ def case_panel_context(case, user, staff_view) -> dict:
         context["violation_form"] = ViolationForm()
     if HEAD in roles and case.state in ("active", "suspended"):
         context["act_form"] = ReasonForm()
+    context["has_actions"] = bool(context.get("binder_form") or context.get("can_introduce_ceo") or context.get("licence_form"))
     return context
 
 

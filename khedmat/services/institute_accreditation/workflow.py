@@ -98,6 +98,7 @@ PROCESS = Process(
     form_class="khedmat.services.institute_accreditation.forms.RequestForm",
     case_panel_template="institute_accreditation/_case_panel.html",
     case_panel_context=_panel_context,
+    case_actions_template="institute_accreditation/_case_actions.html",
     staff_links=((_("Licensed institutes"), "ia-public:list"), DeskLink("ia-report:report", _("Service report"), lands=("deputy", "head"))),
     staff_links_description=_("Licensed institutes and their domains, supervision, and the service report against its SLA."),
     sla_commitment="end_to_end_time",

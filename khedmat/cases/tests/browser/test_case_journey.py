@@ -35,11 +35,16 @@ def test_case_journey(browser_page, test_service):
     page.wait_for_url("**/cases/*/")
     assert serious_accessibility_violations(page) == []
     page.fill("#id_case-subject", "درخواست صدور مجوز")
-    page.click("#form-title ~ form button[type=submit]")
+    page.click("#form form button[type=submit]")
     for code in ("id_card", "letter"):
         page.set_input_files(f"#file-{code}", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         page.click(f"#file-{code} ~ button")
-    page.click("form[action$='/submit/'] button")
+    # Check your answers (every answer and document, with change links back), then submit from there.
+    page.click("#check-answers")
+    page.wait_for_url("**/check/")
+    assert "درخواست صدور مجوز" in page.locator("main").inner_text()
+    assert serious_accessibility_violations(page) == []
+    page.click("#submit-case")
     page.wait_for_url("**/receipt/")
     case = Case.objects.get(applicant=applicant)
     assert case.tracking_number and case.state == "under_review"

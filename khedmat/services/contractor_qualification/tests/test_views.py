@@ -195,3 +195,39 @@ def test_the_checklist_says_required_where_the_rule_requires_it(client, company_
     assert tags["ز) فرم و مدارک محل فعالیت (مشاوران)"] == "الزامی"
     # the same rule refuses the submission while these are missing
     assert "ساختار مدیریتی" in str(required_documents_present(case))
+
+
+def test_section_reviews_are_saved_together_or_not_at_all(client, under_review, expert):
+    """Issue 16 point 10: one form for every section; one wrong verdict saves nothing and says which, in Persian."""
+    from khedmat.services.contractor_qualification.models import SectionReview
+
+    login(client, expert)
+    page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
+    assert page.count('action="%s"' % reverse("cq:reviews", args=[under_review.public_id])) == 1
+    assert page.index('id="actions-title"') < page.index('id="review"') < page.index('id="dossier-title"')
+    url = reverse("cq:reviews", args=[under_review.public_id])
+    bad = {"status-application": "accepted", "status-people": "accepted", "status-finance": "deficient", "note-finance": "ناقص"}
+    response = client.post(url, bad)
+    body = response.content.decode()
+    assert response.status_code == 200 and "هیچ‌چیز ذخیره نشد" in body
+    assert 'id="review-error-finance"' in body and 'id="review-error-people"' not in body
+    assert not SectionReview.objects.filter(case=under_review).exists()
+    assert 'value="deficient" checked' in body and "ناقص" in body  # what was typed is kept
+    good = {**bad, "guidance-finance": "اظهارنامه ۱۴۰۱ را وارد کنید", "status-documents": "accepted"}
+    assert client.post(url, good).status_code == 302
+    saved = dict(SectionReview.objects.filter(case=under_review).values_list("section", "status"))
+    assert saved == {"application": "accepted", "people": "accepted", "finance": "deficient", "documents": "accepted"}
+
+
+def test_check_your_answers_lists_the_dossier_with_change_links_back(client, complete_draft, applicant):
+    """Issue 16 point 11: service 4's check page adds its people, contracts and tax returns to the form's answers."""
+    case = complete_draft
+    login(client, applicant)
+    check = reverse("cases:check", args=[case.public_id])
+    page = client.get(check).content.decode()
+    assert "نرگس شریفی" in page and "علی کریمی" in page and "ساختمان اداری" in page and "۱۴۰۲" in page
+    assert "۱۲٬۰۰۰٬۰۰۰٬۰۰۰" in page  # the contract amount, in rials
+    people = reverse("cq:section", args=[case.public_id, "people"])
+    assert f'href="{people}?next=%2Fcases%2F{case.public_id}%2Fcheck%2F"' in page
+    section = client.get(f"{people}?next={check}").content.decode()
+    assert f'href="{check}"' in section  # back to the check page, not to the case

@@ -43,12 +43,17 @@ def add_row(page, case, section, values: dict, selects: dict | None = None):
     assert page.locator(".messages .success").count() == 1, page.content()
 
 
-def review(page, section, status, note="", guidance=""):
-    form = page.locator("form.review-form", has=page.locator(f"input[name=section][value={section}]"))
-    form.locator(f"input[name=status][value={status}]").check()
-    if note:
-        form.locator("textarea[name=note]").fill(note)
-        form.locator("textarea[name=guidance]").fill(guidance)
+def review(page, verdicts: dict):
+    """Every section's verdict in the one review form, saved together: {section: (status, note, guidance)}."""
+    form = page.locator("form.verdicts")
+    for section, (status, note, guidance) in verdicts.items():
+        form.locator(f"#status-{section}-{status}").check()
+        if note:
+            fieldset = form.locator("fieldset", has=page.locator(f"#status-{section}-{status}"))
+            if fieldset.locator("details").get_attribute("open") is None:
+                fieldset.locator("details > summary").click()
+            page.fill(f"#note-{section}", note)
+            page.fill(f"#guidance-{section}", guidance)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
@@ -113,9 +118,21 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
         page.wait_for_url(f"**/cases/{case.public_id}/")
 
     # 3. Submitting before paying is refused with a message; pay through the bank, then submit.
-    page.click("form[action$='/submit/'] button")
-    page.wait_for_url(f"**/cases/{case.public_id}/")
+    page.click("#check-answers")
+    page.wait_for_url(f"**/cases/{case.public_id}/check/")
+    main = page.locator("main").inner_text()
+    assert "علی کریمی" in main and "ساختمان اداری" in main  # the dossier's rows, each with a change link
+    check(page)
+    shot(page, "02b-check-answers")
+    # A change link goes to the section's page and its "back" link returns to the check page.
+    page.locator("a[href*='/people/?next=']").first.click()
+    page.wait_for_url("**/people/?next=*")
+    page.click("main a[href$='/check/']")
+    page.wait_for_url(f"**/cases/{case.public_id}/check/")
+    page.click("#submit-case")
+    page.wait_for_url(f"**/cases/{case.public_id}/check/")
     assert "پرداخت" in page.locator(".messages").inner_text()
+    page.goto(f"/cases/{case.public_id}/")
     page.click("form[action$='/invoice/'] button")
     page.wait_for_url("**/payments/invoices/*/")
     assert "۴٬۵۰۰٬۰۰۰" in page.content()  # contractor grade 4 in the fee table
@@ -123,8 +140,8 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     page.wait_for_url(f"{sandbox.url}/**")
     page.get_by_role("button", name="پرداخت").click()
     page.wait_for_url("**/payments/invoices/*/")
-    page.goto(f"/cases/{case.public_id}/")
-    page.click("form[action$='/submit/'] button")
+    page.goto(f"/cases/{case.public_id}/check/")
+    page.click("#submit-case")
     page.wait_for_url("**/receipt/")
     case.refresh_from_db()
     assert case.state == "under_review" and case.tracking_number
@@ -134,13 +151,14 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     page.context.clear_cookies()
     log_in(page, expert, staff=True)
     page.goto(f"/cases/{case.public_id}/")
-    inquiries = page.locator("#inquiries-title ~ div").inner_text()
+    page.click("#inquiries > summary")  # folded under its heading; the expert's own work comes first
+    inquiries = page.locator("#inquiries .table-wrap").inner_text()
     assert "اطلاعات هویتی افراد" in inquiries and "روزنامه رسمی" in inquiries and "پاداک" in inquiries
     check(page)
     shot(page, "04-expert-review")
 
     # 5. The expert returns the financial section with guidance; the clock stops.
-    review(page, "finance", "deficient", "اظهارنامه سال ۱۴۰۱ وارد نشده است", "اظهارنامه سال ۱۴۰۱ را وارد کنید")
+    review(page, {"finance": ("deficient", "اظهارنامه سال ۱۴۰۱ وارد نشده است", "اظهارنامه سال ۱۴۰۱ را وارد کنید")})
     page.fill("#deficiency-summary", "لطفاً بخش مالی را کامل کنید")
     page.click("form[action$='/deficiencies/'] button")
     page.wait_for_url(f"**/cases/{case.public_id}/")
@@ -165,11 +183,12 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     page.goto(f"/cases/{case.public_id}/")
     for select in page.locator("select[id^=relevance-]").all():
         pk = select.get_attribute("id").split("-")[1]
+        if page.locator("#scores").get_attribute("open") is None:
+            page.click("#scores > summary")  # the scores are folded under their heading
         page.select_option(f"#relevance-{pk}", "related")
         page.locator("form", has=page.locator(f"#relevance-{pk}")).locator("button").click()
         page.wait_for_url(f"**/cases/{case.public_id}/**")
-    for section in ("application", "people", "documents", "experience", "finance"):
-        review(page, section, "accepted")
+    review(page, {section: ("accepted", "", "") for section in ("application", "people", "documents", "experience", "finance")})
     assert "پایه قابل احراز" in page.content()
     page.get_by_role("button", name="ارسال برای تأیید").click()
     page.wait_for_url(f"**/cases/{case.public_id}/")

@@ -102,14 +102,19 @@ def test_accreditation_journey(browser_page, domains, schemes, institute, ceo, h
     page.check("input[name=case-domains][value=leadership]")
     page.check("input[name=case-domains][value=hr]")
     page.check("input[name=case-channel][value=online]")
-    submit(page, "#form-title ~ form button[type=submit]")
+    submit(page, "#form form button[type=submit]")
     check(page)
     shot(page, "01-request")
 
     # 2. Forms 1–6, then the file is sent: a tracking number, no invoice.
     for code in ("form_1", "form_2", "form_3", "form_4", "form_5", "form_6"):
         upload(page, case, code, f"{code}.pdf", "application/pdf", PDF)
-    submit(page, "form[action$='/submit/'] button")
+    page.goto(f"/cases/{case.public_id}/")
+    submit(page, "#check-answers")  # check your answers: the request, the forms, then submit
+    assert "form_6.pdf" in page.locator("main").inner_text()
+    check(page)
+    shot(page, "01b-check-answers")
+    submit(page, "#submit-case")
     case.refresh_from_db()
     assert case.state == "filed" and case.tracking_number
     shot(page, "02-receipt")
