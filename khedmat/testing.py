@@ -80,31 +80,42 @@ def last_code_sent_to(mobile: str) -> str:
 
 def persian_number_problems(html: str) -> list[str]:
     """The text nodes of a Persian page that show a number wrong: scientific notation («1E+1»),
-    ASCII digits (URLs and e-mail addresses excepted), or «.»/«,» between Persian digits instead of
-    «٫»/«٬». Attributes, <script>, <style> and <textarea> are not read."""
+    ASCII digits, or «.»/«,» between Persian digits instead of «٫»/«٬».
+
+    Not Persian text, so not read: attributes, <script>, <style>, <textarea>, <pre>, <code>, <kbd>,
+    <samp>; machine strings shown left to right (an element with dir="ltr" other than the <bdi>
+    that isolates a Persian number: keys, message ids); what a person typed or uploaded, shown in a
+    <bdi> without dir (file names); URLs and e-mail addresses."""
     from html.parser import HTMLParser
 
     from khedmat.core.numbers import _MACHINE
 
     wrong = re.compile(r"\d[eE][+-]\d|[0-9]|[۰-۹][.,][۰-۹]")
+    always = {"script", "style", "textarea", "pre", "code", "kbd", "samp"}
+    void = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "track"}
     problems: list[str] = []
 
     class Scanner(HTMLParser):
-        skip = 0
+        stack: list[tuple[str, bool]] = []
 
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "style", "textarea"):
-                self.skip += 1
+            if tag in void:
+                return
+            attrs = dict(attrs)
+            machine = (tag in always or (attrs.get("dir") == "ltr" and tag != "bdi")
+                       or (tag == "bdi" and "dir" not in attrs))
+            self.stack.append((tag, machine))
 
         def handle_endtag(self, tag):
-            if tag in ("script", "style", "textarea") and self.skip:
-                self.skip -= 1
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i][0] == tag:
+                    del self.stack[i:]
+                    break
 
         def handle_data(self, data):
-            if self.skip or not data.strip():
+            if not data.strip() or any(machine for _tag, machine in self.stack):
                 return
-            text = _MACHINE.sub("", data)
-            if wrong.search(text):
+            if wrong.search(_MACHINE.sub("", data)):
                 problems.append(data.strip()[:120])
 
     Scanner(convert_charrefs=True).feed(html)

@@ -65,9 +65,10 @@ def bidi(value, mode=""):
         return ""
     marks = mode == "pdf"
     if isinstance(value, SafeString):  # already HTML: touch the text between tags only
-        parts = re.split(r"(<[^>]*>)", strip_marks(persian_text(value)))
+        parts = re.split(r"(<[^>]*>)", strip_marks(value))
         return mark_safe("".join(
-            part if part.startswith("<") else NUMBER_TOKEN.sub(lambda m: ltr_html(m.group(), marks=marks), part)
+            part if part.startswith("<") else NUMBER_TOKEN.sub(lambda m: ltr_html(m.group(), marks=marks),
+                                                               persian_text(part))
             for part in parts))
     return mark_safe(isolate_numbers_html(fa(value), marks=marks))
 

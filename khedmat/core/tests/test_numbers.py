@@ -98,3 +98,24 @@ def test_every_template_prints_numbers_through_a_persian_filter():
                         problems.append(f"{path}: {{{{ {expr} }}}}")
     assert checked > 50
     assert problems == []
+
+
+def test_form_errors_and_help_show_persian_digits():
+    """Django's own messages carry ASCII numbers («حداکثر 5 نویسه»): the field and form includes pass
+    them through the formatter."""
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from khedmat.testing import persian_number_problems
+
+    class Sample(forms.Form):
+        name = forms.CharField(max_length=5, help_text="حداکثر 5 نویسه، مثلاً 12.5")
+
+    with translation.override("fa"):
+        form = Sample(data={"name": "abcdefgh"})
+        assert not form.is_valid()
+        html = render_to_string("includes/form.html", {"form": form}) + render_to_string(
+            "includes/field.html", {"field": form["name"]})
+    assert "۵" in html and "۱۲٫۵" in html
+    assert persian_number_problems(html.replace('value="abcdefgh"', "")) == []
