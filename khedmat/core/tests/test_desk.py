@@ -139,3 +139,13 @@ def test_a_non_staff_person_gets_no_desk(applicant):
     login(client, applicant)
     assert client.get("/staff/").status_code == 404
     assert desk_links(applicant) == [] and landing_url(applicant) is None
+
+
+@pytest.mark.parametrize("who", list(DEMO_STAFF))
+def test_the_header_menu_shows_the_work_queue_only_where_the_desk_does(client, demo_staff, who):
+    user = demo_staff[who]
+    login(client, user)
+    html = client.get("/staff/").content.decode()
+    header = html.split("</header>", 1)[0]
+    shown = 'href="/staff/cases/queue/"' in header
+    assert shown == ("staff-cases:queue" in {link.url_name for link in desk_links(user)}), who
