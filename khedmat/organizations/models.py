@@ -69,8 +69,8 @@ class Organization(TimeStampedModel):
     )
     claim_note = PersianTextField(_("claim note"), blank=True)
     claim_evidence = models.JSONField(_("registry answer"), default=dict, blank=True)
-    claim_check_attempts = models.PositiveSmallIntegerField(default=0)
-    claim_next_check_at = models.DateTimeField(null=True, blank=True)
+    claim_check_attempts = models.PositiveSmallIntegerField(_("claim check attempts"), default=0)
+    claim_next_check_at = models.DateTimeField(_("next claim check"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -39,4 +39,4 @@ def test_the_site_loads_the_subsets_and_the_pdfs_the_full_fonts():
     assert "Vazirmatn-Regular-web.woff2" in css and "Vazirmatn-Bold-web.woff2" in css
     assert "Regular.woff2" not in css.replace("Regular-web.woff2", "")
     pdf_css = (ROOT / "static" / "certificates" / "pdf.css").read_text()
-    assert "Vazirmatn-Regular.ttf" in pdf_css and "-web." not in pdf_css
+    assert "vazirmatn/pdf/VazirmatnKhedmatPDF-Regular.ttf" in pdf_css and "-web." not in pdf_css
