@@ -272,6 +272,10 @@ class GradeGrant(models.Model):
                                       verbose_name=_("staff score"))
     supported_grade = models.PositiveSmallIntegerField(null=True, blank=True,
                                                        verbose_name=_("grade the scores support"))
+    # How the grant departs from the scoring result ("" when it follows it; then no reason is needed for it).
+    scoring_departure = models.CharField(_("departure from the scoring result"), max_length=10, blank=True,
+                                         choices=[("above", _("Above what the scores support")),
+                                                  ("below", _("Below what the scores support"))])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("decided by"))
     decided_at = models.DateTimeField(verbose_name=_("decided at"))

@@ -233,6 +233,14 @@ def case_scoring(case: Case) -> Scoring:
     return Scoring(table, pinned, contributions, scores, financial)
 
 
+def supported_grades(scoring: Scoring) -> dict[str, int | None] | None:
+    """The scoring result per requested field (the grade the figures support, None where they support
+    none) that a grant is checked against; None when the case has no scoring table to score it with."""
+    if scoring.table is None:
+        return None
+    return {s.field.code: s.supported_grade for s in scoring.fields}
+
+
 def grants_for_case(case: Case):
     return GradeGrant.objects.filter(case=case).select_related("field").order_by("field__ordering")
 

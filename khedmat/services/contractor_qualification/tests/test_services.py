@@ -244,6 +244,36 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
     assert (grant.requested_grade, grant.granted_grade) == (4, 5) and grant.reason
 
 
+def _scores_support_only_grade_5(case):
+    """The pinned table's grade-4 staff minimum raised beyond the case's score: the figures support only 5."""
+    from khedmat.services.contractor_qualification.models import GradeThreshold
+
+    GradeThreshold.objects.filter(table=case.qualification.scoring_table, grade=4).update(
+        min_staff_score=Decimal(1000))
+
+
+def test_a_grant_above_the_scoring_result_needs_a_recorded_reason(awaiting, unit_head):  # noqa: F811
+    assert selectors.supported_grades(selectors.case_scoring(awaiting)) == {"building": 4}
+    _scores_support_only_grade_5(awaiting)
+    assert selectors.supported_grades(selectors.case_scoring(awaiting)) == {"building": 5}
+    with pytest.raises(ApplicationError) as error:
+        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                                expected_version=awaiting.version)
+    assert error.value.code == "departs_from_scoring" and "دلیل" in error.value.message
+    assert not GradeGrant.objects.exists()
+    services.grades_approve(case=awaiting, granted={"building": 4}, reasons={"building": "سوابق اجرایی ملی تأیید شد"},
+                            by=unit_head, expected_version=awaiting.version)
+    grant = GradeGrant.objects.get(case=awaiting)
+    assert (grant.supported_grade, grant.granted_grade, grant.scoring_departure) == (5, 4, "above")
+    assert grant.reason == "سوابق اجرایی ملی تأیید شد"
+
+
+def test_a_grant_that_follows_the_scoring_result_records_no_departure(awaiting, unit_head):  # noqa: F811
+    services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                            expected_version=awaiting.version)
+    assert GradeGrant.objects.get(case=awaiting).scoring_departure == ""
+
+
 def test_the_expert_cannot_approve(awaiting, expert):
     with pytest.raises(ApplicationError):
         services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert, expected_version=awaiting.version)
