@@ -108,6 +108,8 @@ class PersonForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scoring_field"].choices = _requested_field_choices(case)
+        offered = rules.person_roles(natural=case.organization_id is None)
+        self.fields["role"].choices = [(value, label) for value, label in PersonRole.choices if value in offered]
 
 
 class ExperienceForm(forms.Form):

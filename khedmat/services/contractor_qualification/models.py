@@ -156,6 +156,10 @@ class Application(models.Model):
 
 
 class PersonRole(models.TextChoices):
+    """The roles of group ب. Which are offered follows the applicant's kind (`rules.person_roles`): a company
+    names its board, chief executive, shareholders and staff; a natural person himself and his staff."""
+
+    APPLICANT = "applicant", _("The applicant himself")
     CEO = "ceo", _("Chief executive")
     BOARD_MEMBER = "board_member", _("Board member")
     SHAREHOLDER = "shareholder", _("Shareholder")

@@ -40,6 +40,17 @@ def unhandled_fields(*, kind: str, fields: list[dict]) -> list[str]:
             if not (str(row.get("grade", "")).isdigit() and int(row["grade"]) in handled)]
 
 
+# The roles of the people section (group ب) per kind of applicant (values of `models.PersonRole`): a
+# natural person is not a company's chief executive — he lists himself and his technical staff.
+LEGAL_PERSON_ROLES = ("ceo", "board_member", "shareholder", "scoring_staff")
+NATURAL_PERSON_ROLES = ("applicant", "scoring_staff")
+
+
+def person_roles(*, natural: bool) -> tuple[str, ...]:
+    """The roles offered in the people section to a natural or a legal person."""
+    return NATURAL_PERSON_ROLES if natural else LEGAL_PERSON_ROLES
+
+
 def fee_items(*, kind: str, grades: list[int]) -> list[str]:
     """One fee per certificate, at the highest *handled* grade requested (1 is the highest; A12, configurable).
     A grade the province does not handle is never charged here (SERVICES.md §5.9)."""

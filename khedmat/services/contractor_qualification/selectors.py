@@ -87,7 +87,7 @@ def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
             problems.append(_("Name exactly one chief executive."))
         if not any(p.role == PersonRole.BOARD_MEMBER for p in people):
             problems.append(_("Add the board members."))
-    elif not any(p.national_id == case.applicant.national_id for p in people):
+    elif not any(p.role == PersonRole.APPLICANT and p.national_id == case.applicant.national_id for p in people):
         problems.append(_("A natural-person applicant lists themself among the people."))
     counted = {p.scoring_field.code for p in people if p.scoring_field_id and p.role != PersonRole.SHAREHOLDER}
     names = {f.code: f.name for f in ContractingField.objects.filter(code__in=requested(case))}

@@ -80,6 +80,12 @@ def person_add(*, case: Case, by, role: str, first_name: str, last_name: str, na
         raise ApplicationError(_("The national ID is not valid."), code="national_id") from None
     if role not in PersonRole.values:
         raise ApplicationError(_("Choose the person's role."), code="role")
+    if role not in rules.person_roles(natural=case.organization_id is None):
+        raise ApplicationError(_("This role is not one of this applicant's: a natural person lists himself and his "
+                                 "technical staff; a company its board, chief executive, shareholders and staff."),
+                               code="role")
+    if role == PersonRole.APPLICANT and national_id != case.applicant.national_id:
+        raise ApplicationError(_("The applicant himself is listed with his own national ID."), code="role")
     if not first_name.strip() or not last_name.strip() or not study_field.strip():
         raise ApplicationError(_("Enter the name and the field of study."), code="required")
     if experience_years < 0 or experience_years > 70:

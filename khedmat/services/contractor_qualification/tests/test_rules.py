@@ -132,3 +132,9 @@ def test_a_grant_departs_from_the_scoring_result_in_either_direction(requested, 
 def test_a_departure_from_the_scoring_result_needs_a_reason(supported, granted, reasons, error):
     errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons, supported=supported)
     assert (next(iter(errors.values())) if errors else None) == error
+
+
+def test_the_people_roles_follow_the_applicants_kind():
+    assert rules.person_roles(natural=True) == ("applicant", "scoring_staff")
+    assert "ceo" not in rules.person_roles(natural=True) and "board_member" not in rules.person_roles(natural=True)
+    assert rules.person_roles(natural=False) == ("ceo", "board_member", "shareholder", "scoring_staff")

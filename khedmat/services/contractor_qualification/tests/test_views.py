@@ -251,3 +251,17 @@ def test_the_approver_must_give_a_reason_to_depart_from_the_scores_and_the_case_
     assert response.status_code == 302
     page = client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
     assert "سوابق اجرایی ملی تأیید شد" in page and "بالاتر از آنچه امتیازها پشتیبانی می‌کنند" in page
+
+
+def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contractor_service, applicant, company_draft):
+    from khedmat.services.contractor_qualification.forms import PersonForm
+
+    natural = case_services.case_create(service=contractor_service, applicant=applicant)
+    assert [v for v, _label in PersonForm(case=natural).fields["role"].choices] == ["applicant", "scoring_staff"]
+    assert [v for v, _label in PersonForm(case=company_draft).fields["role"].choices] == [
+        "ceo", "board_member", "shareholder", "scoring_staff"]
+    login(client, applicant)
+    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id, "section": "people"})).content.decode()
+    assert "شخص متقاضی" in page and '<option value="ceo"' not in page
+    form = PersonForm({"role": "ceo"}, case=natural)
+    assert not form.is_valid() and "role" in form.errors
