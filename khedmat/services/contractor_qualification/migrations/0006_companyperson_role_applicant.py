@@ -3,6 +3,25 @@
 from django.db import migrations, models
 
 
+def natural_applicants_list_themselves(apps, schema_editor):
+    """A natural person who listed himself in a company role (the only ones offered before) becomes «شخص
+    متقاضی»: one row per case keeps his degree and experience; his other self-rows go."""
+    CompanyPerson = apps.get_model("contractor_qualification", "CompanyPerson")
+    rows = (CompanyPerson.objects.filter(case__organization__isnull=True)
+            .exclude(role="applicant").select_related("case__applicant").order_by("case_id", "pk"))
+    kept = set()
+    for person in rows:
+        if person.national_id != person.case.applicant.national_id:
+            continue
+        if person.case_id in kept or CompanyPerson.objects.filter(case_id=person.case_id, role="applicant").exists():
+            if person.role != "scoring_staff":
+                person.delete()
+            continue
+        person.role = "applicant"
+        person.save(update_fields=["role"])
+        kept.add(person.case_id)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +34,5 @@ class Migration(migrations.Migration):
             name='role',
             field=models.CharField(choices=[('applicant', 'The applicant himself'), ('ceo', 'Chief executive'), ('board_member', 'Board member'), ('shareholder', 'Shareholder'), ('scoring_staff', 'Scoring staff member')], max_length=20, verbose_name='role'),
         ),
+        migrations.RunPython(natural_applicants_list_themselves, migrations.RunPython.noop),
     ]
