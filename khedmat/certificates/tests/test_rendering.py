@@ -63,3 +63,15 @@ def test_a_holder_kind_code_prints_as_its_persian_label(administrator):
     assert "شخص حقوقی" in text and "legal" not in text.lower()
     assert holder_kind_label("natural") == "شخص حقیقی"
     assert holder_kind_label("مؤسسه آموزشی") == "مؤسسه آموزشی"  # a label stored by a service stays as it is
+
+
+def test_a_natural_persons_certificate_prints_the_kind_in_persian_and_no_english_word(administrator, tmp_path):
+    """`natural`, like `legal`, is a code: pdftotext of the printed certificate reads «شخص حقیقی» (issue 17 point 5)."""
+    import re
+
+    document = issue(administrator, holder_kind=HolderKind.NATURAL, holder_name="امیر کاظمی",
+                     holder_national_id="0012345679")
+    text = pdf_text(document_pdf(document), tmp_path)
+    assert "شخصحقیقی" in text
+    words = re.findall(r"[A-Za-z]{3,}", re.sub(r"https?/+[\w.-]+/verify/[0-9a-f-]+/", "", text))  # but the QR's address
+    assert "natural" not in text.lower() and not words, words

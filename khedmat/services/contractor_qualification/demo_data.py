@@ -187,7 +187,7 @@ class Scenario:
     granted: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # field: (grade, reason)
 
 
-CEO, BOARD, STAFF = PersonRole.CEO, PersonRole.BOARD_MEMBER, PersonRole.SCORING_STAFF
+CEO, BOARD, STAFF, SELF = PersonRole.CEO, PersonRole.BOARD_MEMBER, PersonRole.SCORING_STAFF, PersonRole.APPLICANT
 BACHELOR, MASTER, DOCTORATE = DegreeLevel.BACHELOR, DegreeLevel.MASTER, DegreeLevel.DOCTORATE
 ASSOCIATE, DIPLOMA = DegreeLevel.ASSOCIATE, DegreeLevel.DIPLOMA
 SEMI = Relevance.SEMI_RELATED
@@ -215,7 +215,7 @@ SCENARIOS = [
     ),
     Scenario(
         "03", "درخواست پایه ۵ ساختمان (پیمانکار حقیقی)", AMIR, None, CONTRACTOR, [("building", 5)],
-        [Person(STAFF, "امیر", "کاظمی", BACHELOR, "مهندسی عمران", 8, "building", university=UT,
+        [Person(SELF, "امیر", "کاظمی", BACHELOR, "مهندسی عمران", 8, "building", university=UT,
                 national_id=national_id_complete(AMIR)),
          Person(STAFF, "رضا", "توکلی", ASSOCIATE, "نقشه‌کشی ساختمان", 6, "building")],
         steps=[("draft", 9), ("pay", 7), ("submit", 7), ("claim", 6),

@@ -108,6 +108,8 @@ class PersonForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scoring_field"].choices = _requested_field_choices(case)
+        offered = rules.person_roles(natural=case.organization_id is None)
+        self.fields["role"].choices = [(value, label) for value, label in PersonRole.choices if value in offered]
 
 
 class ExperienceForm(forms.Form):
@@ -153,11 +155,12 @@ class GrantForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
-    def __init__(self, *args, case, scores, **kwargs):
+    def __init__(self, *args, case, scores, supported=None, **kwargs):
         super().__init__(*args, **kwargs)
         from khedmat.services.contractor_qualification.selectors import requested
 
         kind = case.data.get("kind", "")
+        self.kind, self.supported = kind, supported
         self.rows = []
         for code, grade in requested(case).items():
             field = ContractingField.objects.filter(code=code).first()
@@ -169,9 +172,29 @@ class GrantForm(forms.Form):
                     "field": field.name if field else code, "grade": to_persian_digits(grade)},
                 choices=choices, coerce=int, empty_value=None, required=False, initial=grade)
             self.fields[f"reason_{code}"] = PersianCharField(
-                label=_("Reason, if lower than requested or not granted (%(field)s)") % {"field": field.name if field else code},
+                label=_("Reason, if lower than requested, not granted or not the grade the scores support (%(field)s)") % {
+                    "field": field.name if field else code},
                 required=False, widget=forms.Textarea(attrs={"rows": 2}))
             self.rows.append((code, grade, score))
+
+    def clean(self):
+        """The service's rules, shown beside the field they concern (the service checks them again)."""
+        from khedmat.services.contractor_qualification.services import GRANT_MESSAGES
+
+        cleaned = super().clean()
+        if any(f"grade_{code}" in self.errors or f"reason_{code}" in self.errors for code, _g, _s in self.rows):
+            return cleaned
+        granted, reasons = self.decisions()
+        errors = rules.grant_errors(kind=self.kind, requested={code: grade for code, grade, _s in self.rows},
+                                    granted=granted, reasons=reasons, supported=self.supported)
+        for code, error in errors.items():
+            if code == "__all__":
+                self.add_error(None, str(GRANT_MESSAGES[error]))
+            elif error in ("reason_required", "departs_from_scoring"):
+                self.add_error(f"reason_{code}", str(GRANT_MESSAGES[error]))
+            else:
+                self.add_error(f"grade_{code}", str(GRANT_MESSAGES[error]))
+        return cleaned
 
     def decisions(self) -> tuple[dict, dict]:
         granted = {code: self.cleaned_data.get(f"grade_{code}") for code, _g, _s in self.rows}

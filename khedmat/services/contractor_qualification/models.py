@@ -156,6 +156,10 @@ class Application(models.Model):
 
 
 class PersonRole(models.TextChoices):
+    """The roles of group ب. Which are offered follows the applicant's kind (`rules.person_roles`): a company
+    names its board, chief executive, shareholders and staff; a natural person himself and his staff."""
+
+    APPLICANT = "applicant", _("The applicant himself")
     CEO = "ceo", _("Chief executive")
     BOARD_MEMBER = "board_member", _("Board member")
     SHAREHOLDER = "shareholder", _("Shareholder")
@@ -272,6 +276,10 @@ class GradeGrant(models.Model):
                                       verbose_name=_("staff score"))
     supported_grade = models.PositiveSmallIntegerField(null=True, blank=True,
                                                        verbose_name=_("grade the scores support"))
+    # How the grant departs from the scoring result ("" when it follows it; then no reason is needed for it).
+    scoring_departure = models.CharField(_("departure from the scoring result"), max_length=10, blank=True,
+                                         choices=[("above", _("Above what the scores support")),
+                                                  ("below", _("Below what the scores support"))])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("decided by"))
     decided_at = models.DateTimeField(verbose_name=_("decided at"))

@@ -49,7 +49,7 @@ from khedmat.inquiries.models import Inquiry, InquirySource
 from khedmat.inquiries.services import FINAL as INQUIRY_FINAL
 from khedmat.payments.models import FeeSchedule, InvoiceStatus
 from khedmat.services.contractor_qualification import rules
-from khedmat.services.contractor_qualification.models import ReferralStatus
+from khedmat.services.contractor_qualification.models import GradeGrant, ReferralStatus
 from khedmat.services.contractor_qualification.workflow import PROCESS, SERVICE_CODE
 from khedmat.workcalendar.selectors import calendar_for
 
@@ -238,6 +238,30 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
+class Departure:
+    """A grant of an issued case that departs from the scoring result, with the approver's reason."""
+
+    tracking_number: str
+    case_public_id: object
+    field_name: str
+    requested: int
+    supported: int | None
+    granted: int | None
+    direction: str  # rules.ABOVE or rules.BELOW
+    direction_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Departures:
+    grants: int  # grants of the issued cases
+    above: int
+    below: int
+    share: float | None  # departing grants among all grants (%)
+    rows: list[Departure]  # the first EXAMPLES, newest decision first
+
+
+@dataclass(frozen=True)
 class ServiceReport:
     period: Period
     generated_at: dt.datetime
@@ -252,6 +276,7 @@ class ServiceReport:
     inquiries: Inquiries
     fees: Fees
     jurisdiction: Jurisdiction
+    departures: Departures | None = None
     cases: list[IssuedCase] = field(repr=False, default_factory=list)
 
     @property
@@ -521,6 +546,19 @@ def submitted_case_figures(*, submitted, service_id: int) -> tuple[Fees, Jurisdi
     return fees, Jurisdiction(submitted=len(seen), inside=inside, inside_share=share(inside, len(seen)), outside=outside)
 
 
+def departure_figures(cases: list[IssuedCase]) -> Departures:
+    """How often the approver granted other than the scoring tables support, and why (issue 17 point 4)."""
+    grants = GradeGrant.objects.filter(case_id__in=[c.case_id for c in cases])
+    counts = Counter(grants.values_list("scoring_departure", flat=True))
+    rows = [Departure(g.case.tracking_number or "", g.case.public_id, g.field.name, g.requested_grade, g.supported_grade,
+                      g.granted_grade, g.scoring_departure, str(g.get_scoring_departure_display()), g.reason)
+            for g in grants.exclude(scoring_departure="").select_related("case", "field")
+            .order_by("-decided_at", "pk")[:EXAMPLES]]
+    total = sum(counts.values())
+    above, below = counts.get(rules.ABOVE, 0), counts.get(rules.BELOW, 0)
+    return Departures(grants=total, above=above, below=below, share=share(above + below, total), rows=rows)
+
+
 def service_report(*, province_id: int, period: Period | None = None, now: dt.datetime | None = None) -> ServiceReport:
     """The §5.12 figures of service 4 for a province and a period of certificate issuance."""
     period = period or default_period()
@@ -540,5 +578,6 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
         referrals=referral_figures(cases),
         inquiries=inquiry_figures(province_id=province_id, service_id=service_id, period=period, now=now),
         fees=fees, jurisdiction=jurisdiction,
+        departures=departure_figures(cases),
         cases=cases,
     )

@@ -40,6 +40,17 @@ def unhandled_fields(*, kind: str, fields: list[dict]) -> list[str]:
             if not (str(row.get("grade", "")).isdigit() and int(row["grade"]) in handled)]
 
 
+# The roles of the people section (group ب) per kind of applicant (values of `models.PersonRole`): a
+# natural person is not a company's chief executive — he lists himself and his technical staff.
+LEGAL_PERSON_ROLES = ("ceo", "board_member", "shareholder", "scoring_staff")
+NATURAL_PERSON_ROLES = ("applicant", "scoring_staff")
+
+
+def person_roles(*, natural: bool) -> tuple[str, ...]:
+    """The roles offered in the people section to a natural or a legal person."""
+    return NATURAL_PERSON_ROLES if natural else LEGAL_PERSON_ROLES
+
+
 def fee_items(*, kind: str, grades: list[int]) -> list[str]:
     """One fee per certificate, at the highest *handled* grade requested (1 is the highest; A12, configurable).
     A grade the province does not handle is never charged here (SERVICES.md §5.9)."""
@@ -118,23 +129,45 @@ def financial_capacity(turnovers: dict[int, int], *, years: int = 3) -> int:
     return max(amount for year, amount in turnovers.items() if year > latest - years)
 
 
-def grant_errors(*, kind: str, requested: dict[str, int], granted: dict[str, int | None], reasons: dict[str, str]) -> dict[str, str]:
+ABOVE = "above"  # granted a better grade than the scores support (or a grade where they support none)
+BELOW = "below"  # granted a lower grade than the scores support, or refused what they support
+
+
+def scoring_departure(*, requested: int, supported: int | None, granted: int | None) -> str:
+    """How a grant departs from the scoring result: ABOVE, BELOW or "" (it follows it). The scoring result
+    is the grade the figures support, capped at the grade requested (a grant is never better than the
+    request); None (no grade supported) means only a refusal follows it."""
+    expected = None if supported is None else max(supported, requested)
+    if granted is None:
+        return "" if expected is None else BELOW
+    if expected is None or granted < expected:
+        return ABOVE
+    return BELOW if granted > expected else ""
+
+
+def grant_errors(*, kind: str, requested: dict[str, int], granted: dict[str, int | None], reasons: dict[str, str],
+                 supported: dict[str, int | None] | None = None) -> dict[str, str]:
     """Check an approver's decision field by field; {field: error code}. A granted grade is never better
     than the one requested (a larger number is a lower grade); a lower grade or a refusal needs a reason;
-    at least one field must be granted."""
+    so does a grant that departs from the scoring result in either direction (`supported`: the grade the
+    scores support per field; None when the case has no scoring table); at least one field must be granted."""
     errors: dict[str, str] = {}
     for field, wanted in requested.items():
         given = granted.get(field)
+        has_reason = bool(reasons.get(field, "").strip())
         if given is None:
-            if not reasons.get(field, "").strip():
+            if not has_reason:
                 errors[field] = "reason_required"
             continue
         if given not in HANDLED_GRADES.get(kind, set()):
             errors[field] = "not_handled"
         elif given < wanted:
             errors[field] = "better_than_requested"
-        elif given > wanted and not reasons.get(field, "").strip():
+        elif given > wanted and not has_reason:
             errors[field] = "reason_required"
+        elif (supported is not None and not has_reason
+              and scoring_departure(requested=wanted, supported=supported.get(field), granted=given)):
+            errors[field] = "departs_from_scoring"
     if not errors and all(granted.get(field) is None for field in requested):
         errors["__all__"] = "none_granted"
     return errors

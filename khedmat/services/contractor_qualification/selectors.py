@@ -87,7 +87,7 @@ def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
             problems.append(_("Name exactly one chief executive."))
         if not any(p.role == PersonRole.BOARD_MEMBER for p in people):
             problems.append(_("Add the board members."))
-    elif not any(p.national_id == case.applicant.national_id for p in people):
+    elif not any(p.role == PersonRole.APPLICANT and p.national_id == case.applicant.national_id for p in people):
         problems.append(_("A natural-person applicant lists themself among the people."))
     counted = {p.scoring_field.code for p in people if p.scoring_field_id and p.role != PersonRole.SHAREHOLDER}
     names = {f.code: f.name for f in ContractingField.objects.filter(code__in=requested(case))}
@@ -231,6 +231,14 @@ def case_scoring(case: Case) -> Scoring:
         scores.append(FieldScore(fields[code], grade, staff_score, experience.get(code, 0), financial, supported,
                                  rules.threshold_for(values, code, grade) if values else None))
     return Scoring(table, pinned, contributions, scores, financial)
+
+
+def supported_grades(scoring: Scoring) -> dict[str, int | None] | None:
+    """The scoring result per requested field (the grade the figures support, None where they support
+    none) that a grant is checked against; None when the case has no scoring table to score it with."""
+    if scoring.table is None:
+        return None
+    return {s.field.code: s.supported_grade for s in scoring.fields}
 
 
 def grants_for_case(case: Case):

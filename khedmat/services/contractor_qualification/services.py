@@ -80,6 +80,12 @@ def person_add(*, case: Case, by, role: str, first_name: str, last_name: str, na
         raise ApplicationError(_("The national ID is not valid."), code="national_id") from None
     if role not in PersonRole.values:
         raise ApplicationError(_("Choose the person's role."), code="role")
+    if role not in rules.person_roles(natural=case.organization_id is None):
+        raise ApplicationError(_("This role is not one of this applicant's: a natural person lists himself and his "
+                                 "technical staff; a company its board, chief executive, shareholders and staff."),
+                               code="role")
+    if role == PersonRole.APPLICANT and national_id != case.applicant.national_id:
+        raise ApplicationError(_("The applicant himself is listed with his own national ID."), code="role")
     if not first_name.strip() or not last_name.strip() or not study_field.strip():
         raise ApplicationError(_("Enter the name and the field of study."), code="required")
     if experience_years < 0 or experience_years > 70:
@@ -278,6 +284,7 @@ GRANT_MESSAGES = {
     "not_handled": _("This province grants only the grades it handles."),
     "better_than_requested": _("The granted grade cannot be higher than the grade requested."),
     "none_granted": _("Grant at least one field, or reject the application."),
+    "departs_from_scoring": _("The grade granted departs from the grade the scoring tables support: write the reason."),
 }
 
 
@@ -286,11 +293,13 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
     the grade certificate and queue the referral to SAJAR — one transaction: all or nothing."""
     requested = selectors.requested(case)
     kind = case.data.get("kind", "")
-    errors = rules.grant_errors(kind=kind, requested=requested, granted=granted, reasons=reasons)
+    case_scoring = selectors.case_scoring(case)
+    supported = selectors.supported_grades(case_scoring)
+    errors = rules.grant_errors(kind=kind, requested=requested, granted=granted, reasons=reasons, supported=supported)
     if errors:
         first = next(iter(errors.values()))
         raise ApplicationError(str(GRANT_MESSAGES[first]), code=first)
-    scoring = {s.field.code: s for s in selectors.case_scoring(case).fields}
+    scoring = {s.field.code: s for s in case_scoring.fields}
     now = timezone.now()
     with transaction.atomic():
         locked = case_services._locked(case, expected_version)
@@ -302,7 +311,9 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
             GradeGrant.objects.create(
                 case=locked, field=fields[code], requested_grade=wanted, granted_grade=granted.get(code),
                 reason=reasons.get(code, "").strip(), staff_score=score.staff_score if score else None,
-                supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now)
+                supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now,
+                scoring_departure="" if supported is None else rules.scoring_departure(
+                    requested=wanted, supported=supported.get(code), granted=granted.get(code)))
         lines = [f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —" for c, g in
                  ((c, granted.get(c)) for c in requested)]
         locked = case_services.case_transition(case=locked, name="approve", by=by, comment="؛ ".join(lines),

@@ -220,7 +220,8 @@ def approve(request, public_id):
         return _back(case)
     scoring = selectors.case_scoring(case)
     scores = {s.field.code: s for s in scoring.fields}
-    form = GrantForm(request.POST or None, case=case, scores=scores, initial={"version": case.version})
+    form = GrantForm(request.POST or None, case=case, scores=scores, supported=selectors.supported_grades(scoring),
+                     initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         granted, reasons = form.decisions()
         try:

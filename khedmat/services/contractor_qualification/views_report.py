@@ -88,6 +88,7 @@ def _workbook(result: figures.ServiceReport) -> bytes:
         (_("Inquiries picked at random (%)"), excel.percent(result.inquiries.sampled_share)),
         (_("Paid invoices equal to the fee table (%)"), excel.percent(f.correct_share)),
         (_("Submitted cases inside the jurisdiction rule (%)"), excel.percent(j.inside_share)),
+        (_("Grants departing from the scoring result (%)"), excel.percent(result.departures.share)),
     ])
     book.sheet(_("Issuance time"), [Column(_("Measure"), width=34), Column(_("Cases"), INTEGER),
                                     Column(_("Median"), DECIMAL), Column(_("90th percentile"), DECIMAL),
@@ -112,4 +113,10 @@ def _workbook(result: figures.ServiceReport) -> bytes:
     book.sheet(_("Fees"), [Column(_("Invoice")), Column(_("Tracking number")), Column(_("Charged (rials)"), RIALS),
                            Column(_("Fee table (rials)"), RIALS)],
                [(p.invoice_number, tracking_display(p.tracking_number), p.charged, p.expected) for p in f.problems])
+    book.sheet(_("Departures from scoring"), [Column(_("Tracking number")), Column(_("Field of work"), width=24),
+                                              Column(_("Requested grade"), INTEGER), Column(_("Grade the figures support"), INTEGER),
+                                              Column(_("Granted grade"), INTEGER), Column(_("Departure"), width=24),
+                                              Column(_("Reason"), width=48)],
+               [(tracking_display(r.tracking_number), r.field_name, r.requested, r.supported, r.granted, r.direction_label,
+                 r.reason) for r in result.departures.rows])
     return book.to_bytes()

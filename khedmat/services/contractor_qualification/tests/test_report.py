@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
 
 from khedmat.cases.models import Case, CaseEvent, DeficiencyItem, DeficiencyNotice
@@ -347,3 +348,26 @@ def test_the_report_page_shows_every_number_in_persian(client, scenario, expert)
     html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
     assert persian_number_problems(html) == []
     assert "٫" in html  # a decimal share or mean is shown with the Persian decimal separator
+
+
+def test_the_report_counts_and_lists_the_grants_that_depart_from_the_scores(client, scenario, expert):
+    from khedmat.services.contractor_qualification.models import ContractingField, GradeGrant
+
+    building = ContractingField.objects.get(code="building")
+    for case, supported, granted, departure, reason in (
+            (scenario["a"], 5, 4, "above", "سوابق اجرایی ملی تأیید شد"), (scenario["b"], 4, 4, "", ""),
+            (scenario["c"], 3, 4, "below", "قرارداد جاری ناتمام است")):
+        GradeGrant.objects.create(case=case, field=building, requested_grade=3 if case == scenario["c"] else 4,
+                                  granted_grade=granted, supported_grade=supported, scoring_departure=departure,
+                                  reason=reason, decided_by=expert, decided_at=at(1404, 9, 1))
+    result = report.service_report(province_id=scenario["a"].province_id, period=YEAR_1404, now=at(1404, 9, 1))
+    d = result.departures
+    assert (d.grants, d.above, d.below) == (3, 1, 1) and round(d.share) == 67
+    assert {(r.tracking_number, r.direction, r.reason) for r in d.rows} == {
+        (scenario["a"].tracking_number, "above", "سوابق اجرایی ملی تأیید شد"),
+        (scenario["c"].tracking_number, "below", "قرارداد جاری ناتمام است")}
+    login(client, expert)
+    html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
+    assert "سوابق اجرایی ملی تأیید شد" in html and "قرارداد جاری ناتمام است" in html
+    workbook = client.get(reverse("cq-report:export"), {"date_from": "1404/01/01", "date_to": "1404/12/29"})
+    assert workbook.status_code == 200

@@ -106,3 +106,35 @@ def test_financial_capacity_is_the_best_of_the_last_three_years():
 def test_granted_is_never_better_than_requested(granted, reasons, error):
     errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons)
     assert (next(iter(errors.values())) if errors else None) == error
+
+
+@pytest.mark.parametrize("requested, supported, granted, departure", [
+    (4, 4, 4, ""),
+    (4, 3, 4, ""),  # the scores support better than requested: granting the request follows them
+    (4, 5, 4, rules.ABOVE),  # «پایه قابل احراز ۵» and 4 granted
+    (4, None, 4, rules.ABOVE),  # the scores support no grade at all
+    (4, 4, 5, rules.BELOW),
+    (4, 4, None, rules.BELOW),  # refusing what the scores support
+    (4, None, None, ""),
+])
+def test_a_grant_departs_from_the_scoring_result_in_either_direction(requested, supported, granted, departure):
+    assert rules.scoring_departure(requested=requested, supported=supported, granted=granted) == departure
+
+
+@pytest.mark.parametrize("supported, granted, reasons, error", [
+    ({"b": 5}, {"b": 4}, {}, "departs_from_scoring"),
+    ({"b": 5}, {"b": 4}, {"b": "سابقه کار در پروژه‌های ملی"}, None),
+    ({"b": None}, {"b": 4}, {}, "departs_from_scoring"),
+    ({"b": 4}, {"b": 4}, {}, None),
+    ({"b": 3}, {"b": 4}, {}, None),
+    (None, {"b": 4}, {}, None),  # no scoring table: nothing to depart from
+])
+def test_a_departure_from_the_scoring_result_needs_a_reason(supported, granted, reasons, error):
+    errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons, supported=supported)
+    assert (next(iter(errors.values())) if errors else None) == error
+
+
+def test_the_people_roles_follow_the_applicants_kind():
+    assert rules.person_roles(natural=True) == ("applicant", "scoring_staff")
+    assert "ceo" not in rules.person_roles(natural=True) and "board_member" not in rules.person_roles(natural=True)
+    assert rules.person_roles(natural=False) == ("ceo", "board_member", "shareholder", "scoring_staff")

@@ -244,6 +244,36 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
     assert (grant.requested_grade, grant.granted_grade) == (4, 5) and grant.reason
 
 
+def _scores_support_only_grade_5(case):
+    """The pinned table's grade-4 staff minimum raised beyond the case's score: the figures support only 5."""
+    from khedmat.services.contractor_qualification.models import GradeThreshold
+
+    GradeThreshold.objects.filter(table=case.qualification.scoring_table, grade=4).update(
+        min_staff_score=Decimal(1000))
+
+
+def test_a_grant_above_the_scoring_result_needs_a_recorded_reason(awaiting, unit_head):  # noqa: F811
+    assert selectors.supported_grades(selectors.case_scoring(awaiting)) == {"building": 4}
+    _scores_support_only_grade_5(awaiting)
+    assert selectors.supported_grades(selectors.case_scoring(awaiting)) == {"building": 5}
+    with pytest.raises(ApplicationError) as error:
+        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                                expected_version=awaiting.version)
+    assert error.value.code == "departs_from_scoring" and "دلیل" in error.value.message
+    assert not GradeGrant.objects.exists()
+    services.grades_approve(case=awaiting, granted={"building": 4}, reasons={"building": "سوابق اجرایی ملی تأیید شد"},
+                            by=unit_head, expected_version=awaiting.version)
+    grant = GradeGrant.objects.get(case=awaiting)
+    assert (grant.supported_grade, grant.granted_grade, grant.scoring_departure) == (5, 4, "above")
+    assert grant.reason == "سوابق اجرایی ملی تأیید شد"
+
+
+def test_a_grant_that_follows_the_scoring_result_records_no_departure(awaiting, unit_head):  # noqa: F811
+    services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                            expected_version=awaiting.version)
+    assert GradeGrant.objects.get(case=awaiting).scoring_departure == ""
+
+
 def test_the_expert_cannot_approve(awaiting, expert):
     with pytest.raises(ApplicationError):
         services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert, expected_version=awaiting.version)
@@ -292,3 +322,63 @@ def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracti
     text = pdf_text(document_pdf(consultant), tmp_path)
     assert "مشاوره" in text and "پیمانکاری" not in text
     assert "پیمانکاری" in pdf_text(document_pdf(contractor), tmp_path)
+
+
+# -- a natural-person contractor (issue 17 point 5) ------------------------------------------------
+
+@pytest.fixture
+def natural_draft(contractor_service, applicant):
+    case = case_services.case_create(service=contractor_service, applicant=applicant)
+    return case_services.case_data_update(case=case, data={"kind": "contractor", "contractor_type": 1,
+                                                           "fields": [{"field": "building", "grade": 5}]},
+                                          title="", by=applicant, expected_version=case.version)
+
+
+def _person(case, by, role, national_id):
+    return services.person_add(case=case, by=by, role=role, first_name="نرگس", last_name="شریفی", national_id=national_id,
+                               degree_level="master", study_field="مهندسی عمران", experience_years=12,
+                               scoring_field="building")
+
+
+def test_a_natural_person_lists_himself_not_a_chief_executive(natural_draft, applicant):
+    for role in ("ceo", "board_member", "shareholder"):
+        with pytest.raises(ApplicationError) as error:
+            _person(natural_draft, applicant, role, applicant.national_id)
+        assert error.value.code == "role" and "حقیقی" in error.value.message
+    with pytest.raises(ApplicationError):  # «شخص متقاضی» is the applicant, with his own national ID
+        _person(natural_draft, applicant, "applicant", "0030000017")
+    people = next(s for s in selectors.dossier_sections(natural_draft) if s.code == "people")
+    assert any("خود" in str(p) or "متقاضی" in str(p) for p in people.problems)
+    person = _person(natural_draft, applicant, "applicant", applicant.national_id)
+    assert person.get_role_display() == "شخص متقاضی"
+    _person(natural_draft, applicant, "scoring_staff", "0030000017")
+    people = next(s for s in selectors.dossier_sections(natural_draft) if s.code == "people")
+    assert people.problems == []
+
+
+def test_a_company_does_not_list_the_applicant_himself(company_draft, applicant):
+    company_draft = case_services.case_data_update(
+        case=company_draft, data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 5}]},
+        title="", by=applicant, expected_version=company_draft.version)
+    with pytest.raises(ApplicationError):
+        _person(company_draft, applicant, "applicant", applicant.national_id)
+    assert _person(company_draft, applicant, "ceo", applicant.national_id).role == "ceo"
+
+
+def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head, tmp_path):  # noqa: F811
+    import re
+
+    from khedmat.cases.models import Case
+    from khedmat.certificates.rendering import document_pdf
+    from khedmat.certificates.tests.test_rendering import pdf_text
+
+    Case.objects.filter(pk=natural_draft.pk).update(
+        state="awaiting_approval", tracking_number=case_services._next_tracking_number(natural_draft.service))
+    natural_draft.refresh_from_db()
+    certificate = services.grades_approve(case=natural_draft, granted={"building": 5}, reasons={}, by=unit_head,
+                                          expected_version=natural_draft.version)
+    assert certificate.holder_kind == "natural" and certificate.holder_kind_label == "شخص حقیقی"
+    text = pdf_text(document_pdf(certificate), tmp_path)
+    assert "شخصحقیقی" in text and "natural" not in text.lower()
+    words = re.findall(r"[A-Za-z]{3,}", re.sub(r"https?/+[\w.-]+/verify/[0-9a-f-]+/", "", text))  # but the QR's address
+    assert not words, words

@@ -231,3 +231,37 @@ def test_check_your_answers_lists_the_dossier_with_change_links_back(client, com
     assert f'href="{people}?next=%2Fcases%2F{case.public_id}%2Fcheck%2F"' in page
     section = client.get(f"{people}?next={check}").content.decode()
     assert f'href="{check}"' in section  # back to the check page, not to the case
+
+
+def test_the_approver_must_give_a_reason_to_depart_from_the_scores_and_the_case_shows_it(
+        client, under_review, expert, unit_head):  # noqa: F811
+    from khedmat.services.contractor_qualification.tests.test_services import _accept_all, _scores_support_only_grade_5
+
+    _accept_all(under_review, expert)
+    case = case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
+    _scores_support_only_grade_5(case)
+    login(client, unit_head)
+    url = reverse("cq:approve", args=[case.public_id])
+    response = client.post(url, {"version": case.version, "grade_building": "4", "reason_building": ""})
+    assert response.status_code == 200 and not GradeGrant.objects.exists()
+    form = response.context["form"]
+    assert "جدول‌های امتیاز" in " ".join(form.errors["reason_building"])
+    response = client.post(url, {"version": case.version, "grade_building": "4",
+                                 "reason_building": "سوابق اجرایی ملی تأیید شد"})
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
+    assert "سوابق اجرایی ملی تأیید شد" in page and "بالاتر از آنچه امتیازها پشتیبانی می‌کنند" in page
+
+
+def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contractor_service, applicant, company_draft):
+    from khedmat.services.contractor_qualification.forms import PersonForm
+
+    natural = case_services.case_create(service=contractor_service, applicant=applicant)
+    assert [v for v, _label in PersonForm(case=natural).fields["role"].choices] == ["applicant", "scoring_staff"]
+    assert [v for v, _label in PersonForm(case=company_draft).fields["role"].choices] == [
+        "ceo", "board_member", "shareholder", "scoring_staff"]
+    login(client, applicant)
+    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id, "section": "people"})).content.decode()
+    assert "شخص متقاضی" in page and '<option value="ceo"' not in page
+    form = PersonForm({"role": "ceo"}, case=natural)
+    assert not form.is_valid() and "role" in form.errors
