@@ -126,8 +126,8 @@ def queue_for_staff(
     """Submitted cases of the staff member's province waiting for one of their roles, in the page's order
     (a query set, or a `MergedQueue` when several (service, state) pairs wait for the roles).
 
-    scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases,
-    for unit heads and oversight roles).
+    scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases of the
+    services the person works on, whatever their state: the oversight roles' services, else any role's).
     """
     now = now or timezone.now()
     if not staff.is_staff_member or staff.province_id is None:
@@ -136,9 +136,10 @@ def queue_for_staff(
     branches = None
     if scope == "mine":
         qs = qs.filter(assigned_to=staff)
-    elif scope == "all" and staff.has_role(*ALL_SCOPE_ROLES):
-        # Oversight roles held for some services only see those services' cases.
-        services = staff.role_services(*ALL_SCOPE_ROLES)
+    elif scope == "all":
+        # Every open case (paused with the applicant, awaiting approval, …) of the services the person works
+        # on (roles are per service: a role held for every service shows every service).
+        services = None if staff.is_superuser else staff.role_services(*staff.role_set)
         if services is not None:
             qs = qs.filter(service_id__in=[i for code, i in _service_ids().items() if code in services])
     else:
