@@ -371,7 +371,10 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, processes=processes)
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
     form.fields["service"].choices = [("", _("All services"))] + [(c, t) for c, t in titles.items()]
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a refused field (a bad date) shows its Persian error; the other filters still apply
+        filters = form.cleaned_data
     cases = selectors.queue_for_staff(
         staff=request.user, service=filters.get("service", ""), state=filters.get("state", ""),
         sla_status=filters.get("sla", ""), date_from=filters.get("date_from"), date_to=filters.get("date_to"),

@@ -172,6 +172,15 @@ def test_bad_queue_filters_do_not_break_the_page(client, expert):
     assert response.status_code == 200
 
 
+def test_a_bad_date_in_the_queue_filter_shows_a_persian_error_and_keeps_the_other_filters(client, submitted, expert):
+    """Issue 17 point 9: ?date_from=abc is not ignored silently."""
+    login(client, expert)
+    html = client.get("/staff/cases/queue/", {"date_from": "abc", "q": "ناموجود"}).content.decode()
+    assert "error-summary" in html and "یک تاریخ شمسی مانند" in html
+    assert 'aria-invalid="true"' in html or "has-error" in html
+    assert submitted.applicant.get_full_name() not in html  # the search still filters
+
+
 def test_transition_from_the_page_and_a_stale_second_click(client, submitted, expert):
     login(client, expert)
     version = submitted.version
@@ -192,6 +201,8 @@ def test_deficiency_notice_page_and_applicant_answer(client, submitted, expert, 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(submitted, "deficiency"), form)
     assert Case.objects.get(pk=submitted.pk).state == "deficiencies_notified"
+    again = client.post(url(submitted, "deficiency"), form).content.decode()  # issue 17 point 9: a double post
+    assert "پیش‌تر برای متقاضی فرستاده شده" in again and submitted.deficiency_notices.count() == 1
     client.logout()
     login(client, applicant)
     page = client.get(url(submitted)).content.decode()
