@@ -94,15 +94,27 @@ def models_f(name: str):
 
 # -- dashboards and queues -------------------------------------------------------------------
 
-def cases_for_applicant(*, user) -> QuerySet[Case]:
-    """The person's own cases and those of the organizations they act for."""
+ANY_ACTING = object()
+
+
+def cases_for_applicant(*, user, acting_for=ANY_ACTING) -> QuerySet[Case]:
+    """The person's own cases and those of the organizations they act for.
+
+    acting_for (the dashboard, issue 17 point 8): an organization — its cases, whoever filed them; None (acting
+    for oneself) — the person's own cases, except those of an organization they act for (shown under it).
+    """
     from khedmat.cases.access import _organization_ids
 
-    return (
-        Case.objects.filter(Q(applicant=user) | Q(organization_id__in=_organization_ids(user)))
-        .select_related(*_CASE_RELATED)
-        .order_by("-created_at")
-    )
+    organization_ids = _organization_ids(user)
+    if acting_for is ANY_ACTING:
+        condition = Q(applicant=user) | Q(organization_id__in=organization_ids)
+    elif acting_for is None:
+        condition = Q(applicant=user) & ~Q(organization_id__in=organization_ids)
+    elif acting_for.pk in organization_ids:
+        condition = Q(organization_id=acting_for.pk)
+    else:
+        return Case.objects.none()
+    return Case.objects.filter(condition).select_related(*_CASE_RELATED).order_by("-created_at")
 
 
 def queue_states_for(user) -> dict[str, list[str]]:

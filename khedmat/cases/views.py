@@ -58,10 +58,13 @@ def _version(request) -> int | None:
 
 @login_required
 def dashboard(request):
-    cases = selectors.cases_for_applicant(user=request.user)
+    from khedmat.organizations.selectors import acting_organization
+
+    acting = acting_organization(request)  # the cases of whom the person acts for (the banner's choice)
+    cases = selectors.cases_for_applicant(user=request.user, acting_for=acting)
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, sla, selectors.expected_of_applicant(case)) for case, sla in selectors.sla_views(page)]
-    return render(request, "cases/dashboard.html", {"page": page, "rows": rows})
+    return render(request, "cases/dashboard.html", {"page": page, "rows": rows, "acting": acting})
 
 
 @login_required

@@ -362,3 +362,25 @@ def test_check_page_shows_what_is_missing_and_a_refused_submit_comes_back_to_it(
 def test_only_the_applicant_checks_the_answers(client, ready_draft, other_applicant):
     login(client, other_applicant)
     assert client.get(url(ready_draft, "check")).status_code == 404
+
+
+def test_the_dashboard_shows_the_cases_of_whom_one_acts_for(client, test_service, applicant, tehran):
+    """Issue 17 point 8: switching the organization changes `/cases/`, not only the banner, and says so."""
+    from django.urls import reverse
+
+    organization = make_organization(owner=applicant, province=tehran, name="شرکت نمونه سازان")
+    colleague = make_user()
+    personal = Case.objects.create(service=test_service, process_version=1, province=tehran, applicant=applicant,
+                                   state="under_review", tracking_number="T88000001")
+    for_company = Case.objects.create(service=test_service, process_version=1, province=tehran, applicant=colleague,
+                                      organization=organization, state="under_review", tracking_number="T88000002")
+    login(client, applicant)
+    own = client.get("/cases/").content.decode()
+    assert str(personal.public_id) in own and str(for_company.public_id) not in own
+    assert "پرونده‌های شخصی شما" in own
+    client.post(reverse("organizations:act-as"), {"organization": organization.pk})
+    acting = client.get("/cases/").content.decode()
+    assert str(for_company.public_id) in acting and str(personal.public_id) not in acting
+    assert "پرونده‌های شرکت نمونه سازان، سازمانی که از طرف آن اقدام می‌کنید" in acting
+    client.post(reverse("organizations:act-as"), {"organization": ""})
+    assert str(personal.public_id) in client.get("/cases/").content.decode()
