@@ -170,6 +170,9 @@ class Process:
     warning_ratio: float = 0.8
     # Inquiries sent automatically on submission: [{"source", "subject", "declared", "label"}].
     inquiries: Callable[["Case"], list[dict]] | None = None
+    # The inquiry sources (codes of the reference data) staff may ask on a case of this service; None: every
+    # source in use (a process that declares none). The inquiry form offers only these (issue 17 point 7).
+    inquiry_sources: tuple[str, ...] | None = None
     # Checklist documents that may be picked at random for a written inquiry to their issuer.
     written_inquiry_documents: tuple[str, ...] = ()
     # The fee items (codes of the fee schedule) a case owes, or None for a free service.

@@ -94,15 +94,27 @@ def models_f(name: str):
 
 # -- dashboards and queues -------------------------------------------------------------------
 
-def cases_for_applicant(*, user) -> QuerySet[Case]:
-    """The person's own cases and those of the organizations they act for."""
+ANY_ACTING = object()
+
+
+def cases_for_applicant(*, user, acting_for=ANY_ACTING) -> QuerySet[Case]:
+    """The person's own cases and those of the organizations they act for.
+
+    acting_for (the dashboard, issue 17 point 8): an organization — its cases, whoever filed them; None (acting
+    for oneself) — the person's own cases, except those of an organization they act for (shown under it).
+    """
     from khedmat.cases.access import _organization_ids
 
-    return (
-        Case.objects.filter(Q(applicant=user) | Q(organization_id__in=_organization_ids(user)))
-        .select_related(*_CASE_RELATED)
-        .order_by("-created_at")
-    )
+    organization_ids = _organization_ids(user)
+    if acting_for is ANY_ACTING:
+        condition = Q(applicant=user) | Q(organization_id__in=organization_ids)
+    elif acting_for is None:
+        condition = Q(applicant=user) & ~Q(organization_id__in=organization_ids)
+    elif acting_for.pk in organization_ids:
+        condition = Q(organization_id=acting_for.pk)
+    else:
+        return Case.objects.none()
+    return Case.objects.filter(condition).select_related(*_CASE_RELATED).order_by("-created_at")
 
 
 def queue_states_for(user) -> dict[str, list[str]]:
@@ -126,8 +138,8 @@ def queue_for_staff(
     """Submitted cases of the staff member's province waiting for one of their roles, in the page's order
     (a query set, or a `MergedQueue` when several (service, state) pairs wait for the roles).
 
-    scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases,
-    for unit heads and oversight roles).
+    scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases of the
+    services the person works on, whatever their state: the oversight roles' services, else any role's).
     """
     now = now or timezone.now()
     if not staff.is_staff_member or staff.province_id is None:
@@ -136,9 +148,10 @@ def queue_for_staff(
     branches = None
     if scope == "mine":
         qs = qs.filter(assigned_to=staff)
-    elif scope == "all" and staff.has_role(*ALL_SCOPE_ROLES):
-        # Oversight roles held for some services only see those services' cases.
-        services = staff.role_services(*ALL_SCOPE_ROLES)
+    elif scope == "all":
+        # Every open case (paused with the applicant, awaiting approval, …) of the services the person works
+        # on (roles are per service: a role held for every service shows every service).
+        services = None if staff.is_superuser else staff.role_services(*staff.role_set)
         if services is not None:
             qs = qs.filter(service_id__in=[i for code, i in _service_ids().items() if code in services])
     else:

@@ -298,8 +298,16 @@ def _next_tracking_number(service: Service) -> str:
     return tracking_compose(service_number=service.number, year=year, sequence=sequence.last)
 
 
+def deficiency_notice_refuse_repeat(case: Case) -> None:
+    """Refuse a second notice while the applicant has not answered the one sent (a double post, a stale
+    page): the answer says it was already sent, whatever else the form lacks."""
+    if DeficiencyNotice.objects.filter(case_id=case.pk, answered_at__isnull=True).exists():
+        raise ApplicationError(_("This deficiency notice was already sent to the applicant."), code="already_sent")
+
+
 def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, expected_version: int) -> DeficiencyNotice:
     """Return the case to the applicant with a written, itemised list of what to fix (any round)."""
+    deficiency_notice_refuse_repeat(case)
     if not items:
         raise ApplicationError(_("List at least one deficiency."), code="no_items")
     for item in items:

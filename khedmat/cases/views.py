@@ -58,10 +58,13 @@ def _version(request) -> int | None:
 
 @login_required
 def dashboard(request):
-    cases = selectors.cases_for_applicant(user=request.user)
+    from khedmat.organizations.selectors import acting_organization
+
+    acting = acting_organization(request)  # the cases of whom the person acts for (the banner's choice)
+    cases = selectors.cases_for_applicant(user=request.user, acting_for=acting)
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, sla, selectors.expected_of_applicant(case)) for case, sla in selectors.sla_views(page)]
-    return render(request, "cases/dashboard.html", {"page": page, "rows": rows})
+    return render(request, "cases/dashboard.html", {"page": page, "rows": rows, "acting": acting})
 
 
 @login_required
@@ -371,7 +374,10 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, processes=processes)
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
     form.fields["service"].choices = [("", _("All services"))] + [(c, t) for c, t in titles.items()]
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a refused field (a bad date) shows its Persian error; the other filters still apply
+        filters = form.cleaned_data
     cases = selectors.queue_for_staff(
         staff=request.user, service=filters.get("service", ""), state=filters.get("state", ""),
         sla_status=filters.get("sla", ""), date_from=filters.get("date_from"), date_to=filters.get("date_to"),

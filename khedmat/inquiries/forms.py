@@ -5,7 +5,7 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import NationalIdField, OrganizationIdField, PersianCharField
 from khedmat.core.ids import SafeModelChoiceField
 from khedmat.inquiries.models import InquirySource, SourceMode
-from khedmat.inquiries.services import subject_check
+from khedmat.inquiries.services import sources_for_case, subject_check
 
 # The form field each subject parameter comes from ("id" of tax returns: one of the two identifiers).
 FORM_FIELDS = {"id": "national_id", "details": "details"}
@@ -20,6 +20,11 @@ class InquiryForm(forms.Form):
     year = forms.IntegerField(label=_("Year (tax returns)"), min_value=1380, max_value=1450, required=False)
     details = PersianCharField(label=_("What to confirm (written inquiries)"), max_length=500, required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:  # only the sources the case's process declares
+            self.fields["source"].queryset = sources_for_case(case).exclude(mode=SourceMode.SEMI_MANUAL)
 
     def clean(self):
         cleaned = super().clean()

@@ -96,6 +96,13 @@ def subject_problem_message(source: InquirySource, problem: adapters.InvalidSubj
         "field": _parameter_names(problem.fields or (problem.reason,)), "source": source.name}
 
 
+def sources_for_case(case):
+    """The sources in use that staff may ask on this case: those its process declares (issue 17 point 7)."""
+    sources = InquirySource.objects.filter(is_active=True)
+    declared = case.process.inquiry_sources
+    return sources if declared is None else sources.filter(code__in=declared)
+
+
 def subject_check(*, source: InquirySource, subject: dict) -> None:
     """Refuse, in Persian and before anything is stored or sent, a subject the source's adapter does not take."""
     adapter_class = adapters.ADAPTERS.get(source.adapter) if source.mode == SourceMode.ELECTRONIC else None

@@ -23,7 +23,7 @@ def _staff_case(request, case_id):
 @staff_required()
 def inquiry_new(request, case_id):
     case = _staff_case(request, case_id)
-    form = InquiryForm(request.POST or None)
+    form = InquiryForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_request(case=case, source=form.cleaned_data["source"], subject=form.cleaned_data["subject"],

@@ -43,3 +43,26 @@ def test_a_queue_over_two_services_merges_in_the_same_order_as_one_query(test_se
     assert [c.pk for c in queue[5:11]] == expected[5:11]  # a later page
     assert [c.pk for c in selectors.queue_for_staff(staff=expert, sort=sort, service="contractor_qualification")[0:100]] == [
         pk for pk in expected if Case.objects.get(pk=pk).service_id == contractor.pk]
+
+
+def test_all_open_cases_for_an_expert_include_paused_and_awaiting_approval_of_his_services_only(test_service, tehran):
+    """Issue 17 point 6: «همه پرونده‌های باز استان» is every open case of the services the expert works on."""
+    from khedmat.testing import make_staff
+
+    contractor = Service.objects.get(code="contractor_qualification")
+    applicant = make_user()
+    reviewing = _case(test_service, tehran, applicant)
+    paused = _case(test_service, tehran, applicant, state="deficiencies_notified")
+    approving = _case(test_service, tehran, applicant, state="awaiting_approval")
+    closed = _case(test_service, tehran, applicant, state="approved")
+    Case.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
+    other_service = _case(contractor, tehran, applicant, state="awaiting_approval")
+
+    expert = make_staff(province=tehran, roles=[("expert", test_service.code)])
+    shown = {c.pk for c in selectors.queue_for_staff(staff=expert, scope="all")}
+    assert shown == {reviewing.pk, paused.pk, approving.pk}
+    assert {c.pk for c in selectors.queue_for_staff(staff=expert, scope="role")} == {reviewing.pk}
+
+    everywhere = make_staff(province=tehran, roles=["expert"])  # an expert of every service
+    assert {c.pk for c in selectors.queue_for_staff(staff=everywhere, scope="all")} == {
+        reviewing.pk, paused.pk, approving.pk, other_service.pk}

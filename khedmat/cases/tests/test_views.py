@@ -172,6 +172,15 @@ def test_bad_queue_filters_do_not_break_the_page(client, expert):
     assert response.status_code == 200
 
 
+def test_a_bad_date_in_the_queue_filter_shows_a_persian_error_and_keeps_the_other_filters(client, submitted, expert):
+    """Issue 17 point 9: ?date_from=abc is not ignored silently."""
+    login(client, expert)
+    html = client.get("/staff/cases/queue/", {"date_from": "abc", "q": "ناموجود"}).content.decode()
+    assert "error-summary" in html and "یک تاریخ شمسی مانند" in html
+    assert 'aria-invalid="true"' in html or "has-error" in html
+    assert submitted.applicant.get_full_name() not in html  # the search still filters
+
+
 def test_transition_from_the_page_and_a_stale_second_click(client, submitted, expert):
     login(client, expert)
     version = submitted.version
@@ -192,6 +201,8 @@ def test_deficiency_notice_page_and_applicant_answer(client, submitted, expert, 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(submitted, "deficiency"), form)
     assert Case.objects.get(pk=submitted.pk).state == "deficiencies_notified"
+    again = client.post(url(submitted, "deficiency"), form).content.decode()  # issue 17 point 9: a double post
+    assert "پیش‌تر برای متقاضی فرستاده شده" in again and submitted.deficiency_notices.count() == 1
     client.logout()
     login(client, applicant)
     page = client.get(url(submitted)).content.decode()
@@ -351,3 +362,25 @@ def test_check_page_shows_what_is_missing_and_a_refused_submit_comes_back_to_it(
 def test_only_the_applicant_checks_the_answers(client, ready_draft, other_applicant):
     login(client, other_applicant)
     assert client.get(url(ready_draft, "check")).status_code == 404
+
+
+def test_the_dashboard_shows_the_cases_of_whom_one_acts_for(client, test_service, applicant, tehran):
+    """Issue 17 point 8: switching the organization changes `/cases/`, not only the banner, and says so."""
+    from django.urls import reverse
+
+    organization = make_organization(owner=applicant, province=tehran, name="شرکت نمونه سازان")
+    colleague = make_user()
+    personal = Case.objects.create(service=test_service, process_version=1, province=tehran, applicant=applicant,
+                                   state="under_review", tracking_number="T88000001")
+    for_company = Case.objects.create(service=test_service, process_version=1, province=tehran, applicant=colleague,
+                                      organization=organization, state="under_review", tracking_number="T88000002")
+    login(client, applicant)
+    own = client.get("/cases/").content.decode()
+    assert str(personal.public_id) in own and str(for_company.public_id) not in own
+    assert "پرونده‌های شخصی شما" in own
+    client.post(reverse("organizations:act-as"), {"organization": organization.pk})
+    acting = client.get("/cases/").content.decode()
+    assert str(for_company.public_id) in acting and str(personal.public_id) not in acting
+    assert "پرونده‌های شرکت نمونه سازان، سازمانی که از طرف آن اقدام می‌کنید" in acting
+    client.post(reverse("organizations:act-as"), {"organization": ""})
+    assert str(personal.public_id) in client.get("/cases/").content.decode()

@@ -108,3 +108,26 @@ def test_the_case_page_names_results_and_failures_in_persian(client, simulator, 
     assert "سابقه نزد مرجع" in section and "پاسخ مرجع" in section and "تاریخ تولد" in section
     assert "record" not in section and "last_name" not in section and "HTTP" not in section
     assert not re.search(r"\b(tax_org|GET|True|False|None)\b", section)
+
+
+def test_the_inquiry_form_on_a_contractor_case_offers_only_the_sources_its_process_declares(client, expert, tehran):
+    """Issue 17 point 7: no «مدیریت سبز» or «حسابداری تعهدی» (service 5's sources) on a service-4 case."""
+    from django.utils import timezone
+
+    from khedmat.cases.models import Case
+    from khedmat.catalog.models import Service
+    from khedmat.inquiries.models import InquirySource
+    from khedmat.testing import make_user
+
+    applicant = make_user()
+    case = Case.objects.create(
+        service=Service.objects.get(code="contractor_qualification"), process_version=1, province=tehran,
+        applicant=applicant, state="under_review", tracking_number="T77000001", applicant_national_id=applicant.national_id,
+        first_submitted_at=timezone.now())
+    login(client, expert)
+    page = client.get(f"/staff/inquiries/cases/{case.public_id}/new/").content.decode()
+    assert "سامانه روزنامه رسمی کشور" in page and "سامانه پاداک" in page
+    assert "مدیریت سبز" not in page and "حسابداری تعهدی" not in page
+    green = InquirySource.objects.get(code="green_management")
+    response = client.post(f"/staff/inquiries/cases/{case.public_id}/new/", {"source": green.pk, "label": "x", "details": "y"})
+    assert response.status_code == 200 and not case.inquiries.exists()

@@ -253,6 +253,7 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
 def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_version: int):
     """Send the deficient sections back to the applicant as one notice (each item with its guidance);
     the reviews are cleared so that the corrected dossier is reviewed afresh."""
+    case_services.deficiency_notice_refuse_repeat(case)
     reviews = list(SectionReview.objects.filter(case=case, status=ReviewStatus.DEFICIENT))
     if not reviews:
         raise ApplicationError(_("Mark at least one section as deficient first."), code="no_deficient_section")

@@ -199,6 +199,8 @@ PROCESS = Process(
     declaration=declaration_check,
     inquiries=_inquiries,
     required_documents=_required_documents,
+    # SERVICES.md §5.8: the electronic sources of SAJAT, social security, and the written inquiry to an issuer.
+    inquiry_sources=("official_gazette", "tax_org", "civil_registry", "social_security", "padak", "document_issuer"),
     written_inquiry_documents=("company_registration_documents", "experience_documents", "financial_documents"),
     states=(
         State("draft", _("Draft"), Clock.NOT_STARTED, actors=(APPLICANT,),

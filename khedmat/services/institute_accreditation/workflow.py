@@ -173,6 +173,8 @@ PROCESS = Process(
         Transition("reject", _("Reject"), ("document_review", "visited"), "rejected", (HEAD,), comment_required=True,
                    notify_applicant=True, style="danger"),
     ),
+    # SERVICES.md §3.5: the CEO's two certificates, his identity, and a written inquiry to a document's issuer.
+    inquiry_sources=("criminal_record", "addiction_test", "civil_registry", "document_issuer"),
     committee_steps=(
         CommitteeStep("awaiting_committee", "accreditation_committee", decisions=(
             ("approve", "committee_approve"),

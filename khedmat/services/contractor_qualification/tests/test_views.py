@@ -265,3 +265,21 @@ def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contrac
     assert "شخص متقاضی" in page and '<option value="ceo"' not in page
     form = PersonForm({"role": "ceo"}, case=natural)
     assert not form.is_valid() and "role" in form.errors
+
+
+def test_posting_the_same_deficiency_notice_twice_says_it_was_already_sent(client, under_review, expert):
+    """Issue 17 point 9: the second post (a double click, a stale page) is told the notice went already."""
+    from khedmat.services.contractor_qualification import services
+
+    services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه نیست",
+                                guidance="اظهارنامه را بیفزایید", by=expert)
+    under_review.refresh_from_db()
+    login(client, expert)
+    url = reverse("cq:deficiencies", args=[under_review.public_id])
+    data = {"version": under_review.version, "summary": ""}
+    first = client.post(url, data, follow=True).content.decode()
+    assert "اعلام نواقص برای متقاضی ارسال شد" in first
+    second = client.post(url, data, follow=True).content.decode()
+    assert "پیش‌تر برای متقاضی فرستاده شده" in second
+    assert "ابتدا دست‌کم یک بخش" not in second
+    assert under_review.deficiency_notices.count() == 1
