@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from khedmat.catalog import services
 from khedmat.catalog.models import Service
@@ -63,3 +64,33 @@ def test_every_public_service_page_shows_numbers_in_persian(client):
         assert persian_number_problems(html) == [], url
     html = client.get("/services/contractor_qualification/").content.decode()
     assert "۱۰–" in html or "۱۰ " in html
+
+
+def test_a_termination_shows_its_notice_date_beside_the_end_date(client, administrator):
+    """The public page showed the end date of a terminated agreement but not when notice was given."""
+    from khedmat.catalog import selectors
+
+    service = Service.objects.get(code="contractor_qualification")
+    statement = selectors.statement_in_force(service=service)
+    today = timezone.localdate()
+    services.sla_statement_terminate(
+        statement=statement, notice_date=today - dt.timedelta(days=3), terminated_at=today + dt.timedelta(days=60),
+        by=administrator,
+    )
+    from khedmat.core import jalali
+
+    end, notice = (jalali.format_date(d, "long") for d in (today + dt.timedelta(days=60), today - dt.timedelta(days=3)))
+    html = client.get(f"/services/{service.code}/").content.decode()
+    assert f"پایان توافق: {end}." in html and f"اعلام قبلی خاتمه در {notice} داده شده است." in html
+    # Once ended, the page says so, with both dates.
+    statement.refresh_from_db()
+    statement.terminated_at = today
+    statement.save(update_fields=["terminated_at"])
+    html = client.get(f"/services/{service.code}/").content.decode()
+    assert f"پایان توافق: {jalali.format_date(today, 'long')}." in html
+    assert f"اعلام قبلی خاتمه در {notice} داده شده است." in html
+
+
+def test_a_reference_without_subject_shows_it_as_written(client):
+    html = client.get("/services/contractor_qualification/").content.decode()
+    assert "بخشنامه ۱۳۰۴۳۹ مورخ ۲۴/۶/۹۴ و دستورالعمل های بعدی ابلاغ شده" in html
