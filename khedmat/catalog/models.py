@@ -106,7 +106,8 @@ class LegalReference(models.Model):
     number = PersianCharField(_("number"), max_length=100, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     issuer = PersianCharField(_("issuer"), max_length=200, blank=True)
-    title = PersianTextField(_("subject"))
+    # Not every published reference states its subject («بخشنامه ۱۳۰۴۳۹ مورخ ۲۴/۶/۹۴»): none is invented.
+    title = PersianTextField(_("subject"), blank=True)
     as_written = PersianTextField(_("as written"), blank=True)
 
     class Meta:

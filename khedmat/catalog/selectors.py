@@ -38,6 +38,16 @@ def statement_in_force(*, service: Service, on: dt.date | None = None) -> SlaSta
     return statement
 
 
+def statement_ended(*, service: Service, on: dt.date | None = None) -> SlaStatement | None:
+    """The last version, if the agreement was terminated by `on` (its end and notice dates are public)."""
+    on = on or timezone.localdate()
+    return (
+        SlaStatement.objects.filter(service=service, published_at__isnull=False, terminated_at__lte=on)
+        .order_by("-version")
+        .first()
+    )
+
+
 def statement_history(*, service: Service) -> QuerySet[SlaStatement]:
     return SlaStatement.objects.filter(service=service, published_at__isnull=False).order_by("-version")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -90,14 +91,14 @@ def _statement_create(*, service: Service, data: dict) -> SlaStatement:
     statement.full_clean(exclude=["service"])
     statement.save()
     for order, ref in enumerate(data.get("legal_references") or [], start=1):
-        LegalReference.objects.create(
+        _row_save(LegalReference(
             statement=statement, order=order, kind=ref["kind"], number=ref.get("number") or "",
             date=jalali.parse_jalali_date(ref["date"]) if ref.get("date") else None,
             issuer=ref.get("issuer") or "", title=ref.get("title") or "", as_written=ref.get("as_written") or "",
-        )
+        ))
     for key, section in _SECTION_KEYS.items():
         for order, item in enumerate(data.get(key) or [], start=1):
-            StatementItem.objects.create(
+            _row_save(StatementItem(
                 statement=statement, section=section, order=order,
                 label=str(item.get("label") or item.get("name") or ""),
                 text=item.get("text") or "",
@@ -107,15 +108,28 @@ def _statement_create(*, service: Service, data: dict) -> SlaStatement:
                 source=item.get("source") or "",
                 body=item.get("body") or "",
                 mode=item.get("mode") or "",
-            )
+            ))
     for order, commitment in enumerate(data.get("commitments") or [], start=1):
-        SlaCommitment.objects.create(
+        _row_save(SlaCommitment(
             statement=statement, order=order, code=commitment["code"], title=commitment["title"],
             description=commitment["description"], unit=commitment["unit"],
             target=_decimal(commitment.get("target")), target_min=_decimal(commitment.get("target_min")),
             seed_basis=commitment.get("seed_basis") or "",
-        )
+        ))
     return statement
+
+
+def _row_save(row) -> None:
+    """Save a row of a published statement after the validation the admin applies to it.
+
+    An amendment starts as a copy of the published rows; a row the admin form would refuse would
+    make the copy unsaveable (issue 17 point 10), so reference data with one is refused on load.
+    """
+    try:
+        row.full_clean(exclude=["statement"], validate_unique=False)
+    except ValidationError as error:
+        raise ReferenceDataError(f"{row.statement.service.code} {type(row).__name__} {row.order}: {error.message_dict}") from error
+    row.save()
 
 
 def _decimal(value) -> Decimal | None:

@@ -16,6 +16,7 @@ def service_detail(request, code: str, version: int | None = None):
         "statement": statement,
         "in_force": in_force,
         "scheduled": selectors.statement_scheduled(service=service),
+        "ended": None if in_force else selectors.statement_ended(service=service),
         "history": selectors.statement_history(service=service),
     }
     if statement is not None:

@@ -14,11 +14,17 @@ is marked left to right:
   text engines draw them as boxes or drop the isolation, while the LRM has been understood since
   Unicode 1.1 everywhere, and for a token made of digits and separators it gives the same result.
 
+A value with right-to-left letters in it is no such token: a legal reference «۲۰۶۳۷/ت۲۸۴۳۷ه» or a
+letter number «۱۲۳/ص/۱۴۰۵» is read right to left, and forcing it left to right swaps its parts
+(«ت۲۸۴۳۷ه/۲۰۶۳۷» to a reader). `ltr_html`/`ltr_text` keep such a value right to left and mark
+only the number-like tokens inside it (issue 17 point 11).
+
 Framework-free.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 
 LRM = "\u200e"
@@ -35,9 +41,16 @@ def strip_marks(text: str) -> str:
     return _MARKS.sub("", text)
 
 
+def has_rtl_letters(text: str) -> bool:
+    """Whether `text` has a right-to-left letter (Persian, Arabic, Hebrew); digits do not count."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in str(text or ""))
+
+
 def ltr_text(value) -> str:
     """One token for plain text, marked left to right: LRM + token + LRM ("" stays "")."""
     text = strip_marks("" if value is None else str(value))
+    if has_rtl_letters(text):
+        return mark_numbers(text)
     return f"{LRM}{text}{LRM}" if text else ""
 
 
@@ -49,7 +62,10 @@ def mark_numbers(text) -> str:
 
 def ltr_html(value, *, marks: bool = False) -> str:
     """One token as escaped HTML in `<bdi dir="ltr">`; `marks` also puts LRMs inside (for PDFs)."""
-    text = escape(strip_marks("" if value is None else str(value)))
+    text = strip_marks("" if value is None else str(value))
+    if has_rtl_letters(text):
+        return f'<bdi dir="rtl">{isolate_numbers_html(text, marks=marks)}</bdi>'
+    text = escape(text)
     if not text:
         return ""
     if marks:

@@ -116,3 +116,14 @@ def test_termination_with_prior_notice(administrator):
     services.sla_statement_terminate(statement=statement, notice_date=dt.date(2026, 12, 1), terminated_at=dt.date(2027, 1, 1), by=administrator)
     assert selectors.statement_in_force(service=service, on=dt.date(2026, 12, 31)) == statement
     assert selectors.statement_in_force(service=service, on=dt.date(2027, 1, 1)) is None
+
+
+def test_reference_data_whose_copy_the_admin_would_refuse_is_refused_on_load():
+    """Every row of a published statement passes the admin's validation, so its amendment draft saves."""
+    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    entry = data["services"][0]
+    entry["code"], entry["number"] = "probe", 99
+    entry["statement"]["commitments"][0]["description"] = ""
+    with pytest.raises(services.ReferenceDataError, match="SlaCommitment"):
+        services.service_catalog_load(data={"services": [entry]})
+    assert not Service.objects.filter(code="probe").exists()

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from khedmat.catalog import services
 from khedmat.catalog.models import Service
@@ -63,3 +64,70 @@ def test_every_public_service_page_shows_numbers_in_persian(client):
         assert persian_number_problems(html) == [], url
     html = client.get("/services/contractor_qualification/").content.decode()
     assert "۱۰–" in html or "۱۰ " in html
+
+
+def test_a_termination_shows_its_notice_date_beside_the_end_date(client, administrator):
+    """The public page showed the end date of a terminated agreement but not when notice was given."""
+    from khedmat.catalog import selectors
+
+    service = Service.objects.get(code="contractor_qualification")
+    statement = selectors.statement_in_force(service=service)
+    today = timezone.localdate()
+    services.sla_statement_terminate(
+        statement=statement, notice_date=today - dt.timedelta(days=3), terminated_at=today + dt.timedelta(days=60),
+        by=administrator,
+    )
+    from khedmat.core import jalali
+
+    end, notice = (jalali.format_date(d, "long") for d in (today + dt.timedelta(days=60), today - dt.timedelta(days=3)))
+    html = client.get(f"/services/{service.code}/").content.decode()
+    assert f"پایان توافق: {end}." in html and f"اعلام قبلی خاتمه در {notice} داده شده است." in html
+    # Once ended, the page says so, with both dates.
+    statement.refresh_from_db()
+    statement.terminated_at = today
+    statement.save(update_fields=["terminated_at"])
+    html = client.get(f"/services/{service.code}/").content.decode()
+    assert f"پایان توافق: {jalali.format_date(today, 'long')}." in html
+    assert f"اعلام قبلی خاتمه در {notice} داده شده است." in html
+
+
+def test_a_reference_without_subject_shows_it_as_written(client):
+    html = client.get("/services/contractor_qualification/").content.decode()
+    assert "بخشنامه ۱۳۰۴۳۹ مورخ ۲۴/۶/۹۴ و دستورالعمل های بعدی ابلاغ شده" in html
+
+
+def _page_text(html: str) -> str:
+    from html import unescape
+    import re
+
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def test_service_4_page_prints_the_consultant_regulation_number_as_published(client):
+    """The page printed «۲۰۶۳۷/۲۰۶۳۷/۲۸۴۳۷» (seed line 242); the number is ۲۰۶۳۷/ت۲۸۴۳۷هـ (line 259)."""
+    html = client.get("/services/contractor_qualification/").content.decode()
+    text = _page_text(html)
+    assert "۲۰۶۳۷/۲۰۶۳۷" not in text and "20637" not in text
+    assert "آیین نامه شماره ۲۰۶۳۷/ت۲۸۴۳۷ه مورخ" in text  # the responsibility paragraph
+    assert "پیمانکاران به شماره ۴۸۰۱۳/ت ۲۳۲۵۱ ه مورخ" in text  # spaced as published (seed lines 241, 257)
+    # Every mixed reference is one run in the HTML itself, never split or forced left to right.
+    for number in ("۲۰۶۳۷/ت۲۸۴۳۷ه", "۴۸۰۱۳/ت۲۳۲۵۱ه"):
+        assert html.count(number) >= 1 and f'dir="ltr">{number}' not in html, number
+    refs = {r.number for r in client.get("/services/contractor_qualification/").context["legal_references"]}
+    assert {"20637/ت28437ه", "48013/ت23251ه"} <= refs
+
+
+def test_the_garbled_regulation_number_is_corrected_in_stored_statements():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from khedmat.catalog.models import SlaStatement
+
+    migration = import_module("khedmat.catalog.migrations.0004_consultant_regulation_number")
+    statement = SlaStatement.objects.get(service__code="contractor_qualification", version=1)
+    SlaStatement.objects.filter(pk=statement.pk).update(
+        responsibility=statement.responsibility.replace("20637/ت28437ه", "20637/20637/28437"))
+    migration.correct(apps, None)
+    statement.refresh_from_db()
+    assert "20637/20637" not in statement.responsibility and "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility

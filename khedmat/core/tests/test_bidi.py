@@ -41,3 +41,36 @@ def test_filters(source, context, expected):
 def test_tracking_filter_is_isolated_by_default():
     html = Template("{% load cases %}{{ n|tracking }} {{ n|tracking:'text' }}").render(Context({"n": "414050000093"}))
     assert html == f'<bdi dir="ltr">{TRACKING}</bdi> {LRM}{TRACKING}{LRM}'
+
+
+# Issue 17 point 11: a reference of letters and digits is read right to left; forcing it left to right
+# draws «۲۰۶۳۷/ت۲۸۴۳۷ه» as «ت۲۸۴۳۷ه/۲۰۶۳۷» to a reader. Every helper keeps its characters in logical
+# order and never marks it left to right as a whole.
+CONSULTANT_REGULATION = "۲۰۶۳۷/ت۲۸۴۳۷ه"
+
+
+@pytest.mark.parametrize("value", [CONSULTANT_REGULATION, "20637/ت28437ه", "۲۰۶۳۷/ت۲۸۴۳۷هـ"])
+def test_a_mixed_letter_and_digit_reference_stays_in_logical_order(value):
+    from khedmat.core.bidi import has_rtl_letters, isolate_numbers_html, ltr_html
+    from khedmat.core.numbers import persian_text
+    from khedmat.core.text import normalize_text, to_persian_digits
+
+    assert to_persian_digits(normalize_text(value)) == CONSULTANT_REGULATION  # stored without tatweel
+    shown = persian_text(value)
+    assert shown.replace("ـ", "") == CONSULTANT_REGULATION
+    assert has_rtl_letters(shown) and not has_rtl_letters("۲۰۶۳۷/۲۸۴۳۷") and not has_rtl_letters("******۱۲۳۴")
+    assert mark_numbers(shown) == shown  # no mark inside it
+    assert isolate_numbers_html(shown) == shown
+    assert ltr_html(shown) == f'<bdi dir="rtl">{shown}</bdi>'
+    assert ltr_text(shown) == shown
+    for source, expected in [
+        ("{{ v|fa }}", shown), ("{{ v|bidi }}", shown), ("{{ v|ltr }}", f'<bdi dir="rtl">{shown}</bdi>'),
+        ("{{ v|ltr:'text' }}", shown), ("{{ v|ltr:'pdf' }}", f'<bdi dir="rtl">{shown}</bdi>'),
+    ]:
+        assert Template(source).render(Context({"v": value})) == expected, source
+
+
+def test_a_mixed_reference_keeps_its_dates_and_numbers_marked_inside():
+    html = Template("{{ v|ltr }}").render(Context({"v": "نامه ۱۲۳/ص مورخ 1405/01/15"}))
+    assert html == '<bdi dir="rtl">نامه ۱۲۳/ص مورخ <bdi dir="ltr">۱۴۰۵/۰۱/۱۵</bdi></bdi>'
+    assert ltr_text("نامه ۱۲۳/ص مورخ ۱۴۰۵/۰۱/۱۵") == f"نامه ۱۲۳/ص مورخ {LRM}۱۴۰۵/۰۱/۱۵{LRM}"
