@@ -103,7 +103,7 @@ def test_the_case_page_names_results_and_failures_in_persian(client, simulator, 
     login(client, expert)
     html = client.get(f"/cases/{submitted.public_id}/").content.decode()
     section = html[html.index('id="inquiries-title"'):]
-    section = section[:section.index("</section>")]
+    section = section[:section.index("</details>")]
     assert "نام خانوادگی: اظهارشده «شریف‌زاده»" in section
     assert "سابقه نزد مرجع" in section and "پاسخ مرجع" in section and "تاریخ تولد" in section
     assert "record" not in section and "last_name" not in section and "HTTP" not in section

@@ -113,7 +113,8 @@ def incomplete(request, public_id):
         messages.error(request, _("List what is missing from the file."))
         return _back(case)
     attempt(request, lambda: services.return_incomplete(case=case, missing=form.cleaned_data["missing"],
-                                                        note=form.cleaned_data["note"], by=request.user),
+                                                        note=form.cleaned_data["note"], by=request.user,
+                                                    mismatch_reason=request.POST.get("mismatch_reason", "")),
             _("The file was returned to the institute with the list of what is missing."))
     return _back(case)
 
@@ -145,7 +146,8 @@ def licence(request, public_id):
         messages.error(request, _("Choose at least one domain to grant."))
         return _back(case)
     attempt(request, lambda: services.licence_issue(case=case, domain_codes=form.cleaned_data["domains"],
-                                                    note=form.cleaned_data["note"], by=request.user),
+                                                    note=form.cleaned_data["note"], by=request.user,
+                                                    mismatch_reason=request.POST.get("mismatch_reason", "")),
             _("The licence was issued."))
     return _back(case)
 
