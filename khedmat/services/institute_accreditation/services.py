@@ -143,9 +143,9 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     """Issue the training licence for the domains granted (the requested ones or fewer, never others),
     with provincial scope; the validity comes from the document type (set by an administrator). A registry
     answer that differs from what was declared needs `mismatch_reason` (recorded on the case)."""
-    from khedmat.inquiries.services import mismatches_accept
     from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
+    from khedmat.inquiries.services import mismatches_accept
 
     _require_service(case)
     _require(case, by, HEAD)
