@@ -471,9 +471,11 @@ def organization_claim_check(organization_id: int, *, now: dt.datetime | None = 
     if not confirmed:
         reasons.append(_("the company registry does not name you as its CEO") if claimant.role == "ceo"
                        else _("the company registry does not name you among its signatories"))
-    labels = {"name": _("the registered name"), "registration_number": _("the registration number")}
+    labels = {"name": _("the registered name"), "registration_number": _("the registration number"),
+              "status": _("the registration status")}
     reasons += [_("%(field)s differs from the registry's (%(value)s)") % {
-        "field": labels.get(m["field"], m["field"]), "value": m["registry"]} for m in mismatches]
+        "field": labels.get(m["field"], m["field"]), "value": _coded_value(source, m["field"], m["registry"])}
+        for m in mismatches]
     organizations.claim_check_recorded(organization=organization, evidence=evidence, note=_(
         "Not confirmed by the company registry: %(reasons)s. A staff member of the province will check the claim.")
         % {"reasons": "؛ ".join(str(r) for r in reasons)})
