@@ -113,8 +113,7 @@ def incomplete(request, public_id):
         messages.error(request, _("List what is missing from the file."))
         return _back(case)
     attempt(request, lambda: services.return_incomplete(case=case, missing=form.cleaned_data["missing"],
-                                                        note=form.cleaned_data["note"], by=request.user,
-                                                    mismatch_reason=request.POST.get("mismatch_reason", "")),
+                                                        note=form.cleaned_data["note"], by=request.user),
             _("The file was returned to the institute with the list of what is missing."))
     return _back(case)
 
