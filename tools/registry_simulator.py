@@ -14,7 +14,8 @@ also the adapter codes of khedmat/inquiries/adapters.py):
     GET  /gazette/companies/<organization_id>           [official_gazette] روزنامه رسمی
          -> {"organization_id", "name", "registration_number", "registered_on",
              "notices": [{"date", "title", "number"}],
-             "signatories": [{"national_id", "role": "ceo"|"signatory"|…}]}  (signatories: optional)
+             "signatories": [{"national_id", "role": "ceo"|"signatory"|…}],   (signatories: optional)
+             "status": "active"|"dissolved"|"liquidating"|"suspended"}     (status: optional, "active")
     GET  /tax/returns/<national_or_organization_id>?year=1402                 [tax_org] امور مالیاتی
          -> {"id", "year", "filed": true, "declared_income": int}
     POST /social-security/insurance  {"national_id", "password"}             [social_security] تامین اجتماعی

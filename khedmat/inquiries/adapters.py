@@ -190,6 +190,8 @@ class RegistryAdapter:
     applicant_credentials: ClassVar[bool] = False
     #: what each key of the answer (and of the comparison's mismatches) is called on pages
     result_labels: ClassVar[dict[str, str]] = {"record": gettext_noop("record at the source")}
+    #: what coded values of the answer are called on pages: {key: {value: label}}
+    value_labels: ClassVar[dict[str, dict[str, str]]] = {}
 
     def __init__(self, *, base_url: str, timeout: float = DEFAULT_TIMEOUT, session=None):
         if not base_url:
@@ -341,7 +343,8 @@ class CivilRegistryAdapter(RegistryAdapter):
     SCHEMA = {"national_id": "text", "first_name": "text", "last_name": "text", "birth_date": "jdate", "alive": "bool"}
     result_labels = {**RegistryAdapter.result_labels, "national_id": gettext_noop("national ID"),
                      "first_name": gettext_noop("first name"), "last_name": gettext_noop("last name"),
-                     "birth_date": gettext_noop("date of birth"), "alive": gettext_noop("alive")}
+                     "birth_date": gettext_noop("date of birth"), "alive": gettext_noop("alive"),
+                     "full_name": gettext_noop("full name")}
 
     def query(self, *, national_id: str) -> Answer:
         national_id = _national_id(national_id)
@@ -363,12 +366,17 @@ class GazetteAdapter(RegistryAdapter):
     # The authorised signatories (صاحبان امضای مجاز) as last published: optional in the answer (older
     # records have none); role "ceo" for the managing director, any other text for other signatories.
     SIGNATORY = {"national_id": "text", "role": "text"}
+    # The registration status (وضعیت ثبتی): optional in the answer (older records have none, read as
+    # "active"); anything else ("dissolved", "liquidating", "suspended"…) is a mismatch.
+    STATUSES = ("active", "dissolved", "liquidating", "suspended")
+    value_labels = {"status": {"active": gettext_noop("registered, active"), "dissolved": gettext_noop("dissolved"),
+                               "liquidating": gettext_noop("in liquidation"), "suspended": gettext_noop("suspended")}}
     result_labels = {**RegistryAdapter.result_labels, "organization_id": gettext_noop("organization national ID"),
                      "name": gettext_noop("registered name"), "registration_number": gettext_noop("registration number"),
                      "registered_on": gettext_noop("registered on"), "notices": gettext_noop("notices in the gazette"),
                      "date": gettext_noop("date"), "title": gettext_noop("title"), "number": gettext_noop("number"),
                      "signatories": gettext_noop("authorised signatories"), "national_id": gettext_noop("national ID"),
-                     "role": gettext_noop("role")}
+                     "role": gettext_noop("role"), "status": gettext_noop("registration status")}
 
     def query(self, *, organization_id: str) -> Answer:
         organization_id = _organization_id(organization_id)
@@ -382,6 +390,10 @@ class GazetteAdapter(RegistryAdapter):
         if not isinstance(signatories, list):
             raise MalformedAnswer(f"{where}: 'signatories' is not a list", raw=raw)
         data["signatories"] = [_checked(item, self.SIGNATORY, f"{where} signatory", raw) for item in signatories]
+        status = parsed.get("status", "active")
+        if status not in self.STATUSES:
+            raise MalformedAnswer(f"{where}: 'status' is not one of {', '.join(self.STATUSES)}", raw=raw)
+        data["status"] = status
         return Answer(data=data, raw=raw)
 
 
@@ -515,23 +527,32 @@ def _date_key(value: object) -> tuple[int, ...] | str:
 
 def compare_person(declared: Mapping, registry: Mapping) -> list[dict]:
     """Mismatches between a declared person and the civil registry's record: first and last name
-    (normalised), birth date when declared, and whether the person is alive (declared: alive unless said)."""
+    (normalised), the full name when only that was declared ("full_name", e.g. a staff inquiry's label),
+    birth date when declared, and whether the person is alive (declared: alive unless said; a deceased
+    person is always a mismatch)."""
     mismatches = []
+    if _declared(declared, "full_name") and not (_declared(declared, "first_name") or _declared(declared, "last_name")):
+        registered = f"{registry.get('first_name') or ''} {registry.get('last_name') or ''}".strip()
+        if name_key(declared["full_name"]) != name_key(registered):
+            mismatches.append(_mismatch("full_name", declared["full_name"], registered))
     for field in ("first_name", "last_name"):
         if _declared(declared, field) and name_key(declared[field]) != name_key(registry.get(field)):
             mismatches.append(_mismatch(field, declared[field], registry.get(field)))
     if _declared(declared, "birth_date") and _date_key(declared["birth_date"]) != _date_key(registry.get("birth_date")):
         mismatches.append(_mismatch("birth_date", declared["birth_date"], registry.get("birth_date")))
-    declared_alive = declared.get("alive", True)
-    if registry.get("alive") is not bool(declared_alive):
-        mismatches.append(_mismatch("alive", bool(declared_alive), registry.get("alive")))
+    if registry.get("alive") is not True:
+        mismatches.append(_mismatch("alive", True, registry.get("alive")))
     return mismatches
 
 
 def compare_company(declared: Mapping, registry: Mapping) -> list[dict]:
-    """Mismatches between a declared company and the Official Gazette's record: name (normalised) and
-    registration number (digits in any script)."""
+    """Mismatches between a declared company and the Official Gazette's record: name (normalised),
+    registration number (digits in any script), and the registration status (anything but active, e.g.
+    dissolved, is always a mismatch)."""
     mismatches = []
+    status = registry.get("status", "active")
+    if status != "active":
+        mismatches.append(_mismatch("status", "active", status))
     if _declared(declared, "name") and name_key(declared["name"]) != name_key(registry.get("name")):
         mismatches.append(_mismatch("name", declared["name"], registry.get("name")))
     if _declared(declared, "registration_number"):

@@ -16,6 +16,8 @@ class InquiryForm(forms.Form):
         mode=SourceMode.SEMI_MANUAL), empty_label=None)
     label = PersianCharField(label=_("About"), max_length=200)
     national_id = NationalIdField(label=_("National ID of the person"), required=False)
+    declared_name = PersianCharField(label=_("Full name as the case declares it"), max_length=200, required=False,
+                                     help_text=_("Civil registry: compared with the registered name."))
     organization_id = OrganizationIdField(label=_("Organization national ID"), required=False)
     year = forms.IntegerField(label=_("Year (tax returns)"), min_value=1380, max_value=1450, required=False)
     details = PersianCharField(label=_("What to confirm (written inquiries)"), max_length=500, required=False,
@@ -56,6 +58,9 @@ class InquiryForm(forms.Form):
                 else:
                     self.add_error(None, error.message)
         cleaned["subject"] = subject
+        cleaned["declared"] = ({"full_name": cleaned["declared_name"]}
+                               if cleaned.get("declared_name") and source is not None and source.adapter == "civil_registry"
+                               else {})
         return cleaned
 
 

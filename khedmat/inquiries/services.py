@@ -67,16 +67,29 @@ def result_value(value) -> str:
     return to_persian_digits(str(value))
 
 
+def _coded_value(source: InquirySource, key: str, value) -> str:
+    """A value as a page shows it, a coded one (a company's registration status) by its Persian name."""
+    adapter_class = adapters.ADAPTERS.get(source.adapter, adapters.RegistryAdapter)
+    label = adapter_class.value_labels.get(key, {}).get(value) if isinstance(value, str) else None
+    return _(label) if label is not None else result_value(value)
+
+
 def mismatch_rows(inquiry: Inquiry) -> list[dict]:
     """The inquiry's mismatches with Persian field names and values: {"label", "declared", "registry"}."""
-    return [{"label": result_label(inquiry.source, str(m.get("field", ""))), "declared": result_value(m.get("declared")),
-             "registry": result_value(m.get("registry"))} for m in inquiry.mismatches if isinstance(m, dict)]
+    rows = []
+    for m in inquiry.mismatches:
+        if isinstance(m, dict):
+            field = str(m.get("field", ""))
+            rows.append({"label": result_label(inquiry.source, field),
+                         "declared": _coded_value(inquiry.source, field, m.get("declared")),
+                         "registry": _coded_value(inquiry.source, field, m.get("registry"))})
+    return rows
 
 
 def result_rows(inquiry: Inquiry) -> list[tuple[str, str]]:
     """The registry's answer as (Persian label, value) rows, for staff."""
     result = inquiry.result if isinstance(inquiry.result, dict) else {}
-    return [(result_label(inquiry.source, key), result_value(value)) for key, value in result.items()]
+    return [(result_label(inquiry.source, key), _coded_value(inquiry.source, key, value)) for key, value in result.items()]
 
 
 def _parameter_names(names) -> str:
@@ -269,8 +282,9 @@ def inquiry_run(inquiry_id: int) -> Inquiry | None:
         inquiry.result = answer.data
         _keep_raw(inquiry, answer.raw)
         comparator = COMPARATORS.get(inquiry.source.adapter)
-        if comparator and inquiry.declared:
-            inquiry.mismatches = getattr(adapters, comparator)(inquiry.declared, answer.data)
+        # Compared even when nothing was declared: a deceased person or a dissolved company is a mismatch.
+        if comparator:
+            inquiry.mismatches = getattr(adapters, comparator)(inquiry.declared or {}, answer.data)
     inquiry.next_attempt_at = None
     inquiry.save()
     return inquiry
@@ -464,9 +478,11 @@ def organization_claim_check(organization_id: int, *, now: dt.datetime | None = 
     if not confirmed:
         reasons.append(_("the company registry does not name you as its CEO") if claimant.role == "ceo"
                        else _("the company registry does not name you among its signatories"))
-    labels = {"name": _("the registered name"), "registration_number": _("the registration number")}
+    labels = {"name": _("the registered name"), "registration_number": _("the registration number"),
+              "status": _("the registration status")}
     reasons += [_("%(field)s differs from the registry's (%(value)s)") % {
-        "field": labels.get(m["field"], m["field"]), "value": m["registry"]} for m in mismatches]
+        "field": labels.get(m["field"], m["field"]), "value": _coded_value(source, m["field"], m["registry"])}
+        for m in mismatches]
     organizations.claim_check_recorded(organization=organization, evidence=evidence, note=_(
         "Not confirmed by the company registry: %(reasons)s. A staff member of the province will check the claim.")
         % {"reasons": "؛ ".join(str(r) for r in reasons)})
@@ -487,3 +503,59 @@ def organization_claims_retry_due(*, now: dt.datetime | None = None) -> int:
     for pk in due:
         organization_claim_check(pk, now=now)
     return len(due)
+
+
+# -- registry mismatches and the approver (issue 17 point 1) ----------------------------------------------
+
+MISMATCH_REASON_KEY = "registry_mismatch_reason"
+MISMATCH_STATUSES = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND)
+
+
+def case_mismatched_inquiries(case) -> list[Inquiry]:
+    """The case's inquiries whose answer differs from what was declared (or found no record)."""
+    return [i for i in case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
+            if i.mismatches]
+
+
+def mismatch_acceptances(case) -> list:
+    """The recorded reasons for deciding a case despite registry mismatches (case events), oldest first."""
+    from khedmat.cases.models import CaseEvent
+
+    return [e for e in CaseEvent.objects.filter(case=case, data__has_key=MISMATCH_REASON_KEY).select_related("actor")
+            .order_by("created_at", "id")]
+
+
+def case_unresolved_mismatches(case) -> list[Inquiry]:
+    """Mismatched inquiries no recorded reason covers yet: an approval needs a reason for them."""
+    accepted = set()
+    for event in mismatch_acceptances(case):
+        accepted.update(event.data.get("inquiries", []))
+    return [i for i in case_mismatched_inquiries(case) if i.pk not in accepted]
+
+
+def unresolved_mismatch_message(inquiries: list[Inquiry]) -> str:
+    names = "، ".join(f"{i.source.name} ({i.label})" if i.label else i.source.name for i in inquiries)
+    return _("The registry's answer differs from what was declared (%(inquiries)s): write the reason for "
+             "approving despite the mismatch.") % {"inquiries": names}
+
+
+def mismatches_accept(*, case, reason: str, by) -> None:
+    """Record, as a case event, why the case is decided despite its unresolved registry mismatches. Call it in
+    the approval's transaction, before the transition (whose guard then lets it through). Nothing to accept:
+    nothing recorded; a reason is required otherwise (the guard's message)."""
+    from khedmat.cases.models import EventType
+    from khedmat.cases.services import _event
+
+    unresolved = case_unresolved_mismatches(case)
+    reason = (reason or "").strip()
+    if not unresolved or not reason:
+        return
+    _event(case, EventType.NOTE, by=by, now=timezone.now(), public=False,
+           comment=_("Approved despite the registry mismatch: %(reason)s") % {"reason": reason},
+           data={MISMATCH_REASON_KEY: reason, "inquiries": [i.pk for i in unresolved]})
+
+
+def unresolved_mismatch_guard(case):
+    """Guard of an approval: refused while a registry mismatch has no recorded reason."""
+    unresolved = case_unresolved_mismatches(case)
+    return unresolved_mismatch_message(unresolved) if unresolved else None

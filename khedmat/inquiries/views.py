@@ -27,7 +27,7 @@ def inquiry_new(request, case_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_request(case=case, source=form.cleaned_data["source"], subject=form.cleaned_data["subject"],
-                                     label=form.cleaned_data["label"], by=request.user)
+                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"], by=request.user)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

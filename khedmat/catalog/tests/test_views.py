@@ -97,8 +97,8 @@ def test_a_reference_without_subject_shows_it_as_written(client):
 
 
 def _page_text(html: str) -> str:
-    from html import unescape
     import re
+    from html import unescape
 
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
 

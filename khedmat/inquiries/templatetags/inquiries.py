@@ -28,3 +28,12 @@ def inquiry_result(inquiry):
     from khedmat.inquiries.services import result_rows
 
     return result_rows(inquiry)
+
+
+@register.simple_tag
+def case_mismatch_status(case):
+    """{"unresolved": inquiries whose registry answer differs with no recorded reason, "accepted": the events
+    recording why the case was decided despite a mismatch}: {% case_mismatch_status case as mismatch %}."""
+    from khedmat.inquiries.services import case_unresolved_mismatches, mismatch_acceptances
+
+    return {"unresolved": case_unresolved_mismatches(case), "accepted": mismatch_acceptances(case)}

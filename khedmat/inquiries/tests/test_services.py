@@ -314,3 +314,75 @@ def test_an_unknown_legal_id_waits_for_staff_and_an_unavailable_registry_is_aske
         assert services.organization_claims_retry_due() == 1
     organization.refresh_from_db()
     assert organization.claim_status == "verified"
+
+
+# -- issue 17 point 1: every field the registry returns is compared ------------------------------------------
+
+def _section(case, user):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return render_to_string("inquiries/_case_section.html", {"case": case, "staff_view": True}, request=request)
+
+
+def test_another_person_deceased_is_a_mismatch_not_a_match(simulator, known_case, expert):
+    simulator.seed("civil_registry", "0071020012", {"first_name": "کریم", "last_name": "صالحی", "birth_date": "1340-01-01",
+                                                  "alive": False})
+    source = InquirySource.objects.get(code="civil_registry")
+    staff = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
+                                     declared={"full_name": "بهروز نادری"}, label="بهروز نادری", by=expert)
+    staff = services.inquiry_run(staff.pk)
+    assert staff.status == InquiryStatus.ANSWERED
+    assert [m["field"] for m in staff.mismatches] == ["full_name", "alive"]
+    # Nothing declared at all: a deceased person is still a mismatch.
+    bare = services.inquiry_run(services.inquiry_request(case=known_case, source=source, label="بدون اظهار",
+                                                         subject={"national_id": "0071020012"}, by=expert).pk)
+    assert [m["field"] for m in bare.mismatches] == ["alive"]
+    page = _section(known_case, expert)
+    assert "مغایرت" in page and "مطابق" not in page and "کریم صالحی" in page
+
+
+def test_a_spelling_of_the_same_name_and_birth_date_match(simulator, known_case, expert):
+    simulator.seed("civil_registry", "0071020012", {"first_name": "علي", "last_name": "حسین‌زاده", "birth_date": "1360-05-12",
+                                                  "alive": True})
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
+                                       declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "۱۳۶۰/۰۵/۱۲"},
+                                       label="x", by=expert)
+    assert services.inquiry_run(inquiry.pk).mismatches == []
+    other = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
+                                     declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "1360-05-13"},
+                                     label="x", by=expert)
+    assert [m["field"] for m in services.inquiry_run(other.pk).mismatches] == ["birth_date"]
+
+
+def test_a_dissolved_company_is_a_mismatch(simulator, known_case, expert):
+    simulator.seed("official_gazette", "10320000017", {
+        "name": "شرکت ساختمانی البرز کوه", "registration_number": "384512", "registered_on": "1388-04-15",
+        "notices": [], "status": "dissolved"})
+    source = InquirySource.objects.get(code="official_gazette")
+    inquiry = services.inquiry_request(case=known_case, source=source, subject={"organization_id": "10320000017"},
+                                       declared={"name": "شرکت ساختمانی البرز کوه", "registration_number": "۳۸۴۵۱۲"},
+                                       label="شرکت ساختمانی البرز کوه", by=expert)
+    inquiry = services.inquiry_run(inquiry.pk)
+    assert inquiry.mismatches == [{"field": "status", "declared": "active", "registry": "dissolved"}]
+    rows = services.mismatch_rows(inquiry)
+    assert rows[0]["registry"] == "منحل‌شده" and "dissolved" not in _section(known_case, expert)
+
+
+def test_a_mismatch_needs_a_recorded_reason_before_approval(known_case, expert):
+    source = InquirySource.objects.get(code="civil_registry")
+    inquiry = Inquiry.objects.create(case=known_case, source=source, subject={"national_id": "0071020012"},
+                                     label="بهروز نادری", status=InquiryStatus.ANSWERED,
+                                     mismatches=[{"field": "alive", "declared": True, "registry": False}])
+    message = services.unresolved_mismatch_guard(known_case)
+    assert message and "مغایرت" in message and "بهروز نادری" in message
+    services.mismatches_accept(case=known_case, reason="   ", by=expert)  # an empty reason records nothing
+    assert services.unresolved_mismatch_guard(known_case)
+    services.mismatches_accept(case=known_case, reason="گواهی حیات ارائه شد", by=expert)
+    assert services.unresolved_mismatch_guard(known_case) is None
+    event = services.mismatch_acceptances(known_case)[0]
+    assert event.data["inquiries"] == [inquiry.pk] and not event.public and event.actor == expert
+    assert "گواهی حیات ارائه شد" in _section(known_case, expert)

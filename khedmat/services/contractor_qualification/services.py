@@ -23,6 +23,7 @@ from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_national_id
+from khedmat.inquiries import services as inquiry_services
 from khedmat.services.contractor_qualification import rules, selectors
 from khedmat.services.contractor_qualification.models import (
     Application,
@@ -289,9 +290,11 @@ GRANT_MESSAGES = {
 }
 
 
-def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[str, str], by, expected_version: int):
+def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[str, str], by, expected_version: int,
+                   mismatch_reason: str = ""):
     """Approve the file with the grade granted per field (lower than requested only with a reason), issue
-    the grade certificate and queue the referral to SAJAR — one transaction: all or nothing."""
+    the grade certificate and queue the referral to SAJAR — one transaction: all or nothing. A registry
+    answer that differs from what was declared needs `mismatch_reason` (recorded on the case)."""
     requested = selectors.requested(case)
     kind = case.data.get("kind", "")
     case_scoring = selectors.case_scoring(case)
@@ -317,6 +320,7 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
                     requested=wanted, supported=supported.get(code), granted=granted.get(code)))
         lines = [f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —" for c, g in
                  ((c, granted.get(c)) for c in requested)]
+        inquiry_services.mismatches_accept(case=locked, reason=mismatch_reason, by=by)
         locked = case_services.case_transition(case=locked, name="approve", by=by, comment="؛ ".join(lines),
                                                _allow_internal=True)
         certificate = _certificate_issue(locked, by=by)

@@ -226,11 +226,13 @@ def approve(request, public_id):
         granted, reasons = form.decisions()
         try:
             certificate = services.grades_approve(case=case, granted=granted, reasons=reasons, by=request.user,
-                                                  expected_version=form.cleaned_data["version"])
+                                                  expected_version=form.cleaned_data["version"],
+                                                  mismatch_reason=request.POST.get("mismatch_reason", ""))
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Approved. Certificate %(number)s was issued and the file is queued for SAJAR.") % {
                 "number": certificate.number})
             return _back(case)
-    return render(request, "contractor_qualification/approve.html", {"case": case, "form": form, "scoring": scoring})
+    return render(request, "contractor_qualification/approve.html", {
+        "case": case, "form": form, "scoring": scoring, "mismatch_reason": request.POST.get("mismatch_reason", "")})

@@ -14,7 +14,7 @@ The SLA target is the statement's "issuance_time" commitment (≤ 25 working day
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, required_documents_present
+from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.core.desk import DeskLink
 from khedmat.core.text import to_persian_digits
@@ -227,7 +227,8 @@ PROCESS = Process(
                    guards=(_review_complete,)),
         Transition("return_to_expert", _("Return to the expert"), ("awaiting_approval",), "under_review", (APPROVER,),
                    comment_required=True, style="secondary"),
-        Transition("approve", _("Approve"), ("awaiting_approval",), "approved", (APPROVER,), internal=True),
+        Transition("approve", _("Approve"), ("awaiting_approval",), "approved", (APPROVER,),
+                   guards=(registry_mismatches_resolved,), internal=True),
         Transition("issue_certificate", _("Issue the certificate"), ("approved",), "certificate_issued", (APPROVER,),
                    internal=True, notify_applicant=True),
         Transition("refer_to_pbo", _("Refer to the PBO (SAJAR)"), ("certificate_issued",), "referred_to_pbo",

@@ -139,11 +139,13 @@ def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Acc
 # -- the licence [۲۱–۲۲] -----------------------------------------------------------------------------
 
 def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
-                  expected_version: int | None = None) -> Accreditation:
+                  expected_version: int | None = None, mismatch_reason: str = "") -> Accreditation:
     """Issue the training licence for the domains granted (the requested ones or fewer, never others),
-    with provincial scope; the validity comes from the document type (set by an administrator)."""
+    with provincial scope; the validity comes from the document type (set by an administrator). A registry
+    answer that differs from what was declared needs `mismatch_reason` (recorded on the case)."""
     from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
+    from khedmat.inquiries.services import mismatches_accept
 
     _require_service(case)
     _require(case, by, HEAD)
@@ -158,6 +160,7 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     domains = [requested[code] for code in chosen]
     with transaction.atomic():
         accreditation = _locked_accreditation(case)
+        mismatches_accept(case=case, reason=mismatch_reason, by=by)
         moved = case_transition(case=case, name="issue_licence", by=by, expected_version=expected_version,
                                 _allow_internal=True, comment=note.strip(),
                                 _data={"domains": chosen})

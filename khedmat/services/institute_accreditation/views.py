@@ -145,7 +145,8 @@ def licence(request, public_id):
         messages.error(request, _("Choose at least one domain to grant."))
         return _back(case)
     attempt(request, lambda: services.licence_issue(case=case, domain_codes=form.cleaned_data["domains"],
-                                                    note=form.cleaned_data["note"], by=request.user),
+                                                    note=form.cleaned_data["note"], by=request.user,
+                                                    mismatch_reason=request.POST.get("mismatch_reason", "")),
             _("The licence was issued."))
     return _back(case)
 

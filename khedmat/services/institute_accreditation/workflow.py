@@ -19,7 +19,7 @@ The SLA target is the statement's end-to-end commitment (organization time, fili
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, required_documents_present
+from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
 from khedmat.cases.process import (
     APPLICANT,
     SYSTEM,
@@ -157,7 +157,7 @@ PROCESS = Process(
         Transition("committee_reject", _("Rejected by the committee"), ("awaiting_committee",), "rejected", (SECRETARY,),
                    internal=True, notify_applicant=True),
         Transition("issue_licence", _("Issue the licence"), ("committee_approved",), "licence_issued", (HEAD,),
-                   internal=True, notify_applicant=True),
+                   guards=(registry_mismatches_resolved,), internal=True, notify_applicant=True),
         Transition("deliver_licence", _("Licence delivered"), ("licence_issued",), "active", (EXPERT, HEAD),
                    internal=True, notify_applicant=True),
         Transition("suspend", _("Suspend the licence"), ("active",), "suspended", (HEAD,), internal=True,

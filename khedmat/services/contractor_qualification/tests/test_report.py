@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from khedmat.cases.models import Case, CaseEvent, DeficiencyItem, DeficiencyNotice
 from khedmat.cases.selectors import sla_view

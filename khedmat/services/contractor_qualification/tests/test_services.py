@@ -274,6 +274,36 @@ def test_a_grant_that_follows_the_scoring_result_records_no_departure(awaiting, 
     assert GradeGrant.objects.get(case=awaiting).scoring_departure == ""
 
 
+def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, unit_head, client):  # noqa: F811
+    """Issue 17 point 1: a deceased person answered by the civil registry blocks approval until the approver
+    writes why; the reason is recorded on the case and shown on its page."""
+    from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+    from khedmat.testing import login
+
+    Inquiry.objects.create(case=awaiting, source=InquirySource.objects.get(code="civil_registry"), label="بهروز نادری",
+                           subject={"national_id": "0071020012"}, declared={"full_name": "بهروز نادری"},
+                           status=InquiryStatus.ANSWERED, mismatches=[
+                               {"field": "full_name", "declared": "بهروز نادری", "registry": "کریم صالحی"},
+                               {"field": "alive", "declared": True, "registry": False}])
+    login(client, unit_head)
+    page = client.get(f"/cases/{awaiting.public_id}/").content.decode()
+    assert "مغایرت" in page and "کریم صالحی" in page
+    with pytest.raises(ApplicationError) as error:
+        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                                expected_version=awaiting.version)
+    assert "مغایرت" in error.value.message and "بهروز نادری" in error.value.message
+    awaiting.refresh_from_db()
+    assert awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists()
+    services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
+                            expected_version=awaiting.version, mismatch_reason="گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد")
+    awaiting.refresh_from_db()
+    assert awaiting.state == "certificate_issued"
+    event = CaseEvent.objects.get(case=awaiting, data__has_key="registry_mismatch_reason")
+    assert event.actor == unit_head and "گواهی انحصار وراثت" in event.comment
+    page = client.get(f"/cases/{awaiting.public_id}/").content.decode()
+    assert "گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد" in page
+
+
 def test_the_expert_cannot_approve(awaiting, expert):
     with pytest.raises(ApplicationError):
         services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert, expected_version=awaiting.version)

@@ -39,6 +39,27 @@ def test_the_committee_may_grant_fewer_domains_with_a_reason(journey, head):
     assert [d.code for d in Accreditation.objects.get(case=case).granted_domains.all()] == ["leadership"]
 
 
+def test_the_licence_despite_a_registry_mismatch_needs_a_recorded_reason(journey, head):
+    """Issue 17 point 1: a dissolved company in the gazette's answer blocks the licence until a reason is written."""
+    from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+    from khedmat.inquiries.services import mismatch_acceptances
+
+    case = journey("committee_approved")
+    Inquiry.objects.create(case=case, source=InquirySource.objects.get(code="official_gazette"), label="موسسه",
+                           subject={"organization_id": case.organization.national_id}, status=InquiryStatus.ANSWERED,
+                           mismatches=[{"field": "status", "declared": "active", "registry": "dissolved"}])
+    with pytest.raises(ApplicationError) as refused:
+        services.licence_issue(case=case, domain_codes=["leadership", "hr"], note="", by=head)
+    assert "مغایرت" in refused.value.message
+    case.refresh_from_db()
+    assert case.state == "committee_approved" and not mismatch_acceptances(case)
+    services.licence_issue(case=case, domain_codes=["leadership", "hr"], note="", by=head,
+                           mismatch_reason="آگهی ابطال انحلال در روزنامه رسمی ارائه شد")
+    case.refresh_from_db()
+    assert case.state == "licence_issued"
+    assert mismatch_acceptances(case)[0].data["registry_mismatch_reason"] == "آگهی ابطال انحلال در روزنامه رسمی ارائه شد"
+
+
 def test_an_incomplete_file_goes_back_with_the_list_and_no_number(journey, expert, ceo):
     from khedmat.cases.services import case_transition
 
