@@ -50,8 +50,8 @@ def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delega
     """Record that the institute's expert handed in the binder with his introduction letter [۱۳], and
     issue the numbered receipt printed for him. Only a case whose file arrives as a binder has one: a
     file sent fully online has no binder and no introduction letter to record."""
-    from khedmat.certificates.models import DocumentType
     from khedmat.cases.tracking import tracking_display
+    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
     from khedmat.core.validators import InvalidIdentifier, parse_national_id
     from khedmat.services.institute_accreditation.models import Channel

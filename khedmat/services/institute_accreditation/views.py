@@ -20,7 +20,13 @@ from khedmat.services.institute_accreditation.forms import (
     SupervisionForm,
     ViolationForm,
 )
-from khedmat.services.institute_accreditation.models import Accreditation, Channel, DomainGroup, RequestKind, SupervisionRecord
+from khedmat.services.institute_accreditation.models import (
+    Accreditation,
+    Channel,
+    DomainGroup,
+    RequestKind,
+    SupervisionRecord,
+)
 from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
 
 
