@@ -351,3 +351,26 @@ def test_check_page_shows_what_is_missing_and_a_refused_submit_comes_back_to_it(
 def test_only_the_applicant_checks_the_answers(client, ready_draft, other_applicant):
     login(client, other_applicant)
     assert client.get(url(ready_draft, "check")).status_code == 404
+
+
+NOTE = "این هدف زمانی را خود سازمان تعیین کرده و قابل تغییر است؛ تعهدی از توافقنامه سطح خدمت منتشرشده نیست."
+
+
+def test_a_target_the_statement_does_not_set_is_not_shown_as_a_legal_deadline(
+        client, ready_draft, applicant, django_capture_on_commit_callbacks):
+    """Issue 17 point 13: the receipt and the case page say an assumed target is the organization's own."""
+    from khedmat.catalog.models import SlaCommitment
+
+    case = ready_draft
+    login(client, applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(case, "submit"), {"version": case.version})
+    case.refresh_from_db()
+    receipt = client.get(url(case, "receipt")).content.decode()
+    assert "مهلت پاسخ" in receipt and NOTE not in receipt  # a target of the statement is a commitment
+    SlaCommitment.objects.filter(statement=case.sla_statement, code="decision_time").update(target_assumed=True)
+    receipt = client.get(url(case, "receipt")).content.decode()
+    assert "مهلت پاسخ" not in receipt and "هدف زمانی سازمان" in receipt and NOTE in receipt
+    assert "۵ روز کاری" in receipt
+    assert NOTE in client.get(url(case)).content.decode()  # the case page, through cases/_sla.html
+    assert NOTE in client.get("/cases/").content.decode()  # the dashboard's rows too
