@@ -26,6 +26,9 @@ class SlaView:
     used: int
     target: int | None
     deadline: dt.datetime | None
+    # The target is the organization's own, not a figure of the published statement (SlaCommitment.target_assumed):
+    # every display words it so through templates/includes/target_note.html.
+    assumed: bool = False
 
     @property
     def label(self):
@@ -62,7 +65,25 @@ def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | No
     )
     if case.first_submitted_at is None:
         status = SlaStatus.NONE
-    return SlaView(status=status, used=used, target=case.sla_target_days, deadline=case.sla_deadline)
+    assumed = case.sla_target_days is not None and sla_target_assumed(case, cache=calendars)
+    return SlaView(status=status, used=used, target=case.sla_target_days, deadline=case.sla_deadline, assumed=assumed)
+
+
+def sla_target_assumed(case: Case, *, cache: dict | None = None) -> bool:
+    """Whether the case's target is one the published statement does not set (the organization's own).
+    `cache` (a list page's shared dict) keeps one query per statement."""
+    from khedmat.catalog.models import SlaCommitment
+
+    code = case.process.sla_commitment if case.sla_statement_id else ""
+    if not code:
+        return False
+    key = ("target_assumed", case.sla_statement_id, code)
+    if cache is not None and key in cache:
+        return cache[key]
+    assumed = SlaCommitment.objects.filter(statement_id=case.sla_statement_id, code=code, target_assumed=True).exists()
+    if cache is not None:
+        cache[key] = assumed
+    return assumed
 
 
 def sla_views(cases) -> list[tuple[Case, SlaView]]:

@@ -187,6 +187,12 @@ class SlaCommitment(models.Model):
     target = models.DecimalField(_("target"), max_digits=8, decimal_places=2, null=True, blank=True)
     target_min = models.DecimalField(_("best case"), max_digits=8, decimal_places=2, null=True, blank=True)
     seed_basis = models.CharField(_("basis in the statement"), max_length=100, blank=True)
+    # The published statement sets no figure: the target is the organization's own, configurable (e.g. A9).
+    # Every display words it so (templates/includes/target_note.html), never as a legal deadline.
+    target_assumed = models.BooleanField(
+        _("target set by the organization"), default=False,
+        help_text=_("The published statement sets no such figure: the target is the organization's own and can be "
+                    "changed; it is shown as such, not as a commitment of the statement."))
 
     class Meta:
         ordering = ["order", "id"]

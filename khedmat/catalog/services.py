@@ -114,7 +114,7 @@ def _statement_create(*, service: Service, data: dict) -> SlaStatement:
             statement=statement, order=order, code=commitment["code"], title=commitment["title"],
             description=commitment["description"], unit=commitment["unit"],
             target=_decimal(commitment.get("target")), target_min=_decimal(commitment.get("target_min")),
-            seed_basis=commitment.get("seed_basis") or "",
+            seed_basis=commitment.get("seed_basis") or "", target_assumed=bool(commitment.get("target_assumed")),
         ))
     return statement
 

@@ -384,3 +384,26 @@ def test_the_dashboard_shows_the_cases_of_whom_one_acts_for(client, test_service
     assert "پرونده‌های شرکت نمونه سازان، سازمانی که از طرف آن اقدام می‌کنید" in acting
     client.post(reverse("organizations:act-as"), {"organization": ""})
     assert str(personal.public_id) in client.get("/cases/").content.decode()
+
+
+NOTE = "این هدف زمانی را خود سازمان تعیین کرده و قابل تغییر است؛ تعهدی از توافقنامه سطح خدمت منتشرشده نیست."
+
+
+def test_a_target_the_statement_does_not_set_is_not_shown_as_a_legal_deadline(
+        client, ready_draft, applicant, django_capture_on_commit_callbacks):
+    """Issue 17 point 13: the receipt and the case page say an assumed target is the organization's own."""
+    from khedmat.catalog.models import SlaCommitment
+
+    case = ready_draft
+    login(client, applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(case, "submit"), {"version": case.version})
+    case.refresh_from_db()
+    receipt = client.get(url(case, "receipt")).content.decode()
+    assert "مهلت پاسخ" in receipt and NOTE not in receipt  # a target of the statement is a commitment
+    SlaCommitment.objects.filter(statement=case.sla_statement, code="decision_time").update(target_assumed=True)
+    receipt = client.get(url(case, "receipt")).content.decode()
+    assert "مهلت پاسخ" not in receipt and "هدف زمانی سازمان" in receipt and NOTE in receipt
+    assert "۵ روز کاری" in receipt
+    assert NOTE in client.get(url(case)).content.decode()  # the case page, through cases/_sla.html
+    assert NOTE in client.get("/cases/").content.decode()  # the dashboard's rows too

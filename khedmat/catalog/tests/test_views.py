@@ -131,3 +131,16 @@ def test_the_garbled_regulation_number_is_corrected_in_stored_statements():
     migration.correct(apps, None)
     statement.refresh_from_db()
     assert "20637/20637" not in statement.responsibility and "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility
+
+
+def test_the_public_page_says_an_assumed_target_is_the_organizations_own(client):
+    """Issue 17 point 13: service 2's 10 working days are not in the seed (A9)."""
+    from khedmat.catalog.models import SlaCommitment
+
+    assert SlaCommitment.objects.get(statement__service__code="institute_accreditation", statement__version=1,
+                                     code="end_to_end_time").target_assumed
+    assert not SlaCommitment.objects.filter(statement__service__code="contractor_qualification",
+                                            target_assumed=True).exists()
+    page = client.get("/services/institute_accreditation/").content.decode()
+    assert "این هدف زمانی را خود سازمان تعیین کرده و قابل تغییر است" in page
+    assert "این هدف زمانی را خود سازمان" not in client.get("/services/contractor_qualification/").content.decode()

@@ -483,7 +483,9 @@ class _Builder:
     # -- the accreditation unit
 
     def step_binder(self, note: str) -> None:
-        services.binder_receive(case=self.fresh(), note=note, by=self.staff.expert)
+        case = self.fresh()
+        services.binder_receive(case=case, note=note, by=self.staff.expert, letter_number=f"{100 + case.pk}",
+                                letter_date=timezone.localdate(), items=list(FORMS))
 
     def step_return(self, missing: list[str], note: str) -> None:
         services.return_incomplete(case=self.fresh(), missing=missing, note=note, by=self.staff.expert)

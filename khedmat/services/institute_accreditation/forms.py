@@ -55,8 +55,32 @@ class RequestForm(forms.Form):
 
 
 class BinderForm(forms.Form):
+    """The receipt of a binder [۱۳]: the delegate, the introduction letter he shows, what he hands in."""
+
+    delegate_name = PersianCharField(label=_("Name of the expert who hands in the binder"), max_length=120)
+    delegate_national_id = NationalIdField(label=_("National ID of that expert"))
+    letter_number = forms.CharField(label=_("Introduction letter number"), max_length=40,
+                                    widget=forms.TextInput(attrs={"dir": "ltr"}))
+    letter_date = JalaliDateField(label=_("Introduction letter date"))
+    items = forms.MultipleChoiceField(label=_("Documents handed in"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
     note = PersianCharField(label=_("What was handed in"), required=False, max_length=1000,
                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(d.code, d.label) for d in documents]
+
+    def clean_letter_number(self):
+        from khedmat.core.text import to_ascii_digits
+
+        return to_ascii_digits(self.cleaned_data["letter_number"]).strip()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("items") and not (data.get("note") or "").strip():
+            self.add_error("items", _("Tick what was handed in."))
+        return data
 
 
 class IncompleteForm(forms.Form):

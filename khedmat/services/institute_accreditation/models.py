@@ -68,6 +68,16 @@ class Accreditation(models.Model):
     binder_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="+", verbose_name=_("binder received by"))
     binder_note = PersianTextField(_("what the binder contained"), blank=True)
+    # The receipt of the binder [۱۳]: who brought it, the introduction letter he showed, what he handed in,
+    # and the numbered receipt printed for him.
+    delegate_name = PersianCharField(_("delegate's name"), max_length=120, blank=True)
+    delegate_national_id = models.CharField(_("delegate's national ID"), max_length=10, blank=True)
+    delegate_letter_number = models.CharField(_("introduction letter number"), max_length=40, blank=True)
+    delegate_letter_date = models.DateField(_("introduction letter date"), null=True, blank=True)
+    binder_items = models.JSONField(_("documents handed in"), default=list, blank=True)
+    binder_receipt = models.OneToOneField("certificates.OfficialDocument", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("binder receipt"))
     incomplete_returns = models.PositiveSmallIntegerField(default=0, verbose_name=_("returns for an incomplete binder"))
     secretariat_number = models.CharField(_("secretariat number"), max_length=20, unique=True, null=True, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("registered at"))

@@ -363,7 +363,7 @@ def end_to_end_figures(cases: list[_Case], *, period: Period, service_id: int) -
         bins=histogram(days for days, _target in pairs), within_target=within, within_target_share=share(within, len(pairs)),
         target=targets.pop() if len(targets) == 1 else default,
         commitment_title=promise.title if promise else "",
-        target_assumed=bool(promise and "assumption" in (promise.seed_basis or "").lower()),
+        target_assumed=bool(promise and promise.target_assumed),
         over=[c.ref(days=c.banked, target=c.target if c.target is not None else default) for c in over],
     )
 

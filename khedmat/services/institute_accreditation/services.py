@@ -15,6 +15,7 @@ from khedmat.cases.models import Case
 from khedmat.cases.services import case_record_change, case_transition
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
     Domain,
@@ -44,21 +45,81 @@ def _require_service(case: Case) -> None:
 
 # -- intake [۱۳–۱۴] ------------------------------------------------------------------------------
 
-def binder_receive(*, case: Case, note: str, by) -> Accreditation:
-    """Record that the institute's expert handed in the binder (with the introduction letter)."""
+def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delegate_national_id: str = "",
+                   letter_number: str = "", letter_date: dt.date | None = None, items=()) -> Accreditation:
+    """Record that the institute's expert handed in the binder with his introduction letter [۱۳], and
+    issue the numbered receipt printed for him. Only a case whose file arrives as a binder has one: a
+    file sent fully online has no binder and no introduction letter to record."""
+    from khedmat.cases.tracking import tracking_display
+    from khedmat.certificates.models import DocumentType
+    from khedmat.certificates.services import document_issue
+    from khedmat.core.validators import InvalidIdentifier, parse_national_id
+    from khedmat.services.institute_accreditation.models import Channel
+
     _require_service(case)
     _require(case, by, EXPERT)
+    data = case.data or {}
+    if data.get("channel") != Channel.BINDER:
+        raise ApplicationError(_("This file was sent fully online: it has no binder, so no binder receipt is recorded."),
+                               code="not_binder")
     if case.state != "filed":
         raise ApplicationError(_("The binder is received while the file waits for its initial review."), code="wrong_state")
+    name = (delegate_name or data.get("delegate_name") or "").strip()
+    try:
+        national_id = parse_national_id(delegate_national_id or data.get("delegate_national_id") or "")
+    except InvalidIdentifier:
+        raise ApplicationError(_("Give a valid national ID of the expert who hands in the binder."),
+                               code="delegate_national_id") from None
+    letter_number = letter_number.strip()
+    if not name:
+        raise ApplicationError(_("Give the name of the expert who hands in the binder."), code="delegate_name")
+    if not letter_number or letter_date is None:
+        raise ApplicationError(_("Give the number and the date of the introduction letter."), code="letter")
+    if letter_date > timezone.localdate():
+        raise ApplicationError(_("The introduction letter cannot be dated in the future."), code="letter_date")
+    labels = {d.code: str(d.label) for d in case.process.documents}
+    handed = [code for code in items if code in labels]
+    note = note.strip()
+    if not handed and not note:
+        raise ApplicationError(_("Tick what was handed in."), code="no_items")
     with transaction.atomic():
         accreditation = _locked_accreditation(case)
+        if accreditation.binder_receipt_id:
+            raise ApplicationError(_("The receipt of this binder is already recorded."), code="already_received")
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        institute = case.organization.name if case.organization_id else case.applicant.get_full_name()
+        facts = {"name": name, "id": to_persian_digits(national_id), "institute": institute,
+                 "number": to_persian_digits(letter_number), "date": jalali.format_date(letter_date, "long"),
+                 "tracking": tracking_display(case.tracking_number)}
+        receipt = document_issue(
+            document_type=DocumentType.objects.get(code="binder_receipt"), holder_name=name,
+            holder_national_id=national_id, case=locked, reference=f"binder_receipt:{case.pk}", by=by,
+            content={
+                "subject": _("Receipt of the binder of %(institute)s") % facts,
+                "body": [
+                    _("The binder of the accreditation request of %(institute)s (tracking number %(tracking)s) was "
+                      "received from %(name)s, national ID %(id)s, introduced by the institute's letter no. %(number)s "
+                      "of %(date)s. It contained:") % facts,
+                ],
+                "items": [{"text": labels[code]} for code in handed] + ([{"text": note}] if note else []),
+                "closing": _("This receipt shows that the binder was handed in; the initial review of its completeness "
+                             "follows, and its result is sent to the institute."),
+            },
+        )
         accreditation.binder_received_at = timezone.now()
         accreditation.binder_received_by = by
-        accreditation.binder_note = note.strip()
-        accreditation.save(update_fields=["binder_received_at", "binder_received_by", "binder_note"])
-        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        accreditation.binder_note = note
+        accreditation.delegate_name = name
+        accreditation.delegate_national_id = national_id
+        accreditation.delegate_letter_number = letter_number
+        accreditation.delegate_letter_date = letter_date
+        accreditation.binder_items = handed
+        accreditation.binder_receipt = receipt
+        accreditation.save(update_fields=["binder_received_at", "binder_received_by", "binder_note", "delegate_name",
+                                          "delegate_national_id", "delegate_letter_number", "delegate_letter_date",
+                                          "binder_items", "binder_receipt"])
         case_record_change(case=locked, by=by, comment=_("Binder received from the institute's expert.")
-                           + (f" {note.strip()}" if note.strip() else ""))
+                           + (f" {note}" if note else ""))
     return accreditation
 
 

@@ -20,7 +20,13 @@ from khedmat.services.institute_accreditation.forms import (
     SupervisionForm,
     ViolationForm,
 )
-from khedmat.services.institute_accreditation.models import Accreditation, DomainGroup, RequestKind, SupervisionRecord
+from khedmat.services.institute_accreditation.models import (
+    Accreditation,
+    Channel,
+    DomainGroup,
+    RequestKind,
+    SupervisionRecord,
+)
 from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
 
 
@@ -45,7 +51,8 @@ def case_panel_context(case, user, staff_view) -> dict:
         "is_head": HEAD in roles,
     }
     if EXPERT in roles and case.state == "filed":
-        context["binder_form"] = BinderForm()
+        context["binder_form"] = BinderForm(documents=case.process.documents, initial={
+            "delegate_name": data.get("delegate_name", ""), "delegate_national_id": data.get("delegate_national_id", "")})
         context["incomplete_form"] = IncompleteForm(documents=case.process.documents)
         context["scan_form"] = UploadForm()
     if EXPERT in roles and case.state == "visited":
@@ -78,10 +85,19 @@ def _back(case, anchor: str = "accreditation"):
 @require_POST
 def binder(request, public_id):
     case = _case(request, public_id)
-    form = BinderForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    attempt(request, lambda: services.binder_receive(case=case, note=note, by=request.user),
-            _("The receipt of the binder was recorded."))
+    if (case.data or {}).get("channel") != Channel.BINDER:
+        # The service refuses (a fully online file has no binder) before any field is read.
+        attempt(request, lambda: services.binder_receive(case=case, note="", by=request.user), "")
+        return _back(case)
+    form = BinderForm(request.POST, documents=case.process.documents)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(case)
+    d = form.cleaned_data
+    attempt(request, lambda: services.binder_receive(
+        case=case, note=d["note"], by=request.user, delegate_name=d["delegate_name"],
+        delegate_national_id=d["delegate_national_id"], letter_number=d["letter_number"],
+        letter_date=d["letter_date"], items=d["items"]), _("The receipt of the binder was recorded."))
     return _back(case)
 
 

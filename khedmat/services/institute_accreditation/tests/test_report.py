@@ -216,6 +216,7 @@ def test_the_heads_of_the_province_see_the_report(client, scenario, role, tehran
     html = response.content.decode()
     assert 'role="img"' in html and '<title id="chart-title">' in html and "<caption" in html and 'scope="row"' in html
     assert 'id="target-not-in-seed"' in html and 'id="free-met"' in html
+    assert "این هدف زمانی را خود سازمان تعیین کرده و قابل تغییر است" in html  # the one wording (issue 17 point 13)
     assert "۱۷" in html  # Persian digits through `fa`
     assert response.context["report"].end_to_end.delivered == 2
     assert "format=xlsx" in html

@@ -73,7 +73,9 @@ def test_staff_scan_a_binder_document(client, journey, expert):
     login(client, expert)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.post(f"/accreditation/{case.public_id}/binder/", {"note": "زونکن ۴۰ برگ"})
+    client.post(f"/accreditation/{case.public_id}/binder/", {
+        "note": "زونکن ۴۰ برگ", "delegate_name": "رضا مرادی", "delegate_national_id": "0010000021",
+        "letter_number": "۱۲۳", "letter_date": "1405/01/10", "items": ["form_1"]})
     response = client.post(f"/accreditation/{case.public_id}/scan/", {
         "requirement": "photos_training", "file": SimpleUploadedFile("p.png", PNG, content_type="image/png")})
     assert response.status_code == 302
