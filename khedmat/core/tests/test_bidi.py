@@ -41,3 +41,12 @@ def test_filters(source, context, expected):
 def test_tracking_filter_is_isolated_by_default():
     html = Template("{% load cases %}{{ n|tracking }} {{ n|tracking:'text' }}").render(Context({"n": "414050000093"}))
     assert html == f'<bdi dir="ltr">{TRACKING}</bdi> {LRM}{TRACKING}{LRM}'
+
+
+def test_mark_numbers_leaves_a_link_whole():
+    """Issue 17 point 3: the case page link in an SMS got marks inside its host and its UUID."""
+    from khedmat.core.bidi import LRM, mark_numbers
+
+    url = "http://127.0.0.1:8000/cases/fc809d2f-b7fb-4259-8163-2db096aed5bb/"
+    text = mark_numbers(f"نامه 96-1405-000001 در صفحه پرونده: {url}")
+    assert url in text and f"{LRM}96-1405-000001{LRM}" in text
