@@ -64,6 +64,9 @@ class Transition:
     # resubmission) is not offered as a plain button.
     internal: bool = False
     style: str = "primary"  # "primary", "secondary" or "danger" — for the button
+    # The decision (a `Decision` value) this transition records, when its target state does not say it: a
+    # move into one of the process's `refusal_states` is a rejection without saying so.
+    decision: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ class Process:
     # a consultant, the grades asked for): case -> set of codes. Unset: the `required` flags. The checklist
     # label, the submission guard and the review all ask `required_document_codes`, so they cannot disagree.
     required_documents: Callable[["Case"], set[str]] | None = None
+    # Final states that refuse the application: entering one is a rejection, which the applicant receives
+    # as a numbered letter with the reasons and how to object (`cases.signals.case_decided`).
+    refusal_states: tuple[str, ...] = ("rejected",)
     # The measurable commitment of the SLA statement whose target (working days) the clock uses.
     sla_commitment: str = ""
     warning_ratio: float = 0.8
@@ -242,6 +248,15 @@ class Process:
             if t.name == name:
                 return t
         raise KeyError(name)
+
+    def decision_of(self, transition: Transition, data: dict | None = None) -> str:
+        """The decision a transition records, if it is one (a `Decision` value), else "": the transition's
+        own, the committee's (``data["decision"]``), or a rejection for a move into a refusal state."""
+        if transition.decision:
+            return transition.decision
+        if data and data.get("decision") in set(Decision):
+            return data["decision"]
+        return Decision.REJECT.value if transition.target in self.refusal_states else ""
 
     def transitions_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]

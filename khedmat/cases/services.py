@@ -24,7 +24,7 @@ from khedmat.cases.models import (
 )
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, get_process
 from khedmat.cases.selectors import case_search_text
-from khedmat.cases.signals import case_submitted, deficiency_notice_issued
+from khedmat.cases.signals import case_decided, case_submitted, deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
 from khedmat.catalog.models import Service
 from khedmat.catalog.selectors import statement_in_force
@@ -214,6 +214,13 @@ UPLOAD_MESSAGES = {
 
 # -- transitions -----------------------------------------------------------------------------
 
+# Decisions the applicant receives as a numbered letter (a return comes as the deficiency letter).
+LETTER_DECISIONS = frozenset({"reject", "approve_with_conditions"})
+DECISION_TEXTS = {
+    "reject": gettext_lazy("Case %(number)s was rejected."),
+    "approve_with_conditions": gettext_lazy("Case %(number)s was approved with conditions."),
+}
+
 def case_transition(
     *, case: Case, name: str, by, comment: str = "", expected_version: int | None = None,
     _allow_internal: bool = False, _event_type: str = EventType.TRANSITION, _data: dict | None = None,
@@ -259,8 +266,20 @@ def case_transition(
             effect(case, event)
         _bump(case, fields)
         sla_refresh(case=case, now=now)
-        if transition.notify_applicant:
-            _notify_applicant(case, event)
+        decision = process.decision_of(transition, _data)
+        letter = None
+        if decision in LETTER_DECISIONS:
+            # A decision the applicant receives in writing: the reasons are the committee's when it decided,
+            # else the comment the action required.
+            data = _data or {}
+            responses = case_decided.send(
+                sender=Case, case=case, event=event, decision=decision,
+                reasons=(data["reasons"] if "reasons" in data else comment).strip(),
+                conditions=(data.get("conditions") or "").strip(), basis=data.get("basis", ""), by=by,
+            )
+            letter = next((response for _receiver, response in responses if response is not None), None)
+        if transition.notify_applicant or letter is not None:
+            _notify_applicant(case, event, decision=decision if letter is not None else "", letter=letter)
         if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk", None) and set(target_state.actors) - {APPLICANT}:
             _notify_staff(case, "queue", event=event)
     return case
@@ -534,14 +553,45 @@ def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 # -- notifications ---------------------------------------------------------------------------
 
-def _notify_applicant(case: Case, event: CaseEvent) -> None:
+def _one_line(text: str, limit: int = 120) -> str:
+    """The first line of a text, its spaces collapsed, cut at `limit` characters (for an SMS)."""
+    line = next((part for part in (text or "").splitlines() if part.strip()), "")
+    line = " ".join(line.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def case_page_url(case: Case) -> str:
+    """The absolute address of the applicant's case page (for messages sent outside the site)."""
+    from django.urls import reverse
+
+    return settings.KHEDMAT_SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.public_id])
+
+
+def _notify_applicant(case: Case, event: CaseEvent, *, decision: str = "", letter=None) -> None:
+    """The applicant's SMS and in-app message. A decision says what was decided, the reason in one line,
+    and where the letter is (its number and the case page)."""
     from khedmat.notifications.services import notify_user
 
     number = tracking_display(case.tracking_number)
-    if event.event_type == EventType.MESSAGE:
+    if decision:
+        data = event.data or {}
+        reasons = data["reasons"] if "reasons" in data else event.comment
+        if decision == "approve_with_conditions" and data.get("conditions"):
+            reasons = data["conditions"]
+        parts = [str(DECISION_TEXTS[decision]) % {"number": number}]
+        if _one_line(reasons):
+            parts.append(_("Reason: %(reason)s") % {"reason": _one_line(reasons)})
+        parts.append(_("Letter %(letter)s is on your case page: %(url)s") % {
+            "letter": letter.number, "url": case_page_url(case)})
+        body = " ".join(parts)
+    elif event.event_type == EventType.MESSAGE:
         body = _("New message on case %(number)s: %(text)s") % {"number": number, "text": event.comment[:300]}
     elif event.event_type == EventType.DEFICIENCY_NOTICE:
         body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {"number": number}
+        first = DeficiencyItem.objects.filter(notice_id=(event.data or {}).get("notice")).order_by("order").first()
+        if first is not None:
+            body += " " + _("Reason: %(reason)s") % {"reason": _one_line(first.text)}
+        body += " " + _("The letter is on your case page: %(url)s") % {"url": case_page_url(case)}
     elif event.event_type == EventType.SUBMITTED:
         body = _("Case %(number)s was received. You can follow it with this tracking number.") % {"number": number}
     else:

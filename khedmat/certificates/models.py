@@ -56,6 +56,9 @@ class DocumentType(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         _("validity (months)"), null=True, blank=True, help_text=_("Empty: the document does not expire."))
     template = models.CharField(_("template"), max_length=200, default="certificates/pdf/certificate.html")
+    objection_text = models.TextField(
+        _("how to object"), blank=True,
+        help_text=_("Printed on every refusal issued with this type: where and by when the applicant may object."))
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """A deficiency notice is a written letter (کتبی): number it, sign it, and keep it with the case."""
 from django.dispatch import receiver
 
-from khedmat.cases.signals import deficiency_notice_issued
+from khedmat.cases.signals import case_decided, deficiency_notice_issued
 
 
 @receiver(deficiency_notice_issued)
@@ -9,3 +9,12 @@ def _deficiency_letter(sender, notice, by, **kwargs):
     from khedmat.certificates.services import deficiency_letter_issue
 
     deficiency_letter_issue(notice=notice, by=by)
+
+
+@receiver(case_decided)
+def _decision_letter(sender, case, event, decision, reasons, conditions, basis="", by=None, **kwargs):
+    """Every final decision the applicant must receive in writing is a numbered, signed letter."""
+    from khedmat.certificates.services import decision_letter_issue
+
+    return decision_letter_issue(case=case, event=event, decision=decision, reasons=reasons, conditions=conditions,
+                                 basis=basis, by=by)

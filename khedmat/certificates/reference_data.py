@@ -16,6 +16,7 @@ def load(stdout=None) -> None:
         DocumentType.objects.get_or_create(code=entry["code"], defaults={
             "title": entry["title"], "kind": entry["kind"], "service": service, "number_prefix": entry["number_prefix"],
             "template": entry.get("template", "certificates/pdf/certificate.html"),
+            "objection_text": entry.get("objection_text", ""),
         })
     if stdout:
         stdout.write(f"  document types: {DocumentType.objects.count()}")

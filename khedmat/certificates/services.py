@@ -251,3 +251,43 @@ def deficiency_letter_issue(*, notice, by) -> OfficialDocument:
         holder_national_id=case.applicant_national_id, content=content, case=case,
         reference=f"deficiency_notice:{notice.pk}", by=by,
     )
+
+
+def decision_letter_issue(*, case, event, decision: str, reasons: str, conditions: str = "", basis: str = "",
+                          by) -> OfficialDocument:
+    """The letter of a final decision on a case (any service): numbered, signed, with the reasons, the
+    conditions of an approval with conditions, and for a rejection how to object. One per decision event."""
+    from khedmat.cases.tracking import tracking_display
+
+    reference = f"case_event:{event.pk}"
+    by = by or case.assigned_to
+    if by is None:  # no person decided (none does today): nobody to issue the letter in the name of
+        return None
+    existing = OfficialDocument.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    document_type = DocumentType.objects.get(code="decision_letter")
+    number = tracking_display(case.tracking_number)
+    recipient = case.organization.name if case.organization_id else case.applicant.get_full_name()
+    if decision == "reject":
+        subject = _("Rejection of case %(number)s") % {"number": number}
+        decided = _("Your case for the service “%(service)s” was reviewed and rejected, for the reasons below.")
+    else:
+        subject = _("Approval with conditions of case %(number)s") % {"number": number}
+        decided = _("Your case for the service “%(service)s” was approved on the conditions below.")
+    items = []
+    if reasons:
+        items.append({"text": _("Reasons: %(text)s") % {"text": reasons}})
+    if conditions:
+        items.append({"text": _("Conditions: %(text)s") % {"text": conditions}})
+    content = {
+        "subject": subject,
+        "body": [decided % {"service": case.service.title}] + ([basis] if basis else []),
+        "items": items,
+        "closing": document_type.objection_text if decision == "reject" else "",
+        "decision": decision,
+    }
+    return document_issue(
+        document_type=document_type, holder_name=recipient or case.applicant.get_username(),
+        holder_national_id=case.applicant_national_id, content=content, case=case, reference=reference, by=by,
+    )

@@ -680,7 +680,8 @@ def _apply(decision: Decision, *, session: Session, actor, now) -> None:
         comment = "\n".join(part for part in (reference, decision.reasons, decision.conditions) if part)
         case_transition(case=case, name=name, by=actor, comment=comment, _allow_internal=True,
                         _data={"committee_session": session.pk, "decision": decision.outcome,
-                               "minutes": session.minutes.number})
+                               "minutes": session.minutes.number, "basis": reference,
+                               "reasons": decision.reasons, "conditions": decision.conditions})
     decision.applied_at = now
     decision.save(update_fields=["applied_at"])
 

@@ -56,8 +56,17 @@ def ltr_text(value) -> str:
 
 def mark_numbers(text) -> str:
     """Plain text with every number-like token between two LRMs (idempotent)."""
+    from khedmat.core.numbers import MACHINE_TOKEN
+
     text = strip_marks("" if text is None else str(text))
-    return NUMBER_TOKEN.sub(lambda m: f"{LRM}{m.group()}{LRM}", text)
+    # A URL or an e-mail address is left whole: a mark inside it would break the link (issue 17 point 3).
+    out, last = [], 0
+    for match in MACHINE_TOKEN.finditer(text):
+        out.append(NUMBER_TOKEN.sub(lambda m: f"{LRM}{m.group()}{LRM}", text[last:match.start()]))
+        out.append(match.group())
+        last = match.end()
+    out.append(NUMBER_TOKEN.sub(lambda m: f"{LRM}{m.group()}{LRM}", text[last:]))
+    return "".join(out)
 
 
 def ltr_html(value, *, marks: bool = False) -> str:

@@ -25,6 +25,7 @@ GROUP_FROM_DIGITS = 5
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # URLs, e-mail addresses and "host:port" keep their ASCII digits inside a Persian sentence.
 _MACHINE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+MACHINE_TOKEN = _MACHINE  # public: what other text helpers leave alone (khedmat.core.bidi.mark_numbers)
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 

@@ -23,3 +23,12 @@ def case_documents(case):
 
     return list(OfficialDocument.objects.filter(case=case).exclude(document_type__kind=DocumentKind.LETTER)
                 .select_related("document_type"))
+
+
+@register.simple_tag
+def case_decision_letters(case):
+    """The letters of the decisions on a case (rejection, approval with conditions), newest first."""
+    from khedmat.certificates.models import OfficialDocument
+
+    return list(OfficialDocument.objects.filter(case=case, document_type__code="decision_letter")
+                .select_related("document_type").order_by("-issued_at"))

@@ -278,3 +278,54 @@ def test_the_deficiency_letter_pdf_reads_the_tracking_number_in_order(client, su
         from khedmat.core.text import to_persian_digits
 
         assert to_persian_digits(letter.number) in text
+
+
+def _pdf_text(client, document, tmp_path):
+    import shutil
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    response = client.get(f"/documents/{document.public_id}/pdf/")
+    assert response.status_code == 200
+    source = tmp_path / f"{document.pk}.pdf"
+    source.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    return subprocess.run([pdftotext, "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True,
+                          timeout=60).stdout.decode()
+
+
+def test_a_rejection_is_a_numbered_letter_with_the_reasons_and_how_to_object(client, submitted, expert, applicant,
+                                                                             tmp_path):
+    """Issue 17 point 3: the SMS read only «…: ردشده.» and no letter was issued."""
+    from khedmat.cases.services import case_page_url, case_transition
+    from khedmat.certificates.models import OfficialDocument
+    from khedmat.core.text import to_persian_digits
+    from khedmat.notifications.models import OutboxMessage
+
+    applicant.mobile = "09121234567"
+    applicant.save()
+    case_transition(case=submitted, name="reject", by=expert,
+                    comment="سابقه کار مدیرعامل کمتر از حد لازم است\nجزئیات در پرونده")
+    letter = OfficialDocument.objects.get(case=submitted, document_type__code="decision_letter")
+    assert letter.content["decision"] == "reject"
+    text = _pdf_text(client, letter, tmp_path) if login(client, applicant) or True else ""
+    assert "سابقه کار مدیرعامل" in text and "سامد" in text and "اعتراض" in text, text
+    assert to_persian_digits(letter.number) in text
+    html = client.get(f"/cases/{submitted.public_id}/").content.decode()
+    assert f"/documents/{letter.public_id}/pdf/" in html and 'id="decision-letters"' in html
+    sms = OutboxMessage.objects.get(recipient=applicant, channel="sms", template="case_transition")
+    inapp = OutboxMessage.objects.get(recipient=applicant, channel="inapp", template="case_transition")
+    for body in (sms.body, inapp.body):
+        assert "رد شد" in body and "سابقه کار مدیرعامل کمتر از حد لازم است" in body and "جزئیات" not in body
+        assert letter.number in body or to_persian_digits(letter.number) in body
+        assert case_page_url(submitted) in body
+
+
+def test_an_approval_does_not_make_a_decision_letter(client, submitted, expert, unit_head):
+    from khedmat.cases.services import case_transition
+    from khedmat.certificates.models import OfficialDocument
+
+    case = case_transition(case=submitted, name="recommend", by=expert)
+    case_transition(case=case, name="approve", by=unit_head)
+    assert not OfficialDocument.objects.filter(case=submitted, document_type__code="decision_letter").exists()

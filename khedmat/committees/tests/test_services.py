@@ -368,3 +368,38 @@ def test_the_invitation_sms_has_persian_digits_and_the_session_number_in_order(s
     assert "(۱ بند)" in sms.body
     start = timezone.localtime(session.starts_at)
     assert f"\u200e{to_persian_digits(start.strftime('%H:%M'))}\u200e" in sms.body
+
+
+def test_every_committee_decision_reaches_the_applicant_as_a_letter(scheduled, waiting_case, secretary, committee,
+                                                                    django_capture_on_commit_callbacks):
+    """Issue 17 point 3: a committee's approval with conditions, rejection and return are numbered letters
+    with the reasons (and for a rejection how to object), and the SMS says the decision and the reason."""
+    from khedmat.cases.models import Case
+    from khedmat.certificates.models import OfficialDocument
+    from khedmat.notifications.models import OutboxMessage
+
+    session, (conditional, rejected, returned) = held_with(scheduled, waiting_case, secretary, committee, cases=3)
+    items = {i.case_id: i for i in session.items.all()}
+    vote_all(items[conditional.pk], committee, secretary, "approve_with_conditions")
+    services.decision_record(item=items[conditional.pk], conditions="ارائه قرارداد اجاره", by=secretary)
+    vote_all(items[rejected.pk], committee, secretary, "reject")
+    services.decision_record(item=items[rejected.pk], reasons="فضای آموزشی کافی نیست", by=secretary)
+    vote_all(items[returned.pk], committee, secretary, "return")
+    services.decision_record(item=items[returned.pk], reasons="نقشه کلاس‌ها نیست", guidance="نقشه را بارگذاری کنید",
+                             by=secretary)
+    services.minutes_issue(session=session, by=secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_all(session)
+    letters = {d.case_id: d for d in OfficialDocument.objects.filter(document_type__code="decision_letter")}
+    assert set(letters) == {conditional.pk, rejected.pk}
+    assert "ارائه قرارداد اجاره" in str(letters[conditional.pk].content["items"])
+    assert not letters[conditional.pk].content["closing"]
+    assert "فضای آموزشی کافی نیست" in str(letters[rejected.pk].content["items"])
+    assert "سامد" in letters[rejected.pk].content["closing"]
+    assert session.minutes.number in " ".join(letters[rejected.pk].content["body"])
+    assert Case.objects.get(pk=returned.pk).official_documents.filter(document_type__code="deficiency_letter").exists()
+    for case, words in ((conditional, ("با شرایط تأیید شد", "ارائه قرارداد اجاره")),
+                        (rejected, ("رد شد", "فضای آموزشی کافی نیست")),
+                        (returned, ("نواقص", "نقشه کلاس‌ها نیست"))):
+        body = OutboxMessage.objects.filter(case_id=case.pk, channel="inapp").latest("pk").body
+        assert all(word in body for word in words) and f"/cases/{case.public_id}/" in body, body

@@ -74,3 +74,12 @@ def test_a_mixed_reference_keeps_its_dates_and_numbers_marked_inside():
     html = Template("{{ v|ltr }}").render(Context({"v": "نامه ۱۲۳/ص مورخ 1405/01/15"}))
     assert html == '<bdi dir="rtl">نامه ۱۲۳/ص مورخ <bdi dir="ltr">۱۴۰۵/۰۱/۱۵</bdi></bdi>'
     assert ltr_text("نامه ۱۲۳/ص مورخ ۱۴۰۵/۰۱/۱۵") == f"نامه ۱۲۳/ص مورخ {LRM}۱۴۰۵/۰۱/۱۵{LRM}"
+
+
+def test_mark_numbers_leaves_a_link_whole():
+    """Issue 17 point 3: the case page link in an SMS got marks inside its host and its UUID."""
+    from khedmat.core.bidi import LRM, mark_numbers
+
+    url = "http://127.0.0.1:8000/cases/fc809d2f-b7fb-4259-8163-2db096aed5bb/"
+    text = mark_numbers(f"نامه 96-1405-000001 در صفحه پرونده: {url}")
+    assert url in text and f"{LRM}96-1405-000001{LRM}" in text

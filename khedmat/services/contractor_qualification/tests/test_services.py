@@ -323,6 +323,19 @@ def test_rejection_needs_reasons(awaiting, unit_head):  # noqa: F811
     assert case.state == "rejected" and case.closed_at is not None
 
 
+def test_a_rejected_contractor_gets_a_letter_saying_why_and_how_to_object(awaiting, unit_head):  # noqa: F811
+    """Issue 17 point 3: service 4's rejection was an SMS «…: ردشده.» and no letter."""
+    from khedmat.certificates.models import OfficialDocument
+    from khedmat.notifications.models import OutboxMessage
+
+    case_services.case_transition(case=awaiting, name="reject", by=unit_head, comment="مدارک جعلی")
+    letter = OfficialDocument.objects.get(case=awaiting, document_type__code="decision_letter")
+    assert "مدارک جعلی" in str(letter.content["items"]) and "اعتراض" in letter.content["closing"]
+    assert letter.holder_name == awaiting.organization.name
+    body = OutboxMessage.objects.filter(case_id=awaiting.pk, channel="inapp").latest("pk").body
+    assert "رد شد" in body and "مدارک جعلی" in body and f"/cases/{awaiting.public_id}/" in body
+
+
 def test_violations_are_recorded_against_the_company(company, expert, applicant):
     violation = services.violation_record(organization=company, instruction="42787", occurred_on=dt.date(2025, 1, 1),
                                           description="تأخیر در اجرای پیمان", decision="", by=expert)
