@@ -202,6 +202,10 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     check(page)
     shot(page, "05-approval")
     page.select_option("#id_grade_building", "4")
+    # The degree registry lists the engineer's master's as «مهندسی عمران - سازه» where the dossier says
+    # «مهندسی عمران»: the approver sees the mismatch and approves with a recorded reason (issue 17 point 1).
+    assert "مغایرت" in page.inner_text("main")
+    page.fill("#id_mismatch_reason", "گرایش سازه همان رشته مهندسی عمران است؛ مدرک اصل رؤیت شد.")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/cases/{case.public_id}/")
     case.refresh_from_db()
