@@ -85,7 +85,25 @@ def ltr_html(value, *, marks: bool = False) -> str:
 def isolate_numbers_html(text, *, marks: bool = False) -> str:
     """Escaped HTML of `text` with every number-like token in `<bdi dir="ltr">` (already-safe HTML
     is the caller's business: pass plain text only)."""
+    from khedmat.core.numbers import MACHINE_TOKEN
+
     text = strip_marks("" if text is None else str(text))
+    out, last = [], 0
+    # A URL or an e-mail address stays whole, left to right; a web address becomes its link (an SMS text shown
+    # in the inbox names the case page).
+    for match in MACHINE_TOKEN.finditer(text):
+        out.append(_isolate_numbers_only(text[last:match.start()], marks=marks))
+        token = match.group().rstrip(".,،؛:)»")  # the sentence's punctuation is not part of the address
+        if token.startswith(("http://", "https://")):
+            out.append(f'<a href="{escape(token)}" dir="ltr">{escape(token)}</a>')
+        else:
+            out.append(f'<bdi dir="ltr">{escape(token)}</bdi>')
+        last = match.start() + len(token)
+    out.append(_isolate_numbers_only(text[last:], marks=marks))
+    return "".join(out)
+
+
+def _isolate_numbers_only(text: str, *, marks: bool) -> str:
     out, last = [], 0
     for match in NUMBER_TOKEN.finditer(text):
         out.append(escape(text[last:match.start()]))
