@@ -1,21 +1,20 @@
 """Excel export for finance: the payments of a period (Tehran dates, both inclusive), through the project's
 one Excel helper (`core.excel`): amounts in rials as numbers, times as Jalali text plus a real date."""
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khedmat.core import excel, jalali
-from khedmat.core.forms import JalaliDateField
+from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.reporting import Period
 from khedmat.payments.models import PaymentAttempt
 
 MAX_DAYS = 366
 
 
-class ExportPeriodForm(forms.Form):
-    """The days to export; both empty: today."""
+class ExportPeriodForm(PeriodForm):
+    """The days to export; both empty: today. The order check is the report period's; the length is capped."""
 
     date_from = JalaliDateField(label=gettext_lazy("Payments from"), required=False)
     date_to = JalaliDateField(label=gettext_lazy("Payments until"), required=False)
@@ -23,11 +22,8 @@ class ExportPeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last:
-            if first > last:
-                raise ValidationError(_("The start of the period is after its end."), code="order")
-            if (last - first).days >= MAX_DAYS:
-                raise ValidationError(_("Export at most one year of payments at a time."), code="too_long")
+        if first and last and first <= last and (last - first).days >= MAX_DAYS:
+            raise ValidationError(_("Export at most one year of payments at a time."), code="too_long")
         return cleaned
 
     def period(self) -> Period:
