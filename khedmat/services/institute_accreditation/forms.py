@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharField
 from khedmat.core.ids import SafeModelChoiceField
+from khedmat.core.text import to_ascii_digits
 from khedmat.services.institute_accreditation.models import Channel, Domain, DomainGroup, RequestKind, ViolationKind
 
 
@@ -29,8 +30,6 @@ class RequestForm(forms.Form):
             (g.title, [(d.code, d.title) for d in g.domains.filter(is_active=True)]) for g in groups]
 
     def clean_previous_licence(self):
-        from khedmat.core.text import to_ascii_digits
-
         return to_ascii_digits(self.cleaned_data["previous_licence"]).strip()
 
     def clean(self):
@@ -72,8 +71,6 @@ class BinderForm(forms.Form):
         self.fields["items"].choices = [(d.code, d.label) for d in documents]
 
     def clean_letter_number(self):
-        from khedmat.core.text import to_ascii_digits
-
         return to_ascii_digits(self.cleaned_data["letter_number"]).strip()
 
     def clean(self):

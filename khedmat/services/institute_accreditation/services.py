@@ -10,22 +10,42 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import staff_roles_for_case
 from khedmat.cases.models import Case
 from khedmat.cases.services import case_record_change, case_transition
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.models import DocumentStatus, DocumentType, OfficialDocument, RevocationReason
+from khedmat.certificates.services import (
+    document_issue,
+    document_mark_replaced,
+    document_reinstate,
+    document_revoke,
+    document_suspend,
+)
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
+from khedmat.core.validators import InvalidIdentifier, parse_national_id
+from khedmat.inquiries.services import mismatches_accept
+from khedmat.notifications.services import notify_user
+from khedmat.services.institute_accreditation.constants import LICENCE_HELD_STATES, SERVICE_CODE, AccreditationState
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
+    Channel,
     Domain,
     ScopeViolation,
     SecretariatSequence,
     SupervisionKind,
     SupervisionRecord,
+    ViolationKind,
 )
-from khedmat.services.institute_accreditation.selectors import accreditation_for, requested_domains
-from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
+from khedmat.services.institute_accreditation.selectors import (
+    accreditation_for,
+    licensed_domains,
+    previous_licence,
+    requested_domains,
+)
 
 
 def _locked_accreditation(case: Case) -> Accreditation:
@@ -50,19 +70,13 @@ def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delega
     """Record that the institute's expert handed in the binder with his introduction letter [۱۳], and
     issue the numbered receipt printed for him. Only a case whose file arrives as a binder has one: a
     file sent fully online has no binder and no introduction letter to record."""
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-    from khedmat.core.validators import InvalidIdentifier, parse_national_id
-    from khedmat.services.institute_accreditation.models import Channel
-
     _require_service(case)
-    _require(case, by, EXPERT)
+    _require(case, by, StaffRole.EXPERT)
     data = case.data or {}
     if data.get("channel") != Channel.BINDER:
         raise ApplicationError(_("This file was sent fully online: it has no binder, so no binder receipt is recorded."),
                                code="not_binder")
-    if case.state != "filed":
+    if case.state != AccreditationState.FILED:
         raise ApplicationError(_("The binder is received while the file waits for its initial review."), code="wrong_state")
     name = (delegate_name or data.get("delegate_name") or "").strip()
     try:
@@ -168,9 +182,6 @@ def register(*, case: Case, by, expected_version: int | None = None) -> Accredit
 
 def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Accreditation:
     """Issue the numbered letter introducing the CEO for the two certificates; the wait is the applicant's."""
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     _require_service(case)
     ceo = case.organization.memberships.filter(role="ceo").select_related("user").first() if case.organization_id else None
     ceo_name = ceo.user.get_full_name() if ceo else case.applicant.get_full_name()
@@ -204,12 +215,8 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     """Issue the training licence for the domains granted (the requested ones or fewer, never others),
     with provincial scope; the validity comes from the document type (set by an administrator). A registry
     answer that differs from what was declared needs `mismatch_reason` (recorded on the case)."""
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-    from khedmat.inquiries.services import mismatches_accept
-
     _require_service(case)
-    _require(case, by, HEAD)
+    _require(case, by, StaffRole.UNIT_HEAD)
     requested = {d.code: d for d in requested_domains(case)}
     chosen = [code for code in dict.fromkeys(domain_codes) if code]
     if not chosen:
@@ -247,9 +254,6 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
 def _replaceable_previous(case: Case):
     """The licence a renewal or an upgrade names, locked, if it can still be replaced (not revoked, not
     replaced already): the new licence links to it (`replaces`), so the old one's page names the new one."""
-    from khedmat.certificates.models import DocumentStatus, OfficialDocument
-    from khedmat.services.institute_accreditation.selectors import previous_licence
-
     previous = previous_licence(case)
     if previous is None:
         return None
@@ -262,9 +266,6 @@ def _replaceable_previous(case: Case):
 def _supersede_previous(case: Case, licence, *, by) -> None:
     """A renewal or an upgrade replaces the licence it names: that licence is marked replaced (the record
     stays, and says on which date and by which number) and its case leaves the licensed state."""
-    from khedmat.certificates.services import document_mark_replaced
-    from khedmat.services.institute_accreditation.selectors import previous_licence
-
     previous = previous_licence(case)
     if previous is None:
         return
@@ -272,7 +273,7 @@ def _supersede_previous(case: Case, licence, *, by) -> None:
     if licence.replaces_id == previous.pk:
         document_mark_replaced(document=previous, replacement=licence, note=note, by=by)
     old_case = previous.accreditation.case
-    if old_case.state in ("active", "suspended"):
+    if old_case.state in LICENCE_HELD_STATES:
         case_transition(case=old_case, name="supersede", by=by, comment=note, _allow_internal=True)
 
 
@@ -281,11 +282,11 @@ def _supersede_previous(case: Case, licence, *, by) -> None:
 def supervision_record(*, case: Case, kind: str, text: str, by, appointment=None) -> SupervisionRecord:
     """A finding or a warning on a licensed institute."""
     _require_service(case)
-    _require(case, by, EXPERT, HEAD)
+    _require(case, by, StaffRole.EXPERT, StaffRole.UNIT_HEAD)
     if kind not in (SupervisionKind.FINDING, SupervisionKind.WARNING):
         raise ApplicationError(_("Record findings and warnings here; the licence's status has its own actions."),
                                code="bad_kind")
-    if case.state not in ("active", "suspended"):
+    if case.state not in LICENCE_HELD_STATES:
         raise ApplicationError(_("Supervision is recorded while the institute holds a licence."), code="not_licensed")
     if not text.strip():
         raise ApplicationError(_("Describe what was found."), code="empty")
@@ -296,8 +297,6 @@ def supervision_record(*, case: Case, kind: str, text: str, by, appointment=None
         case_record_change(case=locked, by=by, comment=f"{record.get_kind_display()}: {record.text}",
                            public=kind == SupervisionKind.WARNING)
         if kind == SupervisionKind.WARNING:
-            from khedmat.notifications.services import notify_user
-
             notify_user(user=case.applicant, subject=str(_("Warning about your training licence")),
                         body=_("The Center has issued a warning about your training licence: %(text)s") % {"text": record.text},
                         template="ia_warning", idempotency_key=f"ia-warning-{record.pk}", case_id=case.pk)
@@ -314,9 +313,6 @@ _LICENCE_ACTS = {
 def licence_act(*, case: Case, act: str, reason: str, by, expected_version: int | None = None) -> Case:
     """Suspend, reinstate or revoke the licence, with reasons: the case and the official document
     change together, and the act is a supervision record."""
-    from khedmat.certificates.models import RevocationReason
-    from khedmat.certificates.services import document_reinstate, document_revoke, document_suspend
-
     _require_service(case)
     if act not in _LICENCE_ACTS:
         raise ApplicationError(_("Unknown action."), code="unknown_act")
@@ -342,7 +338,7 @@ def licences_expire(*, today: dt.date | None = None) -> int:
     """Cases whose licence's validity has passed move to "expired" (the worker, as SYSTEM)."""
     today = today or timezone.localdate()
     expired = 0
-    due = Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=["active", "suspended"],
+    due = Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENCE_HELD_STATES,
                                        licence__valid_until__lt=today).select_related("case")
     for accreditation in due:
         try:
@@ -360,10 +356,8 @@ def licences_expire(*, today: dt.date | None = None) -> int:
 def violation_record(*, case: Case, kind: str, description: str, occurred_on: dt.date, by, domain: Domain | None = None,
                      province=None) -> ScopeViolation:
     """A breach of the licence's scope that the system could not prevent (§3.7), recorded against the case."""
-    from khedmat.services.institute_accreditation.models import ViolationKind
-
     _require_service(case)
-    _require(case, by, EXPERT, HEAD)
+    _require(case, by, StaffRole.EXPERT, StaffRole.UNIT_HEAD)
     if kind not in ViolationKind.values:
         raise ApplicationError(_("Choose the kind of violation."), code="bad_kind")
     if not description.strip():
@@ -382,8 +376,6 @@ def violation_record(*, case: Case, kind: str, description: str, occurred_on: dt
 def institute_assignment_check(*, organization, domain_code: str, province_id: int) -> None:
     """For other services (e.g. assigning a course of the training service): refuse an institute outside
     its licensed domains or province (§3.5 rule 3)."""
-    from khedmat.services.institute_accreditation.selectors import licensed_domains
-
     if domain_code not in licensed_domains(organization_id=organization.pk, province_id=province_id):
         raise ApplicationError(
             _("%(institute)s holds no valid training licence for this domain in this province.")

@@ -6,17 +6,18 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.tracking import tracking_display
-from khedmat.core import jalali
+from khedmat.core import excel, jalali
 from khedmat.core.desk import admits_when
-from khedmat.core.excel import xlsx_response
+from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column, xlsx_response
 from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
-from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
+from khedmat.services.institute_accreditation.constants import SERVICE_CODE
 
 # The unit head answers for the service; the head of the organization and the deputy oversee it.
-REPORT_ROLES = ("unit_head", "deputy", "head")
+REPORT_ROLES = (StaffRole.UNIT_HEAD, StaffRole.DEPUTY, StaffRole.HEAD)
 
 
 ReportPeriodForm = PeriodForm
@@ -69,9 +70,6 @@ def _period_label(period: figures.Period) -> str:
 
 def _workbook(result: figures.ServiceReport) -> bytes:
     """The report's figures through the project's Excel helper (`core.excel`)."""
-    from khedmat.core import excel
-    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
-
     book = excel.ExcelBook()
     e, i, r, f, s, c = (result.end_to_end, result.intake, result.rounds, result.free, result.supervision,
                         result.compliance)
