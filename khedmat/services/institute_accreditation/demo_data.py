@@ -187,20 +187,23 @@ GOOD = {"notes": "فضای آموزشی و اداری با مدارک پروند
         "ratio": 0.85}
 FAIR = {"notes": "فضای آموزشی کافی است ولی بایگانی مدارک دوره‌ها کامل نیست؛ موارد به موسسه تذکر داده شد.",
         "ratio": 0.7}
-DELIVERY = "پروانه در جلسه توجیهی به مدیرعامل تحویل شد و الزامات بخشنامه (فعالیت فقط در حیطه‌های اعطاشده و در محدوده استان) توضیح داده شد."
+DELIVERY = ("پروانه در جلسه توجیهی به مدیرعامل تحویل شد و الزامات بخشنامه (فعالیت فقط در حیطه‌های اعطاشده و در محدوده "
+            "استان) توضیح داده شد.")
 
 SCENARIOS = [
     # The expired licence comes first: its number is taken back into the year it is dated in (`_backdate_licence`).
     Scenario("17", "پروانه آموزش‌های عمومی (منقضی‌شده)", "1032000202", "demo-general", ["demo-ethics", "demo-safety"], [
         ("fill", 362), ("submit", 360), ("register", 358), ("schedule", 356), ("visit", 352, GOOD),
         ("introduce", 351), ("certificates", 345), ("committee", 342, "approve"), ("licence", 340, 12),
-        ("deliver", 338), ("supervision", 250, "finding", "بازدید نظارتی: دوره‌ها طبق برنامه و در حیطه‌های مجاز برگزار شد."),
+        ("deliver", 338),
+        ("supervision", 250, "finding", "بازدید نظارتی: دوره‌ها طبق برنامه و در حیطه‌های مجاز برگزار شد."),
         ("expire",)]),
     Scenario("13", "پروانه مدیریت و راهبری", AYANDE, "demo-management", ["demo-leadership", "demo-hr"], [
         ("fill", 32), ("submit", 30), ("register", 29), ("schedule", 28), ("visit", 26, GOOD), ("introduce", 26),
         ("certificates", 20), ("committee", 19, "approve"), ("licence", 18), ("deliver", 17),
         ("supervision", 8, "finding", "بازدید نظارتی از دوره «مهارت‌های مدیریتی»: اجرای دوره مطابق طرح درس بود."),
-        ("violation", 5, "outside_domain", "برگزاری دوره «مدیریت مالی دولتی» برای یک دستگاه اجرایی بدون داشتن این حیطه.",
+        ("violation", 5, "outside_domain",
+         "برگزاری دوره «مدیریت مالی دولتی» برای یک دستگاه اجرایی بدون داشتن این حیطه.",
          "demo-finance"),
         ("supervision", 3, "warning", "تذکر کتبی: برگزاری دوره خارج از حیطه‌های اعطاشده ممنوع است.")]),
     Scenario("14", "پروانه فناوری اطلاعات", "1032000201", "demo-it", ["demo-security", "demo-egov"], [
@@ -274,7 +277,8 @@ SCENARIOS = [
         ("fill", 3), ("submit", 2), ("binder", 2, "زونکن مدارک، فرم شماره ۸ و معرفی‌نامه کتبی تحویل شد.")],
         kind="domain_upgrade", channel="binder", previous="14", delegate=("مینا حسینی", "003100001")),
     Scenario("01", "ارتقای حیطه: مدیریت مالی و بودجه (پیش‌نویس)", AYANDE, "demo-management",
-             ["demo-leadership", "demo-hr", "demo-finance"], [("fill_partial", 1)], kind="domain_upgrade", previous="13"),
+             ["demo-leadership", "demo-hr", "demo-finance"], [("fill_partial", 1)], kind="domain_upgrade",
+             previous="13"),
 ]
 
 
@@ -354,7 +358,8 @@ def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
     and given in the year it is dated in, its validity set, and its public content signed again."""
     year = jalali.to_jalali(issued_on).year
     if year != document.year:
-        current = NumberSequence.objects.select_for_update().get(document_type=document.document_type, year=document.year)
+        current = NumberSequence.objects.select_for_update().get(document_type=document.document_type,
+                                                                 year=document.year)
         if current.last == document.serial:
             NumberSequence.objects.filter(pk=current.pk).update(last=current.last - 1)
         sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
@@ -441,7 +446,8 @@ class _Builder:
     def _previous_licence_number(self) -> str:
         if not self.s.previous:
             return ""
-        accreditation = (Accreditation.objects.filter(case__public_id=case_public_id(self.s.previous), licence__isnull=False)
+        accreditation = (Accreditation.objects
+                         .filter(case__public_id=case_public_id(self.s.previous), licence__isnull=False)
                          .select_related("licence").first())
         return accreditation.licence.number if accreditation else ""
 
@@ -504,7 +510,8 @@ class _Builder:
     def step_notice(self, items: list[tuple[str, str, str]]) -> None:
         case = self.fresh()
         case_services.deficiency_notice_issue(
-            case=case, items=[{"document_code": code, "text": text, "guidance": guidance} for code, text, guidance in items],
+            case=case,
+            items=[{"document_code": code, "text": text, "guidance": guidance} for code, text, guidance in items],
             summary="نواقص پرونده به شرح زیر به‌صورت کتبی اعلام می‌شود (داده نمایشی).", by=self.staff.expert,
             expected_version=case.version)
 
@@ -517,8 +524,8 @@ class _Builder:
         services.ceo_introduce(case=self.fresh(), by=self.staff.expert)
 
     def step_licence(self, months: int = 0, domains: list[str] | None = None, note: str = "") -> None:
-        accreditation = services.licence_issue(case=self.fresh(), domain_codes=list(domains or self.s.domains), note=note,
-                                               by=self.staff.head)
+        accreditation = services.licence_issue(case=self.fresh(), domain_codes=list(domains or self.s.domains),
+                                               note=note, by=self.staff.head)
         if months:
             _backdate_licence(accreditation.licence, issued_on=jalali.local_date(self.when), months=months)
 
@@ -530,7 +537,8 @@ class _Builder:
         province = case.province if kind != "outside_province" else Province.objects.filter(code="alborz").first()
         services.violation_record(case=case, kind=kind, description=description,
                                   occurred_on=jalali.local_date(self.when) - dt.timedelta(days=3), by=self.staff.expert,
-                                  domain=Domain.objects.filter(code=domain).first() if domain else None, province=province)
+                                  domain=Domain.objects.filter(code=domain).first() if domain else None,
+                                  province=province)
 
     def step_act(self, act: str, reason: str) -> None:
         services.licence_act(case=self.fresh(), act=act, reason=reason, by=self.staff.head)
@@ -600,8 +608,8 @@ class _Builder:
         committees.attendance_record(session=session, present={m.pk for m in members}, by=secretary)
         committees.votes_record(item=item, votes={m.pk: decision for m in members if m.voting}, by=secretary)
         committees.decision_record(item=item, reasons=reasons, conditions=conditions,
-                                   guidance="موارد گفته‌شده را برطرف و پرونده را دوباره ارسال کنید." if decision == "return"
-                                   else "", by=secretary)
+                                   guidance="موارد گفته‌شده را برطرف و پرونده را دوباره ارسال کنید."
+                                   if decision == "return" else "", by=secretary)
         committees.minutes_issue(session=session, by=secretary)
         for member in members:
             committees.minutes_confirm(session=session, by=member.user)

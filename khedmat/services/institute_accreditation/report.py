@@ -300,8 +300,8 @@ def report_cases(*, province_id: int, service_id: int, period: Period) -> list[_
         Q(pk__in=moved) | Q(state__in=LICENSED) | Q(state__in=LICENCE_ENDED, closed_at__gte=period.start)).order_by()
     by_id: dict[int, _Case] = {}
     for pk, office_id, tracking, public_id, name, banked, target, state in cases.values_list(
-            "pk", "office_id", "tracking_number", "public_id", "organization__name", "sla_banked_days", "sla_target_days",
-            "state").iterator(chunk_size=5000):
+            "pk", "office_id", "tracking_number", "public_id", "organization__name", "sla_banked_days",
+            "sla_target_days", "state").iterator(chunk_size=5000):
         by_id[pk] = _Case(pk, office_id, tracking or "", public_id, name or "", banked, target, state)
     if not by_id:
         return []
@@ -367,7 +367,8 @@ def end_to_end_figures(cases: list[_Case], *, period: Period, service_id: int) -
     targets = {target for _days, target in pairs}
     return EndToEnd(
         delivered=len(delivered), summary=summarise(days for days, _target in pairs),
-        bins=histogram(days for days, _target in pairs), within_target=within, within_target_share=share(within, len(pairs)),
+        bins=histogram(days for days, _target in pairs), within_target=within,
+        within_target_share=share(within, len(pairs)),
         target=targets.pop() if len(targets) == 1 else default,
         commitment_title=promise.title if promise else "",
         target_assumed=bool(promise and promise.target_assumed),

@@ -40,7 +40,8 @@ def report(request):
         query = request.GET.copy()
         query["format"] = "xlsx"
         context.update(
-            chart=figures.histogram_chart(result.end_to_end.bins, target=result.end_to_end.target, rtl=get_language_bidi()),
+            chart=figures.histogram_chart(result.end_to_end.bins, target=result.end_to_end.target,
+                                          rtl=get_language_bidi()),
             metrics=[(metric, _metric_label(metric.code)) for metric in result.metrics],
             excel_query=query.urlencode(),
         )
@@ -88,13 +89,14 @@ def _workbook(result: figures.ServiceReport) -> bytes:
         (_("Licences supervised at least once (%)"), excel.percent(s.covered_share)),
         (_("Scope violations per licence"), excel.decimal(c.per_licence)),
     ])
-    book.sheet(_("Times"), [Column(_("Measure"), width=46), Column(_("Seed steps"), width=12), Column(_("Cases"), INTEGER),
-                            Column(_("Median"), DECIMAL), Column(_("90th percentile"), DECIMAL), Column(_("Mean"), DECIMAL),
+    book.sheet(_("Times"), [Column(_("Measure"), width=46), Column(_("Seed steps"), width=12),
+                            Column(_("Cases"), INTEGER), Column(_("Median"), DECIMAL),
+                            Column(_("90th percentile"), DECIMAL), Column(_("Mean"), DECIMAL),
                             Column(_("Maximum"), DECIMAL)],
                [(_metric_label(m.code), m.step, m.summary.count, m.summary.median, m.summary.p90, m.summary.mean,
                  m.summary.maximum) for m in result.metrics]
-               + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count, e.summary.median,
-                   e.summary.p90, e.summary.mean, e.summary.maximum)])
+               + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count,
+                   e.summary.median, e.summary.p90, e.summary.mean, e.summary.maximum)])
     book.sheet(_("Distribution"), [Column(_("Working days"), width=18), Column(_("Licences delivered"), INTEGER),
                                    Column(_("Share (%)"), PERCENT)],
                [(_bin_label(b.low, b.high), b.count, b.share) for b in e.bins])
