@@ -13,8 +13,7 @@ from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khedmat.accounts.roles import StaffRole
-from khedmat.cases.access import applicant_side, staff_roles_for_case
+from khedmat.cases.abilities import Abilities, case_abilities
 from khedmat.cases.forms import UploadForm
 from khedmat.cases.models import Case, Document
 from khedmat.certificates.models import OfficialDocument
@@ -24,12 +23,10 @@ from khedmat.core.text import digits_only, search_key, to_ascii_digits
 from khedmat.organizations.models import Organization, OrganizationKind
 from khedmat.services.institute_accreditation.constants import (
     CEO_CERTIFICATES,
-    LICENCE_HELD_STATES,
     LICENSED_STATES,
     PHOTOS,
     SERVICE_CODE,
     SUPERVISED_STATES,
-    AccreditationState,
 )
 from khedmat.services.institute_accreditation.forms import (
     BinderForm,
@@ -284,44 +281,50 @@ def ceo_certificates_guard(case: Case):
 
 # -- the service's panel on the case page ------------------------------------------------------------------
 
-def case_panel(case: Case, user, staff_view: bool, abilities=None) -> dict:
-    """The context of `_case_panel.html` and `_case_actions.html`. Read only: the record is created by the
-    first staff act on the case, not by viewing it."""
+def case_panel(case: Case, user, staff_view: bool, abilities: Abilities | None = None) -> dict:
+    """The context of `_case_panel.html` and `_case_actions.html`: what the case page shows of the request, and
+    the forms of what this person may do now (`cases.abilities`, the answer the services give). Read only:
+    the record is created by the first staff act on the case, not by viewing it."""
+    abilities = abilities or case_abilities(case=case, user=user)
+    offered = abilities.offered
     accreditation = Accreditation.objects.filter(case=case).first()
-    roles = staff_roles_for_case(case, user)
     data = case.data or {}
     group = DomainGroup.objects.filter(code=data.get("group")).first()
-    state = case.state
+    kind = data.get("request_kind")
     context = {
-        "request_kind": RequestKind(data["request_kind"]).label if data.get("request_kind") in RequestKind.values else "",
+        "request_kind": RequestKind(kind).label if kind in RequestKind.values else "",
         "group": group,
         "domains": requested_domains(case),
         "data": data,
         "accreditation": accreditation,
         "granted": list(accreditation.granted_domains.all()) if accreditation and accreditation.licence_id else [],
-        "problems": request_problems(case) if case.tracking_number is None and applicant_side(case, user) else [],
+        "problems": request_problems(case) if case.tracking_number is None and abilities.applicant else [],
+        # The applicant sees the supervision of the licence it holds or held.
         "supervision": SupervisionRecord.objects.filter(case=case).select_related("recorded_by")[:50]
-        if staff_view or state in SUPERVISED_STATES else [],
+        if staff_view or case.state in SUPERVISED_STATES else [],
         "violations": case.scope_violations.all()[:50] if staff_view else [],
     }
-    expert, head = StaffRole.EXPERT in roles, StaffRole.UNIT_HEAD in roles
-    if expert and state == AccreditationState.FILED:
+    if offered("binder_receive") or offered("register") or offered("return_incomplete"):
+        context["initial_review"] = True
+    # A binder is received once, and only for a file that arrives as one.
+    if (offered("binder_receive") and data.get("channel") == Channel.BINDER
+            and not (accreditation and accreditation.binder_received_at)):
         context["binder_form"] = BinderForm(documents=case.process.documents, initial={
             "delegate_name": data.get("delegate_name", ""), "delegate_national_id": data.get("delegate_national_id", "")})
+        context["scan_form"] = UploadForm() if offered("scan") else None
+    context["can_register"] = offered("register")
+    if offered("return_incomplete"):
         context["incomplete_form"] = IncompleteForm(documents=case.process.documents)
-        context["scan_form"] = UploadForm()
-    if expert and state == AccreditationState.VISITED:
-        context["can_introduce_ceo"] = True
-    if head and state == AccreditationState.COMMITTEE_APPROVED:
+    context["can_introduce_ceo"] = offered("introduce_ceo")
+    if offered("issue_licence"):
         context["licence_form"] = LicenceForm(requested=context["domains"])
-    if (expert or head) and state in LICENCE_HELD_STATES:
+    if offered("supervision_record"):
         context["supervision_form"] = SupervisionForm()
+    if offered("violation_record"):
         context["violation_form"] = ViolationForm()
-    if head and state in LICENCE_HELD_STATES:
+    context.update(can_suspend=offered("suspend"), can_reinstate=offered("reinstate"), can_revoke=offered("revoke"))
+    if context["can_suspend"] or context["can_reinstate"] or context["can_revoke"]:
         context["act_form"] = ReasonForm()
-        context["can_suspend"] = state == AccreditationState.ACTIVE
-        context["can_reinstate"] = state == AccreditationState.SUSPENDED
-        context["can_revoke"] = True
-    context["has_actions"] = bool(context.get("binder_form") or context.get("can_introduce_ceo")
+    context["has_actions"] = bool(context.get("initial_review") or context["can_introduce_ceo"]
                                   or context.get("licence_form"))
     return context

@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khedmat.cases.access import case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.cases.forms import UploadForm
 from khedmat.cases.services import document_upload
 from khedmat.core.views import attempt
@@ -26,8 +27,9 @@ from khedmat.services.institute_accreditation.models import Channel
 
 
 def _case(request, public_id):
+    """The case, for the staff working on it (`cases.abilities`); anyone else gets a 404."""
     case = case_get_for_user(user=request.user, public_id=public_id)
-    if case.service.code != SERVICE_CODE or not staff_roles_for_case(case, request.user):
+    if case.service.code != SERVICE_CODE or not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
