@@ -80,7 +80,8 @@ def request_problems(case: Case) -> list[str]:
         problems.append(_("Choose the group of domains."))
     elif not domains:
         problems.append(_("Choose at least one domain."))
-    elif any(d.group_id != group.pk or not d.is_active for d in domains) or len(domains) != len(data.get("domains") or []):
+    elif (any(d.group_id != group.pk or not d.is_active for d in domains)
+          or len(domains) != len(data.get("domains") or [])):
         problems.append(_("Every domain must be an active domain of the chosen group."))
     if kind in (RequestKind.DOMAIN_UPGRADE, RequestKind.RENEWAL):
         licence = previous_licence(case)
@@ -123,8 +124,10 @@ def licensed_domains(*, organization_id: int, province_id: int, on: dt.date | No
     e.g. assigning a course of the training service only within the institute's domains)."""
     on = on or timezone.localdate()
     codes: set[str] = set()
-    for accreditation in (Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENSED_STATES,
-                                                       case__organization_id=organization_id, case__province_id=province_id,
+    for accreditation in (Accreditation.objects.filter(case__service__code=SERVICE_CODE,
+                                                       case__state__in=LICENSED_STATES,
+                                                       case__organization_id=organization_id,
+                                                       case__province_id=province_id,
                                                        licence__isnull=False)
                           .select_related("licence").prefetch_related("granted_domains")):
         if effective_status(accreditation.licence, today=on) == "valid":
@@ -176,7 +179,8 @@ def institute_query_condition(raw: str) -> Q | None:
         return None
     if looks_like_number(raw):
         digits = digits_only(raw)
-        condition = Q(licence__number__in=licence_number_candidates(raw)) if licence_number_candidates(raw) else Q(pk__in=[])
+        numbers = licence_number_candidates(raw)
+        condition = Q(licence__number__in=numbers) if numbers else Q(pk__in=[])
         if len(digits) == 11:
             condition |= Q(case__organization__national_id=digits)
         return condition
@@ -236,7 +240,8 @@ def domain_verdicts(*, q: str, domain: str, limit: int = 5, today: dt.date | Non
         return []
     matching = _with_name_key(Accreditation.objects.filter(case__service__code=SERVICE_CODE, licence__isnull=False,
                                                            case__organization__isnull=False)).filter(condition)
-    ids = list(dict.fromkeys(matching.order_by("case__organization__name").values_list("case__organization_id", flat=True)))
+    ids = list(dict.fromkeys(matching.order_by("case__organization__name")
+                             .values_list("case__organization_id", flat=True)))
     organizations = Organization.objects.in_bulk(ids[:limit])
     domains = {d.code: d for d in Domain.objects.all()}
     verdicts = []
@@ -310,7 +315,8 @@ def case_panel(case: Case, user, staff_view: bool, abilities: Abilities | None =
     if (offered("binder_receive") and data.get("channel") == Channel.BINDER
             and not (accreditation and accreditation.binder_received_at)):
         context["binder_form"] = BinderForm(documents=case.process.documents, initial={
-            "delegate_name": data.get("delegate_name", ""), "delegate_national_id": data.get("delegate_national_id", "")})
+            "delegate_name": data.get("delegate_name", ""),
+            "delegate_national_id": data.get("delegate_national_id", "")})
         context["scan_form"] = UploadForm() if offered("scan") else None
     context["can_register"] = offered("register")
     if offered("return_incomplete"):

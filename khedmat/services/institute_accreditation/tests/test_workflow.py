@@ -57,7 +57,8 @@ def test_the_licence_despite_a_registry_mismatch_needs_a_recorded_reason(journey
                            mismatch_reason="آگهی ابطال انحلال در روزنامه رسمی ارائه شد")
     case.refresh_from_db()
     assert case.state == "licence_issued"
-    assert mismatch_acceptances(case)[0].data["registry_mismatch_reason"] == "آگهی ابطال انحلال در روزنامه رسمی ارائه شد"
+    reason = mismatch_acceptances(case)[0].data["registry_mismatch_reason"]
+    assert reason == "آگهی ابطال انحلال در روزنامه رسمی ارائه شد"
 
 
 def test_an_incomplete_file_goes_back_with_the_list_and_no_number(journey, expert, ceo):
@@ -90,7 +91,8 @@ def test_two_rounds_of_written_deficiencies(journey, expert, ceo):
         case.refresh_from_db()
         assert case.state == "deficiencies_notified" and notice.round == round_
         assert case.official_documents.filter(document_type__code="deficiency_letter").count() == round_
-        case = case_resubmit(case=case, answers={notice.items.get().pk: "اصلاح شد"}, by=ceo, expected_version=case.version)
+        case = case_resubmit(case=case, answers={notice.items.get().pk: "اصلاح شد"}, by=ceo,
+                             expected_version=case.version)
         assert case.state == "document_review"
 
 
@@ -135,7 +137,8 @@ def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute)
     assert old.status == "replaced" and old.replacement == new and new.replaces == old
     assert Case.objects.get(pk=licensed.pk).state == "superseded"
     # Without form 8, or without a new domain, it cannot be sent.
-    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
+                       organization=institute)
     data = {"request_kind": "domain_upgrade", "group": "management", "domains": ["leadership", "hr"],
             "channel": "online", "previous_licence": number}
     case = case_data_update(case=case, data=data, title="x", by=ceo, expected_version=case.version)
@@ -220,7 +223,8 @@ def test_only_institutes_can_send_a_request(domains, applicant, django_capture_o
 
     case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=applicant)
     case = case_data_update(case=case, data={"request_kind": "new_licence", "group": "management", "domains": ["hr"],
-                                             "channel": "online"}, title="x", by=applicant, expected_version=case.version)
+                                             "channel": "online"}, title="x", by=applicant,
+                            expected_version=case.version)
     with pytest.raises(ApplicationError):
         case_submit(case=case, by=applicant, expected_version=case.version)
 
@@ -273,3 +277,15 @@ def test_a_supervision_visit_of_a_licensed_institute_is_a_finding(journey, exper
     record = SupervisionRecord.objects.get(case=case)
     assert record.kind == "finding" and record.appointment == visit and "طبق برنامه" in record.text
     assert Case.objects.get(pk=case.pk).state == "active"
+
+
+def test_every_internal_transition_and_act_names_the_function_that_runs_it():
+    from importlib import import_module
+
+    from khedmat.services.institute_accreditation.workflow import PROCESS
+
+    actions = [t for t in PROCESS.transitions if t.internal] + list(PROCESS.acts)
+    assert {a.name for a in PROCESS.acts} == {"binder_receive", "supervision_record", "violation_record"}
+    for action in actions:
+        module, _dot, name = action.runs.rpartition(".")
+        assert callable(getattr(import_module(module), name, None)), (action.name, action.runs)
