@@ -29,6 +29,8 @@ SECTION = re.compile(
     rf"(?P<tail>(?:,?\s*#\d+)+|\s+rules?\s+\d+|\s+steps?\s+{DIGITS}(?:\s*[–-]\s*{DIGITS})?)?"
 )
 STEP = re.compile(rf"\bsteps?\s+(?P<first>{DIGITS})(?:\s*[–-]\s*(?P<last>{DIGITS}))?", re.IGNORECASE)
+# Service 2's own labels: "filed [۱۳]", "intake [۱۳–۱۴]", "[۱۵, ۱۷]" (Persian digits; not a regex's [۰-۹]).
+STEP_LABEL = re.compile(r"(?<!\S)\[(?P<numbers>[۰-۹]+(?:\s*[–,-]\s*[۰-۹]+)*)\](?=[\s:,.;)]|$)")
 SERVICE_NUMBER = re.compile(r"\bservice\s+(\d)\b", re.IGNORECASE)
 # A1…A999, but not a spreadsheet cell ("A2", A1:B3), a PDF filter (/A85) or a paper size (A4 portrait, size: A3).
 ASSUMPTION = re.compile(r"(?<![\w/\"'])A(?P<number>\d{1,3})(?![\w\"']|:\S)")
@@ -159,6 +161,11 @@ def citations(text: str, path: str, spec: Spec) -> list[Citation]:
             if process:
                 found.append(Citation(path, number, match.group(0), "step", section=process,
                                       rows=_step_numbers(match.group("first"), match.group("last"))))
+        for match in STEP_LABEL.finditer(blanked):
+            process = _service_process(spec, line, path)
+            if process:
+                numbers = tuple(_digits(n) for n in re.findall(DIGITS, match.group("numbers")))
+                found.append(Citation(path, number, match.group(0), "step", section=process, rows=numbers))
         for match in ASSUMPTION.finditer(line):
             if PAPER.search(line[max(0, match.start() - 12):match.end() + 12]):
                 continue
@@ -289,6 +296,7 @@ def test_every_citation_in_code_templates_and_docs_resolves(spec):
     ('"""The binder (step ۲۵)."""', "khedmat/services/institute_accreditation/views.py"),
     ("<h3>{% translate 'Review (step ۷)' %}</h3>", "templates/institute_accreditation/x.html"),
     ("The CEO is invited (service 2, step ۳۰).", "khedmat/cases/process.py"),
+    ("- filed [۱۳], visited [۱۵, ۲۸]: the visit report.", "khedmat/services/institute_accreditation/workflow.py"),
     ('"""Printed «چیزی که در بذر نیست» (seed line 242)."""', "khedmat/x.py"),
     ("# Source: /work/shared/domain/seed-fa.txt", "khedmat/fixtures/x.yaml"),
 ])
@@ -304,6 +312,7 @@ def test_a_citation_that_does_not_resolve_fails(spec, text, path):
     ("seed_basis: \"L103–121; target: assumption A9\"", "khedmat/fixtures/x.yaml"),
     ("<h3>{% translate 'Initial review (step ۱۴)' %}</h3>", "templates/institute_accreditation/x.html"),
     ("The CEO is invited (service 2, step ۲۰).", "khedmat/cases/process.py"),
+    ("# -- intake [۱۳–۱۴], visit_scheduled [۱۵, ۱۷]:", "docs/services/institute-accreditation.md"),
 ])
 def test_a_citation_that_resolves_passes(spec, text, path):
     assert citations(text, path, spec)
@@ -319,6 +328,7 @@ def test_a_citation_that_resolves_passes(spec, text, path):
     'elif name in (b"ASCII85Decode", b"A85"):',
     '<path d="M0,0 L10,5 L0,10 z" fill="#39424c"/>',
     "Step 3 of the wizard, line 700 of the log.",
+    'DIGITS = re.compile(r"[۰-۹]+"), [۱۳] outside a service',
 ])
 def test_what_is_not_a_citation_is_left_alone(spec, text):
     assert not citations(text, "khedmat/x.py", spec)
