@@ -173,7 +173,7 @@ def _summary_sections(case, sections, change):
     return [sections[0], *dossier, *sections[1:]]
 
 
-def _panel_context(case, user, staff_view):
+def _panel_context(case, user, staff_view, abilities=None):
     from khedmat.services.contractor_qualification.views import case_panel_context
 
     return case_panel_context(case, user, staff_view)
