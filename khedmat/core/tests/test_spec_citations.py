@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC_DIR = ROOT / "docs" / "spec"
+SHARED = ROOT.parent / "shared" / "domain"  # where the copies come from, beside the repository (not in CI)
 SCANNED = ("khedmat", "templates", "docs", "bench", "tools")
 SUFFIXES = {".py", ".html", ".txt", ".md", ".yaml", ".yml", ".json"}
 SKIPPED = (SPEC_DIR, Path(__file__).resolve())
@@ -267,6 +268,12 @@ def test_the_spec_is_in_the_repository(spec):
     assert spec.processes["2"] == spec.processes["institute_accreditation"] == "3.4"
     assert spec.processes["contractor_qualification"] == "5.5"
     assert {str(n) for n in range(8, 24)} <= spec.rows("3.4")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared domain folder is not beside this checkout")
+@pytest.mark.parametrize("name", ["SERVICES.md", "seed-fa.txt"])
+def test_the_copies_are_verbatim(name):
+    assert (SPEC_DIR / name).read_bytes() == (SHARED / name).read_bytes(), f"copy {SHARED / name} to docs/spec/ again"
 
 
 def test_every_citation_in_code_templates_and_docs_resolves(spec):
