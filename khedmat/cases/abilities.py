@@ -12,15 +12,25 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khedmat.cases.access import actor_roles, applicant_side, staff_roles_for_case
+from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import Case
 from khedmat.cases.process import APPLICANT, PLATFORM_ABILITIES, SYSTEM, Act, Process, Transition
 from khedmat.core.exceptions import ApplicationError
 
 
+def staff_roles(case: Case, user) -> set[str]:
+    """The staff roles that count on this case: none before it is submitted (staff see submitted cases only)."""
+    return staff_roles_for_case(case, user) if case.tracking_number and user is not None else set()
+
+
 def roles_of(case: Case, user) -> set[str]:
     """The roles `user` acts in on this case; the task worker (user None) acts as SYSTEM."""
-    return {SYSTEM} if user is None else actor_roles(case, user)
+    if user is None:
+        return {SYSTEM}
+    roles = staff_roles(case, user)
+    if applicant_side(case, user):
+        roles.add(APPLICANT)
+    return roles
 
 
 def guard_message(case: Case, action: Transition | Act) -> str:
@@ -175,7 +185,7 @@ def case_abilities(*, case: Case, user) -> Abilities:
     if key in cache:
         return cache[key]
     process = case.process
-    staff = staff_roles_for_case(case, user) if user is not None else set()
+    staff = staff_roles(case, user)
     applicant = user is not None and applicant_side(case, user)
     roles = roles_of(case, user)
     abilities = Abilities(roles=frozenset(roles), staff=bool(staff), applicant=applicant)

@@ -7,7 +7,7 @@ Framework-light on purpose: no ORM queries, so a process module reads as a decla
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +138,7 @@ class AppointmentKind:
     code: str
     label: Any
     states: tuple[str, ...]  # the case states in which staff may propose it
-    staff_roles: tuple[str, ...] = ("expert",)
+    staff_roles: tuple[str, ...] = (StaffRole.EXPERT,)
     # How many times the applicant may ask for another slot (0: not allowed).
     reschedule_allowed: int = 0
     # The scoring scheme (reference data, by code) the visit report fills in; "" = notes and photos only.
@@ -236,8 +236,6 @@ class Process:
 
     def documents_for(self, case: Case) -> tuple[DocumentRequirement, ...]:
         """The checklist with each `required` flag decided for this case (what the page shows)."""
-        from dataclasses import replace
-
         required = self.required_document_codes(case)
         return tuple(replace(d, required=d.code in required) for d in self.documents)
 
@@ -272,6 +270,17 @@ class Process:
         for kind in self.appointment_kinds:
             if set(kind.states) - set(codes) or (kind.done_transition and kind.done_transition not in names):
                 raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or transitions")
+        # Internal transitions the platform runs name their function here, so a declaration states only its own.
+        platform_runs = {self.submit_transition: "khedmat.cases.services.case_submit",
+                         self.deficiency_transition: "khedmat.cases.services.deficiency_notice_issue",
+                         self.resubmit_transition: "khedmat.cases.services.case_resubmit"}
+        platform_runs |= {name: "khedmat.committees.services.minutes_confirm"
+                          for step in self.committee_steps for _decision, name in step.decisions}
+        platform_runs |= {kind.done_transition: "khedmat.appointments.services.visit_report_record"
+                          for kind in self.appointment_kinds if kind.done_transition}
+        object.__setattr__(self, "transitions", tuple(
+            replace(t, runs=platform_runs[t.name]) if t.internal and not t.runs and t.name in platform_runs else t
+            for t in self.transitions))
         object.__setattr__(self, "_by_state", {s.code: s for s in self.states})
 
     def declaration_check(self, *, data: dict | None, organization=None, province=None):

@@ -20,7 +20,7 @@ The SLA target is the statement's end-to-end commitment (organization time, fili
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.accounts.roles import StaffRole
-from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
+from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import (
     APPLICANT,
     SYSTEM,
@@ -34,6 +34,7 @@ from khedmat.cases.process import (
     Transition,
 )
 from khedmat.core.desk import DeskLink
+from khedmat.inquiries.guards import registry_mismatches_resolved
 from khedmat.services.institute_accreditation.constants import LICENCE_HELD_STATES, SERVICE_CODE
 from khedmat.services.institute_accreditation.constants import AccreditationState as S
 from khedmat.services.institute_accreditation.selectors import (
