@@ -39,12 +39,14 @@ LICENCE_HELD_STATES = (AccreditationState.ACTIVE, AccreditationState.SUSPENDED)
 # The supervision history is shown to the applicant once the institute has held a licence.
 SUPERVISED_STATES = LICENCE_HELD_STATES + (AccreditationState.REVOKED, AccreditationState.EXPIRED)
 
-# The staff roles of the service are `accounts.roles.StaffRole`'s, used by name: the expert handles the file;
-# the unit head (StaffRole.UNIT_HEAD, not StaffRole.HEAD, the head of organization) issues, suspends and revokes
-# licences (A13 as in service 4); the committee's secretary records the committee's decisions.
-ROLES = (StaffRole.EXPERT, StaffRole.UNIT_HEAD, StaffRole.COMMITTEE_SECRETARY)
+# The staff roles of the service are `accounts.roles.StaffRole`'s, used by name (no other spelling): the expert
+# handles the file; the unit head (StaffRole.UNIT_HEAD, not StaffRole.HEAD, the head of organization) issues,
+# suspends and revokes licences (A13 as in service 4); the committee's secretary records the committee's decisions.
 
 # The photos of the premises the field visit needs [۱۷] (checklist document codes).
 PHOTOS = ("photos_training", "photos_admin")
 # Each of the CEO's certificates [۱۹]: the uploaded document, or the answer to a written inquiry to its issuer.
 CEO_CERTIFICATES = (("ceo_no_criminal_record", "criminal_record"), ("ceo_no_addiction", "addiction_test"))
+# Who reads the service report: the unit head answers for the service; the head of the organization and the
+# deputy oversee it.
+REPORT_ROLES = (StaffRole.UNIT_HEAD, StaffRole.DEPUTY, StaffRole.HEAD)

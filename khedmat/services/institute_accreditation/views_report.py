@@ -6,7 +6,6 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.accounts.roles import StaffRole
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import excel, jalali
 from khedmat.core.desk import admits_when
@@ -14,11 +13,7 @@ from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column, xlsx_re
 from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
-from khedmat.services.institute_accreditation.constants import SERVICE_CODE
-
-# The unit head answers for the service; the head of the organization and the deputy oversee it.
-REPORT_ROLES = (StaffRole.UNIT_HEAD, StaffRole.DEPUTY, StaffRole.HEAD)
-
+from khedmat.services.institute_accreditation.constants import REPORT_ROLES, SERVICE_CODE
 
 ReportPeriodForm = PeriodForm
 
