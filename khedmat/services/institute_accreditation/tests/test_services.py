@@ -4,9 +4,13 @@ import datetime as dt
 
 import pytest
 
+from khedmat.cases.models import Case
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_pdf import pdftotext
 from khedmat.core.exceptions import ApplicationError
 from khedmat.services.institute_accreditation import services
-from khedmat.services.institute_accreditation.models import Accreditation
+from khedmat.services.institute_accreditation.models import Accreditation, SecretariatSequence
 from khedmat.testing import login
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +68,6 @@ def test_the_form_checks_the_national_id_checksum(client, journey, expert):
 
 
 def test_the_receipt_records_the_delegate_and_prints_a_letter(client, journey, expert, tmp_path):
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_pdf import pdftotext
-
     case = journey("filed", channel="binder")
     login(client, expert)
     response = client.post(f"/accreditation/{case.public_id}/binder/", {
@@ -91,10 +92,6 @@ def test_the_receipt_records_the_delegate_and_prints_a_letter(client, journey, e
 # -- a refused step leaves no trace (issue 18: every step is one `case_act`) ------------------------------------
 
 def _trace(case):
-    from khedmat.cases.models import Case
-    from khedmat.certificates.models import OfficialDocument
-    from khedmat.services.institute_accreditation.models import SecretariatSequence
-
     fresh = Case.objects.get(pk=case.pk)
     accreditation = Accreditation.objects.filter(case=case).first()
     return {"state": fresh.state, "version": fresh.version, "events": fresh.events.count(),
