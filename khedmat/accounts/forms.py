@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.accounts.models import User
 from khedmat.core.forms import MobileField, NationalIdField, OneTimeCodeField, PersianCharField
 
 
@@ -36,8 +37,6 @@ class SignupForm(_PasswordPairMixin, forms.Form):
     )
 
     def _password_user(self):
-        from khedmat.accounts.models import User
-
         data = self.cleaned_data
         return User(
             national_id=data.get("national_id", ""), first_name=data.get("first_name", ""),

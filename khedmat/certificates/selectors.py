@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
+from khedmat.cases.access import applicant_side, may_read_case, staff_roles_for_case
 from khedmat.certificates.models import OfficialDocument, VerificationLog
 from khedmat.core.text import digits_only
 from khedmat.core.validators import luhn_valid
@@ -54,8 +55,6 @@ def parse_verification_code(raw: str) -> str | None:
 
 def document_get_for_user(*, user, public_id) -> OfficialDocument:
     """The document, for its holder (the case's applicant side) or staff who see its case; else 404."""
-    from khedmat.cases.access import applicant_side, staff_roles_for_case
-
     document = OfficialDocument.objects.select_related("document_type", "case", "case__service").filter(
         public_id=public_id).first()
     if document is None or not user.is_authenticated:
@@ -70,8 +69,6 @@ def document_get_for_user(*, user, public_id) -> OfficialDocument:
 def document_identity_visible(*, document: OfficialDocument, user) -> bool:
     """Whether `user` may see the holder's full national ID and the verification code: those who may read
     the document's case (or, for a document without a case, those who manage such documents)."""
-    from khedmat.cases.access import may_read_case
-
     if not getattr(user, "is_authenticated", False):
         return False
     if document.case_id:

@@ -1,6 +1,7 @@
 """The public verification page (and its JSON), downloads for holders, and staff actions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.cases.access import case_get_for_user
 from khedmat.certificates import selectors, services, signing
 from khedmat.certificates.forms import IssueForm, StatusForm, VerifyForm
 from khedmat.certificates.keys import keyring, public_keys
-from khedmat.certificates.models import EffectiveStatus, OfficialDocument
+from khedmat.certificates.models import DocumentKind, DocumentType, EffectiveStatus, OfficialDocument
 from khedmat.certificates.rendering import document_pdf
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
@@ -205,11 +207,6 @@ def staff_action(request, public_id, action):
 @staff_required("unit_head", "head")
 def staff_issue(request, case_id):
     """Issue a certificate or licence for a case (signed by the head of the organization)."""
-    from django.db.models import Q
-
-    from khedmat.cases.access import case_get_for_user
-    from khedmat.certificates.models import DocumentKind, DocumentType
-
     case = case_get_for_user(user=request.user, public_id=case_id)
     types = DocumentType.objects.filter(is_active=True).exclude(kind=DocumentKind.LETTER).filter(
         Q(service=case.service) | Q(service__isnull=True))

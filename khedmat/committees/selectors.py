@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from khedmat.cases.access import applicant_side
 from khedmat.cases.models import Case
+from khedmat.cases.process import registered
 from khedmat.committees.models import (
     AgendaItem,
     CommitteeMember,
@@ -70,8 +72,6 @@ def managed_committees(*, user):
 
 def agenda_candidates(*, session: Session) -> list[Case]:
     """Cases of the committee's province waiting in a committee step of its kind, not on an open agenda."""
-    from khedmat.cases.process import registered
-
     condition = Q(pk__in=[])
     for process in registered():
         for step in process.committee_steps:
@@ -108,8 +108,6 @@ def case_invitations(*, case: Case) -> QuerySet[Invitation]:
 def invitation_get_for_person(*, user, public_id) -> Invitation:
     """The invitation letter of a session for the person it was sent to: a member of the committee, or the
     applicant side of the invited case; 404 alike for missing and not-theirs."""
-    from khedmat.cases.access import applicant_side
-
     if not getattr(user, "is_authenticated", False):
         raise Http404
     try:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from khedmat.cases.models import Case
 from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.rendering import document_pdf
 from khedmat.committees import selectors, services
 from khedmat.committees.forms import (
     AgendaAddForm,
@@ -268,8 +269,6 @@ def decision_correct(request, public_id, decision_id):
 
 
 def _pdf(document) -> HttpResponse:
-    from khedmat.certificates.rendering import document_pdf
-
     response = HttpResponse(document_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
     return response

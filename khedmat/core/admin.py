@@ -1,4 +1,5 @@
 """Admin building blocks: Persian Jalali dates, an audit trail of every edit, province scoping."""
+from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
@@ -127,8 +128,6 @@ class AuditProvinceFilter(admin.SimpleListFilter):
 
 def object_type_label(object_type: str) -> str:
     """"cases.case" as the model's Persian name (the raw label when the model is gone)."""
-    from django.apps import apps
-
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, migrations
+
+from khedmat.core.chain import ChainedModel
 
 UNLOCK_SETTING = "khedmat.audit_unlock"
 SQLITE_FUNCTION = "khedmat_audit_unlocked"
@@ -144,10 +147,6 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
 
 
 def guarded_models():
-    from django.apps import apps
-
-    from khedmat.core.chain import ChainedModel
-
     return [model for model in apps.get_models() if issubclass(model, ChainedModel)]
 
 

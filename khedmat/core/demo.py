@@ -1,4 +1,6 @@
 """Files for demonstration data: small, valid, and saying that they are not real records."""
+import struct
+import zlib
 
 
 def demo_pdf(text: str) -> bytes:
@@ -27,9 +29,6 @@ def demo_pdf(text: str) -> bytes:
 
 def demo_png() -> bytes:
     """A small valid PNG (a 4×4 grey square) standing for a photo of the premises."""
-    import struct
-    import zlib
-
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 

@@ -18,6 +18,8 @@ from typing import Any
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.core.admin import is_administrator
+
 
 @dataclass(frozen=True)
 class DeskLink:
@@ -107,8 +109,6 @@ def _view_rule(url_name: str):
     except NoReverseMatch:
         return None
     if url_name == "admin:index":
-        from khedmat.core.admin import is_administrator
-
         return is_administrator
     return getattr(func, "admits", None)
 

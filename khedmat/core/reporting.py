@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
 
 from khedmat.core import jalali
 from khedmat.core.jalali import TEHRAN
+from khedmat.core.models import Province
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,6 @@ class Period:
 
 def in_report_province(user) -> bool:
     """Whether the person works in the province whose service reports these are (the desk's rule)."""
-    from django.conf import settings
-
-    from khedmat.core.models import Province
-
     home = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
     return home is not None and getattr(user, "province_id", None) == home
 
@@ -47,11 +46,6 @@ def in_report_province(user) -> bool:
 def report_province(user):
     """The province whose service report this is: the deployment's home province (services open their cases
     there), for its own staff; anyone else gets the 404 everyone gets."""
-    from django.conf import settings
-    from django.http import Http404
-
-    from khedmat.core.models import Province
-
     if not in_report_province(user):
         raise Http404
     return Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)

@@ -3,6 +3,7 @@ and the list of overdue inquiries with answer times per source."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
@@ -70,8 +71,6 @@ def answer(request, inquiry_id):
 
 @staff_required()
 def overview(request):
-    from django.utils import timezone
-
     now = timezone.now()
     open_inquiries = (Inquiry.objects.filter(case__province_id=request.user.province_id)
                       .exclude(status__in=services.FINAL).select_related("source", "case").order_by("due_at")[:200])

@@ -12,6 +12,7 @@ from khedmat.accounts.models import User
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
+from khedmat.notifications.services import notify_user
 from khedmat.organizations.models import (
     MANAGING_ROLES,
     ClaimMethod,
@@ -142,8 +143,6 @@ def _require_claim_staff(*, organization: Organization, by: User | None) -> None
 
 
 def _notify_claimants(organization: Organization, body: str) -> None:
-    from khedmat.notifications.services import notify_user
-
     for membership in organization.memberships.select_related("user"):
         notify_user(user=membership.user, subject=organization.name, body=body, template="organization_claim",
                     idempotency_key=f"organization-claim-{organization.pk}-{organization.claim_status}-{membership.user_id}")

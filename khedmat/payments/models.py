@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.catalog.models import Service
 from khedmat.core.fields import PersianCharField
+from khedmat.payments.messages import attempt_problem
 
 
 class FeeSchedule(models.Model):
@@ -145,14 +146,10 @@ class PaymentAttempt(models.Model):
     @property
     def problem_text(self) -> str:
         """What went wrong, in Persian (the raw bank code is `problem_code`)."""
-        from khedmat.payments.messages import attempt_problem
-
         return attempt_problem(self)[0]
 
     @property
     def problem_code(self) -> int | None:
-        from khedmat.payments.messages import attempt_problem
-
         return attempt_problem(self)[1]
 
 

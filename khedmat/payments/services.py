@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts import throttle
+from khedmat.cases.services import case_declaration_refusal
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.models import DocumentType
+from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import Province
 from khedmat.core.numbers import format_rials
 from khedmat.core.text import to_persian_digits
+from khedmat.notifications.services import notify_user
 from khedmat.payments import gateways
 from khedmat.payments.messages import bank_code_message
 from khedmat.payments.models import (
@@ -57,8 +63,6 @@ def fee_schedule_in_force(*, service, item_code: str, on: dt.date) -> FeeSchedul
 def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
     """The case's open or paid invoice, creating it from the schedule in force if the process charges one.
     A case whose declaration the province does not handle is refused: it is never invoiced."""
-    from khedmat.cases.services import case_declaration_refusal
-
     refusal = case_declaration_refusal(case)
     if refusal:
         raise ApplicationError(refusal, code="not_competent")
@@ -160,8 +164,6 @@ def payment_callback(*, params, remote_addr: str | None = None) -> PaymentAttemp
 
 def _callback_refused(reason: str, *, params, remote_addr: str | None,
                       attempt: PaymentAttempt | None = None) -> RefusedCallback | None:
-    from khedmat.core.models import Province
-
     kept = {str(key)[:40]: str(value)[:200] for key, value in list(dict(params).items())[:20]}
     if attempt is not None:
         province_id = attempt.invoice.case.province_id
@@ -254,9 +256,6 @@ def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = 
 
 def _notify_payer(attempt: PaymentAttempt, invoice: Invoice, *, returned: bool) -> None:
     """SMS and in-app message to the payer, in the settling transaction (sent after it commits)."""
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.notifications.services import notify_user
-
     values = {"amount": rials_text(attempt.amount_rials), "invoice": to_persian_digits(invoice.number),
               "ref": to_persian_digits(attempt.ref_id)}
     case = invoice.case
@@ -275,10 +274,6 @@ def _notify_payer(attempt: PaymentAttempt, invoice: Invoice, *, returned: bool) 
 
 
 def _receipt_issue(attempt: PaymentAttempt):
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     invoice = attempt.invoice
     case = invoice.case
     body = [
@@ -355,8 +350,6 @@ def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
     """Our verified payments of a Tehran day in one province against the bank's settlement list (where it
     offers one). The bank's list covers the whole merchant account: its lines are kept for the province whose
     case the session paid; a line no session of ours explains belongs to the deployment's own province."""
-    from khedmat.core.models import Province
-
     start = dt.datetime.combine(day, dt.time(0), tzinfo=jalali.TEHRAN)
     ours = {a.authority: a for a in PaymentAttempt.objects.filter(
         status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1),

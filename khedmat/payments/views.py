@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
+from khedmat.core.excel import xlsx_response
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
-from khedmat.payments.export import ExportPeriodForm
+from khedmat.payments.export import ExportPeriodForm, export_filename, payments_workbook
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
 
 
@@ -128,9 +129,6 @@ def reconciliation(request):
 @staff_required("finance", "unit_head", "head", "administrator")
 def export_xlsx(request):
     """The payments of a period as Excel (today when no dates are given); refused dates are explained on the page."""
-    from khedmat.core.excel import xlsx_response
-    from khedmat.payments.export import export_filename, payments_workbook
-
     form = ExportPeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "payments/export.html", {"form": form}, status=400)

@@ -5,6 +5,7 @@ import datetime as dt
 import threading
 
 from django.db.models import Q
+from django.http import Http404
 
 from khedmat.core.models import Office, Province
 from khedmat.core.workdays import WeeklyOffRule as WeeklyOffSpan
@@ -65,8 +66,6 @@ def closures_for_province(*, province: Province):
 
 
 def closure_get_for_staff(*, staff, closure_id: int) -> Closure:
-    from django.http import Http404
-
     qs = Closure.objects.select_related("province", "office")
     if not staff.is_superuser:
         qs = qs.filter(province_id=staff.province_id)

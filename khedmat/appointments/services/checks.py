@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.accounts.models import User
 from khedmat.appointments import selectors
 from khedmat.appointments.models import (
     ACTIVE_STATES,
@@ -50,8 +51,6 @@ def _day_off_message(case: Case, day: dt.date) -> str | None:
 def _check_slot(*, case: Case, kind: AppointmentKind, starts_at: dt.datetime, ends_at: dt.datetime, place: str,
                 online_link: str, staff: Sequence, exclude: Appointment | None, now: dt.datetime) -> list:
     """Refuse a slot that cannot be kept; return the visitors (their rows locked against double booking)."""
-    from khedmat.accounts.models import User
-
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("appointment times must be aware datetimes")
     if ends_at <= starts_at:

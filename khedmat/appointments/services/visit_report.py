@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +26,11 @@ from khedmat.appointments.services.checks import _kind, _lock
 from khedmat.appointments.services.wording import _record, _words
 from khedmat.appointments.signals import visit_report_recorded
 from khedmat.cases.process import AppointmentKind
+from khedmat.cases.services import case_transition
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
-from khedmat.core.uploads import JPEG, PNG
+from khedmat.core.upload_messages import rejection_message
+from khedmat.core.uploads import JPEG, PNG, UploadRejected, storage_name, validate_upload
 
 PHOTO_TYPES = frozenset({JPEG, PNG})
 
@@ -54,9 +58,6 @@ PHOTO_MESSAGES = {
 def _checked_photos(photos: Sequence) -> list[tuple]:
     """Check every photo by its content before anything is written: (upload, ValidatedUpload) pairs.
     A photo is any file-like object with `name` and `size` (Django's UploadedFile)."""
-    from khedmat.core.upload_messages import rejection_message
-    from khedmat.core.uploads import UploadRejected, validate_upload
-
     if len(photos) > MAX_PHOTOS:
         raise ApplicationError(_("Attach at most %(n)s photos.") % {"n": to_persian_digits(MAX_PHOTOS)},
                                code="too_many_photos", extra={"field": "photos"})
@@ -126,10 +127,6 @@ def _total(pairs: list[tuple]) -> Decimal | None:
 def _write_report(*, appointment: Appointment, scheme, pairs, photos, notes: str, attendees: str,
                   applicant_present: bool, by, now, corrects: VisitReport | None = None,
                   correction_reason: str = "", written: list) -> VisitReport:
-    from django.core.files.base import File
-
-    from khedmat.core.uploads import storage_name
-
     report = VisitReport(appointment=appointment, corrects=corrects, correction_reason=correction_reason,
                          scheme=scheme, total=_total(pairs), notes=notes, attendees=(attendees or "").strip(),
                          applicant_present=applicant_present, recorded_by=by, recorded_at=now)
@@ -148,8 +145,6 @@ def _write_report(*, appointment: Appointment, scheme, pairs, photos, notes: str
 
 
 def _remove_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         default_storage.delete(name)
 
@@ -163,8 +158,6 @@ def visit_report_record(*, appointment: Appointment, notes: str, applicant_prese
                         scores: dict | None = None, photos: Sequence = ()) -> VisitReport:
     """Record what the visit found: the appointment is held, and the kind's done transition (if any)
     moves the case, all in one transaction. Nothing is written when any part is refused."""
-    from khedmat.cases.services import case_transition
-
     notes = (notes or "").strip()
     scores = scores or {}
     now = timezone.now()

@@ -9,9 +9,11 @@ from khedmat.appointments.models import (
     Appointment,
 )
 from khedmat.cases.models import EventType
+from khedmat.cases.services import case_record_change
 from khedmat.cases.tracking import tracking_display
 from khedmat.core import jalali
 from khedmat.core.text import to_persian_digits
+from khedmat.notifications.services import notify_user
 
 
 def _when(appointment: Appointment) -> str:
@@ -35,8 +37,6 @@ def _words(appointment: Appointment, **more) -> dict:
 
 
 def _notify_applicant(appointment: Appointment, *, body: str, template: str, key: str) -> None:
-    from khedmat.notifications.services import notify_user
-
     case = appointment.case
     notify_user(user=case.applicant, subject=_("Case %(number)s") % {"number": tracking_display(case.tracking_number)},
                 body=body, template=template, idempotency_key=key, case_id=case.pk)
@@ -44,8 +44,6 @@ def _notify_applicant(appointment: Appointment, *, body: str, template: str, key
 
 def _notify_staff(appointment: Appointment, *, body: str, template: str, key: str, exclude=None,
                   channels: Iterable[str] = ("inapp",)) -> None:
-    from khedmat.notifications.services import notify_user
-
     for member in appointment.staff.all():
         if exclude is not None and member.pk == exclude.pk:
             continue
@@ -54,6 +52,4 @@ def _notify_staff(appointment: Appointment, *, body: str, template: str, key: st
 
 
 def _record(appointment: Appointment, *, by, comment: str, public: bool = True) -> None:
-    from khedmat.cases.services import case_record_change
-
     case_record_change(case=appointment.case, by=by, comment=comment, public=public, event_type=EventType.APPOINTMENT)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from khedmat.cases.models import Case, EventType
+from khedmat.cases.services import case_record_change
 from khedmat.committees.models import (
     Committee,
     CommitteeMember,
@@ -15,6 +16,7 @@ from khedmat.committees.selectors import MANAGERS, memberships
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
+from khedmat.notifications.services import notify_user
 
 
 def _session_label(session: Session) -> str:
@@ -63,15 +65,11 @@ def _committee_step(case: Case):
 
 
 def _case_note(case: Case, by, text: str, *, public: bool = True) -> None:
-    from khedmat.cases.services import case_record_change
-
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         case_record_change(case=locked, by=by, comment=text, public=public, event_type=EventType.COMMITTEE)
 
 
 def _notify(user, session: Session, body: str, *, key: str, case_id: int | None = None) -> None:
-    from khedmat.notifications.services import notify_user
-
     notify_user(user=user, subject=str(session.committee.name), body=body, template="committee_session",
                 idempotency_key=key, case_id=case_id)

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.models import DocumentType
+from khedmat.certificates.services import document_issue
 from khedmat.committees.models import (
     AgendaItem,
     Invitation,
@@ -27,13 +30,10 @@ from khedmat.committees.services.common import (
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.numbers import format_number
+from khedmat.workcalendar.selectors import calendar_for
 
 
 def _letter(session: Session, *, user, items: list[AgendaItem], for_applicant: bool, by):
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     body = [
         _("You are invited to the %(session)s, on %(when)s.") % {"session": _session_label(session), "when": _when(session)},
     ]
@@ -100,8 +100,6 @@ def invitations_send(*, session: Session, by) -> list[Invitation]:
 
 def sessions_remind(*, now: dt.datetime | None = None) -> int:
     """A reminder to everyone invited, once, on the working day before the session."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     now = now or timezone.now()
     today = jalali.local_date(now)
     reminded = 0

@@ -8,6 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.cases.models import Case
+from khedmat.cases.services import case_transition, deficiency_notice_issue
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.models import DocumentType, RevocationReason
+from khedmat.certificates.services import document_issue, document_revoke
 from khedmat.committees.models import (
     AgendaItem,
     Attendance,
@@ -42,8 +46,6 @@ def _current_decision(item: AgendaItem) -> Decision | None:
 
 def minutes_content(session: Session) -> dict:
     """What the minutes say, frozen into the numbered document when they are issued."""
-    from khedmat.cases.tracking import tracking_display
-
     attendance = {a.member_id: a.present for a in session.attendance.all()}
     members = list(session.committee.members.filter(is_active=True).select_related("user"))
     names = {m.pk: m.user.get_full_name() for m in members}
@@ -99,9 +101,6 @@ def minutes_content(session: Session) -> dict:
 def minutes_issue(*, session: Session, by) -> Session:
     """Freeze the session's record into numbered minutes for the members to confirm. From here on
     attendance, votes and decisions do not change (withdrawing the minutes is the only way back)."""
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     _require_manager(session.committee, by)
     with transaction.atomic():
         session = _locked_session(session)
@@ -127,9 +126,6 @@ def minutes_issue(*, session: Session, by) -> Session:
 
 def minutes_withdraw(*, session: Session, reason: str, by) -> Session:
     """Minutes issued with a mistake and not yet confirmed: revoke them (the record stays) and reopen."""
-    from khedmat.certificates.models import RevocationReason
-    from khedmat.certificates.services import document_revoke
-
     _require_manager(session.committee, by)
     if not reason.strip():
         raise ApplicationError(_("Write what is wrong in the minutes."), code="reason_required")
@@ -199,8 +195,6 @@ def _finalise(session: Session) -> None:
 
 
 def _apply(decision: Decision, *, session: Session, actor, now) -> None:
-    from khedmat.cases.services import case_transition, deficiency_notice_issue
-
     case = Case.objects.get(pk=decision.item.case_id)
     process = case.process
     step = process.committee_step(case.state)
@@ -227,9 +221,6 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
                      correction_reason: str, by) -> Decision:
     """Correct the text of a decision in confirmed minutes: a new record linked to the old one and a
     numbered correction letter. The outcome cannot change this way (the case has already moved)."""
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     session = decision.item.session
     _require_manager(session.committee, by)
     if not correction_reason.strip():

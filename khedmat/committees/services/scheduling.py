@@ -32,14 +32,13 @@ from khedmat.committees.services.common import (
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
+from khedmat.workcalendar.selectors import calendar_for
 
 
 def session_conflicts(*, committee: Committee, starts_at: dt.datetime, ends_at: dt.datetime, room: Room | None,
                       exclude: Session | None = None) -> list[str]:
     """Why a session cannot take place then: the day is not a working day, the room is taken, or a
     member is in another committee's session at the same time. Empty when it can."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     problems = []
     day = jalali.local_date(starts_at)
     day_off = calendar_for(province=committee.province_id).day_off(day)
