@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import applicant_side, may_read_case, staff_roles_for_case
 from khedmat.certificates.models import OfficialDocument, VerificationLog
 from khedmat.core.text import digits_only
@@ -61,7 +62,7 @@ def document_get_for_user(*, user, public_id) -> OfficialDocument:
         raise Http404
     if document.case_id and (applicant_side(document.case, user) or staff_roles_for_case(document.case, user)):
         return document
-    if document.case_id is None and user.is_staff_member and user.has_role("unit_head", "head", "administrator"):
+    if document.case_id is None and user.is_staff_member and user.has_role(*MANAGING_ROLES):
         return document
     raise Http404
 
@@ -73,10 +74,10 @@ def document_identity_visible(*, document: OfficialDocument, user) -> bool:
         return False
     if document.case_id:
         return may_read_case(document.case, user)
-    return user.is_staff_member and (user.is_superuser or user.has_role("unit_head", "head", "administrator"))
+    return user.is_staff_member and (user.is_superuser or user.has_role(*MANAGING_ROLES))
 
 
-MANAGING_ROLES = ("unit_head", "head", "administrator")
+MANAGING_ROLES = (StaffRole.UNIT_HEAD, StaffRole.HEAD, StaffRole.ADMINISTRATOR)
 
 
 def document_may_manage(*, document: OfficialDocument, user) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import case_get_for_user
 from khedmat.certificates import selectors, services, signing
 from khedmat.certificates.forms import IssueForm, StatusForm, VerifyForm
@@ -176,7 +177,7 @@ def staff_detail(request, public_id):
     })
 
 
-@staff_required("unit_head", "head", "administrator")
+@staff_required(*selectors.MANAGING_ROLES)
 @require_POST
 def staff_action(request, public_id, action):
     document = _staff_document(request, public_id)
@@ -204,7 +205,7 @@ def staff_action(request, public_id, action):
     return redirect("staff-documents:detail", public_id=result.public_id)
 
 
-@staff_required("unit_head", "head")
+@staff_required(StaffRole.UNIT_HEAD, StaffRole.HEAD)
 def staff_issue(request, case_id):
     """Issue a certificate or licence for a case (signed by the head of the organization)."""
     case = case_get_for_user(user=request.user, public_id=case_id)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.models import User
+from khedmat.accounts.roles import StaffRole
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
@@ -24,7 +25,7 @@ from khedmat.organizations.models import (
 from khedmat.organizations.signals import organization_claimed
 
 # Staff who may approve or reject a claim, in the organization's province.
-CLAIM_ROLES = ("expert", "unit_head", "administrator")
+CLAIM_ROLES = (StaffRole.EXPERT, StaffRole.UNIT_HEAD, StaffRole.ADMINISTRATOR)
 
 
 def organization_register(

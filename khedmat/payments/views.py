@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
 from khedmat.core.excel import xlsx_response
@@ -22,6 +23,9 @@ from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
 from khedmat.payments.export import ExportPeriodForm, export_filename, payments_workbook
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
+
+# Who sees the finance desk's pages (payments, refused returns, reconciliation, the export).
+FINANCE_DESK_ROLES = (StaffRole.FINANCE, StaffRole.UNIT_HEAD, StaffRole.HEAD, StaffRole.ADMINISTRATOR)
 
 
 def _invoice_for_user(request, public_id) -> Invoice:
@@ -92,7 +96,7 @@ def callback(request):
 
 # -- finance ---------------------------------------------------------------------------------
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def finance_list(request):
     status = request.GET.get("status", "")
     attempts = PaymentAttempt.objects.select_related("invoice", "payer", "invoice__case").filter(
@@ -105,7 +109,7 @@ def finance_list(request):
     })
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def refused_callbacks(request):
     """Returns from the bank that were not believed (forged, unknown, another amount), of the staff's province."""
     page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"), per_page=50)
@@ -119,14 +123,14 @@ def _report_day(request) -> dt.date:
         return timezone.localdate()
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def reconciliation(request):
     day = _report_day(request)
     return render(request, "payments/reconciliation.html", {
         "report": services.reconciliation_report(day=day, province_id=request.user.province_id)})
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def export_xlsx(request):
     """The payments of a period as Excel (today when no dates are given); refused dates are explained on the page."""
     form = ExportPeriodForm(request.GET)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.committees.models import (
     Committee,
     CommitteeMember,
@@ -14,7 +15,7 @@ from khedmat.core.exceptions import ApplicationError
 
 def secretary_problem(*, province_id: int, user) -> str:
     """Why `user` cannot be a committee's secretary (decisions are applied to cases in their name), or ""."""
-    if user.is_staff_member and user.province_id == province_id and user.has_role("committee_secretary"):
+    if user.is_staff_member and user.province_id == province_id and user.has_role(StaffRole.COMMITTEE_SECRETARY):
         return ""
     return _("The secretary must be a staff member of the province with the committee secretary role.")
 
