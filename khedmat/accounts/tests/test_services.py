@@ -8,6 +8,7 @@ from django.utils import timezone
 from khedmat.accounts import services
 from khedmat.accounts.models import LoginAttempt, OneTimeCode, TotpDevice, User
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import AuditEvent
 from khedmat.notifications.models import SentMessage
 from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, next_national_id
 
@@ -175,8 +176,6 @@ def test_password_reset_needs_matching_mobile(sent, applicant):
 
 
 def test_role_changes_are_audited(administrator, tehran):
-    from khedmat.core.models import AuditEvent
-
     staff = make_staff(province=tehran, roles=["expert"])
     services.staff_roles_set(user=staff, roles=["expert", "unit_head"], by=administrator)
     staff = User.objects.get(pk=staff.pk)

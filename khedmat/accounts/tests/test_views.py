@@ -1,11 +1,15 @@
 import datetime as dt
+import re
 
+import pyotp
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from khedmat.accounts.models import OneTimeCode, User
+from khedmat.accounts import services
+from khedmat.accounts.models import OneTimeCode, TotpDevice, User
+from khedmat.catalog.models import Service
 from khedmat.notifications.models import SentMessage
 from khedmat.testing import PASSWORD, last_code_sent_to, login, make_staff, next_national_id
 
@@ -144,8 +148,6 @@ def test_totp_setup_page_shows_a_qr_code(client, expert):
 
 
 def test_wrong_authenticator_code_is_explained_and_nothing_is_enrolled(client, expert):
-    from khedmat.accounts.models import TotpDevice
-
     login(client, expert)
     client.get("/accounts/authenticator/")
     response = client.post("/accounts/authenticator/", {"code": "000000"})
@@ -154,14 +156,6 @@ def test_wrong_authenticator_code_is_explained_and_nothing_is_enrolled(client, e
 
 
 def test_staff_log_in_with_the_authenticator_app(client, expert):
-    import datetime as dt
-
-    import pyotp
-    import time_machine
-    from django.utils import timezone
-
-    from khedmat.accounts import services
-
     device = services.totp_enrol_start(user=expert)
     services.totp_enrol_confirm(user=expert, code=pyotp.TOTP(device.secret).now())
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=45)):
@@ -331,9 +325,6 @@ def test_password_reset_answers_the_same_with_or_without_an_account(post, applic
 
 
 def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
-    from khedmat.catalog.models import Service
-    from khedmat.testing import login, make_staff
-
     expert = make_staff(province=tehran, roles=[("expert", "contractor_qualification")])
     login(client, expert)
     page = client.get("/accounts/").content.decode()
@@ -342,8 +333,6 @@ def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
 
 
 def _code_input(html):
-    import re
-
     match = re.search(r'<input[^>]*name="code"[^>]*>', html)
     assert match, html
     return match.group(0)

@@ -23,6 +23,7 @@ the tests see the documents as they are issued. A Persian line with an English l
 differently (pdftotext treats it as left-to-right).
 """
 import datetime as dt
+import importlib.util
 import io
 import os
 import re
@@ -33,10 +34,14 @@ import subprocess
 import polib
 import pytest
 import segno
+import yaml
+from django.conf import settings
 from django.test import override_settings
 from django.utils import translation
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from khedmat.certificates import reference_data
 from khedmat.certificates.pdf import (
     PdfRenderingError,
     html_to_pdf,
@@ -46,6 +51,7 @@ from khedmat.certificates.pdf import (
     render_pdf,
     static_root,
 )
+from khedmat.certificates.services import ISSUER
 from khedmat.core import jalali
 
 HOLDER = "شرکت ساختمانی البرز کوه"
@@ -93,8 +99,6 @@ PDF_LABELS = {
 @pytest.fixture(scope="module", autouse=True)
 def persian_labels(tmp_path_factory):
     """A fallback catalogue for the labels above, after the project's own in LOCALE_PATHS."""
-    from django.conf import settings
-
     directory = tmp_path_factory.mktemp("locale")
     (directory / "fa" / "LC_MESSAGES").mkdir(parents=True)
     catalogue = polib.POFile()
@@ -446,11 +450,6 @@ def test_rendering_stops_instead_of_fetching_or_falling_back(html):
 
 def document_titles() -> list[str]:
     """The titles of every document type the seed creates, and the issuer's name printed on each."""
-    import yaml
-
-    from khedmat.certificates import reference_data
-    from khedmat.certificates.services import ISSUER
-
     return [entry["title"] for entry in yaml.safe_load(reference_data.FILE.read_text(encoding="utf-8"))] + [
         ISSUER, *LETTERHEAD]
 
@@ -491,8 +490,6 @@ def _page_png(pdf: bytes, tmp_path, name: str) -> bytes:
 
 
 def _pixels(png: bytes):
-    from PIL import Image
-
     return Image.open(io.BytesIO(png)).convert("L")
 
 
@@ -505,8 +502,6 @@ ORIGINAL_FONT_CSS = (
 
 def _pixels_apart(a, b) -> int:
     """How many pixels differ clearly (by more than half the grey scale) between two renderings."""
-    from PIL import ImageChops
-
     return sum(ImageChops.difference(a, b).point(lambda v: 1 if v > 128 else 0).histogram()[1:])
 
 
@@ -531,10 +526,6 @@ def test_the_pdf_font_prints_lam_alef_as_the_original_ligature(tmp_path):
 
 def test_the_pdf_fonts_are_the_build_of_the_vendored_vazirmatn():
     """pdf.css uses static/vendor/vazirmatn/pdf/, exactly what tools/build_pdf_fonts.py makes of the vendored files."""
-    import importlib.util
-
-    from django.conf import settings
-
     css = (static_root() / "certificates" / "pdf.css").read_text(encoding="utf-8")
     faces = re.findall(r'url\("([^"]+)"\)', css)
     assert faces == ["../vendor/vazirmatn/pdf/VazirmatnKhedmatPDF-Regular.ttf",

@@ -4,10 +4,29 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from khedmat.cases.models import Case
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_pdf import compact, normalise, pdftotext
 from khedmat.committees import services
-from khedmat.committees.models import AgendaItem, Decision, ItemStatus, Session, SessionState
+from khedmat.committees.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Decision,
+    Invitation,
+    ItemStatus,
+    Session,
+    SessionState,
+)
 from khedmat.committees.tests.conftest import next_working_moment
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
+from khedmat.notifications.models import OutboxMessage
+from khedmat.testing import make_staff
+from khedmat.workcalendar.models import Holiday
+from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +91,6 @@ def test_a_session_on_a_weekly_day_off_is_refused(committee, room, secretary):
 
 
 def test_a_session_on_a_holiday_is_refused(committee, room, secretary, tehran):
-    from khedmat.workcalendar.models import Holiday
-
     start = next_working_moment(tehran, days_ahead=2)
     Holiday.objects.create(date=start.date(), title="تعطیل آزمایشی", kind="official")
     with pytest.raises(ApplicationError, match="تعطیل آزمایشی"):
@@ -82,8 +99,6 @@ def test_a_session_on_a_holiday_is_refused(committee, room, secretary, tehran):
 
 
 def test_the_room_cannot_be_booked_twice(scheduled, committee, tehran, secretary, room):
-    from khedmat.committees.models import Committee, CommitteeMember
-
     first = scheduled(hour=9)
     council = Committee.objects.create(province=tehran, kind="steering_council", name="شورای راهبری")
     CommitteeMember.objects.create(committee=council, user=secretary, role="secretary", voting=False)
@@ -95,9 +110,6 @@ def test_the_room_cannot_be_booked_twice(scheduled, committee, tehran, secretary
 
 
 def test_a_member_cannot_sit_in_two_sessions_at_once(scheduled, committee, tehran, secretary):
-    from khedmat.committees.models import Committee, CommitteeMember
-    from khedmat.testing import make_staff
-
     first = scheduled(hour=9)
     chair = committee.members.get(role="chair").user
     council = Committee.objects.create(province=tehran, kind="steering_council", name="شورای راهبری")
@@ -142,9 +154,6 @@ def test_only_cases_waiting_for_this_committee_go_on_the_agenda(scheduled, waiti
 
 
 def test_invitations_are_numbered_letters_to_members_and_the_applicant(scheduled, waiting_case, secretary, committee):
-    from khedmat.committees.models import Invitation
-    from khedmat.notifications.models import OutboxMessage
-
     session = scheduled()
     case = waiting_case()
     services.agenda_add(session=session, case=case, by=secretary)
@@ -161,9 +170,6 @@ def test_invitations_are_numbered_letters_to_members_and_the_applicant(scheduled
 
 
 def test_the_reminder_goes_out_once_on_the_working_day_before(scheduled, waiting_case, secretary, tehran):
-    from khedmat.notifications.models import OutboxMessage
-    from khedmat.workcalendar.selectors import calendar_for
-
     session = scheduled(days_ahead=5)
     services.agenda_add(session=session, case=waiting_case(), by=secretary)
     services.invitations_send(session=session, by=secretary)
@@ -240,8 +246,6 @@ def confirm_all(session):
 
 
 def test_confirmed_minutes_move_every_case_and_carry_the_rest(scheduled, waiting_case, secretary, committee):
-    from khedmat.cases.models import Case
-
     session, (approved, conditional, returned, unreached) = held_with(scheduled, waiting_case, secretary, committee, cases=4)
     items = {i.case_id: i for i in session.items.all()}
     vote_all(items[approved.pk], committee, secretary, "approve")
@@ -328,11 +332,6 @@ def test_only_members_present_confirm(scheduled, waiting_case, secretary, commit
 
 def test_the_minutes_pdf_lists_attendees_items_votes_and_decisions(scheduled, waiting_case, secretary, committee,
                                                                    tmp_path):
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_pdf import compact, normalise, pdftotext
-    from khedmat.core.text import to_persian_digits
-
     chair, a, b, c = voters(committee)
     session, (case,) = held_with(scheduled, waiting_case, secretary, committee, present=[chair.pk, a.pk, b.pk])
     item = session.items.get()
@@ -354,9 +353,6 @@ def test_the_minutes_pdf_lists_attendees_items_votes_and_decisions(scheduled, wa
 def test_the_invitation_sms_has_persian_digits_and_the_session_number_in_order(scheduled, waiting_case, secretary, committee):
     """The members' SMS read "9/1405 … 08:00 (1 بند)": the session number, the time and the count are
     in Persian digits, and the number-like tokens are marked left to right (docs/adr/0017)."""
-    from khedmat.core.text import to_persian_digits
-    from khedmat.notifications.models import OutboxMessage
-
     session = scheduled()
     services.agenda_add(session=session, case=waiting_case(), by=secretary)
     services.invitations_send(session=session, by=secretary)
@@ -374,10 +370,6 @@ def test_every_committee_decision_reaches_the_applicant_as_a_letter(scheduled, w
                                                                     django_capture_on_commit_callbacks):
     """Issue 17 point 3: a committee's approval with conditions, rejection and return are numbered letters
     with the reasons (and for a rejection how to object), and the SMS says the decision and the reason."""
-    from khedmat.cases.models import Case
-    from khedmat.certificates.models import OfficialDocument
-    from khedmat.notifications.models import OutboxMessage
-
     session, (conditional, rejected, returned) = held_with(scheduled, waiting_case, secretary, committee, cases=3)
     items = {i.case_id: i for i in session.items.all()}
     vote_all(items[conditional.pk], committee, secretary, "approve_with_conditions")

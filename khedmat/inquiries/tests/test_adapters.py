@@ -2,8 +2,10 @@
 helpers. No database; every test is bounded to TEST_SECONDS."""
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import re
 import signal
 import socket
 import time
@@ -11,6 +13,8 @@ import time
 import pytest
 import requests
 
+from khedmat.core.validators import parse_national_id, parse_organization_id
+from khedmat.inquiries import adapters
 from khedmat.inquiries.adapters import (
     ADAPTERS,
     Answer,
@@ -18,6 +22,7 @@ from khedmat.inquiries.adapters import (
     CivilRegistryAdapter,
     DegreeAdapter,
     GazetteAdapter,
+    InvalidSubject,
     MalformedAnswer,
     NotFound,
     SocialSecurityAdapter,
@@ -119,8 +124,6 @@ def test_gazette_answers_the_company_and_its_notices(registry_simulator):  # noq
 
 
 def test_gazette_signatories_are_optional_and_checked(registry_simulator):  # noqa: F811
-    from khedmat.inquiries.adapters import MalformedAnswer
-
     registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
         "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": []})
     assert adapter(registry_simulator, "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
@@ -422,8 +425,6 @@ def test_simulator_health_seed_reset_and_control_validation(registry_simulator):
 
 
 def test_seed_file_ids_have_valid_check_digits_and_the_demo_records():
-    from khedmat.core.validators import parse_national_id, parse_organization_id
-
     data = load_simulator_module().load_seed(load_simulator_module().DEFAULT_DATA)
     for records in data.values():
         for key in records:
@@ -495,8 +496,6 @@ def test_degree_comparison(registry_simulator):  # noqa: F811
 
 
 def test_every_adapter_declares_the_parameters_of_its_query():
-    import inspect
-
     for adapter_class in ADAPTERS.values():
         signature = inspect.signature(adapter_class.query)
         accepted = {name for name in signature.parameters if name != "self"}
@@ -511,8 +510,6 @@ def test_every_adapter_declares_the_parameters_of_its_query():
 ])
 def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_sending(
         registry_simulator, code, subject, reason, fields):  # noqa: F811
-    from khedmat.inquiries.adapters import InvalidSubject
-
     problem = ADAPTERS[code].subject_problem(subject)
     assert isinstance(problem, InvalidSubject) and isinstance(problem, ValueError)
     assert (problem.reason, problem.fields) == (reason, fields)
@@ -524,11 +521,6 @@ def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_
 
 def test_every_result_and_mismatch_key_has_a_label():
     """Pages name an answer's keys by the adapter's labels: every schema key, nested key and compared field."""
-    import inspect
-    import re
-
-    from khedmat.inquiries import adapters
-
     compared = set(re.findall(r'_mismatch\("(\w+)"', inspect.getsource(adapters))) | set(
         re.findall(r'for field in \(([^)]*)\)', inspect.getsource(adapters.compare_person))[0].replace('"', "")
         .replace(" ", "").split(","))

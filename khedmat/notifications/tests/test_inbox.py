@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -96,8 +98,6 @@ def test_unread_count_is_lazy_and_one_query(applicant, other_applicant, django_a
     with django_assert_num_queries(1):
         assert int(context["notifications_unread_count"]) == 2
         assert str(context["notifications_unread_count"]) == "2"
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert not unread_count(request)["notifications_unread_count"]
@@ -129,8 +129,6 @@ def test_the_admin_action_is_for_administrators_only(client, expert, applicant):
 
 
 def test_unread_count_renders_in_a_template(applicant):
-    from django.template import Context, Template
-
     _inapp(applicant, "a")
     request = RequestFactory().get("/")
     request.user = applicant

@@ -1,5 +1,7 @@
 import datetime as dt
 import io
+import logging
+import signal
 
 import pytest
 import time_machine
@@ -8,9 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import AuditEvent
 from khedmat.notifications.models import OutboxMessage, SentMessage
 from khedmat.notifications.services import (
+    _finish,
     notification_enqueue,
     notify_user,
     outbox_deliver,
@@ -218,9 +224,6 @@ def test_max_attempts_is_a_setting(settings, django_capture_on_commit_callbacks)
 
 
 def test_retry_gives_a_failed_message_one_more_attempt(settings, administrator, django_capture_on_commit_callbacks):
-    from khedmat.core.exceptions import ApplicationError
-    from khedmat.core.models import AuditEvent
-
     _backend(settings, FailingSmsBackend)
     settings.NOTIFICATION_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -269,8 +272,6 @@ def test_a_claimed_message_is_left_to_its_worker_until_the_lease_runs_out(counti
 
 
 def test_a_worker_that_lost_its_lease_does_not_overwrite_the_outcome(counting_sms):
-    from khedmat.notifications.services import _finish
-
     message = _sms()
     OutboxMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1)
     stale = OutboxMessage.objects.get(pk=message.pk)
@@ -315,9 +316,6 @@ def test_outbox_sweep_command(settings, counting_sms):
 @pytest.fixture
 def in_test_db_worker(monkeypatch):
     """`manage.py db_worker` run inside the test's transaction, leaving the process as it found it."""
-    import logging
-    import signal
-
     # The worker closes "old" connections between tasks, which would close the test's own.
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s is not None]
@@ -337,8 +335,6 @@ def in_test_db_worker(monkeypatch):
 
 def test_database_backend_queues_the_delivery_and_db_worker_runs_it(settings, django_capture_on_commit_callbacks,
                                                                      counting_sms, in_test_db_worker):
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         message = _sms()

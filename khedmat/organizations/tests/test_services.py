@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from django.db import connection
 
 from khedmat.core.exceptions import ApplicationError
 from khedmat.organizations import services
@@ -67,10 +70,6 @@ def test_the_last_manager_cannot_be_removed(company, applicant):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_people_claiming_a_rejected_organization_at_once_leave_one_claimant(tehran, expert):
-    import threading
-
-    from django.db import connection
-
     squatter = make_user()
     organization = services.organization_register(by=squatter, kind="company", national_id=next_organization_id(),
                                                   name="شرکت مورد ادعا", province=tehran, role="ceo")

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from PIL import Image
 
 from khedmat.certificates import services
 from khedmat.certificates.models import DocumentType
 from khedmat.certificates.pdf import pdf_first_page_png
 from khedmat.certificates.rendering import document_pdf
 from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.models import Province
 from khedmat.testing import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +23,6 @@ ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
 def test_verification_page_and_pdf_image(browser_page, live_server, settings):
-    from khedmat.core.models import Province
-
     settings.KHEDMAT_SITE_URL = live_server.url
     staff = make_staff(province=Province.objects.get(code="tehran"), roles=["head"])
     document = services.document_issue(
@@ -35,7 +35,6 @@ def test_verification_page_and_pdf_image(browser_page, live_server, settings):
     (ARTIFACTS / "certificate.pdf").write_bytes(pdf)
     png = pdf_first_page_png(pdf, ARTIFACTS / "certificate-page1.png")
 
-    from PIL import Image
 
     with Image.open(png) as image:
         assert image.width < image.height  # A4 portrait

@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
+from khedmat.accounts import demo_data as accounts
+from khedmat.accounts.demo_data import DEMO_PASSWORD
+from khedmat.accounts.models import User
 from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401, F811
+from khedmat.committees import demo_data as committees
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.tests.browser.test_pages import PUBLIC_PAGES
 from khedmat.core.tests.test_desk import DEMO_STAFF, LANDING
+from khedmat.core.validators import national_id_complete
 from khedmat.testing import PASSWORD, last_code_sent_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,14 +62,6 @@ def page_links(page) -> list[str]:
 
 
 def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
-    from django.urls import reverse
-
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.accounts.demo_data import DEMO_PASSWORD
-    from khedmat.accounts.models import User
-    from khedmat.committees import demo_data as committees
-    from khedmat.core.validators import national_id_complete
-
     accounts.load()
     committees.load()
     page = browser_page
