@@ -18,7 +18,8 @@ def service_role_choices() -> list[tuple[str, str]]:
     """Every (role, service) pair, labelled "role — service". The services are read through the app
     registry: accounts imports no other app's models."""
     services = apps.get_model("catalog", "Service").objects.order_by("code").values_list("code", "title")
-    return [(f"{role}{SEP}{code}", f"{label} — {title}") for code, title in services for role, label in StaffRole.choices]
+    return [(f"{role}{SEP}{code}", f"{label} — {title}")
+            for code, title in services for role, label in StaffRole.choices]
 
 
 class StaffUserForm(forms.ModelForm):
@@ -41,7 +42,8 @@ class StaffUserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["national_id", "first_name", "last_name", "mobile", "email", "province", "office", "is_active", "is_staff"]
+        fields = ["national_id", "first_name", "last_name", "mobile", "email", "province", "office", "is_active",
+                  "is_staff"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,7 +38,8 @@ UNLOCK_KEY = "pending_login_code_national_id"
 
 def _safe_next(request, default: str = "accounts:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
         return target
     return default
 

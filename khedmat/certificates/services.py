@@ -137,8 +137,8 @@ def document_issue(
         holder_name=holder_name.strip(), holder_national_id=holder_national_id, holder_kind=holder_kind,
         scope=scope or [], content=content or {}, issued_on=issued_on,
         valid_until=_add_months(issued_on, document_type.validity_months) if document_type.validity_months else None,
-        signer_name=signer_name or settings.KHEDMAT_SIGNER_NAME, signer_title=signer_title or settings.KHEDMAT_SIGNER_TITLE,
-        issued_by=by, replaces=replaces,
+        signer_name=signer_name or settings.KHEDMAT_SIGNER_NAME,
+        signer_title=signer_title or settings.KHEDMAT_SIGNER_TITLE, issued_by=by, replaces=replaces,
     )
     ring = keyring()
     document.key_id = ring.active_id
@@ -177,7 +177,8 @@ def document_suspend(*, document: OfficialDocument, note: str, by) -> OfficialDo
 def document_reinstate(*, document: OfficialDocument, note: str, by) -> OfficialDocument:
     return _change_status(document, status=DocumentStatus.VALID, reason="", note=note, by=by,
                           action="document_reinstated", allowed_from={DocumentStatus.SUSPENDED},
-                          refusal=ApplicationError(_("Only a suspended document can be reinstated."), code="not_suspended"))
+                          refusal=ApplicationError(_("Only a suspended document can be reinstated."),
+                                                   code="not_suspended"))
 
 
 def document_revoke(*, document: OfficialDocument, reason: str, note: str, by) -> OfficialDocument:

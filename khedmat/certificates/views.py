@@ -126,17 +126,20 @@ def verify_json(request, public_id=None):
         code = selectors.parse_verification_code(request.GET.get("code", "")) or ""
         if not code:
             try:
-                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request), channel="json")
+                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request),
+                                                   channel="json")
             except selectors.RateLimited:
                 return _too_many(request, as_json=True)
-            return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")}, status=400)
+            return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")},
+                                status=400)
     try:
         document = selectors.document_lookup(public_id=public_id, code=code, ip=client_ip(request), channel="json")
     except selectors.RateLimited:
         return _too_many(request, as_json=True)
     if document is None:
         return JsonResponse({"status": "not_found", "message": _("No document was found.")}, status=404)
-    return JsonResponse(_public(document, token=request.GET.get("t", "")[:4000]), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(_public(document, token=request.GET.get("t", "")[:4000]),
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def public_keys_json(request):

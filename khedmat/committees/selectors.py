@@ -28,7 +28,8 @@ MANAGERS = (MemberRole.SECRETARY, MemberRole.CHAIR)
 def memberships(user) -> QuerySet[CommitteeMember]:
     if not getattr(user, "is_authenticated", False):
         return CommitteeMember.objects.none()
-    return CommitteeMember.objects.filter(user=user, is_active=True, committee__is_active=True).select_related("committee")
+    return CommitteeMember.objects.filter(user=user, is_active=True,
+                                          committee__is_active=True).select_related("committee")
 
 
 def member_may_read_case(case: Case, user) -> bool:
@@ -78,7 +79,8 @@ def agenda_candidates(*, session: Session) -> list[Case]:
             if step.committee_kind == session.committee.kind:
                 condition |= Q(service__code=process.service_code, state=step.state)
     on_agenda = AgendaItem.objects.filter(status=ItemStatus.PENDING,
-                                          session__state__in=[SessionState.SCHEDULED, SessionState.HELD]).values("case_id")
+                                          session__state__in=[SessionState.SCHEDULED,
+                                                              SessionState.HELD]).values("case_id")
     return list(Case.objects.filter(condition, province_id=session.committee.province_id, tracking_number__isnull=False)
                 .exclude(pk__in=on_agenda).select_related("service", "applicant", "organization")
                 .order_by("submitted_at")[:200])

@@ -114,7 +114,8 @@ class AuditProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        provinces = Province.objects.all() if request.user.is_superuser else Province.objects.filter(pk=request.user.province_id)
+        provinces = (Province.objects.all() if request.user.is_superuser
+                     else Province.objects.filter(pk=request.user.province_id))
         return [(NATIONAL_STREAM, _("National")), *((str(p.pk), p.name) for p in provinces)]
 
     def queryset(self, request, queryset):

@@ -67,7 +67,8 @@ def install_sql(vendor: str, table: str) -> list[str]:
 def remove_sql(vendor: str, table: str) -> list[str]:
     no_update, no_delete, no_truncate = _names(table)
     if vendor == "postgresql":
-        return [f'DROP TRIGGER IF EXISTS "{no_update}" ON "{table}"', f'DROP TRIGGER IF EXISTS "{no_truncate}" ON "{table}"']
+        return [f'DROP TRIGGER IF EXISTS "{no_update}" ON "{table}"',
+                f'DROP TRIGGER IF EXISTS "{no_truncate}" ON "{table}"']
     if vendor == "sqlite":
         return [f'DROP TRIGGER IF EXISTS "{no_update}"', f'DROP TRIGGER IF EXISTS "{no_delete}"']
     return []

@@ -6,11 +6,13 @@ import zlib
 def demo_pdf(text: str) -> bytes:
     """A small, valid one-page PDF saying what it stands for."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 60 780 Td (Khedmat - DEMO DOCUMENT, not a real record) Tj 0 -24 Td ({safe}) Tj ET".encode("ascii")
+    stream = (f"BT /F1 14 Tf 60 780 Td (Khedmat - DEMO DOCUMENT, not a real record) Tj 0 -24 Td ({safe}) Tj ET"
+              .encode("ascii"))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]

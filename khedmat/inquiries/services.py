@@ -96,7 +96,8 @@ def mismatch_rows(inquiry: Inquiry) -> list[dict]:
 def result_rows(inquiry: Inquiry) -> list[tuple[str, str]]:
     """The registry's answer as (Persian label, value) rows, for staff."""
     result = inquiry.result if isinstance(inquiry.result, dict) else {}
-    return [(result_label(inquiry.source, key), _coded_value(inquiry.source, key, value)) for key, value in result.items()]
+    return [(result_label(inquiry.source, key), _coded_value(inquiry.source, key, value))
+            for key, value in result.items()]
 
 
 def _parameter_names(names) -> str:
@@ -162,8 +163,8 @@ def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dic
                                       requested_by=by, automatic=True, sampled=sampled, status=InquiryStatus.FAILED,
                                       last_error=str(error.message)[:300])
     with transaction.atomic():
-        inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
-                                         requested_by=by, automatic=automatic, sampled=sampled)
+        inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {},
+                                         label=label, requested_by=by, automatic=automatic, sampled=sampled)
         if source.mode == SourceMode.ELECTRONIC and source.adapter in adapters.ADAPTERS:
             transaction.on_commit(lambda: _enqueue_run(inquiry.pk))
         else:
@@ -219,7 +220,8 @@ def inquiry_run(inquiry_id: int) -> Inquiry | None:
     """Ask an electronic source once. Never raises: unavailable → retry later with back-off;
     malformed → failed with the raw answer kept; not found → a real answer, flagged."""
     now = timezone.now()
-    claimed = Inquiry.objects.filter(pk=inquiry_id, status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
+    claimed = Inquiry.objects.filter(pk=inquiry_id,
+                                     status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     inquiry = claimed.select_related("source", "case").first()
     if inquiry is None:
@@ -384,7 +386,8 @@ def response_time_report(*, province_id) -> list[dict]:
     rows = []
     for source in InquirySource.objects.all():
         qs = Inquiry.objects.filter(source=source, case__province_id=province_id)
-        answered = [i for i in qs.filter(answered_at__isnull=False, sent_at__isnull=False).only("sent_at", "answered_at")]
+        answered = [i for i in qs.filter(answered_at__isnull=False, sent_at__isnull=False)
+                    .only("sent_at", "answered_at")]
         hours = [(i.answered_at - i.sent_at).total_seconds() / 3600 for i in answered]
         overdue = qs.exclude(status__in=FINAL).filter(due_at__lt=now).count()
         if qs.exists():
@@ -399,7 +402,8 @@ CLAIM_SOURCE_ADAPTER = "official_gazette"
 
 
 def _claim_source() -> InquirySource | None:
-    return InquirySource.objects.filter(adapter=CLAIM_SOURCE_ADAPTER, mode=SourceMode.ELECTRONIC, is_active=True).first()
+    return InquirySource.objects.filter(adapter=CLAIM_SOURCE_ADAPTER, mode=SourceMode.ELECTRONIC,
+                                        is_active=True).first()
 
 
 def _enqueue_claim_check(organization_id: int, *, run_after: dt.datetime | None = None) -> None:
@@ -511,8 +515,8 @@ MISMATCH_STATUSES = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND)
 
 def case_mismatched_inquiries(case) -> list[Inquiry]:
     """The case's inquiries whose answer differs from what was declared (or found no record)."""
-    return [i for i in case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
-            if i.mismatches]
+    rows = case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
+    return [i for i in rows if i.mismatches]
 
 
 def mismatch_acceptances(case) -> list:

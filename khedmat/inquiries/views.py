@@ -27,8 +27,10 @@ def inquiry_new(request, case_id):
     form = InquiryForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inquiry_request(case=case, source=form.cleaned_data["source"], subject=form.cleaned_data["subject"],
-                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"], by=request.user)
+            services.inquiry_request(case=case, source=form.cleaned_data["source"],
+                                     subject=form.cleaned_data["subject"],
+                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"],
+                                     by=request.user)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -14,8 +14,10 @@ from khedmat.organizations.models import (
 ORGANIZATIONS = [
     ("1032000001", OrganizationKind.COMPANY, "شرکت ساختمانی البرز کوه", "tehran", "002000001", MemberRole.CEO),
     ("1032000002", OrganizationKind.INSTITUTE, "موسسه آموزشی آینده سازان", "tehran", "002000002", MemberRole.CEO),
-    ("1400120003", OrganizationKind.AGENCY, "اداره کل راه و شهرسازی استان تهران", "tehran", "002000002", MemberRole.REPRESENTATIVE),
-    ("1032000004", OrganizationKind.COMPANY, "شرکت مهندسین مشاور زاینده رود", "isfahan", "002000001", MemberRole.REPRESENTATIVE),
+    ("1400120003", OrganizationKind.AGENCY, "اداره کل راه و شهرسازی استان تهران", "tehran", "002000002",
+     MemberRole.REPRESENTATIVE),
+    ("1032000004", OrganizationKind.COMPANY, "شرکت مهندسین مشاور زاینده رود", "isfahan", "002000001",
+     MemberRole.REPRESENTATIVE),
 ]
 
 
@@ -24,9 +26,11 @@ def load(stdout=None) -> list[str]:
         person = User.objects.get(national_id=national_id_complete(person_nine))
         organization, _created = Organization.objects.get_or_create(
             national_id=organization_id_complete(ten),
-            defaults={"kind": kind, "name": name, "province": Province.objects.get(code=province_code), "created_by": person,
+            defaults={"kind": kind, "name": name, "province": Province.objects.get(code=province_code),
+                      "created_by": person,
                       # The demo's organizations are known: their claims stand (a new registration is checked).
                       "claim_status": ClaimStatus.VERIFIED, "claim_method": ClaimMethod.STAFF},
         )
-        Membership.objects.get_or_create(organization=organization, user=person, defaults={"role": role, "added_by": person})
+        Membership.objects.get_or_create(organization=organization, user=person,
+                                         defaults={"role": role, "added_by": person})
     return []

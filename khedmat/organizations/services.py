@@ -58,7 +58,8 @@ def organization_register(
                 organization.memberships.all().delete()
                 organization.created_by = by
             organization.kind, organization.name, organization.province = kind, name, province
-            organization.registration_number, organization.address, organization.phone = registration_number, address, phone
+            organization.registration_number = registration_number
+            organization.address, organization.phone = address, phone
             organization.claim_status, organization.claim_method = ClaimStatus.PENDING, ""
             organization.claim_decided_at = organization.claim_decided_by = None
             organization.claim_note, organization.claim_evidence = "", {}
@@ -146,7 +147,8 @@ def _require_claim_staff(*, organization: Organization, by: User | None) -> None
 def _notify_claimants(organization: Organization, body: str) -> None:
     for membership in organization.memberships.select_related("user"):
         notify_user(user=membership.user, subject=organization.name, body=body, template="organization_claim",
-                    idempotency_key=f"organization-claim-{organization.pk}-{organization.claim_status}-{membership.user_id}")
+                    idempotency_key=(f"organization-claim-{organization.pk}-{organization.claim_status}-"
+                                     f"{membership.user_id}"))
 
 
 def _require_manager(*, organization: Organization, by: User) -> None:

@@ -86,9 +86,13 @@ def callback(request):
     except ApplicationError as error:
         return render(request, "payments/callback_error.html", {"message": error.message}, status=400)
     if attempt.status == AttemptStatus.PAID:
-        messages.success(request, _("Payment received. Bank reference number: %(ref)s") % {"ref": to_persian_digits(attempt.ref_id)})
+        messages.success(request,
+                         _("Payment received. Bank reference number: %(ref)s")
+                         % {"ref": to_persian_digits(attempt.ref_id)})
     elif attempt.status == AttemptStatus.UNKNOWN:
-        messages.warning(request, _("The bank has not confirmed the payment yet. We will check with the bank and update the invoice; do not pay again."))
+        messages.warning(request,
+                         _("The bank has not confirmed the payment yet. We will check with the bank and update the "
+                           "invoice; do not pay again."))
     else:
         messages.error(request, _("The payment was not completed. No money was taken; you can try again."))
     return redirect("payments:invoice", public_id=attempt.invoice.public_id)
@@ -112,7 +116,8 @@ def finance_list(request):
 @staff_required(*FINANCE_DESK_ROLES)
 def refused_callbacks(request):
     """Returns from the bank that were not believed (forged, unknown, another amount), of the staff's province."""
-    page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"), per_page=50)
+    page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"),
+                          per_page=50)
     return render(request, "payments/refused_callbacks.html", {"page": page})
 
 
@@ -137,4 +142,5 @@ def export_xlsx(request):
     if not form.is_valid():
         return render(request, "payments/export.html", {"form": form}, status=400)
     period = form.period()
-    return xlsx_response(payments_workbook(period=period, province_id=request.user.province_id), export_filename(period))
+    return xlsx_response(payments_workbook(period=period, province_id=request.user.province_id),
+                         export_filename(period))

@@ -48,7 +48,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
         holidays[day] = f"{holidays[day]}؛ {title}" if day in holidays else title
     closures: dict[dt.date, str] = {}
     closure_qs = Closure.objects.filter(province_id=province_id)
-    closure_qs = closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id else closure_qs.filter(office__isnull=True)
+    closure_qs = (closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id
+                  else closure_qs.filter(office__isnull=True))
     for start, end, description in closure_qs.values_list("start_date", "end_date", "description"):
         day = start
         while day <= end:
@@ -58,7 +59,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
 
 
 def holidays_in_range(*, province: Province, first: dt.date, last: dt.date):
-    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province), date__range=(first, last)).order_by("date")
+    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province),
+                                  date__range=(first, last)).order_by("date")
 
 
 def closures_for_province(*, province: Province):

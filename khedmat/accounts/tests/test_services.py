@@ -50,7 +50,8 @@ def test_the_code_is_stored_only_as_a_hash(sent):
 def test_a_wrong_code_creates_nothing_and_counts_attempts(sent):
     pending = start_signup(sent, mobile="09351230003")
     with pytest.raises(ApplicationError) as error:
-        services.user_register(pending=pending, code="000000" if last_code_sent_to(pending.mobile) != "000000" else "111111")
+        services.user_register(pending=pending,
+                               code="000000" if last_code_sent_to(pending.mobile) != "000000" else "111111")
     assert error.value.code == "otp_wrong"
     assert not User.objects.filter(national_id=pending.national_id).exists()
     assert OneTimeCode.objects.get(mobile=pending.mobile).attempts == 1
@@ -112,7 +113,8 @@ def test_login_is_locked_after_repeated_failures(applicant):
     with pytest.raises(ApplicationError):  # even the right password, while locked
         services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD, ip="10.0.0.1")
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
-        user = services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD, ip="10.0.0.1")
+        user = services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD,
+                                       ip="10.0.0.1")
     assert user == applicant
 
 

@@ -135,7 +135,8 @@ def test_password_reset_journey(client, post, applicant):
     response = post("/accounts/password-reset/", {"national_id": applicant.national_id, "mobile": applicant.mobile})
     assert response["Location"] == "/accounts/password-reset/verify/"
     code = last_code_sent_to(applicant.mobile)
-    response = post("/accounts/password-reset/verify/", {"code": code, "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
+    response = post("/accounts/password-reset/verify/",
+                    {"code": code, "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
     assert response["Location"] == "/accounts/login/"
     applicant.refresh_from_db()
     assert applicant.check_password("new-good-pass-1404")
@@ -189,7 +190,8 @@ def test_a_locked_account_owner_logs_in_with_a_code_sent_to_its_mobile(client, p
 def test_the_locked_account_code_needs_the_password_too(client, post, applicant):
     lock(client, applicant)
     post("/accounts/login/code/", {"national_id": applicant.national_id})
-    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
+    response = post("/accounts/login/code/verify/",
+                    {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     assert "گذرواژه" in response.content.decode()
     # The code was used up.
@@ -297,7 +299,8 @@ def test_a_trusted_device_is_bound_to_its_user_and_password(client, post, expert
     client.get("/accounts/")  # abandon the other's second step
     expert.set_password("a-new-long-password-1405")
     expert.save()
-    response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
+    response = client.post("/accounts/login/",
+                           {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
     assert response["Location"] == "/accounts/login/verify/"
 
 
@@ -312,7 +315,8 @@ def reset_answers(client, national_id, mobile):
     )
 
 
-def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant, django_capture_on_commit_callbacks):
+def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant,
+                                                                    django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         known = reset_answers(Client(), applicant.national_id, applicant.mobile)
         unknown_pair = reset_answers(Client(), applicant.national_id, "09127777777")

@@ -85,7 +85,8 @@ def _check_slot(*, case: Case, kind: AppointmentKind, starts_at: dt.datetime, en
         if clash is not None:
             raise ApplicationError(
                 _("%(name)s already has an appointment at that time (%(when)s).")
-                % {"name": member.get_full_name(), "when": _when(clash)}, code="double_booked", extra={"field": "staff"})
+                % {"name": member.get_full_name(), "when": _when(clash)}, code="double_booked",
+                extra={"field": "staff"})
     return members
 
 

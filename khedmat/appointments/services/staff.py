@@ -47,7 +47,8 @@ def appointment_propose(*, case: Case, kind: str, starts_at: dt.datetime, ends_a
             appointment, template="appointment_proposed", key=f"appointment-proposed-{appointment.pk}-1",
             body=_("%(kind)s for case %(number)s: %(when)s, %(where)s. Please accept it or ask for another time "
                    "on the case page.") % words)
-        _notify_staff(appointment, exclude=by, template="appointment_attend", key=f"appointment-attend-{appointment.pk}-1",
+        _notify_staff(appointment, exclude=by, template="appointment_attend",
+                      key=f"appointment-attend-{appointment.pk}-1",
                       body=_("You are to attend the %(kind)s of case %(number)s: %(when)s, %(where)s.") % words)
     return appointment
 

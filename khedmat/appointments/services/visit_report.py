@@ -99,7 +99,8 @@ def _checked_scores(kind: AppointmentKind, scores: dict) -> tuple[ScoringScheme 
     known = {criterion.pk: criterion for criterion in criteria}
     scores = {_whole_number(key): value for key, value in scores.items()}
     if set(scores) - set(known):
-        raise ApplicationError(_("A score was given for a criterion that is not in the scheme."), code="unknown_criterion")
+        raise ApplicationError(_("A score was given for a criterion that is not in the scheme."),
+                               code="unknown_criterion")
     pairs = []
     for criterion in criteria:
         raw = scores.get(criterion.pk)
@@ -177,7 +178,8 @@ def visit_report_record(*, appointment: Appointment, notes: str, applicant_prese
                 raise ApplicationError(_("The report can be recorded once the appointment has started."),
                                        code="not_started")
             if not notes:
-                raise ApplicationError(_("Write the notes of the visit."), code="notes_required", extra={"field": "notes"})
+                raise ApplicationError(_("Write the notes of the visit."), code="notes_required",
+                                       extra={"field": "notes"})
             scheme, pairs = _checked_scores(kind, scores)
             checked = _checked_photos(photos)
             report = _write_report(appointment=appointment, scheme=scheme, pairs=pairs, photos=checked, notes=notes,
@@ -219,7 +221,8 @@ def visit_report_correct(*, report: VisitReport, reason: str, notes: str, applic
                 raise ApplicationError(_("Write why the report is corrected."), code="reason_required",
                                        extra={"field": "reason"})
             if not notes:
-                raise ApplicationError(_("Write the notes of the visit."), code="notes_required", extra={"field": "notes"})
+                raise ApplicationError(_("Write the notes of the visit."), code="notes_required",
+                                       extra={"field": "notes"})
             scheme, pairs = _checked_scores(kind, scores)
             checked = _checked_photos(photos)
             correction = _write_report(appointment=appointment, scheme=scheme, pairs=pairs, photos=checked, notes=notes,

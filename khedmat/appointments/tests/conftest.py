@@ -70,7 +70,8 @@ def at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=jalali.TEHRAN)
 
 
-def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None, place="تهران، خیابان آزادی"):
+def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None,
+            place="تهران، خیابان آزادی"):
     day = day or working_day(case)
     return appointment_propose(case=case, kind=kind, starts_at=at(day, start), ends_at=at(day, end), place=place,
                                staff=staff or [by], by=by)

@@ -49,7 +49,8 @@ def test_upcoming_for_staff_are_their_own_open_ones_soonest_first(case, expert, 
     colleague = make_staff(province=tehran, roles=["expert"])
     assert list(selectors.appointments_upcoming_for_staff(user=expert)) == [sooner, later]
     assert list(selectors.appointments_upcoming_for_staff(user=colleague)) == []
-    assert list(selectors.appointments_upcoming_for_staff(user=expert, now=later.ends_at + dt.timedelta(minutes=1))) == []
+    assert list(selectors.appointments_upcoming_for_staff(user=expert,
+                                                          now=later.ends_at + dt.timedelta(minutes=1))) == []
 
 
 def test_the_staff_list_reads_in_a_fixed_number_of_queries(case, expert):

@@ -134,7 +134,8 @@ def test_another_time_may_be_asked_once_then_it_is_refused(case, proposed, appli
     assert error.message
     moved.refresh_from_db()
     assert moved.state == AppointmentState.PROPOSED and moved.reschedule_count == 1
-    assert OutboxMessage.objects.filter(recipient=applicant, idempotency_key=f"appointment-proposed-{moved.pk}-2:sms").exists()
+    assert OutboxMessage.objects.filter(recipient=applicant,
+                                        idempotency_key=f"appointment-proposed-{moved.pk}-2:sms").exists()
 
 
 def test_a_kind_without_reschedules_refuses_the_request(case, expert, applicant):
@@ -290,12 +291,14 @@ def test_no_report_before_the_appointment_starts(proposed, scheme, expert):
 
 
 def test_a_photo_of_the_wrong_type_is_refused_and_nothing_is_kept(case, started, scheme, expert, settings):
-    before = sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT)) if os.path.isdir(settings.MEDIA_ROOT) else 0
+    before = (sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
+                if os.path.isdir(settings.MEDIA_ROOT) else 0)
     error = refused("upload_not_allowed_type", services.visit_report_record, appointment=started, notes="x",
                     applicant_present=True, scores=_scores(scheme, 1, 1), photos=[photo(), pdf_as_photo()], by=expert)
     assert "site.jpg" in error.message
     assert not VisitReport.objects.exists() and not VisitPhoto.objects.exists()
-    after = sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT)) if os.path.isdir(settings.MEDIA_ROOT) else 0
+    after = (sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
+               if os.path.isdir(settings.MEDIA_ROOT) else 0)
     assert after == before
     refused("upload_executable", services.visit_report_record, appointment=started, notes="x", applicant_present=True,
             scores=_scores(scheme, 1, 1), photos=[photo("x.png", b"<html><script>alert(1)</script></html>")], by=expert)

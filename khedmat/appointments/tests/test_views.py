@@ -236,7 +236,8 @@ def test_staff_record_the_report_with_a_photo_and_bad_input_changes_nothing(clie
         login(client, expert)
         page = client.get(url)
         assert page.status_code == 200 and "فضای کار" in _html(page) and 'enctype="multipart/form-data"' in _html(page)
-        data = {"applicant_present": "yes", "attendees": "", "notes": "خوب بود", f"score_{a.pk}": "12", f"score_{b.pk}": "5"}
+        data = {"applicant_present": "yes", "attendees": "", "notes": "خوب بود", f"score_{a.pk}": "12",
+                f"score_{b.pk}": "5"}
         too_high = client.post(url, data)
         assert too_high.status_code == 200 and 'class="error-summary"' in _html(too_high)
         wrong_photo = client.post(url, {**data, f"score_{a.pk}": "۷", "photos": [pdf_as_photo()]})

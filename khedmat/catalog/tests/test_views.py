@@ -28,7 +28,8 @@ def test_service_page_shows_every_part_of_the_statement(client):
     response = client.get("/services/contractor_qualification/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱", "ضوابط و مقررات قانونی خدمت", "سامانه ساجات در حال تکمیل"):
+    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱", "ضوابط و مقررات قانونی خدمت",
+                 "سامانه ساجات در حال تکمیل"):
         assert text in html, text
     statement = response.context["statement"]
     assert statement.introduction[:40] in html
@@ -120,7 +121,8 @@ def test_the_garbled_regulation_number_is_corrected_in_stored_statements():
         responsibility=statement.responsibility.replace("20637/ت28437ه", "20637/20637/28437"))
     migration.correct(apps, None)
     statement.refresh_from_db()
-    assert "20637/20637" not in statement.responsibility and "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility
+    assert "20637/20637" not in statement.responsibility
+    assert "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility
 
 
 def test_the_public_page_says_an_assumed_target_is_the_organizations_own(client):

@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 _POSITIONS = """(number) => {
   const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
-  const left = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect(); };
+  const left = (node, i) => {
+    range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect();
+  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.textContent.indexOf(number);
     if (at < 0) continue;

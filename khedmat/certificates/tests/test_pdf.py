@@ -68,7 +68,8 @@ VERIFY_URL = "https://khedmat.tehran-mpo.ir/verify/4f1c2a9e8b7d4c3fa0e1b2c3d4e5f
 KEYWORDS = "گواهینامه صلاحیت پیمانکاری,4140500012, KHD-4140-7Q2M"  # odd comma spacing on purpose
 A4_POINTS = (595.28, 841.89)
 
-ZWNJ_AND_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+ZWNJ_AND_BIDI_CONTROLS = dict.fromkeys(map(ord,
+                                           "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 # The msgids introduced by the templates of certificates/pdf/ (with context where there is one).
@@ -239,7 +240,8 @@ METADATA = {
 
 @pytest.fixture(scope="module")
 def certificate_pdf():
-    return render_pdf(template_name="certificates/pdf/certificate.html", context=certificate_context(), metadata=METADATA)
+    return render_pdf(template_name="certificates/pdf/certificate.html", context=certificate_context(),
+                      metadata=METADATA)
 
 
 @pytest.fixture(scope="module")
@@ -372,7 +374,8 @@ def test_page_number_footer_is_in_persian_digits(certificate_pdf, tmp_path):
 def test_certificate_without_expiry_or_replacement(tmp_path):
     pdf = render_pdf(
         template_name="certificates/pdf/certificate.html",
-        context=certificate_context(valid_until=None, replaces_number=None, replaces_label="", qr_svg="", verify_url=""),
+        context=certificate_context(valid_until=None, replaces_number=None, replaces_label="", qr_svg="",
+                                    verify_url=""),
     )
     text = normalise(pdftotext(pdf, tmp_path, layout=False))
     with translation.override("fa"):
@@ -464,7 +467,8 @@ def _lines_html(lines: list[str], font_css: str = "") -> str:
     # One page (A3) holds every title: the image comparison reads the first page only.
     rows = "".join(f"<h1>{line}</h1><p>{line}</p>" for line in lines)
     return (f'<html lang="fa" dir="rtl"><head><link rel="stylesheet" href="certificates/pdf.css">'
-            f"<style>@page {{ size: A3 }} h1 {{ font-size: 16pt; margin: 0 }} {font_css}</style></head><body>{rows}</body></html>")
+            f"<style>@page {{ size: A3 }} h1 {{ font-size: 16pt; margin: 0 }} "
+            f"{font_css}</style></head><body>{rows}</body></html>")
 
 
 def test_every_word_of_the_document_titles_extracts_as_written(tmp_path):
@@ -516,7 +520,8 @@ def test_the_pdf_font_prints_lam_alef_as_the_original_ligature(tmp_path):
     ours = _pixels(_page_png(html_to_pdf(_lines_html(lines)), tmp_path, "ours"))
     original = _pixels(_page_png(html_to_pdf(_lines_html(lines, ORIGINAL_FONT_CSS)), tmp_path, "original"))
     unjoined = _pixels(_page_png(html_to_pdf(_lines_html(
-        lines, ORIGINAL_FONT_CSS + ' body, h1, p { font-feature-settings: "rlig" 0, "liga" 0 }')), tmp_path, "unjoined"))
+        lines,
+        ORIGINAL_FONT_CSS + ' body, h1, p { font-feature-settings: "rlig" 0, "liga" 0 }')), tmp_path, "unjoined"))
 
     assert ours.size == original.size
     ours_apart, unjoined_apart = _pixels_apart(ours, original), _pixels_apart(unjoined, original)

@@ -33,7 +33,8 @@ def fa(value: str) -> str:
 
 def test_a_licence_is_numbered_as_a_licence_and_prints_the_company_id_in_full(administrator, tmp_path):
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     text = pdf_text(document_pdf(licence), tmp_path)
     assert "شمارهپروانه" + fa(licence.number) in text
     assert "شمارهگواهینامه" not in text and "اینگواهینامه" not in text
@@ -50,7 +51,8 @@ def test_a_certificate_masks_a_persons_national_code(administrator, tmp_path):
 
 def test_a_replacement_names_what_it_replaces_in_its_own_words(administrator):
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     renewed = services.document_reissue(document=licence, by=administrator)
     assert pdf_context(renewed)["replaces_label"] == f"جایگزین پروانه شماره {fa(licence.number)}"
 

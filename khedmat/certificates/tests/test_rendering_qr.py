@@ -50,7 +50,8 @@ def decode(image: Image.Image, tmp_path, name: str) -> list[str]:
 def printed_page(pdf: bytes, tmp_path, dpi: int = 300) -> Image.Image:
     source = tmp_path / "document.pdf"
     source.write_bytes(pdf)
-    subprocess.run([tool("pdftoppm"), "-png", "-r", str(dpi), "-gray", "-singlefile", str(source), str(tmp_path / "page")],
+    subprocess.run([tool("pdftoppm"), "-png", "-r", str(dpi), "-gray", "-singlefile", str(source),
+                    str(tmp_path / "page")],
                    check=True, capture_output=True, timeout=120)
     return Image.open(tmp_path / "page.png").convert("L")
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def issue(by, **kwargs):
-    data = {"document_type": DocumentType.objects.get(code="grade_certificate"), "holder_name": "شرکت ساختمانی البرز کوه",
-            "holder_national_id": "10380284790", "holder_kind": "شخص حقوقی",
+    data = {"document_type": DocumentType.objects.get(code="grade_certificate"),
+            "holder_name": "شرکت ساختمانی البرز کوه", "holder_national_id": "10380284790", "holder_kind": "شخص حقوقی",
             "scope": [{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}], "by": by}
     data.update(kwargs)
     return services.document_issue(**data)

@@ -83,7 +83,8 @@ def test_expired_shows_as_expired(client, certificate):
 def test_the_staff_list_says_expired_for_an_expired_licence(client, administrator, submitted):
     """The list's status label comes from the rule that decides validity: never «معتبر» after the date."""
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     type(licence).objects.filter(pk=licence.pk).update(valid_until=dt.date(2020, 1, 1), case=submitted)
     login(client, administrator)
     html = client.get("/staff/documents/").content.decode()
@@ -122,11 +123,13 @@ def test_a_tampered_qr_is_flagged(client, certificate):
     data["scope"][0]["value"] = "راه و ترابری"
     forged_payload = base64.urlsafe_b64encode(json.dumps(data, ensure_ascii=False).encode()).decode().rstrip("=")
     forged = ".".join([head, kid, forged_payload, signature])
-    assert not signing.verify_token(forged, signing.public_keys_from_document(client.get("/verify/keys.json").json())).valid
+    assert not signing.verify_token(forged,
+                                    signing.public_keys_from_document(client.get("/verify/keys.json").json())).valid
     html = client.get(f"/verify/{certificate.public_id}/", {"t": forged}).content.decode()
     assert 'role="alert"' in html
     assert client.get(f"/verify/{certificate.public_id}/json/", {"t": forged}).json()["presented_token_valid"] is False
-    assert client.get(f"/verify/{certificate.public_id}/json/", {"t": certificate.token}).json()["presented_token_valid"] is True
+    assert client.get(f"/verify/{certificate.public_id}/json/",
+                      {"t": certificate.token}).json()["presented_token_valid"] is True
 
 
 @override_settings(VERIFY_RATE_LIMIT=3)
@@ -163,12 +166,14 @@ def test_staff_revoke_through_the_page(client, certificate, administrator, exper
     assert certificate.status == "revoked"
 
 
-def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert, applicant, django_capture_on_commit_callbacks):
+def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert, applicant,
+                                                       django_capture_on_commit_callbacks):
     deficiency_notice_issue(case=submitted, items=[{"document_code": "letter", "text": "نامه امضا ندارد",
                                                     "guidance": "نامه امضاشده بارگذاری شود"}],
                             summary="", by=expert, expected_version=submitted.version)
     letter = OfficialDocument.objects.get(reference__startswith="deficiency_notice:")
-    assert letter.document_type.code == "deficiency_letter" and letter.content["items"][0]["guidance"] == "نامه امضاشده بارگذاری شود"
+    assert letter.document_type.code == "deficiency_letter"
+    assert letter.content["items"][0]["guidance"] == "نامه امضاشده بارگذاری شود"
     login(client, applicant)
     html = client.get(f"/cases/{submitted.public_id}/").content.decode()
     assert f"/documents/{letter.public_id}/pdf/" in html

@@ -48,8 +48,8 @@ def agenda_add(*, session: Session, case: Case, by) -> AgendaItem:
         _require_state(session, SessionState.SCHEDULED)
         case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         step = _committee_step(case)
-        if (step is None or step.committee_kind != session.committee.kind or case.province_id != session.committee.province_id
-                or case.tracking_number is None):
+        if (step is None or step.committee_kind != session.committee.kind
+                or case.province_id != session.committee.province_id or case.tracking_number is None):
             raise ApplicationError(_("This case is not waiting for this committee."), code="not_waiting")
         existing = _open_item_for(case)
         if existing is not None:

@@ -26,7 +26,8 @@ def _session_label(session: Session) -> str:
 
 def _when(session: Session) -> str:
     start = session.starts_at.astimezone(jalali.TEHRAN)
-    return _("%(date)s at %(time)s") % {"date": jalali.format_date(start.date()), "time": to_persian_digits(start.strftime("%H:%M"))}
+    return _("%(date)s at %(time)s") % {"date": jalali.format_date(start.date()),
+                                        "time": to_persian_digits(start.strftime("%H:%M"))}
 
 
 def _place(session: Session) -> str:

@@ -115,8 +115,10 @@ def item_tally(item: AgendaItem) -> tuple[rules.Tally, dict]:
 
 
 _NO_DECISION = {
-    "tie": gettext_lazy("The votes are tied and no casting vote decides it: no decision. The item will be carried to the next session."),
-    "short": gettext_lazy("No outcome has the votes the committee's rule needs: no decision. The item will be carried to the next session."),
+    "tie": gettext_lazy("The votes are tied and no casting vote decides it: no decision. The item will be carried to "
+                        "the next session."),
+    "short": gettext_lazy("No outcome has the votes the committee's rule needs: no decision. The item will be carried "
+                          "to the next session."),
     "no_votes": gettext_lazy("Every member abstained: no decision. The item will be carried to the next session."),
     "missing_votes": gettext_lazy("Record the vote of every voting member present first."),
 }

@@ -35,7 +35,8 @@ from khedmat.workcalendar.selectors import calendar_for
 
 def _letter(session: Session, *, user, items: list[AgendaItem], for_applicant: bool, by):
     body = [
-        _("You are invited to the %(session)s, on %(when)s.") % {"session": _session_label(session), "when": _when(session)},
+        _("You are invited to the %(session)s, on %(when)s.") % {"session": _session_label(session),
+                                                                 "when": _when(session)},
     ]
     place = _place(session)
     if place:
@@ -64,7 +65,8 @@ def _invite_for_item(session: Session, item: AgendaItem, *, by) -> None:
         return
     letter = _letter(session, user=applicant, items=[item], for_applicant=True, by=by)
     Invitation.objects.create(session=session, user=applicant, kind=Invitation.Kind.APPLICANT, item=item, letter=letter)
-    _notify(applicant, session, _("You are invited to the %(session)s on %(when)s about your case. The letter is on the case page.")
+    _notify(applicant, session,
+            _("You are invited to the %(session)s on %(when)s about your case. The letter is on the case page.")
             % {"session": _session_label(session), "when": _when(session)},
             key=f"committee-invitation-{session.pk}-{item.pk}", case_id=item.case_id)
 
@@ -79,9 +81,11 @@ def invitations_send(*, session: Session, by) -> list[Invitation]:
         items = list(session.items.filter(status=ItemStatus.PENDING).select_related("case", "case__service",
                                                                                    "case__applicant"))
         if not items:
-            raise ApplicationError(_("Put at least one case on the agenda before sending invitations."), code="empty_agenda")
+            raise ApplicationError(_("Put at least one case on the agenda before sending invitations."),
+                                   code="empty_agenda")
         sent = []
-        invited = set(Invitation.objects.filter(session=session, kind=Invitation.Kind.MEMBER).values_list("user_id", flat=True))
+        invited = set(Invitation.objects.filter(session=session, kind=Invitation.Kind.MEMBER).values_list("user_id",
+                                                                                                          flat=True))
         for member in session.committee.members.filter(is_active=True).select_related("user"):
             if member.user_id in invited:
                 continue

@@ -70,7 +70,8 @@ def minutes_content(session: Session) -> dict:
             "number": tracking_display(item.case.tracking_number),
             "service": item.case.service.title,
             "title": item.case.title or "",
-            "applicant": item.case.organization.name if item.case.organization_id else item.case.applicant.get_full_name(),
+            "applicant": (item.case.organization.name if item.case.organization_id
+                          else item.case.applicant.get_full_name()),
             "votes": votes,
             "decision": str(VoteChoice(decision.outcome).label) if decision else "",
             "decision_code": decision.outcome if decision else "",
@@ -160,7 +161,8 @@ def minutes_confirm(*, session: Session, by, member: CommitteeMember | None = No
             on_paper = True
         present = {m.pk: m for m in _present_members(session)}
         if member is None or member.pk not in present:
-            raise ApplicationError(_("Only the members present at the session confirm its minutes."), code="not_present")
+            raise ApplicationError(_("Only the members present at the session confirm its minutes."),
+                                   code="not_present")
         if MinutesConfirmation.objects.filter(minutes=session.minutes, member=member).exists():
             raise ApplicationError(_("These minutes are already confirmed by %(name)s.") % {
                 "name": member.user.get_full_name()}, code="already_confirmed")
@@ -199,7 +201,8 @@ def _apply(decision: Decision, *, session: Session, actor, now) -> None:
     process = case.process
     step = process.committee_step(case.state)
     if step is None:
-        raise ApplicationError(_("Case %(number)s is no longer waiting for the committee; its decision cannot be applied.")
+        raise ApplicationError(_("Case %(number)s is no longer waiting for the committee; its decision cannot be "
+                                 "applied.")
                                % {"number": case.tracking_number}, code="case_moved")
     name = step.transition_for(decision.outcome)
     reference = _("Decision of the %(session)s (minutes %(number)s)") % {
@@ -238,7 +241,8 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
             content={"subject": _("Correction to minutes %(number)s") % {"number": session.minutes.number},
                      "body": [correction_reason.strip()],
                      "items": [{"text": _("Reasons: %(text)s") % {"text": reasons.strip()}}]
-                     + ([{"text": _("Conditions: %(text)s") % {"text": conditions.strip()}}] if conditions.strip() else []),
+                     + ([{"text": _("Conditions: %(text)s") % {"text": conditions.strip()}}]
+                        if conditions.strip() else []),
                      "corrects": session.minutes.number},
             reference=f"committee_session:{session.pk}", by=by,
         )
@@ -246,6 +250,7 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
             item=decision.item, outcome=decision.outcome, reasons=reasons.strip(), conditions=conditions.strip(),
             guidance=guidance.strip(), tally=decision.tally, recorded_by=by, corrects=decision,
             correction_reason=correction_reason.strip(), correction_letter=letter, applied_at=decision.applied_at)
-        _case_note(decision.item.case, by, _("The committee's decision was corrected (letter %(number)s): %(reason)s") % {
+        _case_note(decision.item.case, by,
+                   _("The committee's decision was corrected (letter %(number)s): %(reason)s") % {
             "number": letter.number, "reason": correction_reason.strip()})
     return correction

@@ -45,7 +45,8 @@ def session_conflicts(*, committee: Committee, starts_at: dt.datetime, ends_at: 
     if day_off is not None:
         kinds = {"weekly": _("weekly day off"), "holiday": _("holiday"), "closure": _("office closure")}
         problems.append(_("%(date)s is not a working day (%(why)s).") % {
-            "date": jalali.format_date(day), "why": f"{kinds[day_off.kind]}{'، ' + day_off.title if day_off.title else ''}"})
+            "date": jalali.format_date(day),
+            "why": f"{kinds[day_off.kind]}{'، ' + day_off.title if day_off.title else ''}"})
     overlapping = Session.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(
         state=SessionState.CANCELLED)
     if exclude is not None:
@@ -129,7 +130,8 @@ def session_cancel(*, session: Session, reason: str, by) -> Session:
 def _carry_over(session: Session, *, by) -> None:
     """Put items rolled over from earlier sessions of the committee at the head of this agenda."""
     waiting = (AgendaItem.objects.filter(session__committee=session.committee, status=ItemStatus.ROLLED_OVER,
-                                         rolled_to__isnull=True).select_related("case").order_by("session__starts_at", "order"))
+                                         rolled_to__isnull=True).select_related("case").order_by("session__starts_at",
+                                                                                                 "order"))
     for previous in waiting:
         if _open_item_for(previous.case, exclude_session=session) is not None:
             continue

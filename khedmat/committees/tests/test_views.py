@@ -124,7 +124,8 @@ def test_staff_of_another_role_cannot_reach_a_session(client, scheduled, tehran)
 def test_the_timeline_says_what_the_visit_and_the_agenda_did(client, committee_service, committee, scheduled, applicant,
                                                               expert, upload, django_capture_on_commit_callbacks):
     """Visits and agenda items are events of their own on the case's history, not «فرم تغییر کرد»."""
-    registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1, appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
+    registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1,
+                                          appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
     case = case_create(service=committee_service, applicant=applicant)
     case = case_data_update(case=case, data={"subject": "درخواست"}, title="درخواست مجوز", by=applicant,
                             expected_version=case.version)

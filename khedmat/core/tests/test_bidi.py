@@ -82,6 +82,8 @@ def test_mark_numbers_leaves_a_link_whole():
 
 
 def test_an_address_in_a_message_is_one_left_to_right_link_with_its_digits_as_written():
-    html = isolate_numbers_html("نامه در صفحه پرونده شما است: http://127.0.0.1:8000/cases/9e11af81-4419-5757/. شماره 96-1405-1")
-    assert '<a href="http://127.0.0.1:8000/cases/9e11af81-4419-5757/" dir="ltr">http://127.0.0.1:8000/cases/9e11af81-4419-5757/</a>.' in html
+    html = isolate_numbers_html("نامه در صفحه پرونده شما است: http://127.0.0.1:8000/cases/9e11af81-4419-5757/. شماره "
+                                "96-1405-1")
+    assert ('<a href="http://127.0.0.1:8000/cases/9e11af81-4419-5757/" dir="ltr">'
+            'http://127.0.0.1:8000/cases/9e11af81-4419-5757/</a>.') in html
     assert '<bdi dir="ltr">96-1405-1</bdi>' in html

@@ -17,7 +17,8 @@ class _DemoModule:
     @staticmethod
     def load(stdout):
         for n in range(90):
-            notification_enqueue(channel="sms", to="09120000000", body=f"پیامک آزمایشی {n}", idempotency_key=f"demo-{n}")
+            notification_enqueue(channel="sms", to="09120000000", body=f"پیامک آزمایشی {n}",
+                                 idempotency_key=f"demo-{n}")
         stdout.write("  demo cases added")
         return ["0010000011 / khedmat-demo-1404   مریم احمدی", "0020000014 / khedmat-demo-1404   نرگس شریفی"]
 

@@ -43,8 +43,10 @@ def test_percent_and_rials():
 
 
 def test_persian_text_converts_digits_but_not_urls():
-    assert persian_text("جلسه 9/1405 ساعت 08:00 (1 بند) — 20.2 و 12,345") == "جلسه ۹/۱۴۰۵ ساعت ۰۸:۰۰ (۱ بند) — ۲۰٫۲ و ۱۲٬۳۴۵"
-    assert persian_text("ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir") == "ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir"
+    assert (persian_text("جلسه 9/1405 ساعت 08:00 (1 بند) — 20.2 و 12,345")
+            == "جلسه ۹/۱۴۰۵ ساعت ۰۸:۰۰ (۱ بند) — ۲۰٫۲ و ۱۲٬۳۴۵")
+    assert (persian_text("ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir")
+            == "ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir")
 
 
 @pytest.mark.parametrize(("source", "context", "expected"), [

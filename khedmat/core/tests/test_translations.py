@@ -151,7 +151,8 @@ def test_every_choice_label_is_persian():
     """Model fields' choices, and every TextChoices / IntegerChoices class of the project's modules."""
     classes = set()
     for info in pkgutil.walk_packages(khedmat.__path__, "khedmat."):
-        if ".tests" in info.name or ".migrations" in info.name or info.name.startswith("khedmat.settings") or info.name.endswith(("conftest", "testing_servers")):
+        if (".tests" in info.name or ".migrations" in info.name or info.name.startswith("khedmat.settings")
+                or info.name.endswith(("conftest", "testing_servers"))):
             continue
         module = importlib.import_module(info.name)
         for value in vars(module).values():

@@ -489,20 +489,23 @@ def test_pdf_filter_chains_are_decoded():
     hex_flate = object_stream(5, b"<< /AA << /O 4 0 R >> >>", dictionary=b"/Filter [/ASCIIHexDecode /FlateDecode]",
                               encode=lambda data: zlib.compress(data).hex().encode() + b">")
     assert findings_of(pdf_with(hex_flate)) == {("pdf_additional_actions", "/AA")}
-    a85 = object_stream(5, b"<< /S /Launch >>", dictionary=b"/Filter /A85", encode=lambda data: base64.a85encode(data) + b"~>")
+    a85 = object_stream(5, b"<< /S /Launch >>", dictionary=b"/Filter /A85",
+                        encode=lambda data: base64.a85encode(data) + b"~>")
     assert findings_of(pdf_with(a85)) == {("pdf_launch", "/Launch")}
 
 
 def test_an_object_stream_that_cannot_be_decoded_is_refused():
     lzw = stream_object(5, b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", b"\x80\x0b\x60\x50")
     assert findings_of(pdf_with(lzw)) == {("pdf_uninspectable", "")}
-    predicted = object_stream(5, b"<< >>", dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
+    predicted = object_stream(5, b"<< >>",
+                              dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
     assert findings_of(pdf_with(predicted)) == {("pdf_uninspectable", "")}
     untyped = object_stream(5, b"<< >>", dictionary=b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>")
     assert findings_of(pdf_with(untyped)) == {("pdf_uninspectable", "")}
     xref = stream_object(5, b"/Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>",
                          zlib.compress(b"\x02\x01\x00\x10\x00"))
-    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>", zlib.compress(b"x"))
+    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>",
+                          zlib.compress(b"x"))
     assert check(pdf_with(xref, image))
 
 

@@ -75,7 +75,8 @@ def test_unknown_url_gets_the_persian_404_in_the_layout_without_the_route_list(c
     assert "Page not found" not in html
 
 
-@pytest.mark.parametrize("view, status", [("error_400", 400), ("error_403", 403), ("error_404", 404), ("error_429", 429)])
+@pytest.mark.parametrize("view, status",
+                         [("error_400", 400), ("error_403", 403), ("error_404", 404), ("error_429", 429)])
 def test_error_pages_are_persian_in_the_layout(rf, view, status):
     request = rf.get("/x/")
     request.user = AnonymousUser()
@@ -99,7 +100,8 @@ def test_the_500_page_survives_a_broken_layout(rf, monkeypatch):
 @pytest.mark.parametrize("profile", ["embedded", "production", "base"])
 def test_debug_is_off_by_default_in_every_profile(profile):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}", "KHEDMAT_SITE_URL": "https://khedmat.example.ir"})
+    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}",
+                "KHEDMAT_SITE_URL": "https://khedmat.example.ir"})
     if profile != "production":
         env.pop("DATABASE_URL")
     result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],

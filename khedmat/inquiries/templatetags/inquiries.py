@@ -16,7 +16,8 @@ register = template.Library()
 def case_inquiries(case):
     """(inquiry, overdue) rows of a case, newest first."""
     now = timezone.now()
-    return [(i, is_overdue(i, now=now)) for i in case.inquiries.select_related("source", "letter").order_by("-created_at")]
+    rows = case.inquiries.select_related("source", "letter").order_by("-created_at")
+    return [(i, is_overdue(i, now=now)) for i in rows]
 
 
 @register.filter

@@ -126,7 +126,8 @@ def test_gazette_answers_the_company_and_its_notices(registry_simulator):  # noq
 def test_gazette_signatories_are_optional_and_checked(registry_simulator):  # noqa: F811
     registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
         "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": []})
-    assert adapter(registry_simulator, "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
+    assert adapter(registry_simulator,
+                   "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
     registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
         "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": [],
         "signatories": [{"national_id": 12}]})
@@ -271,7 +272,8 @@ def test_person_answers_of_the_wrong_shape_are_malformed(registry_simulator, rec
 @pytest.mark.parametrize(
     "registry, key, record, subject",
     [
-        ("official_gazette", UNKNOWN_COMPANY, {"name": "شرکت", "registration_number": 1234, "registered_on": "1400-01-01",
+        ("official_gazette", UNKNOWN_COMPANY,
+         {"name": "شرکت", "registration_number": 1234, "registered_on": "1400-01-01",
                                                "notices": []}, {"organization_id": UNKNOWN_COMPANY}),
         ("official_gazette", UNKNOWN_COMPANY, {"name": "شرکت", "registration_number": "1234",
                                                "registered_on": "1400-01-01", "notices": [{"date": "1400-01-02"}]},
@@ -289,7 +291,8 @@ def test_person_answers_of_the_wrong_shape_are_malformed(registry_simulator, rec
         ("padak", UNKNOWN_PERSON, {"degrees": "کارشناسی"}, {"national_id": UNKNOWN_PERSON}),
     ],
 )
-def test_other_answers_of_the_wrong_shape_are_malformed(registry_simulator, registry, key, record, subject):  # noqa: F811
+def test_other_answers_of_the_wrong_shape_are_malformed(registry_simulator, registry, key, record,  # noqa: F811
+                                                        subject):
     registry_simulator.seed(registry, key, record)
     with pytest.raises(MalformedAnswer):
         adapter(registry_simulator, registry).query(**subject)
@@ -409,7 +412,8 @@ def test_simulator_health_seed_reset_and_control_validation(registry_simulator):
     health = requests.get(f"{url}/_simulator/health", timeout=5).json()
     assert health["status"] == "ok" and health["records"]["civil_registry"] >= 12
     assert requests.post(f"{url}/_simulator/control", json={"mode": "explode"}, timeout=5).status_code == 400
-    assert requests.post(f"{url}/_simulator/control", json={"mode": "fail", "registry": "x"}, timeout=5).status_code == 400
+    assert requests.post(f"{url}/_simulator/control", json={"mode": "fail", "registry": "x"},
+                         timeout=5).status_code == 400
     assert requests.post(f"{url}/_simulator/control", json={"mode": "slow", "delay": -1}, timeout=5).status_code == 400
     assert requests.post(f"{url}/_simulator/seed", json={"registry": "tax_org", "key": NARGES,
                                                           "record": {"filed": True}}, timeout=5).status_code == 400
@@ -499,7 +503,8 @@ def test_every_adapter_declares_the_parameters_of_its_query():
     for adapter_class in ADAPTERS.values():
         signature = inspect.signature(adapter_class.query)
         accepted = {name for name in signature.parameters if name != "self"}
-        assert adapter_class.parameters and set(adapter_class.parameters) | set(adapter_class.optional_parameters) == accepted
+        assert adapter_class.parameters
+        assert set(adapter_class.parameters) | set(adapter_class.optional_parameters) == accepted
 
 
 @pytest.mark.parametrize("code, subject, reason, fields", [

@@ -37,7 +37,8 @@ def registered_applicant(db):
 @pytest.fixture
 def known_case(test_service, registered_applicant, upload, django_capture_on_commit_callbacks):
     case = cases.case_create(service=test_service, applicant=registered_applicant)
-    case = cases.case_data_update(case=case, data={"subject": "x"}, title="x", by=registered_applicant, expected_version=case.version)
+    case = cases.case_data_update(case=case, data={"subject": "x"}, title="x", by=registered_applicant,
+                                  expected_version=case.version)
     upload(case, "id_card", registered_applicant)
     upload(case, "letter", registered_applicant)
     case.refresh_from_db()
@@ -79,7 +80,8 @@ def test_unavailable_then_retry_then_success(simulator, known_case, expert):
     source = InquirySource.objects.get(code="civil_registry")
     inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
     inquiry = services.inquiry_run(inquiry.pk)
-    assert inquiry.status == InquiryStatus.UNAVAILABLE and inquiry.attempts == 1 and inquiry.next_attempt_at > timezone.now()
+    assert inquiry.status == InquiryStatus.UNAVAILABLE and inquiry.attempts == 1
+    assert inquiry.next_attempt_at > timezone.now()
     assert services.inquiries_retry_due() == 0  # not yet due
     simulator.control("normal")
     with time_machine.travel(inquiry.next_attempt_at + dt.timedelta(seconds=1)):
@@ -152,7 +154,8 @@ def test_random_selection_takes_the_configured_share_reproducibly():
 
 
 def test_documents_are_picked_for_written_inquiry_on_submission(simulator, inquiring_process, known_case,
-                                                                registered_applicant, django_capture_on_commit_callbacks):
+                                                                registered_applicant,
+                                                                django_capture_on_commit_callbacks):
     InquirySource.objects.filter(code="document_issuer").update(written_sample_rate=Decimal("0.67"))
     submit(known_case, registered_applicant, django_capture_on_commit_callbacks)
     sampled = Inquiry.objects.filter(case=known_case, sampled=True)
@@ -165,7 +168,9 @@ def test_the_social_security_password_is_never_stored(simulator, known_case, exp
     bad = services.social_security_check(case=known_case, national_id="0020000014", password="wrong-one", by=expert)
     assert bad.status == InquiryStatus.FAILED
     for model in apps.get_models():
-        text_fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField", "JSONField")]
+        text_fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField",
+                                                                                                   "TextField",
+                                                                                                   "JSONField")]
         for row in model.objects.values_list(*text_fields) if text_fields else []:
             assert secret not in str(row) and "wrong-one" not in str(row), model
     assert inquiry.requested_by == expert and inquiry.sent_at and inquiry.status == InquiryStatus.ANSWERED
@@ -195,7 +200,8 @@ def test_a_stored_inquiry_the_adapter_cannot_take_fails_in_persian_and_logs_the_
                                                                                       caplog):
     source = InquirySource.objects.get(code="civil_registry")
     # As the form stored it before the check existed.
-    inquiry = Inquiry.objects.create(case=known_case, source=source, subject={"national_id": "0020000014", "year": 1403},
+    inquiry = Inquiry.objects.create(case=known_case, source=source,
+                                     subject={"national_id": "0020000014", "year": 1403},
                                      label="x", requested_by=expert)
     inquiry = services.inquiry_run(inquiry.pk)
     assert inquiry.status == InquiryStatus.FAILED and "سال" in inquiry.last_error
@@ -312,7 +318,8 @@ def _section(case, user):
 
 
 def test_another_person_deceased_is_a_mismatch_not_a_match(simulator, known_case, expert):
-    simulator.seed("civil_registry", "0071020012", {"first_name": "کریم", "last_name": "صالحی", "birth_date": "1340-01-01",
+    simulator.seed("civil_registry", "0071020012",
+                   {"first_name": "کریم", "last_name": "صالحی", "birth_date": "1340-01-01",
                                                   "alive": False})
     source = InquirySource.objects.get(code="civil_registry")
     staff = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
@@ -329,15 +336,18 @@ def test_another_person_deceased_is_a_mismatch_not_a_match(simulator, known_case
 
 
 def test_a_spelling_of_the_same_name_and_birth_date_match(simulator, known_case, expert):
-    simulator.seed("civil_registry", "0071020012", {"first_name": "علي", "last_name": "حسین‌زاده", "birth_date": "1360-05-12",
+    simulator.seed("civil_registry", "0071020012",
+                   {"first_name": "علي", "last_name": "حسین‌زاده", "birth_date": "1360-05-12",
                                                   "alive": True})
     source = InquirySource.objects.get(code="civil_registry")
     inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
-                                       declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "۱۳۶۰/۰۵/۱۲"},
+                                       declared={"first_name": "علی", "last_name": "حسین زاده",
+                                                 "birth_date": "۱۳۶۰/۰۵/۱۲"},
                                        label="x", by=expert)
     assert services.inquiry_run(inquiry.pk).mismatches == []
     other = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
-                                     declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "1360-05-13"},
+                                     declared={"first_name": "علی", "last_name": "حسین زاده",
+                                               "birth_date": "1360-05-13"},
                                      label="x", by=expert)
     assert [m["field"] for m in services.inquiry_run(other.pk).mismatches] == ["birth_date"]
 

@@ -85,7 +85,8 @@ def test_the_case_page_names_results_and_failures_in_persian(client, simulator, 
                                            declared=declared or {}, label="استعلام", by=expert)
         return services.inquiry_run(inquiry.pk)
 
-    ask("civil_registry", {"national_id": "0020000014"}, {"first_name": "نرگس", "last_name": "شریف‌زاده", "alive": True})
+    ask("civil_registry", {"national_id": "0020000014"},
+        {"first_name": "نرگس", "last_name": "شریف‌زاده", "alive": True})
     assert ask("official_gazette", {"organization_id": "10380284790"}, {"name": "x"}).status == InquiryStatus.NOT_FOUND
     simulator.control("fail", registry="tax_org")
     assert ask("tax_org", {"id": "0020000014", "year": 1402}).status == InquiryStatus.UNAVAILABLE
@@ -104,12 +105,13 @@ def test_the_inquiry_form_on_a_contractor_case_offers_only_the_sources_its_proce
     applicant = make_user()
     case = Case.objects.create(
         service=Service.objects.get(code="contractor_qualification"), process_version=1, province=tehran,
-        applicant=applicant, state="under_review", tracking_number="T77000001", applicant_national_id=applicant.national_id,
-        first_submitted_at=timezone.now())
+        applicant=applicant, state="under_review", tracking_number="T77000001",
+        applicant_national_id=applicant.national_id, first_submitted_at=timezone.now())
     login(client, expert)
     page = client.get(f"/staff/inquiries/cases/{case.public_id}/new/").content.decode()
     assert "سامانه روزنامه رسمی کشور" in page and "سامانه پاداک" in page
     assert "مدیریت سبز" not in page and "حسابداری تعهدی" not in page
     green = InquirySource.objects.get(code="green_management")
-    response = client.post(f"/staff/inquiries/cases/{case.public_id}/new/", {"source": green.pk, "label": "x", "details": "y"})
+    response = client.post(f"/staff/inquiries/cases/{case.public_id}/new/",
+                           {"source": green.pk, "label": "x", "details": "y"})
     assert response.status_code == 200 and not case.inquiries.exists()

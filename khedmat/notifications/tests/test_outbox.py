@@ -78,7 +78,8 @@ def counting_sms(settings):
 
 
 def _sms(key="k1", to="09121234567", **extra):
-    return notification_enqueue(channel="sms", to=to, body="پرونده ۱۲۳ دریافت شد.", template="test", idempotency_key=key, **extra)
+    return notification_enqueue(channel="sms", to=to, body="پرونده ۱۲۳ دریافت شد.", template="test",
+                                idempotency_key=key, **extra)
 
 
 # -- enqueue -----------------------------------------------------------------------------------
@@ -135,13 +136,16 @@ def test_notify_user_queues_one_message_per_channel(applicant, django_capture_on
     assert inapp.recipient == applicant and inapp.to == "" and inapp.status == "sent" and inapp.read_at is None
     assert counting_sms.sent == [(applicant.mobile, "متن پیام")]
     # The producer runs again (a retried request): nothing new.
-    notify_user(user=applicant, subject="موضوع", body="متن پیام", template="case_submitted", idempotency_key="case-event-7")
+    notify_user(user=applicant, subject="موضوع", body="متن پیام", template="case_submitted",
+                idempotency_key="case-event-7")
     assert OutboxMessage.objects.count() == 2
 
 
-def test_email_goes_through_django_mail_and_is_skipped_without_an_address(applicant, django_capture_on_commit_callbacks):
+def test_email_goes_through_django_mail_and_is_skipped_without_an_address(applicant,
+                                                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify_user(user=applicant, subject="s", body="b", template="t", idempotency_key="e1", channels=("email",)) == []
+        assert notify_user(user=applicant, subject="s", body="b", template="t", idempotency_key="e1",
+                           channels=("email",)) == []
     applicant.email = "narges@example.ir"
     with django_capture_on_commit_callbacks(execute=True):
         (message,) = notify_user(user=applicant, subject="پرونده شما", body="متن", template="t", idempotency_key="e2",
@@ -290,7 +294,8 @@ def test_the_delivery_task_runs_the_delivery(counting_sms):
     assert result.status == "SUCCESSFUL" and result.return_value == "sent"
 
 
-def test_the_sweep_task_does_not_reschedule_itself_on_the_immediate_backend(settings, django_capture_on_commit_callbacks):
+def test_the_sweep_task_does_not_reschedule_itself_on_the_immediate_backend(settings,
+                                                                            django_capture_on_commit_callbacks):
     _backend(settings, FailingSmsBackend)
     with django_capture_on_commit_callbacks(execute=True):
         _sms()

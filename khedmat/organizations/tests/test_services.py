@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def register(by, tehran, **kwargs):
-    data = {"kind": "company", "national_id": next_organization_id(), "name": "شرکت نمونه", "province": tehran, "role": "ceo"}
+    data = {"kind": "company", "national_id": next_organization_id(), "name": "شرکت نمونه", "province": tehran,
+            "role": "ceo"}
     data.update(kwargs)
     return services.organization_register(by=by, **data)
 
@@ -38,13 +39,15 @@ def test_only_a_ceo_or_representative_may_register(applicant, tehran):
 
 
 def test_several_people_act_for_one_organization_with_different_roles(company, applicant, other_applicant):
-    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id, role="employee")
+    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id,
+                            role="employee")
     roles = dict(Membership.objects.filter(organization=company).values_list("user_id", "role"))
     assert roles == {applicant.pk: "ceo", other_applicant.pk: "employee"}
 
 
 def test_an_employee_cannot_add_people(company, applicant, other_applicant):
-    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id, role="employee")
+    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id,
+                            role="employee")
     third = make_user()
     with pytest.raises(ApplicationError) as error:
         services.membership_add(organization=company, by=other_applicant, national_id=third.national_id, role="ceo")

@@ -99,7 +99,8 @@ def test_nobody_sees_an_organization_that_is_not_theirs(client, company, other_a
     assert response.status_code == 404
 
 
-def test_staff_see_only_their_provinces_organizations(client, expert, isfahan_expert, company, other_applicant, isfahan):
+def test_staff_see_only_their_provinces_organizations(client, expert, isfahan_expert, company, other_applicant,
+                                                      isfahan):
     isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
     login(client, expert)
     listing = client.get("/staff/organizations/").content.decode()
@@ -125,7 +126,8 @@ def test_applicants_cannot_open_staff_pages(client, applicant):
     assert client.get("/staff/calendar/").status_code == 404
 
 
-def test_provincial_administrator_sees_only_own_province_in_admin(client, administrator, other_applicant, isfahan, company):
+def test_provincial_administrator_sees_only_own_province_in_admin(client, administrator, other_applicant, isfahan,
+                                                                  company):
     isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
     login(client, administrator)
     assert client.get(f"/admin/organizations/organization/{company.pk}/change/").status_code == 200
@@ -142,7 +144,8 @@ def test_adding_a_member_with_a_bad_national_id_changes_nothing(client, company,
 
 def test_adding_and_removing_a_member_through_the_page(client, company, applicant, other_applicant):
     login(client, applicant)
-    response = client.post(f"/organizations/{company.pk}/", {"national_id": other_applicant.national_id, "role": "employee"})
+    response = client.post(f"/organizations/{company.pk}/",
+                           {"national_id": other_applicant.national_id, "role": "employee"})
     assert response.status_code == 302
     membership = Membership.objects.get(organization=company, user=other_applicant)
     client.post(f"/organizations/{company.pk}/members/{membership.pk}/remove/")

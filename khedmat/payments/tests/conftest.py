@@ -47,7 +47,8 @@ def paid_service(db):
         "fee_kind": "fee_table"})
     statement, _ = SlaStatement.objects.get_or_create(service=service, version=1, defaults={
         "effective_from": dt.date(2020, 3, 20), "signed_by_name": "رئیس", "signed_by_title": "رئیس سازمان",
-        "introduction": "-", "purpose": "-", "validity_text": "-", "termination_text": "-", "published_at": timezone.now()})
+        "introduction": "-", "purpose": "-", "validity_text": "-", "termination_text": "-",
+        "published_at": timezone.now()})
     SlaCommitment.objects.get_or_create(statement=statement, code="decision_time", defaults={
         "title": "-", "description": "-", "unit": "working_days", "target": 5})
     FeeSchedule.objects.create(service=service, item_code="application_fee", item_label="هزینه بررسی پرونده",
@@ -64,7 +65,8 @@ def paid_service(db):
 @pytest.fixture
 def paid_case(paid_service, applicant, upload):  # noqa: F811 (the imported fixture)
     case = services.case_create(service=paid_service, applicant=applicant)
-    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant, expected_version=case.version)
+    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant,
+                                     expected_version=case.version)
     upload(case, "id_card", applicant)
     upload(case, "letter", applicant)
     case.refresh_from_db()

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_amount_comes_from_the_schedule_in_force_on_the_day(paid_service):
-    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2025, 6, 1)).amount_rials == 2_000_000
-    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2026, 6, 1)).amount_rials == 2_500_000
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee",
+                                          on=dt.date(2025, 6, 1)).amount_rials == 2_000_000
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee",
+                                          on=dt.date(2026, 6, 1)).amount_rials == 2_500_000
     with pytest.raises(ApplicationError) as error:
         services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2024, 6, 1))
     assert error.value.code == "no_fee_schedule"
@@ -165,7 +167,8 @@ def test_the_database_refuses_a_second_open_invoice_for_the_same_items(paid_case
     invoice = services.invoice_for_case(case=paid_case)
     assert invoice.items_key == "application_fee"
     with pytest.raises(IntegrityError), transaction.atomic():
-        Invoice.objects.create(number="1405-9999999-1", case=paid_case, lines=[], total_rials=1, items_key=invoice.items_key)
+        Invoice.objects.create(number="1405-9999999-1", case=paid_case, lines=[], total_rials=1,
+                               items_key=invoice.items_key)
     # A cancelled or paid one does not count: a new open invoice may follow it.
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.CANCELLED)
     again = services.invoice_for_case(case=paid_case)

@@ -54,7 +54,8 @@ def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
     services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
     finance = make_staff(province=tehran, roles=["finance"])
     login(client, finance)
-    assert invoice.number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in client.get("/staff/payments/").content.decode()
+    assert invoice.number.translate(str.maketrans("0123456789",
+                                                  "۰۱۲۳۴۵۶۷۸۹")) in client.get("/staff/payments/").content.decode()
     assert client.get("/staff/payments/", {"status": AttemptStatus.FAILED}).status_code == 200
     report = client.get("/staff/payments/reconciliation/").content.decode()
     assert "۱" in report
@@ -122,7 +123,8 @@ def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, 
 
 
 
-def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
+def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran,
+                                                                       isfahan):
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
@@ -137,7 +139,8 @@ def test_the_reconciliation_page_shows_the_staff_members_province_only(client, s
     assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]
 
 
-def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client, sandbox, paid_case, applicant, tmp_path):
+def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client, sandbox, paid_case, applicant,
+                                                                          tmp_path):
     FeeSchedule.objects.filter(service=paid_case.service).update(source="قانون بودجه سال ۱۴۰۴")
     invoice = services.invoice_for_case(case=paid_case)
     assert invoice.lines[0]["source"] == "قانون بودجه سال ۱۴۰۴"  # frozen with the line

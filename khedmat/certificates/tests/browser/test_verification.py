@@ -27,8 +27,8 @@ def test_verification_page_and_pdf_image(browser_page, live_server, settings):
     staff = make_staff(province=Province.objects.get(code="tehran"), roles=["head"])
     document = services.document_issue(
         document_type=DocumentType.objects.get(code="grade_certificate"), holder_name="شرکت ساختمانی البرز کوه",
-        holder_national_id="10380284790", scope=[{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}],
-        by=staff,
+        holder_national_id="10380284790",
+        scope=[{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}], by=staff,
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = document_pdf(document)
@@ -46,9 +46,10 @@ def test_verification_page_and_pdf_image(browser_page, live_server, settings):
     if zbarimg:
         # Read the QR the way a phone camera would: from a sharper rendering of the same page.
         sharp = ARTIFACTS / "certificate-page1-200dpi"
-        subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", str(ARTIFACTS / "certificate.pdf"),
-                        str(sharp)], check=True)
-        decoded = subprocess.run([zbarimg, "--quiet", "--raw", f"{sharp}.png"], capture_output=True, text=True).stdout.strip()
+        subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile",
+                        str(ARTIFACTS / "certificate.pdf"), str(sharp)], check=True)
+        decoded = subprocess.run([zbarimg, "--quiet", "--raw", f"{sharp}.png"], capture_output=True,
+                                 text=True).stdout.strip()
         assert decoded == services.qr_url(document)  # the compact address, in capitals (ADR 0018)
     elif os.environ.get("CI"):
         pytest.fail("zbarimg (Debian zbar-tools) is needed in CI to read the QR code")

@@ -103,7 +103,8 @@ def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert): 
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.goto("/staff/cases/queue/")
-        tops[width] = page.evaluate("document.querySelector('main table tbody tr').getBoundingClientRect().top + scrollY")
+        tops[width] = page.evaluate("document.querySelector('main table tbody tr').getBoundingClientRect().top + "
+                                    "scrollY")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"queue-{width}.png"))
         problems: list[str] = []
