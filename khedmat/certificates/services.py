@@ -32,19 +32,6 @@ from khedmat.core.validators import luhn_check_digit
 ISSUER = "سازمان مدیریت و برنامه ریزی استان تهران"
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """Add months in the Jalali calendar (a licence 'valid for 2 years' ends on the same Jalali day)."""
-    j = jalali.to_jalali(day)
-    month_index = j.month - 1 + months
-    year, month = j.year + month_index // 12, month_index % 12 + 1
-    for d in (j.day, 30, 29):
-        try:
-            return jalali.from_jalali(year, month, d)
-        except jalali.InvalidJalaliDate:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _next_serial(document_type: DocumentType, year: int) -> int:
     """Take the next number under a row lock, inside the caller's transaction."""
     for _attempt in range(3):
@@ -135,7 +122,7 @@ def document_issue(
         verification_code=_verification_code(), case=case, reference=reference,
         holder_name=holder_name.strip(), holder_national_id=holder_national_id, holder_kind=holder_kind,
         scope=scope or [], content=content or {}, issued_on=issued_on,
-        valid_until=_add_months(issued_on, document_type.validity_months) if document_type.validity_months else None,
+        valid_until=jalali.add_months(issued_on, document_type.validity_months) if document_type.validity_months else None,
         signer_name=signer_name or settings.KHEDMAT_SIGNER_NAME, signer_title=signer_title or settings.KHEDMAT_SIGNER_TITLE,
         issued_by=by, replaces=replaces,
     )

@@ -322,19 +322,6 @@ class _Timeline:
                 rows.filter(**{f"{column}__gte": since}).update(**{column: when})
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same Jalali day `months` later (the last day of a shorter month)."""
-    j = jalali.to_jalali(day)
-    index = j.month - 1 + months
-    year, month = j.year + index // 12, index % 12 + 1
-    for candidate in (j.day, 30, 29):
-        try:
-            return jalali.from_jalali(year, month, candidate)
-        except jalali.InvalidJalaliDate:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
     """Demo only: a licence that has lived its validity. The services issue on the day they run, so the document
     is moved to its demo day: its number taken back from this year's sequence (it is the last one handed out)
@@ -356,7 +343,7 @@ def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
         document.number = f"{document.document_type.number_prefix}-{year}-{document.serial:06d}"
     document.issued_on = issued_on
     document.issued_at = dt.datetime.combine(issued_on, dt.time(11), tzinfo=jalali.TEHRAN)
-    document.valid_until = _add_months(issued_on, months)
+    document.valid_until = jalali.add_months(issued_on, months)
     ring = keyring()
     document.key_id = ring.active_id
     document.token = signing.sign(public_payload(document), ring)
