@@ -7,9 +7,15 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
-from khedmat.certificates.models import OfficialDocument, VerificationLog
+from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
 from khedmat.core.text import digits_only
 from khedmat.core.validators import luhn_valid
+
+
+def document_type_get(code: str) -> DocumentType:
+    """The document type with this code (the codes are seeded by certificates/reference_data.py).
+    The one lookup every issuer uses; an unknown code raises DocumentType.DoesNotExist."""
+    return DocumentType.objects.get(code=code)
 
 
 class RateLimited(Exception):

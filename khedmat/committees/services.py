@@ -268,7 +268,6 @@ def _notify(user, session: Session, body: str, *, key: str, case_id: int | None 
 
 def _letter(session: Session, *, user, items: list[AgendaItem], for_applicant: bool, by):
     from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
 
     body = [
@@ -283,7 +282,7 @@ def _letter(session: Session, *, user, items: list[AgendaItem], for_applicant: b
         "number": tracking_display(item.case.tracking_number), "title": item.case.title or item.case.service.title}}
         for item in items]
     return document_issue(
-        document_type=DocumentType.objects.get(code="invitation_letter"), holder_name=user.get_full_name(),
+        type_code="invitation_letter", holder_name=user.get_full_name(),
         holder_national_id=user.national_id,
         content={"subject": _("Invitation to the %(session)s") % {"session": _session_label(session)},
                  "body": body, "items": agenda},
@@ -562,7 +561,6 @@ def minutes_content(session: Session) -> dict:
 def minutes_issue(*, session: Session, by) -> Session:
     """Freeze the session's record into numbered minutes for the members to confirm. From here on
     attendance, votes and decisions do not change (withdrawing the minutes is the only way back)."""
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
 
     _require_manager(session.committee, by)
@@ -575,7 +573,7 @@ def minutes_issue(*, session: Session, by) -> Session:
             raise ApplicationError(_("Record the attendance first."), code="no_attendance")
         chair = session.committee.members.filter(role=MemberRole.CHAIR, is_active=True).select_related("user").first()
         document = document_issue(
-            document_type=DocumentType.objects.get(code="committee_minutes"), holder_name=session.committee.name,
+            type_code="committee_minutes", holder_name=session.committee.name,
             content=minutes_content(session), reference=f"committee_session:{session.pk}", by=by,
             signer_name=chair.user.get_full_name() if chair else None,
             signer_title=(_("Chair of the %(committee)s") % {"committee": session.committee.name}) if chair else None,
@@ -690,7 +688,6 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
                      correction_reason: str, by) -> Decision:
     """Correct the text of a decision in confirmed minutes: a new record linked to the old one and a
     numbered correction letter. The outcome cannot change this way (the case has already moved)."""
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
 
     session = decision.item.session
@@ -706,7 +703,7 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
                                    code="already_corrected")
         _check_texts(decision.outcome, reasons, conditions, guidance)
         letter = document_issue(
-            document_type=DocumentType.objects.get(code="committee_minutes"), holder_name=session.committee.name,
+            type_code="committee_minutes", holder_name=session.committee.name,
             content={"subject": _("Correction to minutes %(number)s") % {"number": session.minutes.number},
                      "body": [correction_reason.strip()],
                      "items": [{"text": _("Reasons: %(text)s") % {"text": reasons.strip()}}]

@@ -179,14 +179,13 @@ def _enqueue_run(inquiry_id: int, *, run_after: dt.datetime | None = None) -> No
 
 def _letter_send(inquiry: Inquiry, *, by) -> None:
     from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
 
     source, case = inquiry.source, inquiry.case
     subject_lines = [f"{SUBJECT_PARAMETER_LABELS.get(key) or result_label(source, key)}: {value}"
                      for key, value in inquiry.subject.items()]
     letter = document_issue(
-        document_type=DocumentType.objects.get(code="inquiry_letter"), holder_name=source.body or source.name,
+        type_code="inquiry_letter", holder_name=source.body or source.name,
         content={
             "subject": _("Inquiry about %(label)s (case %(case)s)") % {"label": inquiry.label or source.name,
                                                                       "case": tracking_display(case.tracking_number)},
