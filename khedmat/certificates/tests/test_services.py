@@ -1,6 +1,5 @@
 import datetime as dt
 import threading
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -178,13 +177,3 @@ def test_document_issue_takes_exactly_one_of_type_and_code(administrator, both):
     with pytest.raises(TypeError):
         services.document_issue(holder_name="نرگس شریفی", by=administrator, **(kwargs if both else {}))
 
-
-def test_no_issuer_looks_the_document_type_up_itself():
-    """The lookup before document_issue has one home (certificates.selectors.document_type_get): an issuing
-    module passes the code (`type_code=`), so services still to come copy no lookup."""
-    root = Path(services.__file__).resolve().parents[1]
-    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
-                 if "tests" not in path.parts and "migrations" not in path.parts
-                 and path != root / "certificates" / "selectors.py"
-                 and "DocumentType.objects.get(" in path.read_text(encoding="utf-8")]
-    assert offenders == []

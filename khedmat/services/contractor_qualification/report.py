@@ -51,7 +51,7 @@ from khedmat.payments.models import FeeSchedule, InvoiceStatus
 from khedmat.services.contractor_qualification import rules
 from khedmat.services.contractor_qualification.models import GradeGrant, ReferralStatus
 from khedmat.services.contractor_qualification.workflow import PROCESS, SERVICE_CODE
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 ISSUED = "certificate_issued"
 REFERRED = "referred_to_pbo"
@@ -290,20 +290,6 @@ class ServiceReport:
         return self.targets[0] if len(self.targets) == 1 else DEFAULT_TARGET_DAYS
 
 
-class _Calendars:
-    """One compiled calendar per (province, office) for the whole report."""
-
-    def __init__(self, province_id: int):
-        self.province_id = province_id
-        self._by_office: dict = {}
-
-    def __call__(self, office_id):
-        calendar = self._by_office.get(office_id)
-        if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
-        return calendar
-
-
 def _service_id() -> int:
     return Service.objects.values_list("pk", flat=True).get(code=SERVICE_CODE)
 
@@ -329,7 +315,7 @@ def issued_case_figures(*, province_id: int, service_id: int, period: Period, ca
     Three queries over the candidates, each one index probe per case: their issue, referral and registration
     events, their own columns, and their deficiency notices with items.
     """
-    calendars = calendars or _Calendars(province_id)
+    calendars = calendars or OfficeCalendars(province_id)
     candidates = issued_candidates(province_id=province_id, service_id=service_id, period=period)
     lookup = {"case__province_id": province_id, "case__service_id": service_id, "case__state__in": ISSUED_STATES,
               "case__closed_at__gte": period.start}
@@ -564,7 +550,7 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
     period = period or default_period()
     now = now or timezone.now()
     service_id = _service_id()
-    calendars = _Calendars(province_id)
+    calendars = OfficeCalendars(province_id)
     cases = issued_case_figures(province_id=province_id, service_id=service_id, period=period, calendars=calendars)
     submitted = submitted_cases_queryset(province_id=province_id, service_id=service_id, period=period)
     fees, jurisdiction = submitted_case_figures(submitted=submitted, service_id=service_id)
