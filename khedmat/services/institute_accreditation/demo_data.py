@@ -13,7 +13,7 @@ committees and scoring scheme. Everything here is illustration, never regulation
   service's intake, registration, CEO introduction and licence, the appointments (field visits, briefing
   sessions), the accreditation committee of committees/demo_data.py (session, agenda, invitations, attendance,
   votes, decision, minutes confirmed by every member present) and supervision, violations and acts on the
-  licence. The services take no time argument, so each step is dated afterwards (`_Timeline`): the rows the
+  licence. The services take no time argument, so each step is dated afterwards (`cases.demo`): the rows the
   step wrote are moved to the day it is meant to have happened and the stored SLA columns are rebuilt from the
   events (`sla_refresh`). Appointments and sessions are proposed in the future, as the services require, and
   moved to their demo day before they are held. Official documents keep the day they were really issued
@@ -37,7 +37,8 @@ from django.utils import timezone
 
 from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
-from khedmat.cases.models import Case, DeficiencyNotice, DocumentVersion
+from khedmat.cases.demo import DemoTimeline
+from khedmat.cases.models import Case
 from khedmat.catalog.models import Service
 from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf, demo_png
@@ -271,9 +272,6 @@ def _time_columns():
     from khedmat.notifications.models import OutboxMessage
 
     return [
-        (Case, "pk", ("created_at", "first_submitted_at", "submitted_at", "closed_at")),
-        (DocumentVersion, "document__case", ("uploaded_at",)),
-        (DeficiencyNotice, "case", ("issued_at", "answered_at")),
         (Accreditation, "case", ("binder_received_at", "registered_at")),
         (SupervisionRecord, "case", ("recorded_at",)),
         (ScopeViolation, "case", ("recorded_at",)),
@@ -281,45 +279,6 @@ def _time_columns():
         (VisitReport, "appointment__case", ("recorded_at",)),
         (OutboxMessage, "case_id", ("created_at",)),
     ]
-
-
-class _Timeline:
-    """Working days ago → a demo instant, on the calendar of the case's province."""
-
-    def __init__(self, province):
-        from khedmat.workcalendar.selectors import calendar_for
-
-        self.calendar = calendar_for(province=province)
-        self.today = timezone.localdate()
-        self.columns = _time_columns()
-
-    def day(self, working_days_ago: int) -> dt.date:
-        day, counted = self.today, 0
-        while counted < working_days_ago:
-            day -= dt.timedelta(days=1)
-            if self.calendar.is_working_day(day):
-                counted += 1
-        return day
-
-    def instant(self, working_days_ago: int, slot: int) -> dt.datetime:
-        """09:00 of that day, plus 20 minutes per step of the case (the steps of a day keep their order)."""
-        start = dt.datetime.combine(self.day(working_days_ago), dt.time(9, 0), tzinfo=jalali.TEHRAN)
-        return start + dt.timedelta(minutes=20 * slot)
-
-    def future_slots(self, hours=(8, 10, 12, 14)):
-        """Aware instants on the coming working days: where appointments and sessions are first proposed."""
-        day = self.today
-        for _day in range(40):
-            day = self.calendar.next_working_day(day)
-            for hour in hours:
-                yield dt.datetime.combine(day, dt.time(hour), tzinfo=jalali.TEHRAN)
-
-    def redate(self, case: Case, since: dt.datetime, when: dt.datetime) -> None:
-        case_services.demo_case_events_redate(case=case, since=since, when=when)  # append-only: its own path
-        for model, lookup, columns in self.columns:
-            rows = model.objects.filter(**{lookup: case.pk})
-            for column in columns:
-                rows.filter(**{f"{column}__gte": since}).update(**{column: when})
 
 
 def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
@@ -379,7 +338,7 @@ class _Builder:
     description, domain); ("act", d, act, reason) by the unit head; ("expire",) the worker, the day after the
     licence's validity ended."""
 
-    def __init__(self, scenario: Scenario, *, service: Service, timeline: _Timeline, staff: _Staff):
+    def __init__(self, scenario: Scenario, *, service: Service, timeline: DemoTimeline, staff: _Staff):
         self.s, self.service, self.timeline, self.staff = scenario, service, timeline, staff
         self.organization = Organization.objects.get(national_id=organization_id_complete(scenario.institute))
         self.applicant = self.organization.memberships.filter(role=MemberRole.CEO).select_related("user").first().user
@@ -643,7 +602,7 @@ def load(stdout=None) -> list[str]:
         tehran = Province.objects.get(code="tehran")
         committee = Committee.objects.get(province=tehran, kind="accreditation_committee")
         staff = _Staff(expert=_user(EXPERT), head=_user(UNIT_HEAD), secretary=_user(SECRETARY), committee=committee)
-        timeline = _Timeline(tehran)
+        timeline = DemoTimeline(tehran, _time_columns())
         for scenario in missing:
             with transaction.atomic():
                 _Builder(scenario, service=service, timeline=timeline, staff=staff).run()
