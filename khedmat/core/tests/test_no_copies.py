@@ -22,6 +22,7 @@ def _sources():
     (r"calendar_for\(province=self\.province_id", "workcalendar/selectors.py"),  # a report's calendars
     (r"DocumentType\.objects\.get\(", "certificates/selectors.py"),     # the lookup before document_issue
     (r"def day\(self, working_days_ago", "cases/demo.py"),             # the demo timeline
+    (r"str\(row\.get\(\"grade\"", "services/contractor_qualification/rules.py"),  # service 4: requested grades
 ])
 def test_a_shared_helper_lives_in_one_module(pattern, home):
     regex = re.compile(pattern, re.MULTILINE)

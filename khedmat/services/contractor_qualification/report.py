@@ -116,11 +116,6 @@ def workload_band(per_expert: float | None) -> int | None:
     return None
 
 
-def requested_grades(data: dict) -> list[int]:
-    """The grades of the application form, as the process reads them (`workflow._grades`)."""
-    return [int(row["grade"]) for row in data.get("fields", []) if str(row.get("grade", "")).isdigit()]
-
-
 def histogram_chart(bins: list[Bin], *, target: int = DEFAULT_TARGET_DAYS, rtl: bool = True) -> Chart:
     return reporting.histogram_chart(bins, target=target, rtl=rtl)
 
@@ -502,7 +497,7 @@ def submitted_case_figures(*, submitted, service_id: int) -> tuple[Fees, Jurisdi
     for (pk, data, province_id, organization_id, organization_province_id, tracking_number, public_id,
          status, number, total, created_at, lines) in rows.iterator(chunk_size=2000):
         data = data or {}
-        grades = requested_grades(data)
+        grades = list(rules.requested_grades(data).values())
         if pk not in seen:  # one row per invoice: judge the case once
             seen.add(pk)
             decision = rules.jurisdiction(
