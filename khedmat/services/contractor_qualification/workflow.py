@@ -14,10 +14,11 @@ The SLA target is the statement's "issuance_time" commitment (≤ 25 working day
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
+from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.core.desk import DeskLink
 from khedmat.core.text import to_persian_digits
+from khedmat.inquiries.guards import registry_mismatches_resolved
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
 
@@ -172,7 +173,7 @@ def _summary_sections(case, sections, change):
     return [sections[0], *dossier, *sections[1:]]
 
 
-def _panel_context(case, user, staff_view):
+def _panel_context(case, user, staff_view, abilities=None):
     from khedmat.services.contractor_qualification.views import case_panel_context
 
     return case_panel_context(case, user, staff_view)
