@@ -22,6 +22,8 @@ def _sources():
     (r"calendar_for\(province=self\.province_id", "workcalendar/selectors.py"),  # a report's calendars
     (r"DocumentType\.objects\.get\(", "certificates/selectors.py"),     # the lookup before document_issue
     (r"def day\(self, working_days_ago", "cases/demo.py"),             # the demo timeline
+    (r"Demo user .* is missing", "accounts/demo_data.py"),              # a demo person
+    (r"Membership\.objects\.get_or_create\(", "organizations/demo_data.py"),  # a demo organization
     (r"str\(row\.get\(\"grade\"", "services/contractor_qualification/rules.py"),  # service 4: requested grades
 ])
 def test_a_shared_helper_lives_in_one_module(pattern, home):

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from khedmat.accounts.models import User
+from khedmat.accounts.demo_data import demo_user
 from khedmat.cases import services as case_services
 from khedmat.cases.demo import DemoTimeline
 from khedmat.cases.models import Case
@@ -42,7 +42,8 @@ from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.demo_data import demo_organization
+from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.models import (
     CompanyPerson,
@@ -127,24 +128,12 @@ COMPANIES = [
 ]
 
 
-def _user(nine: str) -> User:
-    user = User.objects.filter(national_id=national_id_complete(nine)).first()
-    if user is None:
-        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
-    return user
-
-
 def _companies() -> None:
     tehran = Province.objects.get(code="tehran")
     for ten, name, registration_number, member_nine in COMPANIES:
-        member = _user(member_nine)
-        organization, _created = Organization.objects.get_or_create(
-            national_id=organization_id_complete(ten),
-            defaults={"kind": OrganizationKind.COMPANY, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": member,
-                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
-        Membership.objects.get_or_create(organization=organization, user=member,
-                                         defaults={"role": MemberRole.REPRESENTATIVE, "added_by": member})
+        demo_organization(ten=ten, kind=OrganizationKind.COMPANY, name=name, province=tehran,
+                          member=demo_user(member_nine), role=MemberRole.REPRESENTATIVE,
+                          registration_number=registration_number)
 
 
 # -- the dossiers --------------------------------------------------------------------------------------
@@ -429,7 +418,7 @@ class _Builder:
     def __init__(self, scenario: Scenario, *, service: Service, timeline: DemoTimeline, bank, expert, approver):
         self.s, self.service, self.timeline, self.bank = scenario, service, timeline, bank
         self.expert, self.approver = expert, approver
-        self.applicant = _user(scenario.applicant)
+        self.applicant = demo_user(scenario.applicant)
         self.organization = (Organization.objects.get(national_id=organization_id_complete(scenario.organization))
                              if scenario.organization else None)
         self.case: Case | None = None
@@ -597,7 +586,7 @@ def load(stdout=None) -> list[str]:
     _scoring_tables()
     _companies()
     service = Service.objects.get(code=SERVICE_CODE)
-    expert, approver = _user(EXPERT), _user(UNIT_HEAD)
+    expert, approver = demo_user(EXPERT), demo_user(UNIT_HEAD)
     existing = set(Case.objects.filter(public_id__in=[case_public_id(s.key) for s in SCENARIOS])
                    .values_list("public_id", flat=True))
     missing = [s for s in SCENARIOS if case_public_id(s.key) not in existing]

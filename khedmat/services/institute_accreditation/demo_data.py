@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khedmat.accounts.demo_data import DEMO_PASSWORD, demo_user
 from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
 from khedmat.cases.demo import DemoTimeline
@@ -45,7 +46,8 @@ from khedmat.core.demo import demo_pdf, demo_png
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.demo_data import demo_organization
+from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
 from khedmat.services.institute_accreditation import services
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
@@ -64,7 +66,6 @@ EXPERT = "001000002"     # علی رضایی, expert, Tehran (accounts/demo_data
 UNIT_HEAD = "001000003"  # زهرا کریمی, unit head (issues the licence; chair of the committee)
 SECRETARY = "001000004"  # حسین محمدی, secretary of the accreditation committee (committees/demo_data.py)
 AMIR = "002000002"       # امیر کاظمی, CEO of the demo institute
-DEMO_PASSWORD = "khedmat-demo-1404"
 
 
 # -- 1. sample domains and scoring schemes -----------------------------------------------------------------
@@ -122,13 +123,6 @@ INSTITUTES = [
 ]
 
 
-def _user(nine: str) -> User:
-    user = User.objects.filter(national_id=national_id_complete(nine)).first()
-    if user is None:
-        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
-    return user
-
-
 def _institutes() -> list[str]:
     """The seven new institutes with their CEOs (demo logins); the lines for the console."""
     tehran = Province.objects.get(code="tehran")
@@ -139,13 +133,8 @@ def _institutes() -> list[str]:
         if ceo is None:
             ceo = User.objects.create_user(national_id, DEMO_PASSWORD, first_name=first, last_name=last, mobile=mobile,
                                            mobile_verified_at=timezone.now())
-        organization, _created = Organization.objects.get_or_create(
-            national_id=organization_id_complete(ten),
-            defaults={"kind": OrganizationKind.INSTITUTE, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": ceo,
-                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
-        Membership.objects.get_or_create(organization=organization, user=ceo,
-                                         defaults={"role": MemberRole.CEO, "added_by": ceo})
+        demo_organization(ten=ten, kind=OrganizationKind.INSTITUTE, name=name, province=tehran, member=ceo,
+                          role=MemberRole.CEO, registration_number=registration_number)
         lines.append(f"{national_id} / {DEMO_PASSWORD}   {first} {last} (مدیرعامل {name})")
     return lines
 
@@ -601,7 +590,8 @@ def load(stdout=None) -> list[str]:
     if missing:
         tehran = Province.objects.get(code="tehran")
         committee = Committee.objects.get(province=tehran, kind="accreditation_committee")
-        staff = _Staff(expert=_user(EXPERT), head=_user(UNIT_HEAD), secretary=_user(SECRETARY), committee=committee)
+        staff = _Staff(expert=demo_user(EXPERT), head=demo_user(UNIT_HEAD), secretary=demo_user(SECRETARY),
+                       committee=committee)
         timeline = DemoTimeline(tehran, _time_columns())
         for scenario in missing:
             with transaction.atomic():
