@@ -35,6 +35,14 @@ PEOPLE = [
 ]
 
 
+def demo_user(nine: str) -> User:
+    """The demo person whose national ID starts with these nine digits (loaded by `load` below, first)."""
+    user = User.objects.filter(national_id=national_id_complete(nine)).first()
+    if user is None:
+        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
+    return user
+
+
 def load(stdout=None) -> list[str]:
     lines = []
     for nine, first, last, mobile, roles, province_code in PEOPLE:

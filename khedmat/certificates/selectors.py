@@ -9,9 +9,15 @@ from django.utils import timezone
 
 from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import applicant_side, may_read_case, staff_roles_for_case
-from khedmat.certificates.models import OfficialDocument, VerificationLog
+from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
 from khedmat.core.text import digits_only
 from khedmat.core.validators import luhn_valid
+
+
+def document_type_get(code: str) -> DocumentType:
+    """The document type with this code (the codes are seeded by certificates/reference_data.py).
+    The one lookup every issuer uses; an unknown code raises DocumentType.DoesNotExist."""
+    return DocumentType.objects.get(code=code)
 
 
 class RateLimited(Exception):

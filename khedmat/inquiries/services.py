@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from khedmat.cases.models import CaseEvent, EventType
 from khedmat.cases.services import _event
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates.models import DocumentType
 from khedmat.certificates.services import document_issue
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
@@ -189,7 +188,7 @@ def _letter_send(inquiry: Inquiry, *, by) -> None:
     subject_lines = [f"{SUBJECT_PARAMETER_LABELS.get(key) or result_label(source, key)}: {value}"
                      for key, value in inquiry.subject.items()]
     letter = document_issue(
-        document_type=DocumentType.objects.get(code="inquiry_letter"), holder_name=source.body or source.name,
+        type_code="inquiry_letter", holder_name=source.body or source.name,
         content={
             "subject": _("Inquiry about %(label)s (case %(case)s)") % {"label": inquiry.label or source.name,
                                                                       "case": tracking_display(case.tracking_number)},

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from khedmat.accounts import throttle
 from khedmat.cases.services import case_declaration_refusal
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates.models import DocumentType
 from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
@@ -289,7 +288,7 @@ def _receipt_issue(attempt: PaymentAttempt):
          for line in invoice.lines] + [
         _("Fee table: %(source)s") % {"source": source} for source in invoice.fee_sources]
     return document_issue(
-        document_type=DocumentType.objects.get(code="payment_receipt"), holder_name=attempt.payer.get_full_name(),
+        type_code="payment_receipt", holder_name=attempt.payer.get_full_name(),
         holder_national_id=attempt.payer.national_id, content={"subject": _("Payment receipt"), "body": body},
         case=case, reference=f"payment:{attempt.pk}", by=attempt.payer,
     )

@@ -36,6 +36,21 @@ def calendar_for(*, province: Province | int, office: Office | int | None = None
     return calendar
 
 
+class OfficeCalendars:
+    """One compiled calendar per office of a province for the life of one computation (a report): the first ask
+    for an office builds (or takes from the cache above) its calendar, the later asks are free of queries."""
+
+    def __init__(self, province_id: int):
+        self.province_id = province_id
+        self._by_office: dict[int | None, WorkCalendar] = {}
+
+    def __call__(self, office_id: int | None) -> WorkCalendar:
+        calendar = self._by_office.get(office_id)
+        if calendar is None:
+            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
+        return calendar
+
+
 def _build(province_id: int, office_id: int | None) -> WorkCalendar:
     rules = [
         WeeklyOffSpan(start=r.start_date, end=r.end_date, days=frozenset(r.days))

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates.models import DocumentType
 from khedmat.certificates.services import document_issue
 from khedmat.committees.models import (
     AgendaItem,
@@ -47,7 +46,7 @@ def _letter(session: Session, *, user, items: list[AgendaItem], for_applicant: b
         "number": tracking_display(item.case.tracking_number), "title": item.case.title or item.case.service.title}}
         for item in items]
     return document_issue(
-        document_type=DocumentType.objects.get(code="invitation_letter"), holder_name=user.get_full_name(),
+        type_code="invitation_letter", holder_name=user.get_full_name(),
         holder_national_id=user.national_id,
         content={"subject": _("Invitation to the %(session)s") % {"session": _session_label(session)},
                  "body": body, "items": agenda},

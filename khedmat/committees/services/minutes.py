@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from khedmat.cases.models import Case
 from khedmat.cases.services import case_transition, deficiency_notice_issue
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates.models import DocumentType, RevocationReason
+from khedmat.certificates.models import RevocationReason
 from khedmat.certificates.services import document_issue, document_revoke
 from khedmat.committees.models import (
     AgendaItem,
@@ -112,7 +112,7 @@ def minutes_issue(*, session: Session, by) -> Session:
             raise ApplicationError(_("Record the attendance first."), code="no_attendance")
         chair = session.committee.members.filter(role=MemberRole.CHAIR, is_active=True).select_related("user").first()
         document = document_issue(
-            document_type=DocumentType.objects.get(code="committee_minutes"), holder_name=session.committee.name,
+            type_code="committee_minutes", holder_name=session.committee.name,
             content=minutes_content(session), reference=f"committee_session:{session.pk}", by=by,
             signer_name=chair.user.get_full_name() if chair else None,
             signer_title=(_("Chair of the %(committee)s") % {"committee": session.committee.name}) if chair else None,
@@ -237,7 +237,7 @@ def decision_correct(*, decision: Decision, reasons: str, conditions: str = "", 
                                    code="already_corrected")
         _check_texts(decision.outcome, reasons, conditions, guidance)
         letter = document_issue(
-            document_type=DocumentType.objects.get(code="committee_minutes"), holder_name=session.committee.name,
+            type_code="committee_minutes", holder_name=session.committee.name,
             content={"subject": _("Correction to minutes %(number)s") % {"number": session.minutes.number},
                      "body": [correction_reason.strip()],
                      "items": [{"text": _("Reasons: %(text)s") % {"text": reasons.strip()}}]
