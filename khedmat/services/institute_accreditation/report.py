@@ -52,7 +52,7 @@ from khedmat.services.institute_accreditation.models import (
     SupervisionRecord,
     ViolationKind,
 )
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 DELIVERED = S.ACTIVE
 LICENSED = LICENCE_HELD_STATES  # the licence is held (a suspended one is still supervised)
@@ -255,20 +255,6 @@ class ServiceReport:
         return next(m for m in self.metrics if m.code == code)
 
 
-class _Calendars:
-    """One compiled calendar per (province, office) for the whole report."""
-
-    def __init__(self, province_id: int):
-        self.province_id = province_id
-        self._by_office: dict = {}
-
-    def __call__(self, office_id):
-        calendar = self._by_office.get(office_id)
-        if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
-        return calendar
-
-
 @dataclass(slots=True)
 class _Case:
     pk: int
@@ -439,7 +425,7 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
     period = period or default_period()
     now = now or timezone.now()
     service_id = _service_id()
-    calendars = _Calendars(province_id)
+    calendars = OfficeCalendars(province_id)
     cases = report_cases(province_id=province_id, service_id=service_id, period=period)
     licences = licences_in_period(cases, period=period)
     scope = {"province_id": province_id, "service_id": service_id, "period": period}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from khedmat.cases.models import Case
 from khedmat.cases.services import case_act
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates.models import DocumentStatus, DocumentType, OfficialDocument, RevocationReason
+from khedmat.certificates.models import DocumentStatus, OfficialDocument, RevocationReason
 from khedmat.certificates.services import (
     document_issue,
     document_mark_replaced,
@@ -89,7 +89,7 @@ def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delega
                  "number": to_persian_digits(letter_number), "date": jalali.format_date(letter_date, "long"),
                  "tracking": tracking_display(locked.tracking_number)}
         receipt = document_issue(
-            document_type=DocumentType.objects.get(code="binder_receipt"), holder_name=name,
+            type_code="binder_receipt", holder_name=name,
             holder_national_id=national_id, case=locked, reference=f"binder_receipt:{locked.pk}", by=by,
             content={
                 "subject": _("Receipt of the binder of %(institute)s") % facts,
@@ -191,7 +191,7 @@ def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Acc
         accreditation = _locked_accreditation(locked)
         institute = locked.organization.name
         letter = document_issue(
-            document_type=DocumentType.objects.get(code="ceo_introduction_letter"), holder_name=ceo_name,
+            type_code="ceo_introduction_letter", holder_name=ceo_name,
             holder_national_id=ceo_id, case=locked, reference=f"ceo_introduction:{locked.pk}", by=by,
             content={
                 "subject": _("Introduction of the CEO of %(institute)s") % {"institute": institute},
@@ -236,7 +236,7 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
             accreditation = _locked_accreditation(locked)
             province = _("Province of %(province)s") % {"province": locked.province.name}
             licence = document_issue(
-                document_type=DocumentType.objects.get(code="training_licence"),
+                type_code="training_licence",
                 holder_name=locked.organization.name, holder_national_id=locked.organization.national_id,
                 holder_kind=str(_("Training institute")), case=locked, reference=f"accreditation:{accreditation.pk}",
                 by=by,

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_applicant_fills_the_request_form_and_sees_what_is_missing(client, domains, institute, ceo):
-    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
+                       organization=institute)
     login(client, ceo)
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "رهبری و مدیریت" in page  # the domains offered
