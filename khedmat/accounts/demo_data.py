@@ -20,7 +20,8 @@ SERVICE_4 = "contractor_qualification"
 # a (role, service code) pair, "" for every service.
 PEOPLE = [
     ("001000001", "مریم", "احمدی", "09120000001", [(StaffRole.ADMINISTRATOR, "")], "tehran"),
-    ("001000002", "علی", "رضایی", "09120000002", [(StaffRole.EXPERT, SERVICE_2), (StaffRole.EXPERT, SERVICE_4)], "tehran"),
+    ("001000002", "علی", "رضایی", "09120000002", [(StaffRole.EXPERT, SERVICE_2), (StaffRole.EXPERT, SERVICE_4)],
+     "tehran"),
     ("001000003", "زهرا", "کریمی", "09120000003", [(StaffRole.UNIT_HEAD, SERVICE_2), (StaffRole.UNIT_HEAD, SERVICE_4)],
      "tehran"),
     ("001000004", "حسین", "محمدی", "09120000004", [(StaffRole.COMMITTEE_SECRETARY, SERVICE_2)], "tehran"),

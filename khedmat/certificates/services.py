@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.cases.tracking import tracking_display
 from khedmat.certificates import signing
 from khedmat.certificates.keys import keyring, public_keys
 from khedmat.certificates.models import (
@@ -226,8 +227,6 @@ def effective_status(document: OfficialDocument, *, today: dt.date | None = None
 
 def deficiency_letter_issue(*, notice, by) -> OfficialDocument:
     """The written deficiency notice of a case: a numbered, signed letter with every item and its guidance."""
-    from khedmat.cases.tracking import tracking_display
-
     case = notice.case
     labels = {d.code: str(d.label) for d in case.process.documents}
     recipient = case.organization.name if case.organization_id else case.applicant.get_full_name()
@@ -256,8 +255,6 @@ def decision_letter_issue(*, case, event, decision: str, reasons: str, condition
                           by) -> OfficialDocument:
     """The letter of a final decision on a case (any service): numbered, signed, with the reasons, the
     conditions of an approval with conditions, and for a rejection how to object. One per decision event."""
-    from khedmat.cases.tracking import tracking_display
-
     reference = f"case_event:{event.pk}"
     by = by or case.assigned_to
     if by is None:  # no person decided (none does today): nobody to issue the letter in the name of

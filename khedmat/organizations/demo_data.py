@@ -15,8 +15,10 @@ from khedmat.organizations.models import (
 ORGANIZATIONS = [
     ("1032000001", OrganizationKind.COMPANY, "شرکت ساختمانی البرز کوه", "tehran", "002000001", MemberRole.CEO),
     ("1032000002", OrganizationKind.INSTITUTE, "موسسه آموزشی آینده سازان", "tehran", "002000002", MemberRole.CEO),
-    ("1400120003", OrganizationKind.AGENCY, "اداره کل راه و شهرسازی استان تهران", "tehran", "002000002", MemberRole.REPRESENTATIVE),
-    ("1032000004", OrganizationKind.COMPANY, "شرکت مهندسین مشاور زاینده رود", "isfahan", "002000001", MemberRole.REPRESENTATIVE),
+    ("1400120003", OrganizationKind.AGENCY, "اداره کل راه و شهرسازی استان تهران", "tehran", "002000002",
+     MemberRole.REPRESENTATIVE),
+    ("1032000004", OrganizationKind.COMPANY, "شرکت مهندسین مشاور زاینده رود", "isfahan", "002000001",
+     MemberRole.REPRESENTATIVE),
 ]
 
 

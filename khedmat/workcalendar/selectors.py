@@ -5,6 +5,7 @@ import datetime as dt
 import threading
 
 from django.db.models import Q
+from django.http import Http404
 
 from khedmat.core.models import Office, Province
 from khedmat.core.workdays import WeeklyOffRule as WeeklyOffSpan
@@ -62,7 +63,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
         holidays[day] = f"{holidays[day]}؛ {title}" if day in holidays else title
     closures: dict[dt.date, str] = {}
     closure_qs = Closure.objects.filter(province_id=province_id)
-    closure_qs = closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id else closure_qs.filter(office__isnull=True)
+    closure_qs = (closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id
+                  else closure_qs.filter(office__isnull=True))
     for start, end, description in closure_qs.values_list("start_date", "end_date", "description"):
         day = start
         while day <= end:
@@ -72,7 +74,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
 
 
 def holidays_in_range(*, province: Province, first: dt.date, last: dt.date):
-    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province), date__range=(first, last)).order_by("date")
+    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province),
+                                  date__range=(first, last)).order_by("date")
 
 
 def closures_for_province(*, province: Province):
@@ -80,8 +83,6 @@ def closures_for_province(*, province: Province):
 
 
 def closure_get_for_staff(*, staff, closure_id: int) -> Closure:
-    from django.http import Http404
-
     qs = Closure.objects.select_related("province", "office")
     if not staff.is_superuser:
         qs = qs.filter(province_id=staff.province_id)

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from khedmat.certificates import services, signing
+from khedmat.certificates import rendering, services, signing
 from khedmat.certificates.keys import public_keys
 from khedmat.certificates.models import DocumentType, OfficialDocument
 from khedmat.core.exceptions import ApplicationError
@@ -124,8 +124,6 @@ def test_concurrent_issuance_gives_distinct_consecutive_numbers(administrator):
 
 
 def test_verification_links_and_qr_codes_use_the_site_url(administrator, settings, monkeypatch):
-    from khedmat.certificates import rendering
-
     settings.KHEDMAT_SITE_URL = "http://127.0.0.1:9123/"
     document = issue(administrator)
     encoded = []

@@ -7,6 +7,7 @@ from khedmat.core.jalali import TEHRAN
 from khedmat.core.models import Office
 from khedmat.workcalendar.models import Closure, ClosureKind, Holiday, HolidayKind
 from khedmat.workcalendar.selectors import OfficeCalendars, calendar_for
+from khedmat.workcalendar.signals import calendar_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,6 @@ def test_an_added_or_moved_holiday_changes_the_calendar_at_once(tehran):
 
 
 def test_calendar_changes_are_announced_to_other_apps(tehran):
-    from khedmat.workcalendar.signals import calendar_changed
-
     received = []
 
     def listener(sender, **kwargs):
