@@ -12,17 +12,23 @@ HTTP_TIMEOUT = 5
 
 
 def load_tool_module(filename: str, module_name: str):
-    """tools/<filename> as a module (tools/ is not a package), loaded once per process."""
+    """tools/<filename> as a module (tools/ is not a package), loaded once per process.
+
+    While it loads, tools/ is first on sys.path, as when the tool runs as a script, so that the tool finds the
+    modules it shares with the other tools (`tools/_simserver.py`)."""
     module = sys.modules.get(module_name)
     if module is None:
         spec = importlib.util.spec_from_file_location(module_name, TOOLS / filename)
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
+        sys.path.insert(0, str(TOOLS))
         try:
             spec.loader.exec_module(module)
         except BaseException:
             del sys.modules[module_name]
             raise
+        finally:
+            sys.path.remove(str(TOOLS))
     return module
 
 

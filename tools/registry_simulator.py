@@ -76,9 +76,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from _simserver import JsonHandler, StandInServer, serve
 
 DEFAULT_DATA = Path(__file__).resolve().with_name("registry_data.json")
 DEFAULT_PORT = 8020
@@ -238,13 +239,14 @@ class SimulatorState:
             }
 
 
-class SimulatorServer(ThreadingHTTPServer):
+class SimulatorServer(StandInServer):
     """The registry simulator. ``SimulatorServer(("127.0.0.1", 0))`` picks a free port (see ``.url``).
 
-    ``log`` receives one line per request (default: written to stderr); ``quiet`` silences it.
+    ``log`` receives one line per request (default: written to stderr); ``quiet`` silences it. ``closing``
+    wakes handlers sleeping in slow mode when the server stops.
     """
 
-    daemon_threads = True
+    log_name = "registry-simulator"
 
     def __init__(
         self,
@@ -255,33 +257,10 @@ class SimulatorServer(ThreadingHTTPServer):
         log: Callable[[str], None] | None = None,
     ):
         self.state = SimulatorState(data_path)
-        self.quiet = quiet
-        self.log = log or (lambda line: sys.stderr.write(line + "\n"))
-        self.closing = threading.Event()  # wakes handlers sleeping in slow mode when the server stops
-        super().__init__(server_address, SimulatorHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def write_log(self, line: str) -> None:
-        if not self.quiet:
-            self.log(line)
-
-    def handle_error(self, request, client_address) -> None:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, TimeoutError)):  # the client gave up (e.g. it timed out): not a bug
-            self.write_log(f"registry-simulator {client_address[0]} gone: {type(exc).__name__}")
-            return
-        super().handle_error(request, client_address)
-
-    def server_close(self) -> None:
-        self.closing.set()
-        super().server_close()
+        super().__init__(server_address, SimulatorHandler, quiet=quiet, log=log)
 
 
-class SimulatorHandler(BaseHTTPRequestHandler):
+class SimulatorHandler(JsonHandler):
     server: SimulatorServer
     server_version = "KhedmatRegistrySimulator/1.0"
 
@@ -293,15 +272,10 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # errors of the HTTP layer itself (bad request lines)
         self.server.write_log(f"registry-simulator {self.address_string()} {format % args}")
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
         self.status = status
         self._log_line()  # before the body goes out: once a client has its answer, the line is there
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
+        super()._send(status, body, content_type, headers)
 
     def _log_line(self) -> None:
         if self.logged:
@@ -315,20 +289,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             f'"{self.command} {target}" {self.status} {elapsed:.0f}ms registry={self.registry} mode={self.action}'
         )
 
-    def _json(self, payload: object, status: int = 200) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
-
     def _error(self, status: int, error: str) -> None:
         self._json({"error": error}, status)
-
-    def _read_json(self) -> dict | None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return body if isinstance(body, dict) else None
 
     def do_GET(self):
         self._dispatch("GET")
@@ -552,13 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     server = SimulatorServer((args.host, args.port), data_path=args.data)
     counts = ", ".join(f"{name} {len(items)}" for name, items in server.state.data.items())
     sys.stderr.write(f"registry-simulator listening on {server.url} (records: {counts})\n")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve(server)
 
 
 if __name__ == "__main__":

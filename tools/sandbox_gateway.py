@@ -34,15 +34,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import html
-import json
 import secrets
 import string
 import sys
 import threading
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
+
+from _simserver import JsonHandler, StandInServer, serve
 
 try:
     from zoneinfo import ZoneInfo
@@ -115,60 +115,28 @@ class SandboxState:
             self.delay = 30.0
 
 
-class SandboxServer(ThreadingHTTPServer):
-    """The sandbox gateway. ``SandboxServer(("127.0.0.1", 0))`` picks a free port (see ``.url``)."""
+class SandboxServer(StandInServer):
+    """The sandbox gateway. ``SandboxServer(("127.0.0.1", 0))`` picks a free port (see ``.url``); ``closing``
+    wakes handlers sleeping in timeout_verify when the server stops."""
 
-    daemon_threads = True
+    log_name = "sandbox-gateway"
 
     def __init__(self, server_address, *, merchants=(DEFAULT_MERCHANT,), quiet: bool = False):
         self.state = SandboxState(set(merchants))
-        self.quiet = quiet
-        self.closing = threading.Event()  # wakes handlers sleeping in timeout_verify when the server stops
-        super().__init__(server_address, SandboxHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def handle_error(self, request, client_address) -> None:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, TimeoutError)):  # the client gave up (e.g. it timed out): not a bug
-            if not self.quiet:
-                sys.stderr.write(f"sandbox-gateway {client_address[0]} gone: {type(exc).__name__}\n")
-            return
-        super().handle_error(request, client_address)
-
-    def server_close(self) -> None:
-        self.closing.set()
-        super().server_close()
+        super().__init__(server_address, SandboxHandler, quiet=quiet)
 
 
-class SandboxHandler(BaseHTTPRequestHandler):
+class SandboxHandler(JsonHandler):
     server: SandboxServer
     server_version = "KhedmatSandboxGateway/1.0"
 
     # -- plumbing ----------------------------------------------------------------------------------------------
 
     def log_message(self, format, *args):  # one line per request, on stderr
-        if not self.server.quiet:
-            sys.stderr.write(
-                f"sandbox-gateway {self.address_string()} [{self.log_date_time_string()}] "
-                f"mode={self.server.state.mode} {format % args}\n"
-            )
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, payload: dict, status: int = 200) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+        self.server.write_log(
+            f"sandbox-gateway {self.address_string()} [{self.log_date_time_string()}] "
+            f"mode={self.server.state.mode} {format % args}"
+        )
 
     def _ok(self, **data) -> None:
         code = data.pop("code", 100)
@@ -181,15 +149,6 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _html(self, status: int, title: str, body: str) -> None:
         page = PAGE.format(title=html.escape(title), body=body)
         self._send(status, page.encode(), "text/html; charset=utf-8")
-
-    def _read_json(self) -> dict | None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return body if isinstance(body, dict) else None
 
     # -- routing -----------------------------------------------------------------------------------------------
 
@@ -409,8 +368,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 status = response.status
         except Exception as exc:  # the callback may answer 4xx/3xx or be gone: only log it
             status = f"{type(exc).__name__}: {exc}"
-        if not self.server.quiet:
-            sys.stderr.write(f"sandbox-gateway double_callback GET {url} -> {status}\n")
+        self.server.write_log(f"sandbox-gateway double_callback GET {url} -> {status}")
 
     # -- test controls -----------------------------------------------------------------------------------------
 
@@ -475,13 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = SandboxServer((args.host, args.port), merchants=args.merchant or [DEFAULT_MERCHANT])
     sys.stderr.write(f"sandbox-gateway listening on {server.url} (merchants: {', '.join(server.state.merchants)})\n")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve(server)
 
 
 if __name__ == "__main__":
