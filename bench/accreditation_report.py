@@ -11,21 +11,16 @@ Targets: queries do not grow with N (no query per case); time grows with the cas
 no faster (a flat time per case). Reported, never asserted.
 """
 import datetime as dt
+import functools
 import random
 import sys
-import tracemalloc
 
 import harness
 
 
 def _flow(rng, calendar, filed):
     """State changes [(instant, to_state)] of one case, from its filing."""
-    from khedmat.core.jalali import TEHRAN
-
-    def later(instant, working_days, hour):
-        day = calendar.add_working_days(instant, working_days) if working_days else instant.astimezone(TEHRAN).date()
-        return max(instant + dt.timedelta(minutes=1), dt.datetime.combine(day, dt.time(hour), tzinfo=TEHRAN))
-
+    later = functools.partial(harness.later, calendar)
     now = filed
     events = [(now, "filed")]
 
@@ -72,32 +67,20 @@ def _flow(rng, calendar, filed):
 
 
 def seed(size: int) -> dict:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from khedmat.accounts.models import User
     from khedmat.appointments.models import Appointment
     from khedmat.cases import sla
     from khedmat.cases.models import Case, CaseEvent
     from khedmat.cases.process import Clock, get_process
     from khedmat.cases.tracking import tracking_compose
-    from khedmat.catalog.models import Service
     from khedmat.core import jalali
     from khedmat.core.jalali import TEHRAN
-    from khedmat.core.models import Province
     from khedmat.core.validators import national_id_complete
     from khedmat.services.institute_accreditation.models import ScopeViolation, SupervisionRecord
-    from khedmat.testing import make_organization, make_staff, make_user
+    from khedmat.testing import make_organization, make_user
     from khedmat.workcalendar.selectors import calendar_for
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    service = Service.objects.get(code="institute_accreditation")
-    statement = service.statements.get(version=1)
-    tehran = Province.objects.get(code="tehran")
-    head_id = national_id_complete("799999996")
-    head = User.objects.filter(national_id=head_id).first() or make_staff(province=tehran, roles=["unit_head"],
-                                                                          national_id=head_id)
+    service, statement, tehran, head = harness.service_and_head("institute_accreditation",
+                                                                national_id_complete("799999996"))
     existing = Case.objects.filter(service=service).count()
     if existing >= size:
         return {"head": head, "province": tehran}
@@ -161,75 +144,46 @@ def seed(size: int) -> dict:
                                                  description="تخلف", recorded_by=head,
                                                  occurred_on=jalali.local_date(delivered)
                                                  + dt.timedelta(days=rng.randint(5, 200))))
-        CaseEvent.objects.bulk_create(rows, batch_size=2000)
+        CaseEvent.objects.bulk_create(harness.chain_linked(rows), batch_size=2000)
         SupervisionRecord.objects.bulk_create(records, batch_size=2000)
         Appointment.objects.bulk_create(visits, batch_size=2000)
         ScopeViolation.objects.bulk_create(violations, batch_size=2000)
         existing += n
         print(f"  seeded {existing:,}/{size:,}", file=sys.stderr)
-    with connection.cursor() as cursor:  # table statistics, as autovacuum keeps them on PostgreSQL
-        cursor.execute("ANALYZE")
+    harness.analyze()
     return {"head": head, "province": tehran}
 
 
 def measure(people: dict, repeat: int = 5) -> dict:
-    from django.test import Client
-
     from khedmat.catalog.models import Service
-    from khedmat.core import jalali
     from khedmat.services.institute_accreditation import report
-    from khedmat.testing import login
 
-    period = report.Period(*jalali.jalali_year_bounds(1404))
-    province_id = people["province"].pk
-    client = login(Client(), people["head"])
-    params = {"date_from": "1404/01/01", "date_to": "1404/12/29"}
-
-    def page():
-        assert client.get("/staff/accreditation/report/", params).status_code == 200
-
-    def export():
-        assert client.get("/staff/accreditation/report/", {**params, "format": "xlsx"}).status_code == 200
-
-    result = report.service_report(province_id=province_id, period=period)
-    read = len(report.report_cases(province_id=province_id, service_id=Service.objects.get(code=report.SERVICE_CODE).pk,
-                                   period=period))
-    tracemalloc.start()
-    report.service_report(province_id=province_id, period=period)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    figures = harness.median_ms(lambda: report.service_report(province_id=province_id, period=period), repeat)
-    return {
-        "read": read, "delivered": result.end_to_end.delivered, "licences": result.supervision.licences,
-        "peak_mib": peak, "figures": figures, "page": harness.median_ms(page, repeat),
-        "export": harness.median_ms(export, max(1, repeat // 2)),
-    }
+    result, period, measured = harness.service_report_1404(
+        report, people, page_url="/staff/accreditation/report/", export_url="/staff/accreditation/report/",
+        export_params={"format": "xlsx"}, repeat=repeat)
+    read = len(report.report_cases(province_id=people["province"].pk, period=period,
+                                   service_id=Service.objects.get(code=report.SERVICE_CODE).pk))
+    return {"read": read, "delivered": result.end_to_end.delivered, "licences": result.supervision.licences,
+            **measured}
 
 
-def main() -> None:
-    sizes = harness.sizes_from_arguments("1000,10000")
-    if len(sizes) > 1:
-        rows = harness.run_per_size(__file__, sizes)
-        first, last = sizes[0], sizes[-1]
-        print("| cases | read for 1404 | delivered in 1404 | licences in 1404 | figures ms / queries | µs per case "
-              "read "
-              "| peak MiB | page ms / queries | Excel ms / queries |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for size in sizes:
-            r = rows[size]
-            print(f"| {size:,} | {r['read']:,} | {r['delivered']:,} | {r['licences']:,} "
-                  f"| {r['figures'][0]:.0f} / {r['figures'][1]} | {r['figures'][0] * 1000 / max(1, r['read']):.0f} "
-                  f"| {r['peak_mib']:.1f} | {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / "
-                  f"{r['export'][1]} |")
-        a, b = rows[first], rows[last]
-        print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
-              f"{b['page'][0] / a['page'][0]:.2f}, Excel {b['export'][0] / a['export'][0]:.2f} "
-              f"(cases read ×{b['read'] / max(1, a['read']):.2f})")
-        return
-    harness.setup("accreditation-report", sizes[0])
-    people = seed(sizes[0])
-    harness.report(measure(people))
+def table(rows: dict, sizes: list[int]) -> None:
+    first, last = sizes[0], sizes[-1]
+    print("| cases | read for 1404 | delivered in 1404 | licences in 1404 | figures ms / queries | µs per case "
+          "read "
+          "| peak MiB | page ms / queries | Excel ms / queries |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        r = rows[size]
+        print(f"| {size:,} | {r['read']:,} | {r['delivered']:,} | {r['licences']:,} "
+              f"| {r['figures'][0]:.0f} / {r['figures'][1]} | {r['figures'][0] * 1000 / max(1, r['read']):.0f} "
+              f"| {r['peak_mib']:.1f} | {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / "
+              f"{r['export'][1]} |")
+    a, b = rows[first], rows[last]
+    print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
+          f"{b['page'][0] / a['page'][0]:.2f}, Excel {b['export'][0] / a['export'][0]:.2f} "
+          f"(cases read ×{b['read'] / max(1, a['read']):.2f})")
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__file__, "accreditation-report", seed=seed, measure=measure, table=table, default_sizes="1000,10000")

@@ -82,7 +82,7 @@ def seed(size: int) -> dict:
                           from_state="under_review", to_state=state, actor_id=expert.pk),
             ]
             documents.append(Document(case_id=case_id, requirement="id_card"))
-        CaseEvent.objects.bulk_create(events, batch_size=2000)
+        CaseEvent.objects.bulk_create(harness.chain_linked(events), batch_size=2000)
         Document.objects.bulk_create(documents, batch_size=2000)
         docs = Document.objects.filter(versions__isnull=True).values_list("id", "case__applicant_id")
         DocumentVersion.objects.bulk_create([
@@ -92,10 +92,7 @@ def seed(size: int) -> dict:
         ], batch_size=2000)
         existing += n
         print(f"  seeded {existing:,}/{size:,}", file=sys.stderr)
-    from django.db import connection
-
-    with connection.cursor() as cursor:  # table statistics, as autovacuum keeps them on PostgreSQL
-        cursor.execute("ANALYZE")
+    harness.analyze()
     return {"expert": expert, "owner": dashboard_owner}
 
 
@@ -133,21 +130,14 @@ def measure(people: dict, repeat: int = 15) -> dict:
     return results
 
 
-def main() -> None:
-    sizes = harness.sizes_from_arguments()
-    if len(sizes) > 1:
-        results = harness.run_per_size(__file__, sizes)
-        header = " | ".join(f"{s:,}: ms / queries" for s in sizes)
-        print(f"| request | {header} | time ratio {sizes[-1]:,}/{sizes[0]:,} |")
-        print("|---|" + "---:|" * (len(sizes) + 1))
-        for name in results[sizes[0]]:
-            cells = " | ".join(f"{results[s][name][0]:.1f} / {results[s][name][1]}" for s in sizes)
-            print(f"| {name} | {cells} | {results[sizes[-1]][name][0] / results[sizes[0]][name][0]:.2f} |")
-        return
-    harness.setup("cases", sizes[0])
-    people = seed(sizes[0])
-    harness.report(measure(people))
+def table(results: dict, sizes: list[int]) -> None:
+    header = " | ".join(f"{s:,}: ms / queries" for s in sizes)
+    print(f"| request | {header} | time ratio {sizes[-1]:,}/{sizes[0]:,} |")
+    print("|---|" + "---:|" * (len(sizes) + 1))
+    for name in results[sizes[0]]:
+        cells = " | ".join(f"{results[s][name][0]:.1f} / {results[s][name][1]}" for s in sizes)
+        print(f"| {name} | {cells} | {results[sizes[-1]][name][0] / results[sizes[0]][name][0]:.2f} |")
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__file__, "cases", seed=seed, measure=measure, table=table)

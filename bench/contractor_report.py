@@ -10,9 +10,9 @@ Targets: queries do not grow with N (no query per case); time grows with the cas
 and no faster (a flat time per issued case). Reported, never asserted.
 """
 import datetime as dt
+import functools
 import random
 import sys
-import tracemalloc
 import uuid
 
 import harness
@@ -20,12 +20,7 @@ import harness
 
 def _flow(rng, calendar, submitted):
     """Events [(instant, event_type, to_state)] of one case, its state and SLA clock (working days)."""
-    from khedmat.core.jalali import TEHRAN
-
-    def later(instant, working_days, hour):
-        day = calendar.add_working_days(instant, working_days) if working_days else instant.astimezone(TEHRAN).date()
-        return max(instant + dt.timedelta(minutes=1), dt.datetime.combine(day, dt.time(hour), tzinfo=TEHRAN))
-
+    later = functools.partial(harness.later, calendar)
     events = [(submitted, "submitted", "under_review")]
     roll = rng.random()
     state = ("rejected" if roll < 0.10 else "under_review" if roll < 0.25 else "deficiencies_notified" if roll < 0.30
@@ -67,31 +62,20 @@ def _flow(rng, calendar, submitted):
 
 
 def seed(size: int) -> dict:
-    from django.core.management import call_command
-    from django.db import connection
     from django.db.models import F
 
-    from khedmat.accounts.models import User
     from khedmat.cases.models import Case, CaseEvent, DeficiencyItem, DeficiencyNotice
     from khedmat.cases.tracking import tracking_compose
-    from khedmat.catalog.models import Service
     from khedmat.certificates.models import DocumentType, OfficialDocument
     from khedmat.core import jalali
     from khedmat.core.jalali import TEHRAN
-    from khedmat.core.models import Province
     from khedmat.inquiries.models import Inquiry, InquirySource
     from khedmat.payments.models import FeeSchedule, Invoice
     from khedmat.services.contractor_qualification.models import Application, Referral
-    from khedmat.testing import make_staff, make_user
+    from khedmat.testing import make_user
     from khedmat.workcalendar.selectors import calendar_for
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    service = Service.objects.get(code="contractor_qualification")
-    statement = service.statements.get(version=1)
-    tehran = Province.objects.get(code="tehran")
-    head = User.objects.filter(national_id="7999999975").first() or make_staff(
-        province=tehran, roles=["unit_head"], national_id="7999999975")
+    service, statement, tehran, head = harness.service_and_head("contractor_qualification", "7999999975")
     for year in (1403, 1404):  # the fee tables of these years are not reference data (only 1399 is published)
         first, last = jalali.jalali_year_bounds(year)
         for grade in (1, 2, 3, 4, 5):
@@ -168,7 +152,7 @@ def seed(size: int) -> dict:
             if rng.random() < 0.1:
                 inquiries.append(Inquiry(case_id=case_id, source=issuer, sampled=True, status="letter_sent",
                                          sent_at=submitted, due_at=submitted + dt.timedelta(days=7)))
-        CaseEvent.objects.bulk_create(rows_events, batch_size=2000)
+        CaseEvent.objects.bulk_create(harness.chain_linked(rows_events), batch_size=2000)
         Application.objects.bulk_create(applications, batch_size=2000)
         Referral.objects.bulk_create(referrals, batch_size=2000)
         DeficiencyNotice.objects.bulk_create(notices, batch_size=2000)
@@ -182,63 +166,33 @@ def seed(size: int) -> dict:
         existing += n
         print(f"  seeded {existing:,}/{size:,}", file=sys.stderr)
     Inquiry.objects.filter(case__service=service).update(created_at=F("sent_at"))  # auto_now_add on bulk insert
-    with connection.cursor() as cursor:  # table statistics, as autovacuum keeps them on PostgreSQL
-        cursor.execute("ANALYZE")
+    harness.analyze()
     return {"head": head, "province": tehran}
 
 
 def measure(people: dict, repeat: int = 5) -> dict:
-    from django.test import Client
-
-    from khedmat.core import jalali
     from khedmat.services.contractor_qualification import report
-    from khedmat.testing import login
 
-    period = report.Period(*jalali.jalali_year_bounds(1404))
-    province_id = people["province"].pk
-    client = login(Client(), people["head"])
-    params = {"date_from": "1404/01/01", "date_to": "1404/12/29"}
-
-    def page():
-        assert client.get("/staff/contractors/report/", params).status_code == 200
-
-    def export():
-        assert client.get("/staff/contractors/report/export.xlsx", params).status_code == 200
-
-    result = report.service_report(province_id=province_id, period=period)
-    tracemalloc.start()
-    report.service_report(province_id=province_id, period=period)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    figures = harness.median_ms(lambda: report.service_report(province_id=province_id, period=period), repeat)
-    return {
-        "issued": result.issued, "submitted": result.jurisdiction.submitted, "peak_mib": peak,
-        "figures": figures, "page": harness.median_ms(page, repeat),
-        "export": harness.median_ms(export, max(1, repeat // 2)),
-    }
+    result, _period, measured = harness.service_report_1404(
+        report, people, page_url="/staff/contractors/report/", export_url="/staff/contractors/report/export.xlsx",
+        export_params={}, repeat=repeat)
+    return {"issued": result.issued, "submitted": result.jurisdiction.submitted, **measured}
 
 
-def main() -> None:
-    sizes = harness.sizes_from_arguments()
-    if len(sizes) > 1:
-        rows = harness.run_per_size(__file__, sizes)
-        first, last = sizes[0], sizes[-1]
-        print("| cases | issued in 1404 | submitted in 1404 | figures ms / queries | µs per issued case | peak MiB "
-              "| page ms / queries | Excel ms / queries |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for size in sizes:
-            r = rows[size]
-            print(f"| {size:,} | {r['issued']:,} | {r['submitted']:,} | {r['figures'][0]:.0f} / {r['figures'][1]} "
-                  f"| {r['figures'][0] * 1000 / max(1, r['issued']):.0f} | {r['peak_mib']:.1f} "
-                  f"| {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / {r['export'][1]} |")
-        a, b = rows[first], rows[last]
-        print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
-              f"{b['page'][0] / a['page'][0]:.2f} (issued cases ×{b['issued'] / max(1, a['issued']):.2f})")
-        return
-    harness.setup("contractor-report", sizes[0])
-    people = seed(sizes[0])
-    harness.report(measure(people))
+def table(rows: dict, sizes: list[int]) -> None:
+    first, last = sizes[0], sizes[-1]
+    print("| cases | issued in 1404 | submitted in 1404 | figures ms / queries | µs per issued case | peak MiB "
+          "| page ms / queries | Excel ms / queries |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        r = rows[size]
+        print(f"| {size:,} | {r['issued']:,} | {r['submitted']:,} | {r['figures'][0]:.0f} / {r['figures'][1]} "
+              f"| {r['figures'][0] * 1000 / max(1, r['issued']):.0f} | {r['peak_mib']:.1f} "
+              f"| {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / {r['export'][1]} |")
+    a, b = rows[first], rows[last]
+    print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
+          f"{b['page'][0] / a['page'][0]:.2f} (issued cases ×{b['issued'] / max(1, a['issued']):.2f})")
 
 
 if __name__ == "__main__":
-    main()
+    harness.main(__file__, "contractor-report", seed=seed, measure=measure, table=table)
