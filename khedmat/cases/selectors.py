@@ -14,7 +14,7 @@ from khedmat.cases.models import Case, CaseEvent, SlaStatus
 from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.cases.tracking import tracking_parse
 from khedmat.core.text import digits_only, search_key
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 _CASE_RELATED = ("service", "province", "applicant", "organization", "assigned_to")
 
@@ -47,17 +47,14 @@ class SlaView:
 def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | None = None) -> SlaView:
     """The case's SLA position now, from its stored columns (no event reads).
 
-    `calendars` lets a list page share one compiled calendar per (province, office).
+    `calendars` (a dict a list page shares) keeps one compiled calendar per (province, office), in the
+    `OfficeCalendars` it holds, and the statements' assumed targets.
     """
     now = now or timezone.now()
     used = case.sla_banked_days
     if case.sla_running and case.sla_run_started_at:
-        key = (case.province_id, case.office_id)
-        calendar = calendars.get(key) if calendars is not None else None
-        if calendar is None:
-            calendar = calendar_for(province=case.province_id, office=case.office_id)
-            if calendars is not None:
-                calendars[key] = calendar
+        offices = OfficeCalendars() if calendars is None else calendars.setdefault(OfficeCalendars, OfficeCalendars())
+        calendar = offices(case.office_id, province_id=case.province_id)
         used += calendar.count_working_days(case.sla_run_started_at, now)
     final = case.closed_at is not None
     status = sla.status(

@@ -37,17 +37,20 @@ def calendar_for(*, province: Province | int, office: Office | int | None = None
 
 
 class OfficeCalendars:
-    """One compiled calendar per office of a province for the life of one computation (a report): the first ask
-    for an office builds (or takes from the cache above) its calendar, the later asks are free of queries."""
+    """One compiled calendar per office for the life of one computation (a report, a list page, a sweep): the
+    first ask for an office builds (or takes from the cache above) its calendar, the later asks are free of
+    queries. For one province (a report): `OfficeCalendars(province_id)`, then `calendars(office_id)`; across
+    provinces (a queue, a sweep): `OfficeCalendars()`, then `calendars(office_id, province_id=...)`."""
 
-    def __init__(self, province_id: int):
+    def __init__(self, province_id: int | None = None):
         self.province_id = province_id
-        self._by_office: dict[int | None, WorkCalendar] = {}
+        self._by_office: dict[tuple[int, int | None], WorkCalendar] = {}
 
-    def __call__(self, office_id: int | None) -> WorkCalendar:
-        calendar = self._by_office.get(office_id)
+    def __call__(self, office_id: int | None, *, province_id: int | None = None) -> WorkCalendar:
+        key = (self.province_id if province_id is None else province_id, office_id)
+        calendar = self._by_office.get(key)
         if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
+            calendar = self._by_office[key] = calendar_for(province=key[0], office=office_id)
         return calendar
 
 

@@ -13,7 +13,7 @@ from khedmat.appointments.models import (
 )
 from khedmat.appointments.services.wording import _notify_applicant, _notify_staff, _words
 from khedmat.core import jalali
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 
 def _remind_one(appointment_id: int, *, now: dt.datetime) -> bool:
@@ -42,13 +42,11 @@ def appointments_remind(*, now: dt.datetime | None = None) -> int:
     today = jalali.local_date(now)
     due = (Appointment.objects.filter(state__in=ACTIVE_STATES, reminder_sent_at__isnull=True, starts_at__gt=now)
            .select_related("case").order_by("starts_at"))
-    calendars = {}
+    calendars = OfficeCalendars()
     sent = 0
     for appointment in due:
-        key = (appointment.case.province_id, appointment.case.office_id)
-        if key not in calendars:
-            calendars[key] = calendar_for(province=key[0], office=key[1])
-        if calendars[key].previous_working_day(jalali.local_date(appointment.starts_at)) > today:
+        calendar = calendars(appointment.case.office_id, province_id=appointment.case.province_id)
+        if calendar.previous_working_day(jalali.local_date(appointment.starts_at)) > today:
             continue
         if _remind_one(appointment.pk, now=now):
             sent += 1

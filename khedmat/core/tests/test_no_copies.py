@@ -19,7 +19,7 @@ def _sources():
 @pytest.mark.parametrize(("pattern", "home"), [
     (r"^\s*(from|import) openpyxl", "core/excel.py"),                  # the RTL Excel sheet
     (r"^\s*def _?add_months\(", "core/jalali.py"),                       # Jalali months arithmetic
-    (r"calendar_for\(province=self\.province_id", "workcalendar/selectors.py"),  # a report's calendars
+    (r"\] = calendar_for\(", "workcalendar/selectors.py"),             # calendars kept per office
     (r"DocumentType\.objects\.get\(", "certificates/selectors.py"),     # the lookup before document_issue
     (r"def day\(self, working_days_ago", "cases/demo.py"),             # the demo timeline
     (r"Demo user .* is missing", "accounts/demo_data.py"),              # a demo person
