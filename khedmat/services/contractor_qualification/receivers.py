@@ -2,12 +2,12 @@
 from django.dispatch import receiver
 
 from khedmat.cases.signals import case_submitted
+from khedmat.services.contractor_qualification import services
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE
 
 
 @receiver(case_submitted)
 def _on_submitted(sender, case, by, **kwargs):
-    if case.service.code != "contractor_qualification":
+    if case.service.code != SERVICE_CODE:
         return
-    from khedmat.services.contractor_qualification.services import application_on_submit
-
-    application_on_submit(case)
+    services.application_on_submit(case)

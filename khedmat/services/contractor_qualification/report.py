@@ -49,13 +49,13 @@ from khedmat.inquiries.models import Inquiry, InquirySource
 from khedmat.inquiries.services import FINAL as INQUIRY_FINAL
 from khedmat.payments.models import FeeSchedule, InvoiceStatus
 from khedmat.services.contractor_qualification import rules
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE
+from khedmat.services.contractor_qualification.constants import QualificationState as S
 from khedmat.services.contractor_qualification.models import GradeGrant, ReferralStatus
-from khedmat.services.contractor_qualification.workflow import PROCESS, SERVICE_CODE
+from khedmat.services.contractor_qualification.workflow import PROCESS
 from khedmat.workcalendar.selectors import calendar_for
 
-ISSUED = "certificate_issued"
-REFERRED = "referred_to_pbo"
-REGISTERED = "registered_in_sajar"
+ISSUED, REFERRED, REGISTERED = S.CERTIFICATE_ISSUED, S.REFERRED_TO_PBO, S.REGISTERED_IN_SAJAR
 ISSUED_STATES = (ISSUED, REFERRED, REGISTERED)  # a case never leaves these once its certificate exists
 SUBMITTED_STATES = tuple(s.code for s in PROCESS.states if s.code != PROCESS.initial)
 

@@ -8,11 +8,13 @@ import datetime as dt
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
 from khedmat.cases.access import actor_roles
 from khedmat.cases.models import Case
@@ -24,7 +26,9 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_national_id
 from khedmat.inquiries import services as inquiry_services
-from khedmat.services.contractor_qualification import rules, selectors
+from khedmat.services.contractor_qualification import rules, sajar, selectors
+from khedmat.services.contractor_qualification.constants import APPROVER, EXPERT, SERVICE_CODE, VIOLATION_ROLES
+from khedmat.services.contractor_qualification.constants import QualificationState as S
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -40,14 +44,11 @@ from khedmat.services.contractor_qualification.models import (
     Relevance,
     ReviewStatus,
     SectionReview,
+    ViolationInstruction,
 )
-from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
 logger = logging.getLogger(__name__)
 
-EXPERT = "expert"
-# Staff who may record a disciplinary violation against a company of their province.
-VIOLATION_ROLES = ("expert", "unit_head", "head")
 MAX_RIALS = 10**17  # beyond any contract or turnover; guards against typing errors overflowing a column
 
 
@@ -171,8 +172,6 @@ def financial_remove(*, case: Case, by, pk: int) -> None:
 def application_on_submit(case: Case) -> Application:
     """Pin the scoring table in force and note the workload: open cases of the service in the province and
     the experts there, at the first submission (the seed ties the 10–25 day range to the volume of files)."""
-    from khedmat.accounts.models import User
-
     application, _created = Application.objects.get_or_create(case=case)
     if application.open_cases_at_submission is None:
         application.scoring_table = selectors.scoring_table_in_force(case.data.get("kind", ""))
@@ -192,7 +191,7 @@ def relevance_set(*, case: Case, person_id: int, relevance: str, by) -> CompanyP
         raise ApplicationError(_("Choose how related the degree is to the field."), code="relevance")
     with transaction.atomic():
         locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
+        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
         person = CompanyPerson.objects.filter(case=locked, pk=person_id).first()
         if person is None:
             raise ApplicationError(_("This person is not in the dossier."), code="missing")
@@ -214,7 +213,7 @@ def section_review_set(*, case: Case, section: str, status: str, note: str, guid
         raise ApplicationError(_("Describe the deficiency and the guidance for the applicant."), code="guidance")
     with transaction.atomic():
         locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
+        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
         review, _created = SectionReview.objects.update_or_create(
             case=locked, section=section,
             defaults={"status": status, "note": note.strip(), "guidance": guidance.strip() if status == ReviewStatus.DEFICIENT else "",
@@ -244,7 +243,7 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
         raise ApplicationError(_("Choose a verdict for at least one section."), code="status")
     with transaction.atomic():
         locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
+        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
         for section, verdict in verdicts.items():
             section_review_set(case=locked, section=section, status=verdict["status"], note=verdict.get("note", "") or "",
                                guidance=verdict.get("guidance", "") or "", by=by)
@@ -264,19 +263,6 @@ def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_ver
                                                        expected_version=expected_version)
         SectionReview.objects.filter(case=case, status=ReviewStatus.DEFICIENT).delete()
     return notice
-
-
-def review_complete(case: Case):
-    """Guard of "send to the approver": every needed section accepted and every counted degree judged."""
-    reviews = {r.section: r.status for r in SectionReview.objects.filter(case=case)}
-    missing = [str(s.label) for s in selectors.dossier_sections(case)
-               if s.status != "not_needed" and reviews.get(s.code) != ReviewStatus.ACCEPTED]
-    if missing:
-        return _("Accept every section first: %(sections)s") % {"sections": "، ".join(missing)}
-    unjudged = CompanyPerson.objects.filter(case=case, scoring_field__isnull=False, relevance="").exclude(role=PersonRole.SHAREHOLDER)
-    if unjudged.exists():
-        return _("Judge the relevance of every counted person's degree first.")
-    return None
 
 
 # -- the approver: grades, certificate, referral ----------------------------------------------------------
@@ -307,7 +293,7 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
     now = timezone.now()
     with transaction.atomic():
         locked = case_services._locked(case, expected_version)
-        _require_role(locked, by, {APPROVER}, ("awaiting_approval",))
+        _require_role(locked, by, {APPROVER}, (S.AWAITING_APPROVAL,))
         fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
         GradeGrant.objects.filter(case=locked).delete()  # a file returned to the expert may be decided again
         for code, wanted in requested.items():
@@ -394,7 +380,7 @@ def _referral_create(case: Case, certificate) -> Referral:
 
 
 def _enqueue_referral(referral_id: int) -> None:
-    from khedmat.services.contractor_qualification.tasks import referral_send_task
+    from khedmat.services.contractor_qualification.tasks import referral_send_task  # tasks imports this module
 
     referral_send_task.enqueue(referral_id)
 
@@ -410,10 +396,6 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
     retried later with back-off, never lost. Without a configured address the file waits for a manual
     export by staff. No row lock is held during the call: the referral is claimed with a conditional
     update first, so two workers never both send it."""
-    from django.conf import settings
-
-    from khedmat.services.contractor_qualification import sajar
-
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     now = now or timezone.now()
     if not base_url:
@@ -451,7 +433,7 @@ def referral_mark_sent(*, referral: Referral, receipt: str, by) -> Referral:
         raise ApplicationError(_("Enter the receipt number the PBO gave."), code="receipt")
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        _require_role(referral.case, by, {APPROVER}, ("certificate_issued",))
+        _require_role(referral.case, by, {APPROVER}, (S.CERTIFICATE_ISSUED,))
         if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
             raise ApplicationError(_("This file was already sent."), code="already_sent")
         referral.status, referral.receipt, referral.sent_at, referral.next_attempt_at = ReferralStatus.SENT, receipt.strip(), timezone.now(), None
@@ -469,7 +451,7 @@ def referral_acknowledge(*, referral: Referral, registration_number: str, by=Non
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if by is not None:
-            _require_role(referral.case, by, {APPROVER}, ("referred_to_pbo",))
+            _require_role(referral.case, by, {APPROVER}, (S.REFERRED_TO_PBO,))
         if referral.status != ReferralStatus.SENT:
             raise ApplicationError(_("Only a sent file can be acknowledged."), code="not_sent")
         referral.status, referral.acknowledgement = ReferralStatus.ACKNOWLEDGED, registration_number.strip()
@@ -482,10 +464,6 @@ def referral_acknowledge(*, referral: Referral, registration_number: str, by=Non
 
 def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Retry due referrals and ask SAJAR about sent ones (periodic)."""
-    from django.conf import settings
-
-    from khedmat.services.contractor_qualification import sajar
-
     now = now or timezone.now()
     retried = acknowledged = 0
     for pk in Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now).values_list("pk", flat=True)[:200]:
@@ -511,8 +489,6 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def violation_record(*, organization, instruction: str, occurred_on: dt.date, description: str, decision: str, by) -> DisciplinaryViolation:
     """Record a disciplinary violation against a company (data only, SERVICES.md §5.5)."""
-    from khedmat.services.contractor_qualification.models import ViolationInstruction
-
     if instruction not in ViolationInstruction.values:
         raise ApplicationError(_("Choose the instruction the violation falls under."), code="instruction")
     if occurred_on > timezone.localdate():

@@ -7,15 +7,13 @@ from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
-from khedmat.core import jalali
+from khedmat.core import excel, jalali
 from khedmat.core.desk import admits_when
-from khedmat.core.excel import xlsx_response
+from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column, xlsx_response
 from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.contractor_qualification import report as figures
-from khedmat.services.contractor_qualification.workflow import SERVICE_CODE
-
-REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
+from khedmat.services.contractor_qualification.constants import REPORT_ROLES, SERVICE_CODE
 
 
 class ReportPeriodForm(PeriodForm):
@@ -71,9 +69,6 @@ def _band_label(low, high) -> str:
 
 def _workbook(result: figures.ServiceReport) -> bytes:
     """The report's figures through the project's Excel helper (`core.excel`)."""
-    from khedmat.core import excel
-    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
-
     book = excel.ExcelBook()
     measures = _measures(result)
     d, r, f, j = result.deficiencies, result.referrals, result.fees, result.jurisdiction

@@ -22,11 +22,9 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import PersianCharField
 from khedmat.core.paginator import lookahead_page
 from khedmat.services.contractor_qualification import services
+from khedmat.services.contractor_qualification.constants import APPROVER, REFERRAL_ROLES, SERVICE_CODE
 from khedmat.services.contractor_qualification.models import Referral, ReferralStatus
-from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
-# Who oversees the hand-off to SAJAR in a province.
-REFERRAL_ROLES = ("unit_head", "head", "deputy")
 NUMBER_ATTRS = {"dir": "ltr", "autocomplete": "off"}
 
 
