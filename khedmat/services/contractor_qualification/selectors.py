@@ -53,6 +53,7 @@ SECTIONS = (
     (DossierSection.FINANCE, _("Financial documents and tax returns (ه)")),
 )
 SECTION_LABELS = dict(SECTIONS)
+SECTION_PAGES = (DossierSection.PEOPLE, DossierSection.EXPERIENCE, DossierSection.FINANCE)
 
 
 def requested(case: Case) -> dict[str, int]:
@@ -91,6 +92,11 @@ class Section:
     status: str  # "done", "todo", "not_needed"
     problems: list = field(default_factory=list)
     review: SectionReview | None = None
+
+    @property
+    def has_page(self) -> bool:
+        """The applicant fills this section on its own page (`cq:section`), not on the case page."""
+        return self.code in SECTION_PAGES
 
 
 def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
