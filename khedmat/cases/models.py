@@ -130,6 +130,8 @@ class EventType(models.TextChoices):
     # What the appointments and committees apps did to the case (the comment says what exactly).
     APPOINTMENT = "appointment", _("Visit or appointment")
     COMMITTEE = "committee", _("Committee")
+    # A record-only act of the process (`Process.acts`): the transition field names it.
+    ACT = "act", _("Recorded")
 
 
 class CaseEvent(ChainedModel):

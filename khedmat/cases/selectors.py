@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from khedmat.cases import sla
-from khedmat.cases.access import actor_roles, visible_cases
+from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case, CaseEvent, SlaStatus
-from khedmat.cases.process import APPLICANT, Transition, get_process, registered
+from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.cases.tracking import tracking_parse
 from khedmat.core.text import digits_only, search_key
 from khedmat.workcalendar.selectors import calendar_for
@@ -287,29 +287,6 @@ def case_search_text(case: Case) -> str:
 def case_timeline(*, case: Case, staff_view: bool) -> QuerySet[CaseEvent]:
     qs = case.events.select_related("actor").order_by("created_at", "id")
     return qs if staff_view else qs.filter(public=True)
-
-
-@dataclass(frozen=True)
-class Action:
-    transition: Transition
-    blocked: str  # why it cannot be taken now ("" when it can)
-
-
-def available_actions(*, case: Case, user) -> list[Action]:
-    """Transitions from the current state that this person holds a role for, with guard results."""
-    roles = actor_roles(case, user)
-    actions = []
-    for transition in case.process.transitions_from(case.state):
-        if transition.internal or not roles.intersection(transition.roles):
-            continue
-        blocked = ""
-        for guard in transition.guards:
-            message = guard(case)
-            if message:
-                blocked = str(message)
-                break
-        actions.append(Action(transition=transition, blocked=blocked))
-    return actions
 
 
 def documents_for_case(*, case: Case):

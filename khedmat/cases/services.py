@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khedmat.cases import sla
-from khedmat.cases.access import actor_roles, applicant_side, staff_roles_for_case
+from khedmat.cases.abilities import platform_refusal, refusal, roles_of, stale
+from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import (
     Case,
     CaseEvent,
@@ -22,7 +25,7 @@ from khedmat.cases.models import (
     EventType,
     TrackingSequence,
 )
-from khedmat.cases.process import APPLICANT, SYSTEM, Clock, get_process
+from khedmat.cases.process import APPLICANT, Act, Clock, get_process
 from khedmat.cases.selectors import case_search_text
 from khedmat.cases.signals import case_decided, case_submitted, deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
@@ -35,12 +38,7 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.workcalendar.selectors import calendar_for
 
-
-def _stale() -> ApplicationError:
-    return ApplicationError(
-        _("This case was changed by someone else after you opened it. Nothing was saved; please look at it again."),
-        code="stale",
-    )
+_stale = stale  # one message for a page that is out of date (cases.abilities)
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:
@@ -108,11 +106,15 @@ def case_create(*, service: Service, applicant, organization=None, title: str = 
     return case
 
 
+def _require(case: Case, by, ability: str) -> None:
+    """Refuse a platform write the abilities do not offer `by` now (the same answer the page showed)."""
+    refused = platform_refusal(case, by, ability)
+    if refused is not None:
+        raise refused
+
+
 def _require_applicant_editing(case: Case, by) -> None:
-    if not applicant_side(case, by):
-        raise ApplicationError(_("Only the applicant can change this case."), code="not_applicant")
-    if APPLICANT not in case.state_def.actors:
-        raise ApplicationError(_("The case cannot be changed in its current state."), code="not_editable")
+    _require(case, by, "edit")
 
 
 def case_lock_for_applicant(*, case: Case, by, expected_version: int | None = None) -> Case:
@@ -169,12 +171,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     fileobj.seek(0)
     with transaction.atomic():
         case = _locked(case, None)
-        if staff_intake:
-            if not staff_roles_for_case(case, by) or case.closed_at is not None:
-                raise ApplicationError(_("Only the staff handling this case can add scanned documents."),
-                                       code="not_staff")
-        else:
-            _require_applicant_editing(case, by)
+        _require(case, by, "scan" if staff_intake else "upload")
         document, _created = Document.objects.select_for_update().get_or_create(case=case, requirement=requirement)
         number = (document.versions.count() or 0) + 1
         version = DocumentVersion(
@@ -237,22 +234,9 @@ def case_transition(
             raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
         if transition.internal and not _allow_internal:
             raise ApplicationError(_("This action is not available here."), code="internal_transition")
-        if case.state not in transition.sources:
-            if expected_version is not None:
-                raise _stale()
-            raise ApplicationError(
-                _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
-                code="wrong_state",
-            )
-        roles = {SYSTEM} if by is None else actor_roles(case, by)
-        if not roles.intersection(transition.roles):
-            raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-        if transition.comment_required and not comment.strip():
-            raise ApplicationError(_("Write the reason for this action."), code="comment_required")
-        for guard in transition.guards:
-            message = guard(case)
-            if message:
-                raise ApplicationError(str(message), code="guard")
+        refused = refusal(case, roles_of(case, by), transition, expected_version=expected_version, comment=comment)
+        if refused is not None:
+            raise refused
         from_state = case.state
         case.state = transition.target
         target_state = process.state(transition.target)
@@ -262,8 +246,6 @@ def case_transition(
             fields.append("closed_at")
         event = _event(case, _event_type, by=by, now=now, from_state=from_state, to_state=case.state,
                        transition=name, comment=comment, data=_data)
-        for effect in transition.effects:
-            effect(case, event)
         _bump(case, fields)
         sla_refresh(case=case, now=now)
         decision = process.decision_of(transition, _data)
@@ -283,6 +265,52 @@ def case_transition(
         if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk", None) and set(target_state.actors) - {APPLICANT}:
             _notify_staff(case, "queue", event=event)
     return case
+
+
+class Acting:
+    """What a service function sees inside `case_act`: the locked case, and what to record of the act."""
+
+    def __init__(self, case: Case, action, comment: str, data: dict | None):
+        self.case = case
+        self.action = action
+        self.comment = comment
+        self.data = data
+        self.public = True
+        self.event_type = ""  # default: EventType.ACT for an act, EventType.TRANSITION for a transition
+        self.event: CaseEvent | None = None
+
+
+@contextmanager
+def case_act(*, case: Case, by, name: str, expected_version: int | None = None, comment: str = "",
+             data: dict | None = None) -> Iterator[Acting]:
+    """The one way a service function acts on a case: lock the row, check the version, and check that `name`
+    (an act or a transition of the case's process) may be done now by `by` — role, state, the reason asked
+    for, guards (`cases.abilities.refusal`, the answer the page gave); then run the body. On a clean exit an
+    act is written on the timeline (the version moves), a transition is taken. If the body raises, nothing is
+    recorded: one transaction.
+
+        with case_act(case=case, by=by, name="binder_receive") as act:
+            ...  # the service's own rows, with act.case locked
+            act.comment = note
+    """
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        try:
+            action = locked.process.action(name)
+        except KeyError:
+            raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
+        refused = refusal(locked, roles_of(locked, by), action, expected_version=expected_version, comment=comment)
+        if refused is not None:
+            raise refused
+        acting = Acting(locked, action, comment, data)
+        yield acting
+        if isinstance(action, Act):
+            acting.event = _event(locked, acting.event_type or EventType.ACT, by=by, now=timezone.now(),
+                                  transition=name, comment=acting.comment, public=acting.public, data=acting.data)
+            _bump(locked, [])
+        else:
+            acting.case = case_transition(case=locked, name=name, by=by, comment=acting.comment, _allow_internal=True,
+                                          _event_type=acting.event_type or EventType.TRANSITION, _data=acting.data)
 
 
 def case_submit(*, case: Case, by, expected_version: int) -> Case:
@@ -393,8 +421,8 @@ def case_resubmit(*, case: Case, answers: dict[int, str], by, expected_version: 
 def case_claim(*, case: Case, by, expected_version: int | None = None) -> Case:
     with transaction.atomic():
         locked = _locked(case, expected_version)
-        if not staff_roles_for_case(locked, by).intersection(set(locked.state_def.actors)):
-            raise ApplicationError(_("This case is not waiting for your role."), code="not_your_queue")
+        if locked.assigned_to_id != by.pk:
+            _require(locked, by, "claim")  # not offered on one's own case, which is claimed again harmlessly
         if locked.assigned_to_id and locked.assigned_to_id != by.pk:
             raise ApplicationError(
                 _("%(name)s has already taken this case.") % {"name": locked.assigned_to.get_full_name()}, code="taken"
@@ -409,8 +437,7 @@ def case_assign(*, case: Case, to, by, expected_version: int | None = None) -> C
     """A unit head hands a case to a staff member of the same province who can act on it."""
     with transaction.atomic():
         locked = _locked(case, expected_version)
-        if "unit_head" not in staff_roles_for_case(locked, by):
-            raise ApplicationError(_("Only a unit head can assign cases."), code="forbidden")
+        _require(locked, by, "assign")
         if not staff_roles_for_case(locked, to):
             raise ApplicationError(_("This person cannot work on this case."), code="bad_assignee")
         locked.assigned_to = to
@@ -424,8 +451,7 @@ def case_note_add(*, case: Case, text: str, by) -> CaseEvent:
     """An internal note, visible to staff only."""
     if not text.strip():
         raise ApplicationError(_("Write the note first."), code="empty")
-    if not staff_roles_for_case(case, by):
-        raise ApplicationError(_("Only staff can write internal notes."), code="forbidden")
+    _require(case, by, "note")
     with transaction.atomic():
         locked = _locked(case, None)
         event = _event(locked, EventType.NOTE, by=by, now=timezone.now(), comment=text.strip(), public=False)
@@ -436,9 +462,8 @@ def case_message_add(*, case: Case, text: str, by) -> CaseEvent:
     """A message between the applicant and the staff; both sides see it on the timeline."""
     if not text.strip():
         raise ApplicationError(_("Write the message first."), code="empty")
+    _require(case, by, "message")
     from_staff = bool(staff_roles_for_case(case, by))
-    if not from_staff and not applicant_side(case, by):
-        raise ApplicationError(_("You cannot write on this case."), code="forbidden")
     with transaction.atomic():
         locked = _locked(case, None)
         event = _event(locked, EventType.MESSAGE, by=by, now=timezone.now(), comment=text.strip(), public=True,

@@ -82,7 +82,7 @@ def _ceo_certificates_guard(case):
     return None
 
 
-def _panel_context(case, user, staff_view):
+def _panel_context(case, user, staff_view, abilities=None):
     from khedmat.services.institute_accreditation.views import case_panel_context
 
     return case_panel_context(case, user, staff_view)
