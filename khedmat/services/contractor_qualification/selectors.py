@@ -12,22 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.access import actor_roles, applicant_side
+from khedmat.cases.abilities import Abilities, case_abilities
 from khedmat.cases.models import Case, Document
-from khedmat.cases.process import APPLICANT, SummaryRow, SummarySection
+from khedmat.cases.process import SummaryRow, SummarySection
 from khedmat.core import jalali
 from khedmat.core.templatetags.persian import rials
 from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.core.text import search_key as core_search_key
 from khedmat.services.contractor_qualification import rules
-from khedmat.services.contractor_qualification.constants import (
-    APPROVER,
-    EXPERT,
-    PADAK_LEVELS,
-    REFERRAL_ROLES,
-    DossierSection,
-    QualificationState,
-)
+from khedmat.services.contractor_qualification.constants import PADAK_LEVELS, REFERRAL_ROLES, DossierSection
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -445,26 +438,27 @@ def summary_sections(case: Case, sections, change):
 
 # -- the case page --------------------------------------------------------------------------------------
 
-def case_panel_context(case: Case, user, staff_view: bool) -> dict:
-    """The service's part of the case page: the task list, and for staff the review and the scores."""
-    roles = actor_roles(case, user)
+def case_panel_context(case: Case, user, staff_view: bool, abilities: Abilities | None = None) -> dict:
+    """The service's part of the case page: the task list, and for staff the review and the scores. Who may do
+    what is the engine's answer (`abilities`, the case page's own): the expert's acts, the approver's decision."""
+    abilities = abilities or case_abilities(case=case, user=user)
     sections = dossier_sections(case)
-    is_expert = EXPERT in roles and case.state == QualificationState.UNDER_REVIEW
-    is_approver = APPROVER in roles and case.state == QualificationState.AWAITING_APPROVAL
+    is_expert = abilities.offered("section_review")
+    is_approver = abilities.offered("approve")  # the page itself asks for a mismatch's reason (the guard)
     return {
         "has_actions": is_expert or is_approver,
         "review_rows": review_rows(sections) if is_expert else [],
         "needs_relevance": is_expert and _unjudged_people(case).exists(),
         "sections": sections,
         "sections_done": sum(1 for s in sections if s.status != "todo"),
-        "can_edit": applicant_side(case, user) and APPLICANT in case.state_def.actors,
+        "can_edit": abilities.offered("edit"),
         "scoring": case_scoring(case) if staff_view else None,
-        "grants": list(grants_for_case(case)) if case.state not in (QualificationState.DRAFT,) else [],
+        "grants": list(grants_for_case(case)) if case.state != case.process.initial else [],
         "is_expert": is_expert,
         "is_approver": is_approver,
         "relevance_choices": Relevance.choices,
         "has_deficient": any(s.review and s.review.status == ReviewStatus.DEFICIENT for s in sections),
-        "referral": Referral.objects.filter(case=case).first() if roles & set(REFERRAL_ROLES) else None,
+        "referral": Referral.objects.filter(case=case).first() if abilities.roles & set(REFERRAL_ROLES) else None,
     }
 
 

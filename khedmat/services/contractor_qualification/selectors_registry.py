@@ -15,11 +15,17 @@ from khedmat.certificates.models import DocumentStatus, EffectiveStatus
 from khedmat.certificates.services import effective_status, mask_national_id
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import organizations_for_staff
-from khedmat.services.contractor_qualification.constants import SERVICE_CODE
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE, VIOLATION_ROLES
 from khedmat.services.contractor_qualification.models import RegistryEntry
 from khedmat.services.contractor_qualification.selectors import company_record, holder_condition
 
 EXPIRY_WARNING_DAYS = 60
+
+
+def may_record_violation(*, staff, organization) -> bool:
+    """Experts, unit heads and the head of the company's own province record its disciplinary violations."""
+    return bool(getattr(staff, "is_staff_member", False) and staff.province_id == organization.province_id
+                and staff.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE))
 
 STATUS_LABELS = {s.value: s.label for s in EffectiveStatus}  # the certificates' own labels
 STATUS_TAGS = {"valid": "ok", "expired": "warn", "suspended": "warn", "revoked": "bad", "replaced": "info"}

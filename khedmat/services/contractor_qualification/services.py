@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
-from khedmat.cases.access import actor_roles
 from khedmat.cases.models import Case
+from khedmat.cases.services import case_act
 from khedmat.certificates.models import DocumentType, HolderKind
 from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
@@ -26,9 +26,8 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_national_id
 from khedmat.inquiries import services as inquiry_services
-from khedmat.services.contractor_qualification import rules, sajar, selectors
-from khedmat.services.contractor_qualification.constants import APPROVER, EXPERT, SERVICE_CODE, VIOLATION_ROLES
-from khedmat.services.contractor_qualification.constants import QualificationState as S
+from khedmat.services.contractor_qualification import rules, sajar, selectors, selectors_registry
+from khedmat.services.contractor_qualification.constants import EXPERT
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -50,14 +49,6 @@ from khedmat.services.contractor_qualification.models import (
 logger = logging.getLogger(__name__)
 
 MAX_RIALS = 10**17  # beyond any contract or turnover; guards against typing errors overflowing a column
-
-
-def _require_role(case: Case, by, roles: set[str], states: tuple[str, ...]) -> None:
-    if not actor_roles(case, by).intersection(roles):
-        raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-    if case.state not in states:
-        raise ApplicationError(_("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
-                               code="wrong_state")
 
 
 def _field(case: Case, code: str | None, *, required: bool) -> ContractingField | None:
@@ -189,17 +180,15 @@ def relevance_set(*, case: Case, person_id: int, relevance: str, by) -> CompanyP
     """The expert's judgement of how a person's degree fits the field they count toward."""
     if relevance not in Relevance.values:
         raise ApplicationError(_("Choose how related the degree is to the field."), code="relevance")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
-        person = CompanyPerson.objects.filter(case=locked, pk=person_id).first()
+    with case_act(case=case, by=by, name="relevance_judge") as act:
+        person = CompanyPerson.objects.filter(case=act.case, pk=person_id).first()
         if person is None:
             raise ApplicationError(_("This person is not in the dossier."), code="missing")
         person.relevance, person.relevance_by = relevance, by
         person.save(update_fields=["relevance", "relevance_by"])
-        case_services.case_record_change(case=locked, by=by, public=False,
-                                         comment=_("Relevance of %(name)s's degree: %(value)s") % {
-                                             "name": person.full_name, "value": Relevance(relevance).label})
+        act.public = False
+        act.comment = _("Relevance of %(name)s's degree: %(value)s") % {
+            "name": person.full_name, "value": Relevance(relevance).label}
     return person
 
 
@@ -211,15 +200,15 @@ def section_review_set(*, case: Case, section: str, status: str, note: str, guid
         raise ApplicationError(_("Choose a verdict."), code="status")
     if status == ReviewStatus.DEFICIENT and (not note.strip() or not guidance.strip()):
         raise ApplicationError(_("Describe the deficiency and the guidance for the applicant."), code="guidance")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
+    with case_act(case=case, by=by, name="section_review") as act:
         review, _created = SectionReview.objects.update_or_create(
-            case=locked, section=section,
-            defaults={"status": status, "note": note.strip(), "guidance": guidance.strip() if status == ReviewStatus.DEFICIENT else "",
+            case=act.case, section=section,
+            defaults={"status": status, "note": note.strip(),
+                      "guidance": guidance.strip() if status == ReviewStatus.DEFICIENT else "",
                       "reviewed_by": by, "reviewed_at": timezone.now()})
-        case_services.case_record_change(case=locked, by=by, public=False, comment=_("Section “%(section)s”: %(status)s") % {
-            "section": selectors.SECTION_LABELS[section], "status": ReviewStatus(status).label})
+        act.public = False
+        act.comment = _("Section “%(section)s”: %(status)s") % {
+            "section": selectors.SECTION_LABELS[section], "status": ReviewStatus(status).label}
     return review
 
 
@@ -241,12 +230,10 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
         return errors
     if not verdicts:
         raise ApplicationError(_("Choose a verdict for at least one section."), code="status")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, (S.UNDER_REVIEW,))
+    with transaction.atomic():  # one act per section, all or none
         for section, verdict in verdicts.items():
-            section_review_set(case=locked, section=section, status=verdict["status"], note=verdict.get("note", "") or "",
-                               guidance=verdict.get("guidance", "") or "", by=by)
+            section_review_set(case=case, section=section, status=verdict["status"],
+                               note=verdict.get("note", "") or "", guidance=verdict.get("guidance", "") or "", by=by)
     return {}
 
 
@@ -292,27 +279,26 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
     scoring = {s.field.code: s for s in case_scoring.fields}
     now = timezone.now()
     with transaction.atomic():
-        locked = case_services._locked(case, expected_version)
-        _require_role(locked, by, {APPROVER}, (S.AWAITING_APPROVAL,))
-        fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
-        GradeGrant.objects.filter(case=locked).delete()  # a file returned to the expert may be decided again
-        for code, wanted in requested.items():
-            score = scoring.get(code)
-            GradeGrant.objects.create(
-                case=locked, field=fields[code], requested_grade=wanted, granted_grade=granted.get(code),
-                reason=reasons.get(code, "").strip(), staff_score=score.staff_score if score else None,
-                supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now,
-                scoring_departure="" if supported is None else rules.scoring_departure(
-                    requested=wanted, supported=supported.get(code), granted=granted.get(code)))
-        lines = [f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —" for c, g in
-                 ((c, granted.get(c)) for c in requested)]
-        inquiry_services.mismatches_accept(case=locked, reason=mismatch_reason, by=by)
-        locked = case_services.case_transition(case=locked, name="approve", by=by, comment="؛ ".join(lines),
-                                               _allow_internal=True)
-        certificate = _certificate_issue(locked, by=by)
-        locked = case_services.case_transition(case=locked, name="issue_certificate", by=by, _allow_internal=True,
-                                               comment=certificate.number)
-        referral = _referral_create(locked, certificate)
+        # The reason for a registry mismatch is recorded first: the approval's guard asks for it. A refusal
+        # below rolls it back with the rest.
+        inquiry_services.mismatches_accept(case=case, reason=mismatch_reason, by=by)
+        with case_act(case=case, by=by, name="approve", expected_version=expected_version) as act:
+            fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
+            GradeGrant.objects.filter(case=act.case).delete()  # a file returned to the expert may be decided again
+            for code, wanted in requested.items():
+                score = scoring.get(code)
+                GradeGrant.objects.create(
+                    case=act.case, field=fields[code], requested_grade=wanted, granted_grade=granted.get(code),
+                    reason=reasons.get(code, "").strip(), staff_score=score.staff_score if score else None,
+                    supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now,
+                    scoring_departure="" if supported is None else rules.scoring_departure(
+                        requested=wanted, supported=supported.get(code), granted=granted.get(code)))
+            act.comment = "؛ ".join(f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —"
+                                    for c, g in ((c, granted.get(c)) for c in requested))
+        with case_act(case=act.case, by=by, name="issue_certificate") as act:
+            certificate = _certificate_issue(act.case, by=by)
+            act.comment = certificate.number
+        referral = _referral_create(act.case, certificate)
     transaction.on_commit(lambda: _enqueue_referral(referral.pk))
     return certificate
 
@@ -422,8 +408,8 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
         referral.status, referral.receipt, referral.sent_at, referral.last_error = ReferralStatus.SENT, receipt, timezone.now(), ""
         referral.next_attempt_at = None
         referral.save()
-        case_services.case_transition(case=referral.case, name="refer_to_pbo", by=None, _allow_internal=True,
-                                      comment=_("Receipt %(receipt)s") % {"receipt": receipt})
+        with case_act(case=referral.case, by=None, name="refer_to_pbo") as act:
+            act.comment = _("Receipt %(receipt)s") % {"receipt": receipt}
     return referral
 
 
@@ -432,15 +418,14 @@ def referral_mark_sent(*, referral: Referral, receipt: str, by) -> Referral:
     if not receipt.strip():
         raise ApplicationError(_("Enter the receipt number the PBO gave."), code="receipt")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        _require_role(referral.case, by, {APPROVER}, (S.CERTIFICATE_ISSUED,))
-        if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
-            raise ApplicationError(_("This file was already sent."), code="already_sent")
-        referral.status, referral.receipt, referral.sent_at, referral.next_attempt_at = ReferralStatus.SENT, receipt.strip(), timezone.now(), None
-        referral.sent_by_hand = True
-        referral.save()
-        case_services.case_transition(case=referral.case, name="refer_to_pbo", by=by, _allow_internal=True,
-                                      comment=_("Sent by hand; receipt %(receipt)s") % {"receipt": referral.receipt})
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)  # the referral first, as the worker
+        with case_act(case=referral.case, by=by, name="refer_to_pbo") as act:
+            if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
+                raise ApplicationError(_("This file was already sent."), code="already_sent")
+            referral.status, referral.receipt = ReferralStatus.SENT, receipt.strip()
+            referral.sent_at, referral.next_attempt_at, referral.sent_by_hand = timezone.now(), None, True
+            referral.save()
+            act.comment = _("Sent by hand; receipt %(receipt)s") % {"receipt": referral.receipt}
     return referral
 
 
@@ -449,16 +434,16 @@ def referral_acknowledge(*, referral: Referral, registration_number: str, by=Non
     if not registration_number.strip():
         raise ApplicationError(_("Enter the SAJAR registration number."), code="registration_number")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if by is not None:
-            _require_role(referral.case, by, {APPROVER}, (S.REFERRED_TO_PBO,))
-        if referral.status != ReferralStatus.SENT:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)  # the referral first, as the worker
+        if by is None and referral.status != ReferralStatus.SENT:
             raise ApplicationError(_("Only a sent file can be acknowledged."), code="not_sent")
-        referral.status, referral.acknowledgement = ReferralStatus.ACKNOWLEDGED, registration_number.strip()
-        referral.acknowledged_at, referral.acknowledged_by = timezone.now(), by
-        referral.save()
-        case_services.case_transition(case=referral.case, name="register_in_sajar", by=by, _allow_internal=True,
-                                      comment=referral.acknowledgement)
+        with case_act(case=referral.case, by=by, name="register_in_sajar") as act:
+            if referral.status != ReferralStatus.SENT:
+                raise ApplicationError(_("Only a sent file can be acknowledged."), code="not_sent")
+            referral.status, referral.acknowledgement = ReferralStatus.ACKNOWLEDGED, registration_number.strip()
+            referral.acknowledged_at, referral.acknowledged_by = timezone.now(), by
+            referral.save()
+            act.comment = referral.acknowledgement
     return referral
 
 
@@ -495,8 +480,7 @@ def violation_record(*, organization, instruction: str, occurred_on: dt.date, de
         raise ApplicationError(_("The date of the violation is in the future."), code="date")
     if not description.strip():
         raise ApplicationError(_("Describe the violation."), code="description")
-    if (not getattr(by, "is_staff_member", False) or by.province_id != organization.province_id
-            or not by.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE)):
+    if not selectors_registry.may_record_violation(staff=by, organization=organization):
         raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
     violation = DisciplinaryViolation.objects.create(organization=organization, instruction=instruction,
                                                      occurred_on=occurred_on, description=description, decision=decision,

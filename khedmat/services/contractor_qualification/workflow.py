@@ -18,7 +18,7 @@ A declaration only: the hooks it names (guards, the case panel, the check page, 
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
-from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.cases.process import APPLICANT, SYSTEM, Act, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.core.desk import DeskLink
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import selectors
@@ -73,23 +73,37 @@ PROCESS = Process(
                            required_documents_present, fee_paid),
                    internal=True, notify_applicant=True),
         Transition("notify_deficiencies", _("Notify deficiencies"), (S.UNDER_REVIEW,), S.DEFICIENCIES_NOTIFIED,
-                   (EXPERT,), internal=True, notify_applicant=True),
+                   (EXPERT,), internal=True, notify_applicant=True,
+                   runs="khedmat.services.contractor_qualification.services.deficiency_notice_from_reviews"),
         Transition("resubmit", _("Resubmit"), (S.DEFICIENCIES_NOTIFIED,), S.UNDER_REVIEW, (APPLICANT,),
                    guards=(selectors.dossier_complete,), internal=True),
         Transition("send_to_approver", _("Send to the approver"), (S.UNDER_REVIEW,), S.AWAITING_APPROVAL, (EXPERT,),
                    guards=(selectors.review_complete,)),
         Transition("return_to_expert", _("Return to the expert"), (S.AWAITING_APPROVAL,), S.UNDER_REVIEW,
                    (APPROVER,), comment_required=True, style="secondary"),
+        # The approver's one act approves and issues the certificate (and queues the referral to SAJAR).
         Transition("approve", _("Approve"), (S.AWAITING_APPROVAL,), S.APPROVED, (APPROVER,),
-                   guards=(registry_mismatches_resolved,), internal=True),
+                   guards=(registry_mismatches_resolved,), internal=True,
+                   runs="khedmat.services.contractor_qualification.services.grades_approve"),
         Transition("issue_certificate", _("Issue the certificate"), (S.APPROVED,), S.CERTIFICATE_ISSUED,
-                   (APPROVER,), internal=True, notify_applicant=True),
+                   (APPROVER,), internal=True, notify_applicant=True,
+                   runs="khedmat.services.contractor_qualification.services.grades_approve"),
+        # The worker sends the file; staff record a file sent by hand with `services.referral_mark_sent`.
         Transition("refer_to_pbo", _("Refer to the PBO (SAJAR)"), (S.CERTIFICATE_ISSUED,), S.REFERRED_TO_PBO,
-                   (SYSTEM, APPROVER), internal=True),
+                   (SYSTEM, APPROVER), internal=True,
+                   runs="khedmat.services.contractor_qualification.services.referral_send"),
         Transition("register_in_sajar", _("Registered in SAJAR"), (S.REFERRED_TO_PBO,), S.REGISTERED_IN_SAJAR,
-                   (SYSTEM, APPROVER), internal=True, notify_applicant=True),
+                   (SYSTEM, APPROVER), internal=True, notify_applicant=True,
+                   runs="khedmat.services.contractor_qualification.services.referral_acknowledge"),
         Transition("reject", _("Reject"), (S.UNDER_REVIEW, S.AWAITING_APPROVAL), S.REJECTED, (EXPERT, APPROVER),
                    comment_required=True, notify_applicant=True, style="danger"),
+    ),
+    # Record-only acts of the expert: written on the timeline, they move no state.
+    acts=(
+        Act("section_review", _("Review a section of the dossier"), (S.UNDER_REVIEW,), (EXPERT,),
+            runs="khedmat.services.contractor_qualification.services.section_review_set"),
+        Act("relevance_judge", _("Judge how related a degree is to its field"), (S.UNDER_REVIEW,), (EXPERT,),
+            runs="khedmat.services.contractor_qualification.services.relevance_set"),
     ),
     documents=(
         DocumentRequirement("registration_forms", _("Registration forms and signed undertakings"), group="الف"),

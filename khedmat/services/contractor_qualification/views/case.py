@@ -9,15 +9,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
-from khedmat.cases.process import APPLICANT
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.cases.views import _detail_context
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.ids import id_or_404, parse_id
 from khedmat.core.net import local_return_to
 from khedmat.core.views import attempt as _attempt
 from khedmat.services.contractor_qualification import selectors, services
-from khedmat.services.contractor_qualification.constants import APPROVER, SERVICE_CODE, QualificationState
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE
 from khedmat.services.contractor_qualification.constants import DossierSection as Sections
 from khedmat.services.contractor_qualification.forms import (
     ExperienceForm,
@@ -64,7 +64,7 @@ def section(request, public_id, section):
     """List a section's rows and add one; the draft is saved row by row."""
     case = _case(request, public_id)
     form_class, model, template = SECTION_PAGES[section]
-    editable = applicant_side(case, request.user) and APPLICANT in case.state_def.actors
+    editable = case_abilities(case=case, user=request.user).offered("edit")
     form = (form_class(request.POST or None, case=case) if section != Sections.FINANCE
             else FinancialForm(request.POST or None))
     if request.method == "POST":
@@ -174,7 +174,8 @@ def deficiencies(request, public_id):
 @login_required
 def approve(request, public_id):
     case = _case(request, public_id)
-    if APPROVER not in actor_roles(case, request.user) or case.state != QualificationState.AWAITING_APPROVAL:
+    # Offered, not "may": the page is where the approver writes the reason a registry mismatch asks for.
+    if not case_abilities(case=case, user=request.user).offered("approve"):
         messages.error(request, _("This action is not possible while the case is “%(state)s”.") % {
             "state": case.state_def.label})
         return _back(case)

@@ -10,7 +10,6 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.core.exceptions import ApplicationError
 from khedmat.organizations.selectors import organization_get_for_staff
 from khedmat.services.contractor_qualification import selectors_registry, services
-from khedmat.services.contractor_qualification.constants import SERVICE_CODE, VIOLATION_ROLES
 from khedmat.services.contractor_qualification.forms_registry import ViolationForm
 
 # Which form field a refusal of `services.violation_record` belongs to (by its code).
@@ -32,8 +31,7 @@ def company_list(request):
 def company_detail(request, organization_id: int):
     """A company's record for staff of its province; experts, unit heads and the head record violations."""
     organization = organization_get_for_staff(staff=request.user, organization_id=organization_id)
-    can_record = (request.user.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE)
-                  and request.user.province_id == organization.province_id)
+    can_record = selectors_registry.may_record_violation(staff=request.user, organization=organization)
     form = ViolationForm(prefix="violation")
     if request.method == "POST":
         if not can_record:
