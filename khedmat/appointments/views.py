@@ -15,7 +15,8 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.appointments import selectors, services
 from khedmat.appointments.forms import AnotherTimeForm, CancelForm, SlotForm, VisitReportForm
 from khedmat.appointments.models import ACTIVE_STATES, AppointmentState
-from khedmat.cases.access import applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
 
@@ -28,14 +29,14 @@ def _form_error(form, error: ApplicationError) -> None:
 
 def _staff_case(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    if not staff_roles_for_case(case, request.user):
+    if not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
 
 def _staff_appointment(request, public_id):
     appointment = selectors.appointment_get_for_user(user=request.user, public_id=public_id)
-    if not staff_roles_for_case(appointment.case, request.user):
+    if not case_abilities(case=appointment.case, user=request.user).staff:
         raise Http404
     return appointment
 

@@ -131,7 +131,7 @@ class EventType(models.TextChoices):
     APPOINTMENT = "appointment", _("Visit or appointment")
     COMMITTEE = "committee", _("Committee")
     # A record-only act of the process (`Process.acts`): the transition field names it.
-    ACT = "act", _("Recorded")
+    ACT = "act", _("Act recorded")
 
 
 class CaseEvent(ChainedModel):

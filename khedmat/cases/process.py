@@ -138,7 +138,7 @@ class AppointmentKind:
     code: str
     label: Any
     states: tuple[str, ...]  # the case states in which staff may propose it
-    staff_roles: tuple[str, ...] = ("expert",)
+    staff_roles: tuple[str, ...] = (StaffRole.EXPERT,)
     # How many times the applicant may ask for another slot (0: not allowed).
     reschedule_allowed: int = 0
     # The scoring scheme (reference data, by code) the visit report fills in; "" = notes and photos only.

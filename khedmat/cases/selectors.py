@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from khedmat.accounts.roles import OVERSIGHT_ROLES, StaffRole
 from khedmat.cases import sla
 from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case, CaseEvent, SlaStatus
@@ -148,7 +149,8 @@ def queue_states_for(user) -> dict[str, list[str]]:
     return result
 
 
-ALL_SCOPE_ROLES = ("unit_head", "deputy", "head", "administrator")
+# Who may see the whole province's queue, not only what waits for their roles.
+ALL_SCOPE_ROLES = (*sorted(OVERSIGHT_ROLES), StaffRole.ADMINISTRATOR)
 
 
 def queue_for_staff(

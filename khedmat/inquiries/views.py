@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.cases.access import case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.core.exceptions import ApplicationError
 from khedmat.inquiries import services
 from khedmat.inquiries.forms import AnswerForm, InquiryForm, SocialSecurityForm
@@ -15,7 +16,7 @@ from khedmat.inquiries.models import Inquiry
 
 def _staff_case(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    if not staff_roles_for_case(case, request.user):
+    if not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
@@ -54,7 +55,7 @@ def social_security(request, case_id):
 @staff_required()
 def answer(request, inquiry_id):
     inquiry = Inquiry.objects.select_related("case", "source").filter(pk=inquiry_id).first()
-    if inquiry is None or not staff_roles_for_case(inquiry.case, request.user):
+    if inquiry is None or not case_abilities(case=inquiry.case, user=request.user).staff:
         raise Http404
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

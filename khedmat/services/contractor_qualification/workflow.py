@@ -17,9 +17,10 @@ A declaration only: the hooks it names (guards, the case panel, the check page, 
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
+from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Act, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.core.desk import DeskLink
+from khedmat.inquiries.guards import registry_mismatches_resolved
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import selectors
 from khedmat.services.contractor_qualification.constants import (

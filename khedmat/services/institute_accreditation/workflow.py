@@ -19,7 +19,7 @@ The SLA target is the statement's end-to-end commitment (organization time, fili
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
+from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import (
     APPLICANT,
     SYSTEM,
@@ -32,6 +32,7 @@ from khedmat.cases.process import (
     Transition,
 )
 from khedmat.core.desk import DeskLink
+from khedmat.inquiries.guards import registry_mismatches_resolved
 
 SERVICE_CODE = "institute_accreditation"
 EXPERT = "expert"
