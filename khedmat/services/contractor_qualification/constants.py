@@ -3,6 +3,8 @@ dossier's section codes. Every other module of the app names a state or a role t
 scans the app for string literals equal to a state code or a staff role)."""
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from khedmat.accounts.roles import StaffRole
 
 SERVICE_CODE = "contractor_qualification"
@@ -46,3 +48,12 @@ VIOLATION_ROLES = (StaffRole.EXPERT, StaffRole.UNIT_HEAD, StaffRole.HEAD)
 # How Padak writes degree levels; the applicant's declared level is compared in these words.
 PADAK_LEVELS = {"diploma": "دیپلم", "associate": "کاردانی", "bachelor": "کارشناسی", "master": "کارشناسی ارشد",
                 "doctorate": "دکتری"}
+
+# What the approver is told for each refusal of `rules.grant_errors` (by its code), on the page and by the service.
+GRANT_MESSAGES = {
+    "reason_required": _("Write the reason for a lower grade or a refusal."),
+    "not_handled": _("This province grants only the grades it handles."),
+    "better_than_requested": _("The granted grade cannot be higher than the grade requested."),
+    "none_granted": _("Grant at least one field, or reject the application."),
+    "departs_from_scoring": _("The grade granted departs from the grade the scoring tables support: write the reason."),
+}

@@ -27,7 +27,7 @@ from khedmat.core.text import to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_national_id
 from khedmat.inquiries import services as inquiry_services
 from khedmat.services.contractor_qualification import rules, sajar, selectors, selectors_registry
-from khedmat.services.contractor_qualification.constants import EXPERT
+from khedmat.services.contractor_qualification.constants import EXPERT, GRANT_MESSAGES
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -90,10 +90,12 @@ def person_add(*, case: Case, by, role: str, first_name: str, last_name: str, na
             raise ApplicationError(_("This person is already listed in this role."), code="duplicate")
         person = CompanyPerson.objects.create(
             case=locked, role=role, first_name=first_name, last_name=last_name, national_id=national_id,
-            degree_level=degree_level, study_field=study_field, university=university, experience_years=experience_years,
+            degree_level=degree_level, study_field=study_field, university=university,
+            experience_years=experience_years,
             insured_by_company=insured_by_company, insurance_number=insurance_number, scoring_field=field,
         )
-        case_services.case_record_change(case=locked, by=by, comment=_("Person added: %(name)s") % {"name": person.full_name})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Person added: %(name)s") % {"name": person.full_name})
     return person
 
 
@@ -126,7 +128,8 @@ def experience_add(*, case: Case, by, field: str, title: str, employer: str, con
         record = ExperienceRecord.objects.create(
             case=locked, field=_field(locked, field, required=True), title=title, employer=employer,
             contract_number=contract_number, amount_rials=amount_rials, started_on=started_on, finished_on=finished_on)
-        case_services.case_record_change(case=locked, by=by, comment=_("Contract added: %(title)s") % {"title": record.title})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Contract added: %(title)s") % {"title": record.title})
     return record
 
 
@@ -138,8 +141,8 @@ def financial_add(*, case: Case, by, fiscal_year: int, turnover_rials: int, tax_
     """Add one year's tax return (group ه)."""
     this_year = jalali.to_jalali(timezone.localdate()).year
     if not 1370 <= fiscal_year < this_year:
-        raise ApplicationError(_("The fiscal year must be a past Jalali year, such as %(year)s.") % {"year": this_year - 1},
-                               code="year")
+        raise ApplicationError(_("The fiscal year must be a past Jalali year, such as %(year)s.") % {
+            "year": this_year - 1}, code="year")
     if not 0 <= turnover_rials < MAX_RIALS:
         raise ApplicationError(_("Enter the declared turnover in rials."), code="amount")
     if not tax_return_number.strip():
@@ -150,7 +153,8 @@ def financial_add(*, case: Case, by, fiscal_year: int, turnover_rials: int, tax_
             raise ApplicationError(_("The tax return of this year is already listed."), code="duplicate")
         record = FinancialRecord.objects.create(case=locked, fiscal_year=fiscal_year, turnover_rials=turnover_rials,
                                                 tax_return_number=tax_return_number)
-        case_services.case_record_change(case=locked, by=by, comment=_("Tax return added: %(year)s") % {"year": fiscal_year})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Tax return added: %(year)s") % {"year": fiscal_year})
     return record
 
 
@@ -219,7 +223,8 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
     returned by section code ({} when all were saved)."""
     errors: dict[str, str] = {}
     for section, verdict in verdicts.items():
-        status, note, guidance = verdict.get("status", ""), verdict.get("note", "") or "", verdict.get("guidance", "") or ""
+        status = verdict.get("status", "")
+        note, guidance = verdict.get("note", "") or "", verdict.get("guidance", "") or ""
         if section not in selectors.SECTION_LABELS:
             errors[section] = str(_("There is no such section."))
         elif status not in ReviewStatus.values:
@@ -254,13 +259,6 @@ def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_ver
 
 # -- the approver: grades, certificate, referral ----------------------------------------------------------
 
-GRANT_MESSAGES = {
-    "reason_required": _("Write the reason for a lower grade or a refusal."),
-    "not_handled": _("This province grants only the grades it handles."),
-    "better_than_requested": _("The granted grade cannot be higher than the grade requested."),
-    "none_granted": _("Grant at least one field, or reject the application."),
-    "departs_from_scoring": _("The grade granted departs from the grade the scoring tables support: write the reason."),
-}
 
 
 def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[str, str], by, expected_version: int,
@@ -332,7 +330,8 @@ def _certificate_issue(case: Case, *, by):
     )
     RegistryEntry.objects.create(
         certificate=document, case=case, organization=case.organization, national_id=national_id, name=name,
-        search_name=selectors.search_key(name), kind=kind, issued_on=document.issued_on, valid_until=document.valid_until,
+        search_name=selectors.search_key(name), kind=kind, issued_on=document.issued_on,
+        valid_until=document.valid_until,
         grades=[{"field": g.field.code, "name": g.field.name, "grade": g.granted_grade} for g in grants])
     return document
 
@@ -405,7 +404,8 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED):
             return referral  # staff recorded it by hand meanwhile
-        referral.status, referral.receipt, referral.sent_at, referral.last_error = ReferralStatus.SENT, receipt, timezone.now(), ""
+        referral.status, referral.receipt, referral.sent_at = ReferralStatus.SENT, receipt, timezone.now()
+        referral.last_error = ""
         referral.next_attempt_at = None
         referral.save()
         with case_act(case=referral.case, by=None, name="refer_to_pbo") as act:
@@ -451,12 +451,14 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Retry due referrals and ask SAJAR about sent ones (periodic)."""
     now = now or timezone.now()
     retried = acknowledged = 0
-    for pk in Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now).values_list("pk", flat=True)[:200]:
+    due = Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now)
+    for pk in due.values_list("pk", flat=True)[:200]:
         referral_send(pk, now=now)
         retried += 1
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     if base_url:
-        for referral in Referral.objects.filter(status=ReferralStatus.SENT, sent_by_hand=False).order_by("sent_at")[:200]:
+        sent = Referral.objects.filter(status=ReferralStatus.SENT, sent_by_hand=False).order_by("sent_at")
+        for referral in sent[:200]:
             try:
                 number = sajar.status(base_url=base_url, message_id=str(referral.message_id))
             except sajar.SajarError:
@@ -472,7 +474,8 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 # -- the company record -------------------------------------------------------------------------------
 
-def violation_record(*, organization, instruction: str, occurred_on: dt.date, description: str, decision: str, by) -> DisciplinaryViolation:
+def violation_record(*, organization, instruction: str, occurred_on: dt.date, description: str, decision: str,
+                     by) -> DisciplinaryViolation:
     """Record a disciplinary violation against a company (data only, SERVICES.md §5.5)."""
     if instruction not in ViolationInstruction.values:
         raise ApplicationError(_("Choose the instruction the violation falls under."), code="instruction")
@@ -482,8 +485,8 @@ def violation_record(*, organization, instruction: str, occurred_on: dt.date, de
         raise ApplicationError(_("Describe the violation."), code="description")
     if not selectors_registry.may_record_violation(staff=by, organization=organization):
         raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-    violation = DisciplinaryViolation.objects.create(organization=organization, instruction=instruction,
-                                                     occurred_on=occurred_on, description=description, decision=decision,
-                                                     recorded_by=by)
+    violation = DisciplinaryViolation.objects.create(
+        organization=organization, instruction=instruction, occurred_on=occurred_on, description=description,
+        decision=decision, recorded_by=by)
     audit_record(actor=by, action="violation_recorded", instance=violation, after={"instruction": instruction})
     return violation

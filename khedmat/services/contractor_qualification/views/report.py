@@ -100,8 +100,9 @@ def _workbook(result: figures.ServiceReport) -> bytes:
                [(_band_label(w.low, w.high), w.cases, w.mean_days, w.within_target_share) for w in result.workload])
     book.sheet(_("Deficiency rounds"), [Column(_("Deficiency rounds"), INTEGER), Column(_("Cases"), INTEGER),
                                         Column(_("Share (%)"), PERCENT)], d.rounds)
-    book.sheet(_("Inquiries"), [Column(_("Source"), width=34), Column(_("Asked"), INTEGER), Column(_("Answered"), INTEGER),
-                                Column(_("Average answer time (hours)"), DECIMAL), Column(_("Overdue now"), INTEGER),
+    book.sheet(_("Inquiries"), [Column(_("Source"), width=34), Column(_("Asked"), INTEGER),
+                                Column(_("Answered"), INTEGER), Column(_("Average answer time (hours)"), DECIMAL),
+                                Column(_("Overdue now"), INTEGER),
                                 Column(_("Picked at random"), INTEGER), Column(_("Picked at random (%)"), PERCENT)],
                [(i.source.name, i.asked, i.answered, i.average_hours, i.overdue, i.sampled, i.sampled_share)
                 for i in result.inquiries.rows])
@@ -109,9 +110,10 @@ def _workbook(result: figures.ServiceReport) -> bytes:
                            Column(_("Fee table (rials)"), RIALS)],
                [(p.invoice_number, tracking_display(p.tracking_number), p.charged, p.expected) for p in f.problems])
     book.sheet(_("Departures from scoring"), [Column(_("Tracking number")), Column(_("Field of work"), width=24),
-                                              Column(_("Requested grade"), INTEGER), Column(_("Grade the figures support"), INTEGER),
+                                              Column(_("Requested grade"), INTEGER),
+                                              Column(_("Grade the figures support"), INTEGER),
                                               Column(_("Granted grade"), INTEGER), Column(_("Departure"), width=24),
                                               Column(_("Reason"), width=48)],
-               [(tracking_display(r.tracking_number), r.field_name, r.requested, r.supported, r.granted, r.direction_label,
-                 r.reason) for r in result.departures.rows])
+               [(tracking_display(r.tracking_number), r.field_name, r.requested, r.supported, r.granted,
+                 r.direction_label, r.reason) for r in result.departures.rows])
     return book.to_bytes()
