@@ -45,6 +45,7 @@ from khedmat.services.contractor_qualification.models import (
     SectionReview,
     ViolationInstruction,
 )
+from khedmat.services.contractor_qualification.signals import referral_queued
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
             certificate = _certificate_issue(act.case, by=by)
             act.comment = certificate.number
         referral = _referral_create(act.case, certificate)
-    transaction.on_commit(lambda: _enqueue_referral(referral.pk))
+    transaction.on_commit(lambda: referral_queued.send(sender=Referral, referral_id=referral.pk))
     return certificate
 
 
@@ -362,12 +363,6 @@ def _referral_create(case: Case, certificate) -> Referral:
     now = timezone.now()
     return Referral.objects.create(case=case, certificate=certificate, message_id=uuid.uuid4(),
                                    payload=referral_payload(case, certificate), created_at=now, next_attempt_at=now)
-
-
-def _enqueue_referral(referral_id: int) -> None:
-    from khedmat.services.contractor_qualification.tasks import referral_send_task  # tasks imports this module
-
-    referral_send_task.enqueue(referral_id)
 
 
 REFERRAL_RETRY_MINUTES = (1, 5, 30, 120, 720)
