@@ -3,6 +3,7 @@ and the list of overdue inquiries with answer times per source."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
@@ -27,8 +28,10 @@ def inquiry_new(request, case_id):
     form = InquiryForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inquiry_request(case=case, source=form.cleaned_data["source"], subject=form.cleaned_data["subject"],
-                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"], by=request.user)
+            services.inquiry_request(case=case, source=form.cleaned_data["source"],
+                                     subject=form.cleaned_data["subject"],
+                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"],
+                                     by=request.user)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -71,8 +74,6 @@ def answer(request, inquiry_id):
 
 @staff_required()
 def overview(request):
-    from django.utils import timezone
-
     now = timezone.now()
     open_inquiries = (Inquiry.objects.filter(case__province_id=request.user.province_id)
                       .exclude(status__in=services.FINAL).select_related("source", "case").order_by("due_at")[:200])

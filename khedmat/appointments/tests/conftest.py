@@ -6,7 +6,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
+from khedmat.appointments.models import ScoringCriterion, ScoringScheme
+from khedmat.appointments.services import appointment_propose
 from khedmat.cases import process as registry
 from khedmat.cases.process import AppointmentKind, Transition
 from khedmat.cases.tests.conftest import (  # noqa: F401
@@ -20,6 +23,7 @@ from khedmat.cases.tests.conftest import (  # noqa: F401
 )
 from khedmat.cases.tests.process import PROCESS
 from khedmat.core import jalali
+from khedmat.workcalendar.selectors import calendar_for
 
 FIELD_VISIT = AppointmentKind("field_visit", "بازدید میدانی", states=("under_review",), staff_roles=("expert",),
                               reschedule_allowed=1, report_scheme="test_visit", done_transition="visited")
@@ -44,8 +48,6 @@ def appointment_process(test_service):  # noqa: F811 (the imported fixture)
 
 @pytest.fixture
 def scheme(db):
-    from khedmat.appointments.models import ScoringCriterion, ScoringScheme
-
     scheme = ScoringScheme.objects.create(code="test_visit", title="امتیاز بازدید آزمایشی")
     ScoringCriterion.objects.create(scheme=scheme, order=1, title="فضای کار", max_score=10)
     ScoringCriterion.objects.create(scheme=scheme, order=2, title="تجهیزات", max_score=20, weight="1.5")
@@ -60,8 +62,6 @@ def case(appointment_process, submitted):  # noqa: F811
 
 def working_day(case, n: int = 2) -> dt.date:
     """The Nth working day after today in the case's province."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     return calendar_for(province=case.province_id).add_working_days(timezone.localdate(), n)
 
 
@@ -70,9 +70,8 @@ def at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=jalali.TEHRAN)
 
 
-def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None, place="تهران، خیابان آزادی"):
-    from khedmat.appointments.services import appointment_propose
-
+def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None,
+            place="تهران، خیابان آزادی"):
     day = day or working_day(case)
     return appointment_propose(case=case, kind=kind, starts_at=at(day, start), ends_at=at(day, end), place=place,
                                staff=staff or [by], by=by)
@@ -84,8 +83,6 @@ def proposed(case, expert):
 
 
 def png_bytes() -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()

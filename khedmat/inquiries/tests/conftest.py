@@ -12,12 +12,11 @@ from khedmat.cases.tests.conftest import (  # noqa: F401
     upload,
 )
 from khedmat.cases.tests.process import PROCESS
+from khedmat.inquiries.tests.simulator import start_simulator
 
 
 @pytest.fixture
 def simulator(settings):
-    from khedmat.inquiries.tests.simulator import start_simulator
-
     running = start_simulator()
     settings.REGISTRY_BASE_URL = running.url
     settings.REGISTRY_TIMEOUT = 2

@@ -50,12 +50,8 @@ SECTION_PAGES = (DossierSection.PEOPLE, DossierSection.EXPERIENCE, DossierSectio
 
 
 def requested(case: Case) -> dict[str, int]:
-    """{field code: requested grade} from the application form."""
-    out = {}
-    for row in case.data.get("fields", []):
-        if row.get("field") and str(row.get("grade", "")).isdigit():
-            out[row["field"]] = int(row["grade"])
-    return out
+    """{field code: requested grade} from the application form (`rules.requested_grades`)."""
+    return rules.requested_grades(case.data)
 
 
 def needs_experience(case: Case) -> bool:
@@ -302,26 +298,21 @@ def company_record(organization):
 
 # -- the process's hooks (workflow.py names them) ------------------------------------------------------
 
-def declared_grades(data: dict) -> list[int]:
-    return [int(row["grade"]) for row in data.get("fields", []) if str(row.get("grade", "")).isdigit()]
-
-
 def fee_items(case: Case) -> list[str]:
     """The fee items the case owes (the process's `fee`)."""
-    return rules.fee_items(kind=case.data.get("kind", ""), grades=declared_grades(case.data))
+    return rules.fee_items(kind=case.data.get("kind", ""), grades=list(rules.requested_grades(case.data).values()))
 
 
 def declaration_check(*, data: dict, organization=None, province=None):
     """The jurisdiction rule (SERVICES.md §5.3) on what the applicant declares: None when this province
     handles it, else a Persian message naming the competent authority. Run when the case is opened, on
     every change of its form, before an invoice and on submission."""
-    kind, rows = data.get("kind", ""), [row for row in data.get("fields", []) if isinstance(row, dict)]
-    unhandled = rules.unhandled_fields(kind=kind, fields=rows)
+    kind, grades = data.get("kind", ""), rules.requested_grades(data)
+    unhandled = rules.unhandled_fields(kind=kind, requested=grades)
     kind_handled = kind in rules.HANDLED_GRADES and (kind != rules.CONTRACTOR or data.get("contractor_type") == 1)
-    if kind_handled and unhandled and len(unhandled) < len(rows):
+    if kind_handled and unhandled and len(unhandled) < len(grades):
         # Mixed: some fields at a handled grade, some not. Only the handled ones may be requested here.
         names = dict(ContractingField.objects.filter(code__in=unhandled).values_list("code", "name"))
-        grades = {str(row.get("field")): row.get("grade") for row in rows}
         listed = "، ".join(
             "«%s» (%s)" % (names.get(code, code),
                            _("Grade %(grade)s") % {"grade": to_persian_digits(str(grades[code]))})
@@ -332,7 +323,7 @@ def declaration_check(*, data: dict, organization=None, province=None):
     province_id = getattr(province, "pk", None)
     registered_here = organization is None or province_id is None or organization.province_id == province_id
     decision = rules.jurisdiction(
-        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=declared_grades(data),
+        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=list(grades.values()),
         registered_in_province=registered_here,
     )
     if decision.handled:

@@ -13,7 +13,7 @@ committees and scoring scheme. Everything here is illustration, never regulation
   service's intake, registration, CEO introduction and licence, the appointments (field visits, briefing
   sessions), the accreditation committee of committees/demo_data.py (session, agenda, invitations, attendance,
   votes, decision, minutes confirmed by every member present) and supervision, violations and acts on the
-  licence. The services take no time argument, so each step is dated afterwards (`_Timeline`): the rows the
+  licence. The services take no time argument, so each step is dated afterwards (`cases.demo`): the rows the
   step wrote are moved to the day it is meant to have happened and the stored SLA columns are rebuilt from the
   events (`sla_refresh`). Appointments and sessions are proposed in the future, as the services require, and
   moved to their demo day before they are held. Official documents keep the day they were really issued
@@ -35,16 +35,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khedmat.accounts.demo_data import DEMO_PASSWORD, demo_user
 from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
-from khedmat.cases.models import Case, DeficiencyNotice, DocumentVersion
+from khedmat.cases.demo import DemoTimeline
+from khedmat.cases.models import Case
 from khedmat.catalog.models import Service
 from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf, demo_png
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.demo_data import demo_organization
+from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
 from khedmat.services.institute_accreditation import services
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
@@ -63,7 +66,6 @@ EXPERT = "001000002"     # علی رضایی, expert, Tehran (accounts/demo_data
 UNIT_HEAD = "001000003"  # زهرا کریمی, unit head (issues the licence; chair of the committee)
 SECRETARY = "001000004"  # حسین محمدی, secretary of the accreditation committee (committees/demo_data.py)
 AMIR = "002000002"       # امیر کاظمی, CEO of the demo institute
-DEMO_PASSWORD = "khedmat-demo-1404"
 
 
 # -- 1. sample domains and scoring schemes -----------------------------------------------------------------
@@ -121,13 +123,6 @@ INSTITUTES = [
 ]
 
 
-def _user(nine: str) -> User:
-    user = User.objects.filter(national_id=national_id_complete(nine)).first()
-    if user is None:
-        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
-    return user
-
-
 def _institutes() -> list[str]:
     """The seven new institutes with their CEOs (demo logins); the lines for the console."""
     tehran = Province.objects.get(code="tehran")
@@ -138,13 +133,8 @@ def _institutes() -> list[str]:
         if ceo is None:
             ceo = User.objects.create_user(national_id, DEMO_PASSWORD, first_name=first, last_name=last, mobile=mobile,
                                            mobile_verified_at=timezone.now())
-        organization, _created = Organization.objects.get_or_create(
-            national_id=organization_id_complete(ten),
-            defaults={"kind": OrganizationKind.INSTITUTE, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": ceo,
-                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
-        Membership.objects.get_or_create(organization=organization, user=ceo,
-                                         defaults={"role": MemberRole.CEO, "added_by": ceo})
+        demo_organization(ten=ten, kind=OrganizationKind.INSTITUTE, name=name, province=tehran, member=ceo,
+                          role=MemberRole.CEO, registration_number=registration_number)
         lines.append(f"{national_id} / {DEMO_PASSWORD}   {first} {last} (مدیرعامل {name})")
     return lines
 
@@ -271,9 +261,6 @@ def _time_columns():
     from khedmat.notifications.models import OutboxMessage
 
     return [
-        (Case, "pk", ("created_at", "first_submitted_at", "submitted_at", "closed_at")),
-        (DocumentVersion, "document__case", ("uploaded_at",)),
-        (DeficiencyNotice, "case", ("issued_at", "answered_at")),
         (Accreditation, "case", ("binder_received_at", "registered_at")),
         (SupervisionRecord, "case", ("recorded_at",)),
         (ScopeViolation, "case", ("recorded_at",)),
@@ -281,58 +268,6 @@ def _time_columns():
         (VisitReport, "appointment__case", ("recorded_at",)),
         (OutboxMessage, "case_id", ("created_at",)),
     ]
-
-
-class _Timeline:
-    """Working days ago → a demo instant, on the calendar of the case's province."""
-
-    def __init__(self, province):
-        from khedmat.workcalendar.selectors import calendar_for
-
-        self.calendar = calendar_for(province=province)
-        self.today = timezone.localdate()
-        self.columns = _time_columns()
-
-    def day(self, working_days_ago: int) -> dt.date:
-        day, counted = self.today, 0
-        while counted < working_days_ago:
-            day -= dt.timedelta(days=1)
-            if self.calendar.is_working_day(day):
-                counted += 1
-        return day
-
-    def instant(self, working_days_ago: int, slot: int) -> dt.datetime:
-        """09:00 of that day, plus 20 minutes per step of the case (the steps of a day keep their order)."""
-        start = dt.datetime.combine(self.day(working_days_ago), dt.time(9, 0), tzinfo=jalali.TEHRAN)
-        return start + dt.timedelta(minutes=20 * slot)
-
-    def future_slots(self, hours=(8, 10, 12, 14)):
-        """Aware instants on the coming working days: where appointments and sessions are first proposed."""
-        day = self.today
-        for _day in range(40):
-            day = self.calendar.next_working_day(day)
-            for hour in hours:
-                yield dt.datetime.combine(day, dt.time(hour), tzinfo=jalali.TEHRAN)
-
-    def redate(self, case: Case, since: dt.datetime, when: dt.datetime) -> None:
-        case_services.demo_case_events_redate(case=case, since=since, when=when)  # append-only: its own path
-        for model, lookup, columns in self.columns:
-            rows = model.objects.filter(**{lookup: case.pk})
-            for column in columns:
-                rows.filter(**{f"{column}__gte": since}).update(**{column: when})
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same Jalali day `months` later (the last day of a shorter month)."""
-    j = jalali.to_jalali(day)
-    index = j.month - 1 + months
-    year, month = j.year + index // 12, index % 12 + 1
-    for candidate in (j.day, 30, 29):
-        try:
-            return jalali.from_jalali(year, month, candidate)
-        except jalali.InvalidJalaliDate:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
@@ -356,7 +291,7 @@ def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
         document.number = f"{document.document_type.number_prefix}-{year}-{document.serial:06d}"
     document.issued_on = issued_on
     document.issued_at = dt.datetime.combine(issued_on, dt.time(11), tzinfo=jalali.TEHRAN)
-    document.valid_until = _add_months(issued_on, months)
+    document.valid_until = jalali.add_months(issued_on, months)
     ring = keyring()
     document.key_id = ring.active_id
     document.token = signing.sign(public_payload(document), ring)
@@ -392,7 +327,7 @@ class _Builder:
     description, domain); ("act", d, act, reason) by the unit head; ("expire",) the worker, the day after the
     licence's validity ended."""
 
-    def __init__(self, scenario: Scenario, *, service: Service, timeline: _Timeline, staff: _Staff):
+    def __init__(self, scenario: Scenario, *, service: Service, timeline: DemoTimeline, staff: _Staff):
         self.s, self.service, self.timeline, self.staff = scenario, service, timeline, staff
         self.organization = Organization.objects.get(national_id=organization_id_complete(scenario.institute))
         self.applicant = self.organization.memberships.filter(role=MemberRole.CEO).select_related("user").first().user
@@ -655,8 +590,9 @@ def load(stdout=None) -> list[str]:
     if missing:
         tehran = Province.objects.get(code="tehran")
         committee = Committee.objects.get(province=tehran, kind="accreditation_committee")
-        staff = _Staff(expert=_user(EXPERT), head=_user(UNIT_HEAD), secretary=_user(SECRETARY), committee=committee)
-        timeline = _Timeline(tehran)
+        staff = _Staff(expert=demo_user(EXPERT), head=demo_user(UNIT_HEAD), secretary=demo_user(SECRETARY),
+                       committee=committee)
+        timeline = DemoTimeline(tehran, _time_columns())
         for scenario in missing:
             with transaction.atomic():
                 _Builder(scenario, service=service, timeline=timeline, staff=staff).run()

@@ -43,7 +43,7 @@ from khedmat.catalog.models import Service
 from khedmat.core import reporting
 from khedmat.core.reporting import Bin, Chart, Period, default_period, percentile, share
 from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 DELIVERED = "active"
 LICENSED = ("active", "suspended")  # the licence is held (a suspended one is still supervised)
@@ -246,20 +246,6 @@ class ServiceReport:
         return next(m for m in self.metrics if m.code == code)
 
 
-class _Calendars:
-    """One compiled calendar per (province, office) for the whole report."""
-
-    def __init__(self, province_id: int):
-        self.province_id = province_id
-        self._by_office: dict = {}
-
-    def __call__(self, office_id):
-        calendar = self._by_office.get(office_id)
-        if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
-        return calendar
-
-
 @dataclass(slots=True)
 class _Case:
     pk: int
@@ -438,7 +424,7 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
     period = period or default_period()
     now = now or timezone.now()
     service_id = _service_id()
-    calendars = _Calendars(province_id)
+    calendars = OfficeCalendars(province_id)
     cases = report_cases(province_id=province_id, service_id=service_id, period=period)
     licences = licences_in_period(cases, period=period)
     scope = {"province_id": province_id, "service_id": service_id, "period": period}

@@ -51,7 +51,6 @@ def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delega
     issue the numbered receipt printed for him. Only a case whose file arrives as a binder has one: a
     file sent fully online has no binder and no introduction letter to record."""
     from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
     from khedmat.core.validators import InvalidIdentifier, parse_national_id
     from khedmat.services.institute_accreditation.models import Channel
@@ -92,7 +91,7 @@ def binder_receive(*, case: Case, note: str, by, delegate_name: str = "", delega
                  "number": to_persian_digits(letter_number), "date": jalali.format_date(letter_date, "long"),
                  "tracking": tracking_display(case.tracking_number)}
         receipt = document_issue(
-            document_type=DocumentType.objects.get(code="binder_receipt"), holder_name=name,
+            type_code="binder_receipt", holder_name=name,
             holder_national_id=national_id, case=locked, reference=f"binder_receipt:{case.pk}", by=by,
             content={
                 "subject": _("Receipt of the binder of %(institute)s") % facts,
@@ -168,7 +167,6 @@ def register(*, case: Case, by, expected_version: int | None = None) -> Accredit
 
 def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Accreditation:
     """Issue the numbered letter introducing the CEO for the two certificates; the wait is the applicant's."""
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
 
     _require_service(case)
@@ -180,7 +178,7 @@ def ceo_introduce(*, case: Case, by, expected_version: int | None = None) -> Acc
         moved = case_transition(case=case, name="introduce_ceo", by=by, expected_version=expected_version,
                                 _allow_internal=True)
         letter = document_issue(
-            document_type=DocumentType.objects.get(code="ceo_introduction_letter"), holder_name=ceo_name,
+            type_code="ceo_introduction_letter", holder_name=ceo_name,
             holder_national_id=ceo_id, case=moved, reference=f"ceo_introduction:{case.pk}", by=by,
             content={
                 "subject": _("Introduction of the CEO of %(institute)s") % {"institute": case.organization.name},
@@ -204,7 +202,6 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     """Issue the training licence for the domains granted (the requested ones or fewer, never others),
     with provincial scope; the validity comes from the document type (set by an administrator). A registry
     answer that differs from what was declared needs `mismatch_reason` (recorded on the case)."""
-    from khedmat.certificates.models import DocumentType
     from khedmat.certificates.services import document_issue
     from khedmat.inquiries.services import mismatches_accept
 
@@ -228,7 +225,7 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
         group = domains[0].group
         previous = _replaceable_previous(case)
         licence = document_issue(
-            document_type=DocumentType.objects.get(code="training_licence"), holder_name=case.organization.name,
+            type_code="training_licence", holder_name=case.organization.name,
             holder_national_id=case.organization.national_id, holder_kind=str(_("Training institute")), case=moved,
             reference=f"accreditation:{accreditation.pk}", by=by,
             scope=[{"label": str(_("Group")), "value": group.title},
