@@ -43,7 +43,8 @@ def _organization_ids(user) -> list[int]:
 def applicant_side(case: Case, user) -> bool:
     if not user.is_authenticated:
         return False
-    return case.applicant_id == user.pk or (case.organization_id is not None and case.organization_id in _organization_ids(user))
+    return case.applicant_id == user.pk or (
+        case.organization_id is not None and case.organization_id in _organization_ids(user))
 
 
 def staff_roles_for_case(case: Case, user) -> set[str]:

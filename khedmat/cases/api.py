@@ -73,7 +73,8 @@ class CaseListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
-        data = serializers.DictField(required=False, help_text="The service's declaration, in the shape of the case data "
+        data = serializers.DictField(required=False,
+                                     help_text="The service's declaration, in the shape of the case data "
                                      "(service 4: kind, contractor_type, fields [{field, grade}])")
 
     @extend_schema(responses=CaseOutput(many=True))
@@ -159,8 +160,8 @@ class CaseDocumentsApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        version = services.document_upload(case=case, requirement=data.validated_data["requirement"], fileobj=upload.file,
-                                           filename=upload.name, size=upload.size, by=request.user)
+        version = services.document_upload(case=case, requirement=data.validated_data["requirement"],
+                                           fileobj=upload.file, filename=upload.name, size=upload.size, by=request.user)
         return Response(DocumentVersionOutput(version).data, status=201)
 
 

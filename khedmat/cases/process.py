@@ -176,7 +176,8 @@ class Process:
     submit_transition: str
     # Record-only acts, declared beside the transitions.
     acts: tuple[Act, ...] = ()
-    # Who may hand a case to a colleague (and to whom), and who may issue an official document on it (`cases.abilities`).
+    # Who may hand a case to a colleague (and to whom), and who may issue an official document on it
+    # (`cases.abilities`).
     assigners: tuple[str, ...] = (StaffRole.UNIT_HEAD,)
     assignees: tuple[str, ...] = (StaffRole.EXPERT,)  # whom the assign form lists
     document_issuers: tuple[str, ...] = (StaffRole.UNIT_HEAD, StaffRole.HEAD)
@@ -269,7 +270,8 @@ class Process:
                     raise ValueError(f"{self.service_code}: committee decision {decision} → {name} is not valid")
         for kind in self.appointment_kinds:
             if set(kind.states) - set(codes) or (kind.done_transition and kind.done_transition not in names):
-                raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or transitions")
+                raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or "
+                                 f"transitions")
         # Internal transitions the platform runs name their function here, so a declaration states only its own.
         platform_runs = {self.submit_transition: "khedmat.cases.services.case_submit",
                          self.deficiency_transition: "khedmat.cases.services.deficiency_notice_issue",

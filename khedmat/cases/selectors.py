@@ -98,7 +98,8 @@ def sla_status_filter(status: str, *, now: dt.datetime) -> Q:
     """SQL conditions matching `sla_view(...).status == status` for open, submitted cases."""
     open_ = Q(closed_at__isnull=True, first_submitted_at__isnull=False, sla_target_days__isnull=False)
     if status == SlaStatus.BREACHED:
-        return open_ & (Q(sla_running=True, sla_deadline__lte=now) | Q(sla_running=False, sla_banked_days__gt=models_f("sla_target_days")))
+        return open_ & (Q(sla_running=True, sla_deadline__lte=now) | Q(sla_running=False,
+                                                                       sla_banked_days__gt=models_f("sla_target_days")))
     if status == SlaStatus.WARNING:
         return open_ & Q(sla_running=True, sla_warning_at__lte=now, sla_deadline__gt=now)
     if status == SlaStatus.ON_TRACK:
@@ -205,7 +206,8 @@ def queue_for_staff(
     if not branches:
         return Case.objects.none()
     if len(branches) == 1:
-        return qs.filter(service_id=branches[0][0], state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
+        return qs.filter(service_id=branches[0][0],
+                         state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
     return MergedQueue([qs.filter(service_id=i, state=st) for i, st in branches], order)
 
 
@@ -295,7 +297,8 @@ def documents_for_case(*, case: Case):
     """Checklist rows: (requirement, document or None, versions) in the process's order."""
     from khedmat.cases.models import Document
 
-    docs = {d.requirement: d for d in Document.objects.filter(case=case).select_related("current").prefetch_related("versions")}
+    documents = Document.objects.filter(case=case).select_related("current").prefetch_related("versions")
+    docs = {d.requirement: d for d in documents}
     rows = []
     for requirement in case.process.documents_for(case):  # `required` decided for this applicant
         document = docs.get(requirement.code)

@@ -43,7 +43,8 @@ _stale = stale  # one message for a page that is out of date (cases.abilities)
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     """Lock the case row for this transaction; refuse if it moved since the person saw it."""
-    locked = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant", "organization").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant",
+                                                                         "organization").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise _stale()
     return locked
@@ -162,7 +163,8 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     try:
         spec = process.document(requirement)
     except KeyError:
-        raise ApplicationError(_("This document is not on the checklist of the service."), code="unknown_document") from None
+        raise ApplicationError(_("This document is not on the checklist of the service."),
+                               code="unknown_document") from None
     try:
         checked = validate_upload(fileobj=fileobj, filename=filename, size=size, allowed=set(spec.allowed_types),
                                   max_bytes=spec.max_bytes)
@@ -231,7 +233,8 @@ def case_transition(
         try:
             transition = process.transition(name)
         except KeyError:
-            raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
+            raise ApplicationError(_("This action does not exist for this service."),
+                                   code="unknown_transition") from None
         if transition.internal and not _allow_internal:
             raise ApplicationError(_("This action is not available here."), code="internal_transition")
         refused = refusal(case, roles_of(case, by), transition, expected_version=expected_version, comment=comment)
@@ -262,7 +265,8 @@ def case_transition(
             letter = next((response for _receiver, response in responses if response is not None), None)
         if transition.notify_applicant or letter is not None:
             _notify_applicant(case, event, decision=decision if letter is not None else "", letter=letter)
-        if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk", None) and set(target_state.actors) - {APPLICANT}:
+        if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk",
+                                                                  None) and set(target_state.actors) - {APPLICANT}:
             _notify_staff(case, "queue", event=event)
     return case
 
@@ -298,7 +302,8 @@ def case_act(*, case: Case, by, name: str, expected_version: int | None = None, 
         try:
             action = locked.process.action(name)
         except KeyError:
-            raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
+            raise ApplicationError(_("This action does not exist for this service."),
+                                   code="unknown_transition") from None
         refused = refusal(locked, roles_of(locked, by), action, expected_version=expected_version, comment=comment)
         if refused is not None:
             raise refused
@@ -328,7 +333,8 @@ def case_submit(*, case: Case, by, expected_version: int) -> Case:
             now = timezone.now()
             locked.first_submitted_at = now
             locked.submitted_at = now
-            locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at", "submitted_at"])
+            locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at",
+                                       "submitted_at"])
         first_submission = not locked.events.filter(event_type=EventType.SUBMITTED).exists()
         submitted = case_transition(case=locked, name=process.submit_transition, by=by, _allow_internal=True,
                                     _event_type=EventType.SUBMITTED, _data={"tracking_number": locked.tracking_number})
@@ -352,14 +358,16 @@ def deficiency_notice_refuse_repeat(case: Case) -> None:
         raise ApplicationError(_("This deficiency notice was already sent to the applicant."), code="already_sent")
 
 
-def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, expected_version: int) -> DeficiencyNotice:
+def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by,
+                            expected_version: int) -> DeficiencyNotice:
     """Return the case to the applicant with a written, itemised list of what to fix (any round)."""
     deficiency_notice_refuse_repeat(case)
     if not items:
         raise ApplicationError(_("List at least one deficiency."), code="no_items")
     for item in items:
         if not (item.get("text") or "").strip() or not (item.get("guidance") or "").strip():
-            raise ApplicationError(_("Each deficiency needs a description and guidance for the applicant."), code="item_incomplete")
+            raise ApplicationError(_("Each deficiency needs a description and guidance for the applicant."),
+                                   code="item_incomplete")
     with transaction.atomic():
         locked = _locked(case, expected_version)
         process = locked.process
@@ -368,14 +376,15 @@ def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, 
         codes = {d.code for d in process.documents}
         for item in items:
             if item.get("document_code") and item["document_code"] not in codes:
-                raise ApplicationError(_("A deficiency names a document that is not on the checklist."), code="unknown_document")
+                raise ApplicationError(_("A deficiency names a document that is not on the checklist."),
+                                       code="unknown_document")
         now = timezone.now()
         notice = DeficiencyNotice.objects.create(
             case=locked, round=locked.deficiency_notices.count() + 1, issued_by=by, issued_at=now, summary=summary,
         )
         DeficiencyItem.objects.bulk_create([
-            DeficiencyItem(notice=notice, order=i, document_code=item.get("document_code") or "", text=item["text"].strip(),
-                           guidance=item["guidance"].strip())
+            DeficiencyItem(notice=notice, order=i, document_code=item.get("document_code") or "",
+                           text=item["text"].strip(), guidance=item["guidance"].strip())
             for i, item in enumerate(items, start=1)
         ])
         case_transition(case=locked, name=process.deficiency_transition, by=by, comment=summary, _allow_internal=True,
@@ -513,7 +522,8 @@ def sla_refresh(*, case: Case, now: dt.datetime | None = None, reason: str = "",
     calendar = calendar_for(province=case.province_id, office=case.office_id)
     segments = sla_segments(case)
     target = sla_target(case)
-    position = sla.position(segments=segments, calendar=calendar, target=target, warning_ratio=case.process.warning_ratio, now=now)
+    position = sla.position(segments=segments, calendar=calendar, target=target,
+                            warning_ratio=case.process.warning_ratio, now=now)
     running = position.running
     banked = sla.used_working_days(segments[:-1] if running else segments, calendar, now)
     old_deadline = case.sla_deadline
@@ -528,8 +538,8 @@ def sla_refresh(*, case: Case, now: dt.datetime | None = None, reason: str = "",
     case.sla_computed_at = now
     Case.objects.filter(pk=case.pk).update(
         sla_target_days=target, sla_running=running, sla_banked_days=banked, sla_run_started_at=case.sla_run_started_at,
-        sla_deadline=position.deadline, sla_warning_at=position.warning_at, sla_original_deadline=case.sla_original_deadline,
-        sla_computed_at=now,
+        sla_deadline=position.deadline, sla_warning_at=position.warning_at,
+        sla_original_deadline=case.sla_original_deadline, sla_computed_at=now,
     )
     if reason and old_deadline != position.deadline:
         _event(case, EventType.DEADLINE_CHANGED, by=by, now=now, public=True, comment=reason, data={
@@ -612,7 +622,8 @@ def _notify_applicant(case: Case, event: CaseEvent, *, decision: str = "", lette
     elif event.event_type == EventType.MESSAGE:
         body = _("New message on case %(number)s: %(text)s") % {"number": number, "text": event.comment[:300]}
     elif event.event_type == EventType.DEFICIENCY_NOTICE:
-        body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {"number": number}
+        body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {
+            "number": number}
         first = DeficiencyItem.objects.filter(notice_id=(event.data or {}).get("notice")).order_by("order").first()
         if first is not None:
             body += " " + _("Reason: %(reason)s") % {"reason": _one_line(first.text)}

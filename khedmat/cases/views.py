@@ -82,7 +82,8 @@ def start(request):
     if request.method == "POST" and form.is_valid():
         organization = None
         if form.cleaned_data["on_behalf"] != "self":
-            organization = next(m.organization for m in memberships if str(m.organization_id) == form.cleaned_data["on_behalf"])
+            chosen = form.cleaned_data["on_behalf"]
+            organization = next(m.organization for m in memberships if str(m.organization_id) == chosen)
         service = Service.objects.get(code=form.cleaned_data["service"])
         process = get_process(service.code)
         data, title = None, ""
@@ -124,7 +125,8 @@ def _detail_context(request, case, **overrides):
     abilities = case_abilities(case=case, user=user)
     staff_view = abilities.staff
     editable = abilities.offered("edit")
-    open_notice = case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items").order_by("-round").first()
+    open_notice = (case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items")
+                   .order_by("-round").first())
     context = {
         "case": case,
         "process": case.process,
@@ -157,7 +159,8 @@ def _detail_context(request, case, **overrides):
     }
     if context["can_assign"]:
         staff = (User.objects.holding(list(case.process.assignees), service_code=case.process.service_code)
-                 .filter(province_id=case.province_id).order_by(persian_order("last_name"), persian_order("first_name")))
+                 .filter(province_id=case.province_id).order_by(persian_order("last_name"),
+                                                                persian_order("first_name")))
         context["assign_form"] = AssignForm(initial={"version": case.version}, staff=staff)
     process = case.process
     if process.case_panel_template and process.case_panel_context is not None:
@@ -235,7 +238,8 @@ def check(request, public_id):
 @require_POST
 def submit(request, public_id):
     case = _case(request, public_id)
-    if not _attempt(request, lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
+    if not _attempt(request,
+                    lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
         return redirect("cases:check", public_id=case.public_id)
     return redirect("cases:receipt", public_id=case.public_id)
 

@@ -48,7 +48,8 @@ def upload():
         from khedmat.cases.services import document_upload
 
         handle = pdf_file(name, content)
-        return document_upload(case=case, requirement=requirement, fileobj=handle, filename=name, size=len(content), by=by)
+        return document_upload(case=case, requirement=requirement, fileobj=handle, filename=name, size=len(content),
+                               by=by)
     return run
 
 

@@ -46,7 +46,8 @@ PROCESS = Process(
                    comment_required=True, notify_applicant=True, style="danger"),
     ),
     acts=(
-        Act("review_note", "ثبت نتیجه بررسی", ("under_review",), ("expert",), runs="khedmat.cases.tests.process.review_note"),
+        Act("review_note", "ثبت نتیجه بررسی", ("under_review",), ("expert",),
+            runs="khedmat.cases.tests.process.review_note"),
     ),
     documents=(
         DocumentRequirement("id_card", "تصویر کارت ملی", group="الف"),

@@ -14,7 +14,8 @@ from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
 from khedmat.testing import login, make_staff, make_user
 
-SERVICE_PROCESSES = sorted(p.service_code for p in registered() if p.service_code.startswith(("institute", "contractor")))
+SERVICE_PROCESSES = sorted(p.service_code for p in registered() if p.service_code.startswith(("institute",
+                                                                                              "contractor")))
 BUTTON = re.compile(r'name="transition" value="([a-z_]+)"')
 
 
@@ -78,7 +79,8 @@ def test_every_state_and_role_sees_what_it_may_do_and_nothing_else_goes_through(
                         "transition": action.name, "version": case.version, "comment": "دلیل"})
                 checked += 1
             case.refresh_from_db()
-            assert (CaseEvent.objects.filter(case=case).count(), case.version, case.state) == (events, version, state.code)
+            assert (CaseEvent.objects.filter(case=case).count(), case.version, case.state) == (events, version,
+                                                                                               state.code)
     assert checked > 100  # the loops ran over the whole declaration
 
 
