@@ -98,7 +98,8 @@ def _scoring_tables() -> list[ScoringTable]:
         for level, points in DEGREE_POINTS.items():
             DegreePoints.objects.get_or_create(table=table, degree_level=level, defaults={"points": Decimal(points)})
         for relevance, percent in RELEVANCE_PERCENT.items():
-            RelevanceFactor.objects.get_or_create(table=table, relevance=relevance, defaults={"percent": Decimal(percent)})
+            RelevanceFactor.objects.get_or_create(table=table, relevance=relevance,
+                                                  defaults={"percent": Decimal(percent)})
         for years, points in EXPERIENCE_BANDS:
             ExperiencePoints.objects.get_or_create(table=table, min_years=years, defaults={"points": Decimal(points)})
         for grade, (staff, experience, financial) in thresholds.items():
@@ -182,7 +183,8 @@ BACHELOR, MASTER, DOCTORATE = DegreeLevel.BACHELOR, DegreeLevel.MASTER, DegreeLe
 ASSOCIATE, DIPLOMA = DegreeLevel.ASSOCIATE, DegreeLevel.DIPLOMA
 SEMI = Relevance.SEMI_RELATED
 CONTRACTOR, CONSULTANT = Kind.CONTRACTOR, Kind.CONSULTANT
-UT, SHARIF, AMIRKABIR, ELM_SANAT = "دانشگاه تهران", "دانشگاه صنعتی شریف", "دانشگاه صنعتی امیرکبیر", "دانشگاه علم و صنعت ایران"
+UT, SHARIF = "دانشگاه تهران", "دانشگاه صنعتی شریف"
+AMIRKABIR, ELM_SANAT = "دانشگاه صنعتی امیرکبیر", "دانشگاه علم و صنعت ایران"
 
 SCENARIOS = [
     Scenario(
@@ -353,7 +355,8 @@ def _more_time_columns():
     from khedmat.payments.models import Invoice, PaymentAttempt
 
     # Inquiries and notices keep their sending schedule: the worker sends them when it runs.
-    return [(Invoice, "case", ("created_at", "paid_at")), (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
+    return [(Invoice, "case", ("created_at", "paid_at")),
+            (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
             (Inquiry, "case", ("created_at",)), (OutboxMessage, "case_id", ("created_at",))]
 
 
@@ -371,8 +374,8 @@ class _SandboxBank:
 
         module = load_tool_module("sandbox_gateway.py", "khedmat_tools_sandbox_gateway")
         self.server = ThreadedServer()
-        self.server._serve(module.SandboxServer(("127.0.0.1", 0), merchants=(settings.PAYMENT_MERCHANT_ID,), quiet=True),
-                           "demo-sandbox-gateway")
+        gateway = module.SandboxServer(("127.0.0.1", 0), merchants=(settings.PAYMENT_MERCHANT_ID,), quiet=True)
+        self.server._serve(gateway, "demo-sandbox-gateway")
         self.settings = override_settings(PAYMENT_GATEWAY_URL=self.server.url)
         self.settings.enable()
         return self
@@ -487,13 +490,15 @@ class _Builder:
             self._person(number, person)
         for contract in self.s.contracts:
             services.experience_add(case=self.fresh(), by=self.applicant, field=contract.field, title=contract.title,
-                                    employer=contract.employer, contract_number=f"{self.s.key}-{contract.started_on:%y%m}",
+                                    employer=contract.employer,
+                                    contract_number=f"{self.s.key}-{contract.started_on:%y%m}",
                                     amount_rials=contract.amount_rials, started_on=contract.started_on,
                                     finished_on=contract.finished_on)
         last_year = jalali.to_jalali(timezone.localdate()).year - 1
         for back, turnover in enumerate(self.s.turnovers):
             services.financial_add(case=self.fresh(), by=self.applicant, fiscal_year=last_year - back,
-                                   turnover_rials=turnover, tax_return_number=f"{last_year - back}{self.s.key}{4417 + back}")
+                                   turnover_rials=turnover,
+                                   tax_return_number=f"{last_year - back}{self.s.key}{4417 + back}")
         for requirement in sorted(selectors.required_document_codes(self.fresh())):
             self._upload(requirement)
 
@@ -533,7 +538,8 @@ class _Builder:
 
     def step_notice(self, summary: str) -> None:
         case = self.fresh()
-        services.deficiency_notice_from_reviews(case=case, summary=summary, by=self.expert, expected_version=case.version)
+        services.deficiency_notice_from_reviews(case=case, summary=summary, by=self.expert,
+                                                expected_version=case.version)
 
     def step_send(self) -> None:
         case = self.fresh()
