@@ -27,9 +27,11 @@ def make_scoring_table(kind="contractor", *, effective_from=dt.date(2020, 1, 1))
         ExperiencePoints.objects.create(table=table, min_years=years, points=Decimal(points))
     if kind == "contractor":
         GradeThreshold.objects.create(table=table, grade=5, min_staff_score=Decimal(8))
-        GradeThreshold.objects.create(table=table, grade=4, min_staff_score=Decimal(15), min_experience_rials=10_000_000_000,
+        GradeThreshold.objects.create(table=table, grade=4, min_staff_score=Decimal(15),
+                                      min_experience_rials=10_000_000_000,
                                       min_financial_rials=5_000_000_000)
-        GradeThreshold.objects.create(table=table, grade=3, min_staff_score=Decimal(20), min_experience_rials=40_000_000_000,
+        GradeThreshold.objects.create(table=table, grade=3, min_staff_score=Decimal(20),
+                                      min_experience_rials=40_000_000_000,
                                       min_financial_rials=20_000_000_000)
     else:
         GradeThreshold.objects.create(table=table, grade=3, min_staff_score=Decimal(10))
@@ -57,15 +59,19 @@ def fill_dossier(case, by, upload, *, grade=4):  # noqa: F811
                                                            "fields": [{"field": "building", "grade": grade}]},
                                           title="", by=by, expected_version=case.version)
     services.person_add(case=case, by=by, role="ceo", first_name="نرگس", last_name="شریفی", national_id="0020000014",
-                        degree_level="master", study_field="مهندسی عمران", experience_years=12, scoring_field="building")
+                        degree_level="master", study_field="مهندسی عمران", experience_years=12,
+                        scoring_field="building")
     services.person_add(case=case, by=by, role="board_member", first_name="نرگس", last_name="شریفی",
-                        national_id="0020000014", degree_level="master", study_field="مهندسی عمران", experience_years=12,
+                        national_id="0020000014", degree_level="master", study_field="مهندسی عمران",
+                        experience_years=12,
                         scoring_field="building")
     services.person_add(case=case, by=by, role="scoring_staff", first_name="علی", last_name="کریمی",
-                        national_id="0030000017", degree_level="bachelor", study_field="مهندسی عمران", experience_years=6,
+                        national_id="0030000017", degree_level="bachelor", study_field="مهندسی عمران",
+                        experience_years=6,
                         scoring_field="building")
     services.experience_add(case=case, by=by, field="building", title="ساختمان اداری", employer="شهرداری تهران",
-                            amount_rials=12_000_000_000, started_on=dt.date(2022, 4, 1), finished_on=dt.date(2023, 4, 1))
+                            amount_rials=12_000_000_000, started_on=dt.date(2022, 4, 1),
+                            finished_on=dt.date(2023, 4, 1))
     services.financial_add(case=case, by=by, fiscal_year=1402, turnover_rials=6_000_000_000, tax_return_number="T-1402")
     services.financial_add(case=case, by=by, fiscal_year=1401, turnover_rials=4_000_000_000, tax_return_number="T-1401")
     for code in ("registration_forms", "personnel_documents", "company_registration_documents", "experience_documents",
