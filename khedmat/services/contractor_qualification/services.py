@@ -276,12 +276,11 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
     scoring = {s.field.code: s for s in case_scoring.fields}
     now = timezone.now()
     with transaction.atomic():
-        # The reason for a registry mismatch is recorded before the act, whose guard asks for it; the case row is
-        # locked first, as in every write on a case (two approvals at once wait, not deadlock). A refusal of the
-        # act rolls the reason back with the rest.
-        locked = case_services._locked(case, expected_version)
-        inquiry_services.mismatches_accept(case=locked, reason=mismatch_reason, by=by)
-        with case_act(case=locked, by=by, name="approve", expected_version=expected_version) as act:
+        # The reason for a registry mismatch is recorded under the case's lock before the act's guard asks for it;
+        # a refusal of the act rolls the reason back with the rest.
+        with case_act(case=case, by=by, name="approve", expected_version=expected_version,
+                      before=lambda locked: inquiry_services.mismatches_accept(
+                          case=locked, reason=mismatch_reason, by=by)) as act:
             fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
             GradeGrant.objects.filter(case=act.case).delete()  # a file returned to the expert may be decided again
             for code, wanted in requested.items():
