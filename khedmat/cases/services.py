@@ -271,6 +271,13 @@ def case_transition(
     return case
 
 
+def case_lock(*, case: Case, expected_version: int | None = None) -> Case:
+    """Lock the case row in the caller's transaction (and refuse a stale page): for another platform app's write
+    on a case that is not one of the process's acts — a committee's note, an appointment — finished with
+    `case_record_change`. A service's own steps use `case_act`."""
+    return _locked(case, expected_version)
+
+
 class Acting:
     """What a service function sees inside `case_act`: the locked case, and what to record of the act."""
 
