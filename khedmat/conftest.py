@@ -1,9 +1,21 @@
-"""Shared fixtures: reference data loaded once, and personas for "nobody sees what is not theirs"."""
+"""Shared fixtures: reference data loaded once, and personas for "nobody sees what is not theirs".
+
+The fixtures every app's tests share beyond these are in the plugin khedmat/testing_fixtures/. Which tests
+the PostgreSQL pass runs is decided here (`postgres` marker, see docs/testing.md)."""
+import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from khedmat.testing import make_organization, make_staff, make_user
+
+pytest_plugins = [
+    "khedmat.testing_fixtures.cases",
+    "khedmat.testing_fixtures.payments",
+    "khedmat.testing_fixtures.inquiries",
+]
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +86,48 @@ def sms_outbox(db):
     return SentMessage.objects
 
 
+# -- the two passes: every test on SQLite, what depends on the database again on PostgreSQL ---------
+
+# Test modules of the database layer: constraints (models), queries (selectors, reports), the schema's history
+# (migrations) and locks between transactions (concurrency). Every test in them is marked `postgres`.
+POSTGRES_MODULES = frozenset({
+    "test_models.py", "test_selectors.py", "test_report.py", "test_reports.py", "test_reporting.py",
+    "test_migrations.py", "test_concurrency.py",
+})
+
+
+def runs_on_postgres(item) -> bool:
+    """The PostgreSQL pass (`-m "postgres and not browser"`) runs a test marked `postgres` by hand, one in a
+    module of the database layer (POSTGRES_MODULES), and one with real transactions (`transaction=True`:
+    commits, on_commit, threads, select_for_update) unless it is a browser test (those run on SQLite only)."""
+    if item.get_closest_marker("postgres") is not None:
+        return True
+    if item.get_closest_marker("browser") is not None:
+        return False
+    if item.path.name in POSTGRES_MODULES:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if runs_on_postgres(item) and item.get_closest_marker("postgres") is None:
+            item.add_marker(pytest.mark.postgres)
+    _skip_browser_tests_without_chromium(items)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Each test process has its own media directory (khedmat/settings/test.py); remove it."""
+    media = Path(settings.MEDIA_ROOT)
+    if media.name.startswith("test-media-") and media.is_dir():
+        shutil.rmtree(media, ignore_errors=True)
+
+
 # -- browser tests ---------------------------------------------------------------------------
 
-def pytest_collection_modifyitems(config, items):
+def _skip_browser_tests_without_chromium(items):
     from khedmat.core.browser import chromium_available
 
     if chromium_available():

@@ -9,18 +9,11 @@ from khedmat.appointments import services
 from khedmat.appointments.models import Appointment, AppointmentState, VisitPhoto, VisitReport, VisitScore
 from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, propose, working_day
 from khedmat.cases.models import CaseEvent
-from khedmat.core.exceptions import ApplicationError
 from khedmat.notifications.models import OutboxMessage
 from khedmat.testing import make_staff
+from khedmat.testing_fixtures import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code, call, *args, **kwargs) -> ApplicationError:
-    with pytest.raises(ApplicationError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 # -- proposing ---------------------------------------------------------------------------------------

@@ -120,11 +120,11 @@ def test_the_timeline_says_what_the_visit_and_the_agenda_did(client, committee_s
     """Visits and agenda items are events of their own on the case's history, not «فرم تغییر کرد»."""
     import dataclasses
 
-    from khedmat.appointments.tests.conftest import FIELD_VISIT, propose
     from khedmat.cases import process as registry
     from khedmat.cases.models import CaseEvent, EventType
     from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
     from khedmat.committees.tests.process import PROCESS
+    from khedmat.testing_fixtures.appointments import FIELD_VISIT, propose
 
     registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1, appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
     case = case_create(service=committee_service, applicant=applicant)

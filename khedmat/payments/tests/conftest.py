@@ -4,14 +4,6 @@ import datetime as dt
 import pytest
 
 from khedmat.cases import process as registry
-from khedmat.cases.tests.conftest import (  # noqa: F401
-    draft,
-    ready_draft,
-    submitted,
-    test_service,
-    unit_head,
-    upload,
-)
 from khedmat.cases.tests.process import PROCESS
 from khedmat.payments.guards import fee_paid
 
@@ -24,17 +16,6 @@ def _paid_process():
     )
     return dataclasses.replace(PROCESS, service_code=PAID_SERVICE, transitions=transitions,
                                fee=lambda case: ["application_fee"])
-
-
-@pytest.fixture
-def sandbox(settings):
-    from khedmat.payments.tests.sandbox import start_sandbox
-
-    gateway = start_sandbox()
-    settings.PAYMENT_GATEWAY_URL = gateway.url
-    settings.PAYMENT_GATEWAY_TIMEOUT = 3
-    yield gateway
-    gateway.stop()
 
 
 @pytest.fixture
@@ -64,7 +45,7 @@ def paid_service(db):
 
 
 @pytest.fixture
-def paid_case(paid_service, applicant, upload):  # noqa: F811 (the imported fixture)
+def paid_case(paid_service, applicant, upload):
     from khedmat.cases import services
 
     case = services.case_create(service=paid_service, applicant=applicant)

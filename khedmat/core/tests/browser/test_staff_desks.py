@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401, F811
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.tests.browser.test_pages import PUBLIC_PAGES
 from khedmat.core.tests.test_desk import DEMO_STAFF, LANDING
@@ -97,7 +96,7 @@ def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
     assert len(fetched) > 50
 
 
-def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):  # noqa: F811
+def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):
     """At 1280×800 the first case row starts within the first screen (it was about 1,200 px down)."""
     page = browser_page
     log_in(page, expert, PASSWORD)

@@ -1,10 +1,8 @@
+"""The test process (khedmat/cases/tests/process.py) as a published service, and its cases."""
 import datetime as dt
 import io
 
 import pytest
-
-from khedmat.cases import process as registry
-from khedmat.cases.tests.process import PROCESS, SERVICE_CODE
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -14,6 +12,8 @@ def test_service(db):
     """A service with a published SLA statement (5 working days to decide) and the test process."""
     from django.utils import timezone
 
+    from khedmat.cases import process as registry
+    from khedmat.cases.tests.process import PROCESS, SERVICE_CODE
     from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
 
     service, _created = Service.objects.get_or_create(
@@ -48,7 +48,8 @@ def upload():
         from khedmat.cases.services import document_upload
 
         handle = pdf_file(name, content)
-        return document_upload(case=case, requirement=requirement, fileobj=handle, filename=name, size=len(content), by=by)
+        return document_upload(case=case, requirement=requirement, fileobj=handle, filename=name, size=len(content),
+                               by=by)
     return run
 
 

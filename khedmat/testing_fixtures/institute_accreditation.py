@@ -2,7 +2,7 @@
 made as the services leave it (an `active` case, its accreditation, a signed licence document), and cases
 whose history is a list of chosen events (for the report's arithmetic).
 
-Imported by the test modules (not a conftest, so that it does not clash with the app's own fixtures)."""
+Plain helpers, no fixtures (the service's fixtures are in its tests/conftest.py); other apps' tests use them too."""
 from __future__ import annotations
 
 import datetime as dt
