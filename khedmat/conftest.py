@@ -18,20 +18,58 @@ pytest_plugins = [
 ]
 
 
+# The reference data (provinces, calendars, services, fees, …) is loaded once per test database: the loader
+# takes seconds (each national holiday bumps 31 provincial calendars). The rows it wrote are kept in memory and
+# put back with bulk_create (no signals: the calendar states are among the rows) after a transactional test
+# has flushed the database, so every test, in any order, starts with the same reference data.
+_reference_rows: list[tuple[type, list]] = []
+
+
+def _table_counts() -> dict:
+    from django.apps import apps
+
+    return {model: model._base_manager.count() for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        before = _table_counts()
         call_command("load_reference_data", verbosity=0)
+        _reference_rows[:] = [(model, list(model._base_manager.order_by("pk")))
+                              for model, count in _table_counts().items() if count != before[model]]
+
+
+def _restore_reference_data() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():  # foreign keys are checked at commit: the order of the tables does not matter
+        for model, rows in _reference_rows:
+            model._base_manager.bulk_create(rows)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
-    """Transactional tests flush the database afterwards; give each one the reference data again."""
+    """Transactional tests flush the database when they end; pytest_runtest_teardown puts the reference
+    data back."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    call_command("load_reference_data", verbosity=0)
+    request.node.stash[_flushed_by] = request.getfixturevalue("django_db_blocker")
+
+
+_flushed_by = pytest.StashKey()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the fixtures are finalized: a transactional test's database has been flushed
+    blocker = item.stash.get(_flushed_by, None)
+    if blocker is not None:
+        with blocker.unblock():
+            _restore_reference_data()
 
 
 @pytest.fixture
@@ -162,12 +200,8 @@ def _playwright_browser():
 @pytest.fixture
 def browser_page(_playwright_browser, live_server):
     """A phone-sized page (375 px) on the live server, recording CSP violations and transfer sizes."""
-    from django.core.management import call_command
-
     from khedmat.core.browser import instrument
 
-    # Transactional tests flush the database afterwards; make sure reference data is there.
-    call_command("load_reference_data", verbosity=0)
     context = _playwright_browser.new_context(viewport={"width": 375, "height": 740}, locale="fa-IR",
                                               base_url=live_server.url)
     page = context.new_page()
