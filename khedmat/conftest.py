@@ -67,7 +67,7 @@ _flushed_by = pytest.StashKey()
 def pytest_runtest_teardown(item, nextitem):
     yield  # the fixtures are finalized: a transactional test's database has been flushed
     blocker = item.stash.get(_flushed_by, None)
-    if blocker is not None:
+    if blocker is not None and nextitem is not None:  # after the last test the database is gone
         with blocker.unblock():
             _restore_reference_data()
 
@@ -126,11 +126,12 @@ def sms_outbox(db):
 
 # -- the two passes: every test on SQLite, what depends on the database again on PostgreSQL ---------
 
-# Test modules of the database layer: constraints (models), queries (selectors, reports), the schema's history
-# (migrations) and locks between transactions (concurrency). Every test in them is marked `postgres`.
+# Test modules of the layers that talk to the database (tests mirror the module they test): models
+# (constraints), selectors and reports (queries, ordering, aggregates), services, workflow and tasks (locks,
+# sequences, transactions), the schema's history (migrations) and races between transactions (concurrency).
 POSTGRES_MODULES = frozenset({
-    "test_models.py", "test_selectors.py", "test_report.py", "test_reports.py", "test_reporting.py",
-    "test_migrations.py", "test_concurrency.py",
+    "test_models.py", "test_selectors.py", "test_services.py", "test_workflow.py", "test_tasks.py",
+    "test_report.py", "test_reports.py", "test_reporting.py", "test_migrations.py", "test_concurrency.py",
 })
 
 

@@ -3,8 +3,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from khedmat.appointments.services import appointment_propose
 from khedmat.cases.process import AppointmentKind
 from khedmat.core import jalali
+from khedmat.workcalendar.selectors import calendar_for
 
 FIELD_VISIT = AppointmentKind("field_visit", "بازدید میدانی", states=("under_review",), staff_roles=("expert",),
                               reschedule_allowed=1, report_scheme="test_visit", done_transition="visited")
@@ -14,8 +16,6 @@ BRIEFING = AppointmentKind("briefing", "جلسه توجیهی", states=("under_r
 
 def working_day(case, n: int = 2) -> dt.date:
     """The Nth working day after today in the case's province."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     return calendar_for(province=case.province_id).add_working_days(timezone.localdate(), n)
 
 
@@ -26,7 +26,6 @@ def at(day: dt.date, clock: str) -> dt.datetime:
 
 def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None,
             place="تهران، خیابان آزادی"):
-    from khedmat.appointments.services import appointment_propose
 
     day = day or working_day(case)
     return appointment_propose(case=case, kind=kind, starts_at=at(day, start), ends_at=at(day, end), place=place,

@@ -26,7 +26,8 @@ def sample_domains():
     """Two groups and five domains (test data; the circular's lists are not in the seed)."""
     from khedmat.services.institute_accreditation.models import Domain, DomainGroup
 
-    management, _created = DomainGroup.objects.get_or_create(code="t-management", defaults={"title": "مدیریت", "ordering": 1})
+    management, _created = DomainGroup.objects.get_or_create(code="t-management",
+                                                             defaults={"title": "مدیریت", "ordering": 1})
     it, _created = DomainGroup.objects.get_or_create(code="t-it", defaults={"title": "فناوری اطلاعات", "ordering": 2})
     rows = [("t-leadership", "رهبری و مدیریت", management, 1), ("t-hr", "منابع انسانی", management, 2),
             ("t-finance", "مدیریت مالی", management, 3), ("t-security", "امنیت اطلاعات", it, 1),
