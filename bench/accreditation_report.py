@@ -104,7 +104,8 @@ def seed(size: int) -> dict:
     process = get_process("institute_accreditation")
     calendar = calendar_for(province=tehran.pk)
     rng = random.Random(size)
-    institutes = [make_organization(owner=make_user(), province=tehran, kind="institute", name=f"موسسه آموزشی نمونه {i}")
+    institutes = [make_organization(owner=make_user(), province=tehran, kind="institute",
+                                    name=f"موسسه آموزشی نمونه {i}")
                   for i in range(60)]
     window_start = dt.datetime.combine(jalali.from_jalali(1403, 1, 5), dt.time(9), tzinfo=TEHRAN)
     window_days = (jalali.from_jalali(1404, 11, 1) - jalali.from_jalali(1403, 1, 5)).days
@@ -140,7 +141,8 @@ def seed(size: int) -> dict:
             for at, state in events:
                 kind = ("submitted" if previous == "draft" else "deficiency_notice" if state == "deficiencies_notified"
                         else "resubmitted" if previous == "deficiencies_notified" else "transition")
-                rows.append(CaseEvent(case_id=case_id, created_at=at, event_type=kind, from_state=previous, to_state=state))
+                rows.append(CaseEvent(case_id=case_id, created_at=at, event_type=kind, from_state=previous,
+                                      to_state=state))
                 previous = state
             delivered = next((at for at, state in events if state == "active"), None)
             if delivered is None:
@@ -154,9 +156,11 @@ def seed(size: int) -> dict:
                     records.append(SupervisionRecord(case_id=case_id, kind=rng.choice(("finding", "warning")),
                                                      text="نظارت", recorded_by=head, recorded_at=when))
             if rng.random() < 0.1:
-                violations.append(ScopeViolation(case_id=case_id, kind=rng.choice(("outside_domain", "outside_province", "other")),
+                violations.append(ScopeViolation(case_id=case_id,
+                                                 kind=rng.choice(("outside_domain", "outside_province", "other")),
                                                  description="تخلف", recorded_by=head,
-                                                 occurred_on=jalali.local_date(delivered) + dt.timedelta(days=rng.randint(5, 200))))
+                                                 occurred_on=jalali.local_date(delivered)
+                                                 + dt.timedelta(days=rng.randint(5, 200))))
         CaseEvent.objects.bulk_create(rows, batch_size=2000)
         SupervisionRecord.objects.bulk_create(records, batch_size=2000)
         Appointment.objects.bulk_create(visits, batch_size=2000)
@@ -207,14 +211,16 @@ def main() -> None:
     if len(sizes) > 1:
         rows = harness.run_per_size(__file__, sizes)
         first, last = sizes[0], sizes[-1]
-        print("| cases | read for 1404 | delivered in 1404 | licences in 1404 | figures ms / queries | µs per case read "
+        print("| cases | read for 1404 | delivered in 1404 | licences in 1404 | figures ms / queries | µs per case "
+              "read "
               "| peak MiB | page ms / queries | Excel ms / queries |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes:
             r = rows[size]
             print(f"| {size:,} | {r['read']:,} | {r['delivered']:,} | {r['licences']:,} "
                   f"| {r['figures'][0]:.0f} / {r['figures'][1]} | {r['figures'][0] * 1000 / max(1, r['read']):.0f} "
-                  f"| {r['peak_mib']:.1f} | {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / {r['export'][1]} |")
+                  f"| {r['peak_mib']:.1f} | {r['page'][0]:.0f} / {r['page'][1]} | {r['export'][0]:.0f} / "
+                  f"{r['export'][1]} |")
         a, b = rows[first], rows[last]
         print(f"\ntime ratio {last:,}/{first:,}: figures {b['figures'][0] / a['figures'][0]:.2f}, page "
               f"{b['page'][0] / a['page'][0]:.2f}, Excel {b['export'][0] / a['export'][0]:.2f} "

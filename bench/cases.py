@@ -56,7 +56,8 @@ def seed(size: int) -> dict:
             seq = existing + i + 1
             owner = dashboard_owner if seq % max(1, size // 20) == 0 else rng.choice(applicants)
             submitted = now - dt.timedelta(days=rng.randrange(0, 60), minutes=rng.randrange(0, 1440))
-            state = rng.choice(["under_review", "under_review", "awaiting_approval", "deficiencies_notified", "approved"])
+            state = rng.choice(["under_review", "under_review", "awaiting_approval", "deficiencies_notified",
+                                "approved"])
             cases.append(Case(
                 service=service, process_version=1, sla_statement=statement, province=tehran, applicant=owner,
                 state=state, tracking_number=tracking_compose(service_number=9, year=1405, sequence=seq),
@@ -68,12 +69,15 @@ def seed(size: int) -> dict:
                 sla_warning_at=submitted + dt.timedelta(days=5), data={"subject": "x"},
             ))
         Case.objects.bulk_create(cases, batch_size=1000)
-        created = list(Case.objects.order_by("-id")[:n].values_list("id", "first_submitted_at", "state", "applicant_id"))
+        created = list(Case.objects.order_by("-id")[:n].values_list("id", "first_submitted_at", "state",
+                                                                    "applicant_id"))
         events, documents = [], []
         for case_id, at, state, owner_id in created:
             events += [
-                CaseEvent(case_id=case_id, created_at=at - dt.timedelta(hours=1), event_type="created", to_state="draft", actor_id=owner_id),
-                CaseEvent(case_id=case_id, created_at=at, event_type="submitted", from_state="draft", to_state="under_review", actor_id=owner_id),
+                CaseEvent(case_id=case_id, created_at=at - dt.timedelta(hours=1), event_type="created",
+                          to_state="draft", actor_id=owner_id),
+                CaseEvent(case_id=case_id, created_at=at, event_type="submitted", from_state="draft",
+                          to_state="under_review", actor_id=owner_id),
                 CaseEvent(case_id=case_id, created_at=at + dt.timedelta(hours=2), event_type="transition",
                           from_state="under_review", to_state=state, actor_id=expert.pk),
             ]

@@ -55,7 +55,8 @@ def _flow(rng, calendar, submitted):
     events.append((now, "transition", "awaiting_approval"))
     if state == "awaiting_approval":
         return events, state, clock, rounds
-    events += [(now + dt.timedelta(hours=1), "transition", "approved"), (now + dt.timedelta(hours=2), "transition", "certificate_issued")]
+    events += [(now + dt.timedelta(hours=1), "transition", "approved"),
+               (now + dt.timedelta(hours=2), "transition", "certificate_issued")]
     state = rng.choices(("certificate_issued", "referred_to_pbo", "registered_in_sajar"), weights=(1, 2, 6))[0]
     if state != "certificate_issued":
         now = later(now, rng.randint(0, 3), 13)
@@ -94,8 +95,10 @@ def seed(size: int) -> dict:
     for year in (1403, 1404):  # the fee tables of these years are not reference data (only 1399 is published)
         first, last = jalali.jalali_year_bounds(year)
         for grade in (1, 2, 3, 4, 5):
-            FeeSchedule.objects.get_or_create(service=service, item_code=f"contractor_grade_{grade}", budget_year=year, defaults={
-                "item_label": f"پایه {grade}", "valid_from": first, "valid_to": last, "amount_rials": (6 - grade) * 1_500_000 * (year - 1400)})
+            FeeSchedule.objects.get_or_create(service=service, item_code=f"contractor_grade_{grade}", budget_year=year,
+                                              defaults={
+                "item_label": f"پایه {grade}", "valid_from": first, "valid_to": last,
+                "amount_rials": (6 - grade) * 1_500_000 * (year - 1400)})
     existing = Case.objects.filter(service=service).count()
     if existing >= size:
         return {"head": head, "province": tehran}
@@ -103,7 +106,8 @@ def seed(size: int) -> dict:
         document_type=DocumentType.objects.get(code="grade_certificate"), number="bench-4", year=1404, serial=999_999,
         verification_code="BENCH0000004", holder_name="-", issued_on=dt.date(2025, 4, 5), signer_name="-",
         signer_title="-", issued_by=head, token="-", key_id="bench")
-    registry, issuer = InquirySource.objects.get(code="civil_registry"), InquirySource.objects.get(code="document_issuer")
+    registry = InquirySource.objects.get(code="civil_registry")
+    issuer = InquirySource.objects.get(code="document_issuer")
     fees = {(item, year): amount for item, year, amount in FeeSchedule.objects.filter(service=service).values_list(
         "item_code", "budget_year", "amount_rials")}
     calendar = calendar_for(province=tehran.pk)
@@ -125,8 +129,8 @@ def seed(size: int) -> dict:
             final = state in ("rejected", "certificate_issued", "referred_to_pbo", "registered_in_sajar")
             flows.append((events, state, rounds, grade, submitted))
             cases.append(Case(
-                service=service, process_version=1, sla_statement=statement, province=tehran, applicant=owner, state=state,
-                tracking_number=tracking_compose(service_number=service.number, year=1404, sequence=seq),
+                service=service, process_version=1, sla_statement=statement, province=tehran, applicant=owner,
+                state=state, tracking_number=tracking_compose(service_number=service.number, year=1404, sequence=seq),
                 data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": grade}]},
                 search_text=f"کاربر آزمایشی {seq}", applicant_national_id=owner.national_id,
                 first_submitted_at=submitted, submitted_at=resubmissions[-1] if resubmissions else submitted,
@@ -140,7 +144,8 @@ def seed(size: int) -> dict:
         for case_id, (events, state, _rounds, grade, submitted) in zip(ids, flows, strict=True):
             previous = "draft"
             for at, kind, to_state in events:
-                rows_events.append(CaseEvent(case_id=case_id, created_at=at, event_type=kind, from_state=previous, to_state=to_state))
+                rows_events.append(CaseEvent(case_id=case_id, created_at=at, event_type=kind, from_state=previous,
+                                             to_state=to_state))
                 previous = to_state
             applications.append(Application(case_id=case_id, open_cases_at_submission=rng.randint(20, 400),
                                             experts_at_submission=rng.randint(3, 12)))
@@ -154,13 +159,15 @@ def seed(size: int) -> dict:
             year = jalali.to_jalali(jalali.local_date(submitted)).year
             amount = fees[(f"contractor_grade_{grade}", year)]
             paid_at = submitted - dt.timedelta(hours=1)
-            invoices.append(Invoice(number=f"b-{case_id}", case_id=case_id, total_rials=amount if rng.random() > 0.03 else amount + 1000,
+            invoices.append(Invoice(number=f"b-{case_id}", case_id=case_id,
+                                    total_rials=amount if rng.random() > 0.03 else amount + 1000,
                                     lines=[], status="paid", created_at=paid_at, paid_at=paid_at))
-            inquiries.append(Inquiry(case_id=case_id, source=registry, automatic=True, status="answered", sent_at=submitted,
+            inquiries.append(Inquiry(case_id=case_id, source=registry, automatic=True, status="answered",
+                                     sent_at=submitted,
                                      answered_at=submitted + dt.timedelta(minutes=rng.randint(1, 600))))
             if rng.random() < 0.1:
-                inquiries.append(Inquiry(case_id=case_id, source=issuer, sampled=True, status="letter_sent", sent_at=submitted,
-                                         due_at=submitted + dt.timedelta(days=7)))
+                inquiries.append(Inquiry(case_id=case_id, source=issuer, sampled=True, status="letter_sent",
+                                         sent_at=submitted, due_at=submitted + dt.timedelta(days=7)))
         CaseEvent.objects.bulk_create(rows_events, batch_size=2000)
         Application.objects.bulk_create(applications, batch_size=2000)
         Referral.objects.bulk_create(referrals, batch_size=2000)
@@ -169,7 +176,8 @@ def seed(size: int) -> dict:
         Inquiry.objects.bulk_create(inquiries, batch_size=2000)
         new_notices = DeficiencyNotice.objects.filter(case_id__in=ids).values_list("pk", flat=True)
         DeficiencyItem.objects.bulk_create([
-            DeficiencyItem(notice_id=pk, order=k, text="مدرک ناقص است", guidance="" if rng.random() < 0.05 else "بارگذاری شود")
+            DeficiencyItem(notice_id=pk, order=k, text="مدرک ناقص است",
+                           guidance="" if rng.random() < 0.05 else "بارگذاری شود")
             for pk in new_notices for k in (1, 2)], batch_size=2000)
         existing += n
         print(f"  seeded {existing:,}/{size:,}", file=sys.stderr)
@@ -205,7 +213,8 @@ def measure(people: dict, repeat: int = 5) -> dict:
     figures = harness.median_ms(lambda: report.service_report(province_id=province_id, period=period), repeat)
     return {
         "issued": result.issued, "submitted": result.jurisdiction.submitted, "peak_mib": peak,
-        "figures": figures, "page": harness.median_ms(page, repeat), "export": harness.median_ms(export, max(1, repeat // 2)),
+        "figures": figures, "page": harness.median_ms(page, repeat),
+        "export": harness.median_ms(export, max(1, repeat // 2)),
     }
 
 

@@ -58,7 +58,8 @@ def bench_calendar(sizes: list[int]) -> None:
         t2 = time.perf_counter()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        print(f"| {size:,} | {(t1 - t0) / size * 1e6:.2f} | {(t2 - t1) / size * 1e6:.2f} | {t2 - t0:.2f} | {peak:.1f} |")
+        print(f"| {size:,} | {(t1 - t0) / size * 1e6:.2f} | {(t2 - t1) / size * 1e6:.2f} "
+              f"| {t2 - t0:.2f} | {peak:.1f} |")
     sample = 2000
     starts = [dt.date(2023, 3, 21) + dt.timedelta(days=rng.randrange(0, 1400)) for _ in range(sample)]
     ends = [s + dt.timedelta(days=rng.randrange(0, 120)) for s in starts]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<uuid:public_id>/", cases_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<uuid:public_id>/events/", cases_api.CaseEventsApi.as_view(), name="api-case-events"),
     path("cases/<uuid:public_id>/documents/", cases_api.CaseDocumentsApi.as_view(), name="api-case-documents"),
+    path("cases/<uuid:public_id>/abilities/", cases_api.CaseAbilitiesApi.as_view(), name="api-case-abilities"),
     path("cases/<uuid:public_id>/transitions/", cases_api.CaseTransitionApi.as_view(), name="api-case-transitions"),
     path("queue/", cases_api.QueueApi.as_view(), name="api-queue"),
 ]

@@ -532,7 +532,8 @@ def referral_payload_valid(payload: object) -> bool:
     if not isinstance(payload, dict):
         return False
     certificate, applicant = payload.get("certificate"), payload.get("applicant")
-    return (isinstance(certificate, dict) and isinstance(certificate.get("number"), str) and bool(certificate["number"].strip())
+    return (isinstance(certificate, dict) and isinstance(certificate.get("number"),
+                                                         str) and bool(certificate["number"].strip())
             and isinstance(applicant, dict) and isinstance(applicant.get("national_id"), str)
             and bool(applicant["national_id"].strip()))
 

@@ -92,7 +92,8 @@ def main(argv=None) -> int:
                 status = 1
             continue
         subset(source, target, chars)
-        print(f"{web}: {len(chars)} characters, {source.stat().st_size / 1024:.1f} KB → {target.stat().st_size / 1024:.1f} KB")
+        print(f"{web}: {len(chars)} characters, {source.stat().st_size / 1024:.1f} KB → "
+              f"{target.stat().st_size / 1024:.1f} KB")
     return status
 
 

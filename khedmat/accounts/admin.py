@@ -1,6 +1,8 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.accounts.models import LoginAttempt, User
@@ -15,10 +17,9 @@ SEP = "@"
 def service_role_choices() -> list[tuple[str, str]]:
     """Every (role, service) pair, labelled "role — service". The services are read through the app
     registry: accounts imports no other app's models."""
-    from django.apps import apps
-
     services = apps.get_model("catalog", "Service").objects.order_by("code").values_list("code", "title")
-    return [(f"{role}{SEP}{code}", f"{label} — {title}") for code, title in services for role, label in StaffRole.choices]
+    return [(f"{role}{SEP}{code}", f"{label} — {title}")
+            for code, title in services for role, label in StaffRole.choices]
 
 
 class StaffUserForm(forms.ModelForm):
@@ -41,7 +42,8 @@ class StaffUserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["national_id", "first_name", "last_name", "mobile", "email", "province", "office", "is_active", "is_staff"]
+        fields = ["national_id", "first_name", "last_name", "mobile", "email", "province", "office", "is_active",
+                  "is_staff"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +96,6 @@ class UserAdmin(ProvinceScopedAdmin):
         if form.cleaned_data.get("password"):
             obj.set_password(form.cleaned_data["password"])
         if not change:
-            from django.utils import timezone
-
             obj.mobile_verified_at = timezone.now()
         super().save_model(request, obj, form, change)
         staff_roles_set(user=obj, roles=form.role_pairs(), by=request.user)

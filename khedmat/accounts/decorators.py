@@ -2,6 +2,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
 
 
 def staff_admits(user, roles: tuple[str, ...] = (), service_code: str | None = None) -> bool:
@@ -43,8 +44,6 @@ def staff_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff_member:
-            from django.shortcuts import render
-
             return render(request, "errors/403.html", status=403)
         return view(request, *args, **kwargs)
 

@@ -20,7 +20,8 @@ SERVICE_4 = "contractor_qualification"
 # a (role, service code) pair, "" for every service.
 PEOPLE = [
     ("001000001", "مریم", "احمدی", "09120000001", [(StaffRole.ADMINISTRATOR, "")], "tehran"),
-    ("001000002", "علی", "رضایی", "09120000002", [(StaffRole.EXPERT, SERVICE_2), (StaffRole.EXPERT, SERVICE_4)], "tehran"),
+    ("001000002", "علی", "رضایی", "09120000002", [(StaffRole.EXPERT, SERVICE_2), (StaffRole.EXPERT, SERVICE_4)],
+     "tehran"),
     ("001000003", "زهرا", "کریمی", "09120000003", [(StaffRole.UNIT_HEAD, SERVICE_2), (StaffRole.UNIT_HEAD, SERVICE_4)],
      "tehran"),
     ("001000004", "حسین", "محمدی", "09120000004", [(StaffRole.COMMITTEE_SECRETARY, SERVICE_2)], "tehran"),
@@ -32,6 +33,14 @@ PEOPLE = [
     ("002000001", "نرگس", "شریفی", "09121111111", [], None),
     ("002000002", "امیر", "کاظمی", "09122222222", [], None),
 ]
+
+
+def demo_user(nine: str) -> User:
+    """The demo person whose national ID starts with these nine digits (loaded by `load` below, first)."""
+    user = User.objects.filter(national_id=national_id_complete(nine)).first()
+    if user is None:
+        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
+    return user
 
 
 def load(stdout=None) -> list[str]:

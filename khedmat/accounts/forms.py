@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.accounts.models import User
 from khedmat.core.forms import MobileField, NationalIdField, OneTimeCodeField, PersianCharField
 
 
@@ -23,9 +24,12 @@ class _PasswordPairMixin:
 
 
 class SignupForm(_PasswordPairMixin, forms.Form):
-    national_id = NationalIdField(label=_("National ID"), help_text=_("The 10-digit national ID on your national card."))
-    first_name = PersianCharField(label=_("First name"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = PersianCharField(label=_("Last name"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    national_id = NationalIdField(label=_("National ID"),
+                                  help_text=_("The 10-digit national ID on your national card."))
+    first_name = PersianCharField(label=_("First name"), max_length=80,
+                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = PersianCharField(label=_("Last name"), max_length=80,
+                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     mobile = MobileField(label=_("Mobile number"), help_text=_("A confirmation code will be sent to this number."))
     password1 = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -36,8 +40,6 @@ class SignupForm(_PasswordPairMixin, forms.Form):
     )
 
     def _password_user(self):
-        from khedmat.accounts.models import User
-
         data = self.cleaned_data
         return User(
             national_id=data.get("national_id", ""), first_name=data.get("first_name", ""),

@@ -1,5 +1,13 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from khedmat.core.text import to_persian_digits
 
 SECOND_FACTOR_SESSION_KEY = "khedmat_second_factor_ok"
 
@@ -34,8 +42,6 @@ _ACTIVITY_WRITE_SECONDS = 60
 
 
 def idle_timeout_seconds(user) -> int:
-    from django.conf import settings
-
     if user.is_staff_member or user.is_staff:
         return settings.STAFF_IDLE_TIMEOUT_SECONDS
     return settings.APPLICANT_IDLE_TIMEOUT_SECONDS
@@ -56,14 +62,6 @@ class IdleSessionTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from django.contrib import messages
-            from django.urls import reverse
-            from django.utils import timezone
-            from django.utils.http import urlencode
-            from django.utils.translation import gettext as _
-
-            from khedmat.core.text import to_persian_digits
-
             now = int(timezone.now().timestamp())
             timeout = idle_timeout_seconds(user)
             last = request.session.get(LAST_ACTIVITY_SESSION_KEY)

@@ -13,3 +13,10 @@ class StaffRole(models.TextChoices):
     HEAD = "head", _("Head of organization")
     FINANCE = "finance", _("Finance")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that oversee a unit's work: they see every case of the unit and may step in.
+OVERSIGHT_ROLES = frozenset({StaffRole.UNIT_HEAD, StaffRole.DEPUTY, StaffRole.HEAD})
+
+# Roles that read a case only through a committee they serve on (secretary, member).
+READER_SCOPED_ROLES = frozenset({StaffRole.COMMITTEE_SECRETARY, StaffRole.COMMITTEE_MEMBER})

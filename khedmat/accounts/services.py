@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,8 +293,6 @@ def login_attempt_record(*, national_id: str, ip: str | None, succeeded: bool, s
 
 def password_login(*, request, national_id: str, password: str, ip: str | None) -> User:
     """Check a national ID and password; at most LOGIN_MAX_FAILURES wrong ones per account and window."""
-    from django.contrib.auth import authenticate
-
     reserved = login_failure_reserve(national_id=national_id, ip=ip)
     user = authenticate(request, national_id=national_id, password=password)
     login_attempt_record(national_id=national_id, ip=ip, succeeded=user is not None)
@@ -316,8 +316,6 @@ def unlock_login(*, request, national_id: str, code: str, password: str, ip: str
     """Log in with the code sent to the account's mobile *and* the password, even while the account's
     failure counter is full. Its own limits: codes per hour (above), OTP_MAX_ATTEMPTS tries per code, and
     LOGIN_MAX_FAILURES wrong passwords per window on its own counter."""
-    from django.contrib.auth import authenticate
-
     user = User.objects.filter(national_id=national_id, is_active=True).first()
     mobile = user.mobile if user is not None and user.mobile else ""
     otp_verify(purpose=OtpPurpose.LOGIN_UNLOCK, mobile=mobile, code=code, user=user)
@@ -398,8 +396,6 @@ def trusted_device_until(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def trusted_device_token(user: User) -> tuple[str, dt.datetime]:
-    from django.core import signing
-
     until = trusted_device_until()
     value = signing.dumps(
         {"u": user.pk, "f": _trusted_device_fingerprint(user), "e": int(until.timestamp())},
@@ -409,8 +405,6 @@ def trusted_device_token(user: User) -> tuple[str, dt.datetime]:
 
 
 def trusted_device_valid(user: User, value: str | None) -> bool:
-    from django.core import signing
-
     if not value:
         return False
     try:

@@ -1,5 +1,6 @@
 """Sign-up, login with the staff second factor, password reset, account home, authenticator setup."""
 import segno
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -24,6 +25,7 @@ from khedmat.accounts.forms import (
 )
 from khedmat.accounts.middleware import SECOND_FACTOR_SESSION_KEY
 from khedmat.accounts.models import User
+from khedmat.core.desk import landing_url
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
 
@@ -36,7 +38,8 @@ UNLOCK_KEY = "pending_login_code_national_id"
 
 def _safe_next(request, default: str = "accounts:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
         return target
     return default
 
@@ -92,8 +95,6 @@ def signup_verify(request):
 
 def _landing(user) -> str:
     """Where a person starts after login: a staff member's own work (`core.desk`), else the account."""
-    from khedmat.core.desk import landing_url
-
     return landing_url(user) or "accounts:home"
 
 
@@ -261,8 +262,6 @@ def password_reset_verify(request):
 
 @login_required
 def home(request):
-    from django.apps import apps
-
     assignments = sorted(request.user.role_assignments.all(), key=lambda r: (r.role, r.service_code))
     # A role held in one service names the service (read through the app registry: accounts imports no catalog).
     codes = {r.service_code for r in assignments if r.service_code}

@@ -48,7 +48,8 @@ class SlotForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = PersianCharField(label=_("Reason for cancelling"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+    reason = PersianCharField(label=_("Reason for cancelling"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("The applicant is told this reason."))
 
 

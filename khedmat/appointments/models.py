@@ -46,7 +46,8 @@ class ScoringCriterion(models.Model):
     max_score = models.PositiveSmallIntegerField(_("maximum score"), validators=[MinValueValidator(1)])
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)],
-                                 help_text=_("Optional; the score is multiplied by it in the total. Empty counts as 1."))
+                                 help_text=_("Optional; the score is multiplied by it in the total. "
+                                              "Empty counts as 1."))
 
     class Meta:
         ordering = ["scheme", "order", "id"]

@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from khedmat.appointments.models import ACTIVE_STATES, OPEN_STATES, Appointment, VisitReport
+from khedmat.accounts.models import User
+from khedmat.appointments.models import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    Appointment,
+    ScoringCriterion,
+    VisitPhoto,
+    VisitReport,
+)
 from khedmat.cases.access import applicant_side, case_get_for_user, staff_roles_for_case
 from khedmat.cases.models import Case
 from khedmat.cases.process import AppointmentKind
+from khedmat.core.db import persian_order
 
 
 def appointment_get_for_user(*, user, public_id) -> Appointment:
@@ -25,8 +35,6 @@ def appointment_get_for_user(*, user, public_id) -> Appointment:
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     if isinstance(value, uuid.UUID):
         return True
     try:
@@ -65,9 +73,6 @@ def appointment_kinds_proposable(*, case: Case, user) -> list[AppointmentKind]:
 
 def appointment_staff_choices(*, case: Case, kind: AppointmentKind) -> QuerySet:
     """Staff of the case's province holding one of the kind's roles: who may be chosen to attend."""
-    from khedmat.accounts.models import User
-    from khedmat.core.db import persian_order
-
     return (User.objects.holding(kind.staff_roles, service_code=case.process.service_code)
             .filter(province_id=case.province_id).order_by(persian_order("last_name"), persian_order("first_name")))
 
@@ -113,8 +118,6 @@ def visit_report_current(*, appointment: Appointment) -> VisitReport | None:
 
 def scoring_criteria_for_kind(*, kind: AppointmentKind | None) -> list:
     """The criteria a report of this kind is scored on ([] when the kind is not scored or not set up)."""
-    from khedmat.appointments.models import ScoringCriterion
-
     if kind is None or not kind.report_scheme:
         return []
     return list(ScoringCriterion.objects.filter(scheme__code=kind.report_scheme, scheme__is_active=True))
@@ -122,8 +125,6 @@ def scoring_criteria_for_kind(*, kind: AppointmentKind | None) -> list:
 
 def visit_photo_get(*, appointment: Appointment, photo_id: int):
     """A photo of one of the appointment's reports (the appointment already access-checked)."""
-    from khedmat.appointments.models import VisitPhoto
-
     photo = VisitPhoto.objects.filter(pk=photo_id, report__appointment=appointment).first()
     if photo is None:
         raise Http404

@@ -15,7 +15,8 @@ from khedmat.accounts.decorators import staff_required
 from khedmat.appointments import selectors, services
 from khedmat.appointments.forms import AnotherTimeForm, CancelForm, SlotForm, VisitReportForm
 from khedmat.appointments.models import ACTIVE_STATES, AppointmentState
-from khedmat.cases.access import applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
 from khedmat.core.exceptions import ApplicationError
 
@@ -28,14 +29,14 @@ def _form_error(form, error: ApplicationError) -> None:
 
 def _staff_case(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    if not staff_roles_for_case(case, request.user):
+    if not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
 
 def _staff_appointment(request, public_id):
     appointment = selectors.appointment_get_for_user(user=request.user, public_id=public_id)
-    if not staff_roles_for_case(appointment.case, request.user):
+    if not case_abilities(case=appointment.case, user=request.user).staff:
         raise Http404
     return appointment
 
@@ -66,8 +67,8 @@ def propose(request, case_id, kind):
         data = form.cleaned_data
         try:
             appointment = services.appointment_propose(
-                case=case, kind=kind_def.code, starts_at=data["starts_at"], ends_at=data["ends_at"], place=data["place"],
-                online_link=data["online_link"], staff=list(data["staff"]), by=request.user)
+                case=case, kind=kind_def.code, starts_at=data["starts_at"], ends_at=data["ends_at"],
+                place=data["place"], online_link=data["online_link"], staff=list(data["staff"]), by=request.user)
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -109,7 +110,8 @@ def reschedule(request, public_id):
     kind = appointment.kind_def
     if kind is None or not selectors.appointment_may_arrange(appointment=appointment, user=request.user):
         raise Http404
-    form = SlotForm(request.POST or None, staff_queryset=selectors.appointment_staff_choices(case=appointment.case, kind=kind),
+    form = SlotForm(request.POST or None,
+                    staff_queryset=selectors.appointment_staff_choices(case=appointment.case, kind=kind),
                     initial=SlotForm.initial_for(appointment))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,8 +173,8 @@ def _report_page(request, appointment, *, correction: bool):
                            initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {"notes": data["notes"], "applicant_present": data["applicant_present"], "attendees": data["attendees"],
-                  "scores": form.scores(), "photos": data["photos"], "by": request.user}
+        fields = {"notes": data["notes"], "applicant_present": data["applicant_present"],
+                  "attendees": data["attendees"], "scores": form.scores(), "photos": data["photos"], "by": request.user}
         try:
             if correction:
                 services.visit_report_correct(report=current, reason=data["reason"], **fields)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from khedmat.accounts.roles import OVERSIGHT_ROLES, READER_SCOPED_ROLES
 from khedmat.cases.models import Case
 from khedmat.cases.process import APPLICANT
 
@@ -23,11 +24,9 @@ def reader_access(case: Case, user) -> bool:
     return bool(case.tracking_number) and user.is_authenticated and any(rule(case, user) for rule in _READERS)
 
 
-# Roles that oversee every case of their province without acting in a particular state.
-OVERSIGHT_ROLES = frozenset({"unit_head", "deputy", "head"})
-# Roles that count on a case only where a reader rule admits the person (the committee secretary works on
-# the cases of her committee's agendas and waiting list, not on every case of a process that names her role).
-READER_SCOPED_ROLES = frozenset({"committee_secretary", "committee_member"})
+# OVERSIGHT_ROLES see every case of their province without acting in a particular state. READER_SCOPED_ROLES
+# count on a case only where a reader rule admits the person (the committee secretary works on the cases of
+# her committee's agendas and waiting list, not on every case of a process that names her role).
 
 
 def _organization_ids(user) -> list[int]:
@@ -44,7 +43,8 @@ def _organization_ids(user) -> list[int]:
 def applicant_side(case: Case, user) -> bool:
     if not user.is_authenticated:
         return False
-    return case.applicant_id == user.pk or (case.organization_id is not None and case.organization_id in _organization_ids(user))
+    return case.applicant_id == user.pk or (
+        case.organization_id is not None and case.organization_id in _organization_ids(user))
 
 
 def staff_roles_for_case(case: Case, user) -> set[str]:

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khedmat.cases import selectors, services
-from khedmat.cases.access import case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.cases.forms import cleaned_to_data, service_form_for_data
 from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.process import get_process, has_process
@@ -72,7 +73,8 @@ class CaseListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         service = CodeField()
         organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization national ID")
-        data = serializers.DictField(required=False, help_text="The service's declaration, in the shape of the case data "
+        data = serializers.DictField(required=False,
+                                     help_text="The service's declaration, in the shape of the case data "
                                      "(service 4: kind, contractor_type, fields [{field, grade}])")
 
     @extend_schema(responses=CaseOutput(many=True))
@@ -116,8 +118,24 @@ class CaseEventsApi(APIView):
     @extend_schema(responses=EventOutput(many=True))
     def get(self, request, public_id):
         case = _case(request, public_id)
-        events = selectors.case_timeline(case=case, staff_view=bool(staff_roles_for_case(case, request.user)))
+        events = selectors.case_timeline(case=case, staff_view=case_abilities(case=case, user=request.user).staff)
         return Response(EventOutput(events, many=True).data)
+
+
+class AbilityOutput(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["transition", "act", "platform"])
+    blocked = serializers.CharField(help_text="Why it cannot be done yet (a guard's reason), or empty.")
+
+
+class CaseAbilitiesApi(APIView):
+    """What the caller may do on the case now: the same answer the case page and the writes give."""
+
+    @extend_schema(responses=AbilityOutput(many=True))
+    def get(self, request, public_id):
+        abilities = case_abilities(case=_case(request, public_id), user=request.user)
+        return Response(AbilityOutput(abilities.offers.values(), many=True).data)
 
 
 class CaseDocumentsApi(APIView):
@@ -142,8 +160,8 @@ class CaseDocumentsApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        version = services.document_upload(case=case, requirement=data.validated_data["requirement"], fileobj=upload.file,
-                                           filename=upload.name, size=upload.size, by=request.user)
+        version = services.document_upload(case=case, requirement=data.validated_data["requirement"],
+                                           fileobj=upload.file, filename=upload.name, size=upload.size, by=request.user)
         return Response(DocumentVersionOutput(version).data, status=201)
 
 

@@ -62,7 +62,8 @@ def process_svg(process: Process, *, title: str = "") -> str:
             else:  # backwards or sideways: bend outside
                 y1, y2 = sy + NODE_H / 2, ty + NODE_H / 2
                 bend = max(sx, tx) + NODE_W + GAP_X * 0.6
-                path = f"M{sx + NODE_W:.0f},{y1:.0f} C{bend:.0f},{y1:.0f} {bend:.0f},{y2:.0f} {tx + NODE_W:.0f},{y2:.0f}"
+                path = (f"M{sx + NODE_W:.0f},{y1:.0f} C{bend:.0f},{y1:.0f} "
+                        f"{bend:.0f},{y2:.0f} {tx + NODE_W:.0f},{y2:.0f}")
                 lx, ly = bend - 6, (y1 + y2) / 2
             parts.append(f'<path d="{path}" fill="none" stroke="#39424c" stroke-width="1.4" marker-end="url(#arrow)"/>')
             parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="11" text-anchor="middle" fill="#1b1f24" '

@@ -112,7 +112,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, processes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All services"))] + [(p.service_code, p.service_code) for p in processes]
+        self.fields["service"].choices = [("", _("All services"))] + [(p.service_code,
+                                                                       p.service_code) for p in processes]
         states = []
         for process in processes:
             states += [(s.code, s.label) for s in process.states if (s.code, s.label) not in states]

@@ -21,10 +21,3 @@ def form_filled(case):
     if not case.data:
         return _("Fill in and save the application form first.")
     return None
-
-
-def registry_mismatches_resolved(case):
-    """Every registry answer that differs from what was declared has a recorded reason (issue 17 point 1)."""
-    from khedmat.inquiries.services import unresolved_mismatch_guard
-
-    return unresolved_mismatch_guard(case)

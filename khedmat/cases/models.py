@@ -86,8 +86,10 @@ class Case(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The queue: equality on province, service and state, then rows already in deadline order.
-            models.Index(fields=["province", "service", "state", "sla_deadline", "first_submitted_at"], name="case_queue_idx"),
-            models.Index(fields=["province", "service", "state", "first_submitted_at"], name="case_queue_submitted_idx"),
+            models.Index(fields=["province", "service", "state", "sla_deadline", "first_submitted_at"],
+                         name="case_queue_idx"),
+            models.Index(fields=["province", "service", "state", "first_submitted_at"],
+                         name="case_queue_submitted_idx"),
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_idx"),
             models.Index(fields=["organization", "-created_at"], name="case_org_idx"),
             models.Index(fields=["assigned_to", "state"], name="case_assignee_idx"),
@@ -130,6 +132,8 @@ class EventType(models.TextChoices):
     # What the appointments and committees apps did to the case (the comment says what exactly).
     APPOINTMENT = "appointment", _("Visit or appointment")
     COMMITTEE = "committee", _("Committee")
+    # A record-only act of the process (`Process.acts`): the transition field names it.
+    ACT = "act", _("Act recorded")
 
 
 class CaseEvent(ChainedModel):

@@ -7,9 +7,11 @@ Framework-light on purpose: no ORM queries, so a process module reads as a decla
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from khedmat.accounts.roles import StaffRole
 
 if TYPE_CHECKING:  # pragma: no cover
     from khedmat.cases.models import Case
@@ -30,7 +32,11 @@ class Clock(StrEnum):
 
 # A guard returns None when the transition may happen, or a translated message saying why not.
 Guard = Callable[["Case"], Any]
-Effect = Callable[["Case", Any], None]
+
+# What the platform itself lets a person do on a case, beside the process's transitions and acts
+# (`cases.abilities`); a process may not reuse these names.
+PLATFORM_ABILITIES = ("edit", "upload", "scan", "claim", "assign", "issue_documents", "issue_deficiency", "note",
+                      "message")
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,6 @@ class Transition:
     target: str
     roles: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
-    effects: tuple[Effect, ...] = ()
     comment_required: bool = False
     # Who hears about it: "applicant" and/or staff roles of the target state.
     notify_applicant: bool = False
@@ -67,6 +72,29 @@ class Transition:
     # The decision (a `Decision` value) this transition records, when its target state does not say it: a
     # move into one of the process's `refusal_states` is a rejection without saying so.
     decision: str = ""
+    # For an internal transition: the dotted path of the service function that runs it (a test imports it).
+    runs: str = ""
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return self.sources
+
+
+@dataclass(frozen=True)
+class Act:
+    """A record-only act: done in `states` by `roles`, it moves no state and is written on the case's timeline
+    (receive a binder, review a section, record a supervision visit). The service function named by `runs`
+    performs it inside `cases.services.case_act`, which checks role, state and guards like a transition."""
+
+    name: str
+    label: Any
+    states: tuple[str, ...]
+    roles: tuple[str, ...]
+    runs: str
+    guards: tuple[Guard, ...] = ()
+    comment_required: bool = False
+    internal: bool = True  # acts have their own forms; never a plain button
+    style: str = "secondary"
 
 
 @dataclass(frozen=True)
@@ -110,7 +138,7 @@ class AppointmentKind:
     code: str
     label: Any
     states: tuple[str, ...]  # the case states in which staff may propose it
-    staff_roles: tuple[str, ...] = ("expert",)
+    staff_roles: tuple[str, ...] = (StaffRole.EXPERT,)
     # How many times the applicant may ask for another slot (0: not allowed).
     reschedule_allowed: int = 0
     # The scoring scheme (reference data, by code) the visit report fills in; "" = notes and photos only.
@@ -146,6 +174,13 @@ class Process:
     transitions: tuple[Transition, ...]
     initial: str
     submit_transition: str
+    # Record-only acts, declared beside the transitions.
+    acts: tuple[Act, ...] = ()
+    # Who may hand a case to a colleague (and to whom), and who may issue an official document on it
+    # (`cases.abilities`).
+    assigners: tuple[str, ...] = (StaffRole.UNIT_HEAD,)
+    assignees: tuple[str, ...] = (StaffRole.EXPERT,)  # whom the assign form lists
+    document_issuers: tuple[str, ...] = (StaffRole.UNIT_HEAD, StaffRole.HEAD)
     form_class: str = ""  # dotted path of the Django form for the case data
     # A service's own part of the case page: a template included there, and a function
     # (case, user, staff_view) -> dict giving its context. Platform code never imports the service.
@@ -202,8 +237,6 @@ class Process:
 
     def documents_for(self, case: Case) -> tuple[DocumentRequirement, ...]:
         """The checklist with each `required` flag decided for this case (what the page shows)."""
-        from dataclasses import replace
-
         required = self.required_document_codes(case)
         return tuple(replace(d, required=d.code in required) for d in self.documents)
 
@@ -214,8 +247,14 @@ class Process:
         if self.initial not in codes:
             raise ValueError(f"{self.service_code}: unknown initial state {self.initial}")
         names = [t.name for t in self.transitions]
-        if len(names) != len(set(names)):
-            raise ValueError(f"{self.service_code}: duplicate transition names")
+        acts = [a.name for a in self.acts]
+        if len(names) + len(acts) != len(set(names) | set(acts)):
+            raise ValueError(f"{self.service_code}: duplicate transition or act names")
+        if (set(names) | set(acts)) & set(PLATFORM_ABILITIES):
+            raise ValueError(f"{self.service_code}: a transition or act uses a platform ability's name")
+        for act in self.acts:
+            if set(act.states) - set(codes):
+                raise ValueError(f"{self.service_code}: act {act.name} names unknown states")
         for t in self.transitions:
             unknown = (set(t.sources) | {t.target}) - set(codes)
             if unknown:
@@ -231,7 +270,19 @@ class Process:
                     raise ValueError(f"{self.service_code}: committee decision {decision} → {name} is not valid")
         for kind in self.appointment_kinds:
             if set(kind.states) - set(codes) or (kind.done_transition and kind.done_transition not in names):
-                raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or transitions")
+                raise ValueError(f"{self.service_code}: appointment kind {kind.code} names unknown states or "
+                                 f"transitions")
+        # Internal transitions the platform runs name their function here, so a declaration states only its own.
+        platform_runs = {self.submit_transition: "khedmat.cases.services.case_submit",
+                         self.deficiency_transition: "khedmat.cases.services.deficiency_notice_issue",
+                         self.resubmit_transition: "khedmat.cases.services.case_resubmit"}
+        platform_runs |= {name: "khedmat.committees.services.minutes_confirm"
+                          for step in self.committee_steps for _decision, name in step.decisions}
+        platform_runs |= {kind.done_transition: "khedmat.appointments.services.visit_report_record"
+                          for kind in self.appointment_kinds if kind.done_transition}
+        object.__setattr__(self, "transitions", tuple(
+            replace(t, runs=platform_runs[t.name]) if t.internal and not t.runs and t.name in platform_runs else t
+            for t in self.transitions))
         object.__setattr__(self, "_by_state", {s.code: s for s in self.states})
 
     def declaration_check(self, *, data: dict | None, organization=None, province=None):
@@ -248,6 +299,25 @@ class Process:
             if t.name == name:
                 return t
         raise KeyError(name)
+
+    def act(self, name: str) -> Act:
+        for a in self.acts:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+    def action(self, name: str) -> Transition | Act:
+        """A transition or an act by name (KeyError if neither)."""
+        for candidate in (*self.transitions, *self.acts):
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+    @property
+    def roles(self) -> set[str]:
+        """Every role the declaration names (states' actors, transitions and acts), APPLICANT and SYSTEM included."""
+        return ({r for s in self.states for r in s.actors} | {r for t in self.transitions for r in t.roles}
+                | {r for a in self.acts for r in a.roles})
 
     def decision_of(self, transition: Transition, data: dict | None = None) -> str:
         """The decision a transition records, if it is one (a `Decision` value), else "": the transition's

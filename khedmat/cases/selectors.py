@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from khedmat.accounts.roles import OVERSIGHT_ROLES, StaffRole
 from khedmat.cases import sla
-from khedmat.cases.access import actor_roles, visible_cases
+from khedmat.cases.access import visible_cases
 from khedmat.cases.models import Case, CaseEvent, SlaStatus
-from khedmat.cases.process import APPLICANT, Transition, get_process, registered
+from khedmat.cases.process import APPLICANT, get_process, registered
 from khedmat.cases.tracking import tracking_parse
 from khedmat.core.text import digits_only, search_key
 from khedmat.workcalendar.selectors import calendar_for
@@ -97,7 +98,8 @@ def sla_status_filter(status: str, *, now: dt.datetime) -> Q:
     """SQL conditions matching `sla_view(...).status == status` for open, submitted cases."""
     open_ = Q(closed_at__isnull=True, first_submitted_at__isnull=False, sla_target_days__isnull=False)
     if status == SlaStatus.BREACHED:
-        return open_ & (Q(sla_running=True, sla_deadline__lte=now) | Q(sla_running=False, sla_banked_days__gt=models_f("sla_target_days")))
+        return open_ & (Q(sla_running=True, sla_deadline__lte=now) | Q(sla_running=False,
+                                                                       sla_banked_days__gt=models_f("sla_target_days")))
     if status == SlaStatus.WARNING:
         return open_ & Q(sla_running=True, sla_warning_at__lte=now, sla_deadline__gt=now)
     if status == SlaStatus.ON_TRACK:
@@ -148,7 +150,8 @@ def queue_states_for(user) -> dict[str, list[str]]:
     return result
 
 
-ALL_SCOPE_ROLES = ("unit_head", "deputy", "head", "administrator")
+# Who may see the whole province's queue, not only what waits for their roles.
+ALL_SCOPE_ROLES = (*sorted(OVERSIGHT_ROLES), StaffRole.ADMINISTRATOR)
 
 
 def queue_for_staff(
@@ -203,7 +206,8 @@ def queue_for_staff(
     if not branches:
         return Case.objects.none()
     if len(branches) == 1:
-        return qs.filter(service_id=branches[0][0], state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
+        return qs.filter(service_id=branches[0][0],
+                         state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
     return MergedQueue([qs.filter(service_id=i, state=st) for i, st in branches], order)
 
 
@@ -289,34 +293,12 @@ def case_timeline(*, case: Case, staff_view: bool) -> QuerySet[CaseEvent]:
     return qs if staff_view else qs.filter(public=True)
 
 
-@dataclass(frozen=True)
-class Action:
-    transition: Transition
-    blocked: str  # why it cannot be taken now ("" when it can)
-
-
-def available_actions(*, case: Case, user) -> list[Action]:
-    """Transitions from the current state that this person holds a role for, with guard results."""
-    roles = actor_roles(case, user)
-    actions = []
-    for transition in case.process.transitions_from(case.state):
-        if transition.internal or not roles.intersection(transition.roles):
-            continue
-        blocked = ""
-        for guard in transition.guards:
-            message = guard(case)
-            if message:
-                blocked = str(message)
-                break
-        actions.append(Action(transition=transition, blocked=blocked))
-    return actions
-
-
 def documents_for_case(*, case: Case):
     """Checklist rows: (requirement, document or None, versions) in the process's order."""
     from khedmat.cases.models import Document
 
-    docs = {d.requirement: d for d in Document.objects.filter(case=case).select_related("current").prefetch_related("versions")}
+    documents = Document.objects.filter(case=case).select_related("current").prefetch_related("versions")
+    docs = {d.requirement: d for d in documents}
     rows = []
     for requirement in case.process.documents_for(case):  # `required` decided for this applicant
         document = docs.get(requirement.code)

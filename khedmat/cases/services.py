@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khedmat.cases import sla
-from khedmat.cases.access import actor_roles, applicant_side, staff_roles_for_case
+from khedmat.cases.abilities import platform_refusal, refusal, roles_of, stale
+from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import (
     Case,
     CaseEvent,
@@ -22,7 +25,7 @@ from khedmat.cases.models import (
     EventType,
     TrackingSequence,
 )
-from khedmat.cases.process import APPLICANT, SYSTEM, Clock, get_process
+from khedmat.cases.process import APPLICANT, Act, Clock, get_process
 from khedmat.cases.selectors import case_search_text
 from khedmat.cases.signals import case_decided, case_submitted, deficiency_notice_issued
 from khedmat.cases.tracking import tracking_compose, tracking_display
@@ -35,17 +38,13 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.workcalendar.selectors import calendar_for
 
-
-def _stale() -> ApplicationError:
-    return ApplicationError(
-        _("This case was changed by someone else after you opened it. Nothing was saved; please look at it again."),
-        code="stale",
-    )
+_stale = stale  # one message for a page that is out of date (cases.abilities)
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     """Lock the case row for this transaction; refuse if it moved since the person saw it."""
-    locked = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant", "organization").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant",
+                                                                         "organization").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise _stale()
     return locked
@@ -108,11 +107,15 @@ def case_create(*, service: Service, applicant, organization=None, title: str = 
     return case
 
 
+def _require(case: Case, by, ability: str) -> None:
+    """Refuse a platform write the abilities do not offer `by` now (the same answer the page showed)."""
+    refused = platform_refusal(case, by, ability)
+    if refused is not None:
+        raise refused
+
+
 def _require_applicant_editing(case: Case, by) -> None:
-    if not applicant_side(case, by):
-        raise ApplicationError(_("Only the applicant can change this case."), code="not_applicant")
-    if APPLICANT not in case.state_def.actors:
-        raise ApplicationError(_("The case cannot be changed in its current state."), code="not_editable")
+    _require(case, by, "edit")
 
 
 def case_lock_for_applicant(*, case: Case, by, expected_version: int | None = None) -> Case:
@@ -160,7 +163,8 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     try:
         spec = process.document(requirement)
     except KeyError:
-        raise ApplicationError(_("This document is not on the checklist of the service."), code="unknown_document") from None
+        raise ApplicationError(_("This document is not on the checklist of the service."),
+                               code="unknown_document") from None
     try:
         checked = validate_upload(fileobj=fileobj, filename=filename, size=size, allowed=set(spec.allowed_types),
                                   max_bytes=spec.max_bytes)
@@ -169,12 +173,7 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     fileobj.seek(0)
     with transaction.atomic():
         case = _locked(case, None)
-        if staff_intake:
-            if not staff_roles_for_case(case, by) or case.closed_at is not None:
-                raise ApplicationError(_("Only the staff handling this case can add scanned documents."),
-                                       code="not_staff")
-        else:
-            _require_applicant_editing(case, by)
+        _require(case, by, "scan" if staff_intake else "upload")
         document, _created = Document.objects.select_for_update().get_or_create(case=case, requirement=requirement)
         number = (document.versions.count() or 0) + 1
         version = DocumentVersion(
@@ -234,25 +233,13 @@ def case_transition(
         try:
             transition = process.transition(name)
         except KeyError:
-            raise ApplicationError(_("This action does not exist for this service."), code="unknown_transition") from None
+            raise ApplicationError(_("This action does not exist for this service."),
+                                   code="unknown_transition") from None
         if transition.internal and not _allow_internal:
             raise ApplicationError(_("This action is not available here."), code="internal_transition")
-        if case.state not in transition.sources:
-            if expected_version is not None:
-                raise _stale()
-            raise ApplicationError(
-                _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
-                code="wrong_state",
-            )
-        roles = {SYSTEM} if by is None else actor_roles(case, by)
-        if not roles.intersection(transition.roles):
-            raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-        if transition.comment_required and not comment.strip():
-            raise ApplicationError(_("Write the reason for this action."), code="comment_required")
-        for guard in transition.guards:
-            message = guard(case)
-            if message:
-                raise ApplicationError(str(message), code="guard")
+        refused = refusal(case, roles_of(case, by), transition, expected_version=expected_version, comment=comment)
+        if refused is not None:
+            raise refused
         from_state = case.state
         case.state = transition.target
         target_state = process.state(transition.target)
@@ -262,8 +249,6 @@ def case_transition(
             fields.append("closed_at")
         event = _event(case, _event_type, by=by, now=now, from_state=from_state, to_state=case.state,
                        transition=name, comment=comment, data=_data)
-        for effect in transition.effects:
-            effect(case, event)
         _bump(case, fields)
         sla_refresh(case=case, now=now)
         decision = process.decision_of(transition, _data)
@@ -280,9 +265,57 @@ def case_transition(
             letter = next((response for _receiver, response in responses if response is not None), None)
         if transition.notify_applicant or letter is not None:
             _notify_applicant(case, event, decision=decision if letter is not None else "", letter=letter)
-        if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk", None) and set(target_state.actors) - {APPLICANT}:
+        if case.assigned_to_id and case.assigned_to_id != getattr(by, "pk",
+                                                                  None) and set(target_state.actors) - {APPLICANT}:
             _notify_staff(case, "queue", event=event)
     return case
+
+
+class Acting:
+    """What a service function sees inside `case_act`: the locked case, and what to record of the act."""
+
+    def __init__(self, case: Case, action, comment: str, data: dict | None):
+        self.case = case
+        self.action = action
+        self.comment = comment
+        self.data = data
+        self.public = True
+        self.event_type = ""  # default: EventType.ACT for an act, EventType.TRANSITION for a transition
+        self.event: CaseEvent | None = None
+
+
+@contextmanager
+def case_act(*, case: Case, by, name: str, expected_version: int | None = None, comment: str = "",
+             data: dict | None = None) -> Iterator[Acting]:
+    """The one way a service function acts on a case: lock the row, check the version, and check that `name`
+    (an act or a transition of the case's process) may be done now by `by` — role, state, the reason asked
+    for, guards (`cases.abilities.refusal`, the answer the page gave); then run the body. On a clean exit an
+    act is written on the timeline (the version moves), a transition is taken. If the body raises, nothing is
+    recorded: one transaction.
+
+        with case_act(case=case, by=by, name="binder_receive") as act:
+            ...  # the service's own rows, with act.case locked
+            act.comment = note
+    """
+    with transaction.atomic():
+        locked = _locked(case, expected_version)
+        try:
+            action = locked.process.action(name)
+        except KeyError:
+            raise ApplicationError(_("This action does not exist for this service."),
+                                   code="unknown_transition") from None
+        refused = refusal(locked, roles_of(locked, by), action, expected_version=expected_version, comment=comment)
+        if refused is not None:
+            raise refused
+        acting = Acting(locked, action, comment, data)
+        yield acting
+        if isinstance(action, Act):
+            acting.event = _event(locked, acting.event_type or EventType.ACT, by=by, now=timezone.now(),
+                                  transition=name, comment=acting.comment, public=acting.public, data=acting.data)
+            _bump(locked, [])
+        else:
+            acting.case = case_transition(case=locked, name=name, by=by, comment=acting.comment, _allow_internal=True,
+                                          _event_type=acting.event_type or EventType.TRANSITION, _data=acting.data)
 
 
 def case_submit(*, case: Case, by, expected_version: int) -> Case:
@@ -300,7 +333,8 @@ def case_submit(*, case: Case, by, expected_version: int) -> Case:
             now = timezone.now()
             locked.first_submitted_at = now
             locked.submitted_at = now
-            locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at", "submitted_at"])
+            locked.save(update_fields=["sla_statement", "tracking_number", "search_text", "first_submitted_at",
+                                       "submitted_at"])
         first_submission = not locked.events.filter(event_type=EventType.SUBMITTED).exists()
         submitted = case_transition(case=locked, name=process.submit_transition, by=by, _allow_internal=True,
                                     _event_type=EventType.SUBMITTED, _data={"tracking_number": locked.tracking_number})
@@ -324,14 +358,16 @@ def deficiency_notice_refuse_repeat(case: Case) -> None:
         raise ApplicationError(_("This deficiency notice was already sent to the applicant."), code="already_sent")
 
 
-def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, expected_version: int) -> DeficiencyNotice:
+def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by,
+                            expected_version: int) -> DeficiencyNotice:
     """Return the case to the applicant with a written, itemised list of what to fix (any round)."""
     deficiency_notice_refuse_repeat(case)
     if not items:
         raise ApplicationError(_("List at least one deficiency."), code="no_items")
     for item in items:
         if not (item.get("text") or "").strip() or not (item.get("guidance") or "").strip():
-            raise ApplicationError(_("Each deficiency needs a description and guidance for the applicant."), code="item_incomplete")
+            raise ApplicationError(_("Each deficiency needs a description and guidance for the applicant."),
+                                   code="item_incomplete")
     with transaction.atomic():
         locked = _locked(case, expected_version)
         process = locked.process
@@ -340,14 +376,15 @@ def deficiency_notice_issue(*, case: Case, items: list[dict], summary: str, by, 
         codes = {d.code for d in process.documents}
         for item in items:
             if item.get("document_code") and item["document_code"] not in codes:
-                raise ApplicationError(_("A deficiency names a document that is not on the checklist."), code="unknown_document")
+                raise ApplicationError(_("A deficiency names a document that is not on the checklist."),
+                                       code="unknown_document")
         now = timezone.now()
         notice = DeficiencyNotice.objects.create(
             case=locked, round=locked.deficiency_notices.count() + 1, issued_by=by, issued_at=now, summary=summary,
         )
         DeficiencyItem.objects.bulk_create([
-            DeficiencyItem(notice=notice, order=i, document_code=item.get("document_code") or "", text=item["text"].strip(),
-                           guidance=item["guidance"].strip())
+            DeficiencyItem(notice=notice, order=i, document_code=item.get("document_code") or "",
+                           text=item["text"].strip(), guidance=item["guidance"].strip())
             for i, item in enumerate(items, start=1)
         ])
         case_transition(case=locked, name=process.deficiency_transition, by=by, comment=summary, _allow_internal=True,
@@ -393,8 +430,8 @@ def case_resubmit(*, case: Case, answers: dict[int, str], by, expected_version: 
 def case_claim(*, case: Case, by, expected_version: int | None = None) -> Case:
     with transaction.atomic():
         locked = _locked(case, expected_version)
-        if not staff_roles_for_case(locked, by).intersection(set(locked.state_def.actors)):
-            raise ApplicationError(_("This case is not waiting for your role."), code="not_your_queue")
+        if locked.assigned_to_id != by.pk:
+            _require(locked, by, "claim")  # not offered on one's own case, which is claimed again harmlessly
         if locked.assigned_to_id and locked.assigned_to_id != by.pk:
             raise ApplicationError(
                 _("%(name)s has already taken this case.") % {"name": locked.assigned_to.get_full_name()}, code="taken"
@@ -409,8 +446,7 @@ def case_assign(*, case: Case, to, by, expected_version: int | None = None) -> C
     """A unit head hands a case to a staff member of the same province who can act on it."""
     with transaction.atomic():
         locked = _locked(case, expected_version)
-        if "unit_head" not in staff_roles_for_case(locked, by):
-            raise ApplicationError(_("Only a unit head can assign cases."), code="forbidden")
+        _require(locked, by, "assign")
         if not staff_roles_for_case(locked, to):
             raise ApplicationError(_("This person cannot work on this case."), code="bad_assignee")
         locked.assigned_to = to
@@ -424,8 +460,7 @@ def case_note_add(*, case: Case, text: str, by) -> CaseEvent:
     """An internal note, visible to staff only."""
     if not text.strip():
         raise ApplicationError(_("Write the note first."), code="empty")
-    if not staff_roles_for_case(case, by):
-        raise ApplicationError(_("Only staff can write internal notes."), code="forbidden")
+    _require(case, by, "note")
     with transaction.atomic():
         locked = _locked(case, None)
         event = _event(locked, EventType.NOTE, by=by, now=timezone.now(), comment=text.strip(), public=False)
@@ -436,9 +471,8 @@ def case_message_add(*, case: Case, text: str, by) -> CaseEvent:
     """A message between the applicant and the staff; both sides see it on the timeline."""
     if not text.strip():
         raise ApplicationError(_("Write the message first."), code="empty")
+    _require(case, by, "message")
     from_staff = bool(staff_roles_for_case(case, by))
-    if not from_staff and not applicant_side(case, by):
-        raise ApplicationError(_("You cannot write on this case."), code="forbidden")
     with transaction.atomic():
         locked = _locked(case, None)
         event = _event(locked, EventType.MESSAGE, by=by, now=timezone.now(), comment=text.strip(), public=True,
@@ -488,7 +522,8 @@ def sla_refresh(*, case: Case, now: dt.datetime | None = None, reason: str = "",
     calendar = calendar_for(province=case.province_id, office=case.office_id)
     segments = sla_segments(case)
     target = sla_target(case)
-    position = sla.position(segments=segments, calendar=calendar, target=target, warning_ratio=case.process.warning_ratio, now=now)
+    position = sla.position(segments=segments, calendar=calendar, target=target,
+                            warning_ratio=case.process.warning_ratio, now=now)
     running = position.running
     banked = sla.used_working_days(segments[:-1] if running else segments, calendar, now)
     old_deadline = case.sla_deadline
@@ -503,8 +538,8 @@ def sla_refresh(*, case: Case, now: dt.datetime | None = None, reason: str = "",
     case.sla_computed_at = now
     Case.objects.filter(pk=case.pk).update(
         sla_target_days=target, sla_running=running, sla_banked_days=banked, sla_run_started_at=case.sla_run_started_at,
-        sla_deadline=position.deadline, sla_warning_at=position.warning_at, sla_original_deadline=case.sla_original_deadline,
-        sla_computed_at=now,
+        sla_deadline=position.deadline, sla_warning_at=position.warning_at,
+        sla_original_deadline=case.sla_original_deadline, sla_computed_at=now,
     )
     if reason and old_deadline != position.deadline:
         _event(case, EventType.DEADLINE_CHANGED, by=by, now=now, public=True, comment=reason, data={
@@ -587,7 +622,8 @@ def _notify_applicant(case: Case, event: CaseEvent, *, decision: str = "", lette
     elif event.event_type == EventType.MESSAGE:
         body = _("New message on case %(number)s: %(text)s") % {"number": number, "text": event.comment[:300]}
     elif event.event_type == EventType.DEFICIENCY_NOTICE:
-        body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {"number": number}
+        body = _("Case %(number)s was returned to you with a list of deficiencies. Please correct and resubmit.") % {
+            "number": number}
         first = DeficiencyItem.objects.filter(notice_id=(event.data or {}).get("notice")).order_by("order").first()
         if first is not None:
             body += " " + _("Reason: %(reason)s") % {"reason": _one_line(first.text)}

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.models import User
 from khedmat.cases import selectors, services
-from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.cases.forms import (
     AssignForm,
     DeficiencyItemFormSet,
@@ -25,8 +27,9 @@ from khedmat.cases.forms import (
     cleaned_to_data,
 )
 from khedmat.cases.models import DocumentVersion
-from khedmat.cases.process import APPLICANT, get_process, registered
+from khedmat.cases.process import get_process, registered
 from khedmat.catalog.models import Service
+from khedmat.core.db import persian_order
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.ids import parse_id
 from khedmat.core.net import local_return_to
@@ -79,7 +82,8 @@ def start(request):
     if request.method == "POST" and form.is_valid():
         organization = None
         if form.cleaned_data["on_behalf"] != "self":
-            organization = next(m.organization for m in memberships if str(m.organization_id) == form.cleaned_data["on_behalf"])
+            chosen = form.cleaned_data["on_behalf"]
+            organization = next(m.organization for m in memberships if str(m.organization_id) == chosen)
         service = Service.objects.get(code=form.cleaned_data["service"])
         process = get_process(service.code)
         data, title = None, ""
@@ -118,39 +122,35 @@ def detail(request, public_id):
 
 def _detail_context(request, case, **overrides):
     user = request.user
-    roles = actor_roles(case, user)
-    staff_view = bool(staff_roles_for_case(case, user))
-    is_applicant = applicant_side(case, user)
-    editable = is_applicant and APPLICANT in case.state_def.actors
-    actions = selectors.available_actions(case=case, user=user)
-    open_notice = case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items").order_by("-round").first()
+    abilities = case_abilities(case=case, user=user)
+    staff_view = abilities.staff
+    editable = abilities.offered("edit")
+    open_notice = (case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items")
+                   .order_by("-round").first())
     context = {
         "case": case,
         "process": case.process,
         "state": case.state_def,
         "sla": selectors.sla_view(case),
+        "abilities": abilities,
         "staff_view": staff_view,
-        "is_applicant": is_applicant,
+        "is_applicant": abilities.applicant,
+        # The form is offered before submission; afterwards the deficiency notice says what to change.
         "editable": editable and case.tracking_number is None,
-        "can_upload": editable,
+        "can_upload": abilities.offered("upload"),
         "service_form": _service_form(case) if editable and case.tracking_number is None else None,
         "documents": selectors.documents_for_case(case=case),
         "timeline": selectors.case_timeline(case=case, staff_view=staff_view),
         # "Reject" and the like stand apart from the way forward, behind a confirmation (issue 16 point 10).
-        "actions": [a for a in actions if a.transition.style != "danger"],
-        "danger_actions": [a for a in actions if a.transition.style == "danger"],
+        "actions": abilities.buttons,
+        "danger_actions": abilities.danger_buttons,
         "notices": case.deficiency_notices.prefetch_related("items").order_by("-round"),
-        "open_notice": open_notice if is_applicant and case.state == case.process.transition(case.process.deficiency_transition).target else None
-        if case.process.deficiency_transition else None,
-        "can_issue_deficiency": bool(
-            case.process.deficiency_transition
-            and case.state in case.process.transition(case.process.deficiency_transition).sources
-            and roles.intersection(case.process.transition(case.process.deficiency_transition).roles)
-        ),
-        "can_claim": staff_view and case.assigned_to_id != user.pk and bool(
-            staff_roles_for_case(case, user).intersection(case.state_def.actors)) and case.closed_at is None,
-        "can_assign": staff_view and "unit_head" in roles and case.closed_at is None,
-        "can_issue_documents": staff_view and bool(roles.intersection({"unit_head", "head"})) and case.tracking_number is not None,
+        # The open notice is the applicant's to answer while the case waits for them.
+        "open_notice": open_notice if abilities.applicant and editable else None,
+        "can_issue_deficiency": abilities.offered("issue_deficiency"),
+        "can_claim": abilities.offered("claim"),
+        "can_assign": abilities.offered("assign"),
+        "can_issue_documents": abilities.offered("issue_documents") and case.tracking_number is not None,
         # Django templates call callables, so the process's fee function is exposed as a flag.
         "has_fee": case.process.fee is not None,
         "upload_form": UploadForm(),
@@ -158,16 +158,14 @@ def _detail_context(request, case, **overrides):
         "return_to": local_return_to(request),
     }
     if context["can_assign"]:
-        from khedmat.accounts.models import User
-        from khedmat.core.db import persian_order
-
-        staff = (User.objects.holding(["expert"], service_code=case.process.service_code)
-                 .filter(province_id=case.province_id).order_by(persian_order("last_name"), persian_order("first_name")))
+        staff = (User.objects.holding(list(case.process.assignees), service_code=case.process.service_code)
+                 .filter(province_id=case.province_id).order_by(persian_order("last_name"),
+                                                                persian_order("first_name")))
         context["assign_form"] = AssignForm(initial={"version": case.version}, staff=staff)
     process = case.process
     if process.case_panel_template and process.case_panel_context is not None:
         context["service_panel_template"] = process.case_panel_template
-        context["service_panel"] = process.case_panel_context(case, user, staff_view)
+        context["service_panel"] = process.case_panel_context(case, user, staff_view, abilities)
         if process.case_actions_template and context["service_panel"].get("has_actions"):
             context["service_actions_template"] = process.case_actions_template
             context["service_has_actions"] = True
@@ -223,7 +221,7 @@ def check(request, public_id):
     """"Check your answers" (GOV.UK pattern): every answer, section and document of the draft with a change
     link that comes back here, and the submit button. Only the applicant's side, only before submission."""
     case = _case(request, public_id)
-    if not (applicant_side(case, request.user) and APPLICANT in case.state_def.actors and case.tracking_number is None):
+    if not (case_abilities(case=case, user=request.user).offered("edit") and case.tracking_number is None):
         return _back(case)
     check_url = reverse("cases:check", args=[case.public_id])
     blocked = ""
@@ -240,7 +238,8 @@ def check(request, public_id):
 @require_POST
 def submit(request, public_id):
     case = _case(request, public_id)
-    if not _attempt(request, lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
+    if not _attempt(request,
+                    lambda: services.case_submit(case=case, by=request.user, expected_version=_version(request))):
         return redirect("cases:check", public_id=case.public_id)
     return redirect("cases:receipt", public_id=case.public_id)
 
@@ -334,8 +333,6 @@ def claim(request, public_id):
 @login_required
 @require_POST
 def assign(request, public_id):
-    from khedmat.accounts.models import User
-
     case = _case(request, public_id)
     assignee_id = parse_id(request.POST.get("assignee"))
     assignee = User.objects.filter(pk=assignee_id, province_id=case.province_id).first() if assignee_id else None
@@ -350,7 +347,8 @@ def assign(request, public_id):
 @login_required
 def deficiency(request, public_id):
     case = _case(request, public_id)
-    if not staff_roles_for_case(case, request.user):
+    # Staff only; the service answers a notice sent twice (a double post) with "already sent".
+    if not case_abilities(case=case, user=request.user).staff:
         raise Http404
     documents = case.process.documents
     form = DeficiencyNoticeForm(request.POST or None, initial={"version": case.version})

@@ -93,8 +93,10 @@ class SlaStatementAdmin(KhedmatModelAdmin):
 
     def get_urls(self):
         return [
-            path("<id:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="catalog_slastatement_publish"),
-            path("<id:pk>/terminate/", self.admin_site.admin_view(self.terminate_view), name="catalog_slastatement_terminate"),
+            path("<id:pk>/publish/", self.admin_site.admin_view(self.publish_view),
+                 name="catalog_slastatement_publish"),
+            path("<id:pk>/terminate/", self.admin_site.admin_view(self.terminate_view),
+                 name="catalog_slastatement_terminate"),
         ] + super().get_urls()
 
     def _form_view(self, request, pk, form_class, title, action):
@@ -126,6 +128,7 @@ class SlaStatementAdmin(KhedmatModelAdmin):
         return self._form_view(
             request, pk, TerminationForm, _("Terminate the agreement"),
             lambda statement, data: services.sla_statement_terminate(
-                statement=statement, notice_date=data["notice_date"], terminated_at=data["terminated_at"], by=request.user
+                statement=statement, notice_date=data["notice_date"], terminated_at=data["terminated_at"],
+                by=request.user
             ),
         )

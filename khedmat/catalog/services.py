@@ -128,7 +128,8 @@ def _row_save(row) -> None:
     try:
         row.full_clean(exclude=["statement"], validate_unique=False)
     except ValidationError as error:
-        raise ReferenceDataError(f"{row.statement.service.code} {type(row).__name__} {row.order}: {error.message_dict}") from error
+        raise ReferenceDataError(f"{row.statement.service.code} {type(row).__name__} {row.order}: "
+                                 f"{error.message_dict}") from error
     row.save()
 
 
@@ -208,7 +209,8 @@ def sla_amendment_publish(*, draft: SlaStatement, effective_from: dt.date, note:
     return draft
 
 
-def sla_statement_terminate(*, statement: SlaStatement, notice_date: dt.date | None, terminated_at: dt.date, by) -> SlaStatement:
+def sla_statement_terminate(*, statement: SlaStatement, notice_date: dt.date | None, terminated_at: dt.date,
+                            by) -> SlaStatement:
     """End the agreement; services 4 and 5 require prior notice (SERVICES.md §1.3)."""
     with transaction.atomic():
         statement = SlaStatement.objects.select_for_update().get(pk=statement.pk)
@@ -216,7 +218,8 @@ def sla_statement_terminate(*, statement: SlaStatement, notice_date: dt.date | N
             raise ApplicationError(_("Only the version in force can be terminated."), code="not_in_force")
         if statement.termination_requires_notice:
             if notice_date is None:
-                raise ApplicationError(_("This agreement ends only with prior notice; enter the notice date."), code="notice_required")
+                raise ApplicationError(_("This agreement ends only with prior notice; enter the notice date."),
+                                       code="notice_required")
             if terminated_at <= notice_date:
                 raise ApplicationError(_("The termination date must come after the notice date."), code="notice_order")
         before = snapshot(statement)

@@ -8,4 +8,5 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self) -> None:
+        # in ready(), not at the top: the app's modules load models, which wait for the app registry
         from khedmat.certificates import receivers  # noqa: F401

@@ -41,8 +41,10 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].queryset = types
         for i in range(self.ROWS):
-            self.fields[f"label_{i}"] = PersianCharField(label=_("Item %(n)s") % {"n": i + 1}, max_length=80, required=False)
-            self.fields[f"value_{i}"] = PersianCharField(label=_("Value %(n)s") % {"n": i + 1}, max_length=200, required=False)
+            self.fields[f"label_{i}"] = PersianCharField(label=_("Item %(n)s") % {"n": i + 1}, max_length=80,
+                                                         required=False)
+            self.fields[f"value_{i}"] = PersianCharField(label=_("Value %(n)s") % {"n": i + 1}, max_length=200,
+                                                         required=False)
 
     def clean(self):
         cleaned = super().clean()

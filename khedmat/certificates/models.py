@@ -165,7 +165,8 @@ class OfficialDocument(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["document_type", "year", "serial"], name="document_serial_unique")]
+        constraints = [models.UniqueConstraint(fields=["document_type", "year", "serial"],
+                                               name="document_serial_unique")]
         verbose_name = _("official document")
         verbose_name_plural = _("official documents")
 

@@ -39,6 +39,7 @@ def local_url_fetcher(root: Path | None = None):
     Anything else — http(s), data:, ftp:, files outside `root` — raises; with ``fail_on_errors`` the
     rendering stops rather than going on without the resource.
     """
+    # here, not at the top (no cycle): WeasyPrint takes over a second to import; only printing needs it
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = (root or static_root()).resolve()
@@ -79,6 +80,7 @@ def render_html(*, template_name: str, context: dict, metadata: dict[str, str] |
 
 def html_to_pdf(html: str, *, metadata: dict[str, str] | None = None) -> bytes:
     """Print an HTML string to PDF; relative URLs resolve against the static directory."""
+    # here, not at the top (no cycle): WeasyPrint takes over a second to import; only printing needs it
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 

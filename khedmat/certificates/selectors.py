@@ -7,9 +7,17 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
-from khedmat.certificates.models import OfficialDocument, VerificationLog
+from khedmat.accounts.roles import StaffRole
+from khedmat.cases.access import applicant_side, may_read_case, staff_roles_for_case
+from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
 from khedmat.core.text import digits_only
 from khedmat.core.validators import luhn_valid
+
+
+def document_type_get(code: str) -> DocumentType:
+    """The document type with this code (the codes are seeded by certificates/reference_data.py).
+    The one lookup every issuer uses; an unknown code raises DocumentType.DoesNotExist."""
+    return DocumentType.objects.get(code=code)
 
 
 class RateLimited(Exception):
@@ -54,15 +62,13 @@ def parse_verification_code(raw: str) -> str | None:
 
 def document_get_for_user(*, user, public_id) -> OfficialDocument:
     """The document, for its holder (the case's applicant side) or staff who see its case; else 404."""
-    from khedmat.cases.access import applicant_side, staff_roles_for_case
-
     document = OfficialDocument.objects.select_related("document_type", "case", "case__service").filter(
         public_id=public_id).first()
     if document is None or not user.is_authenticated:
         raise Http404
     if document.case_id and (applicant_side(document.case, user) or staff_roles_for_case(document.case, user)):
         return document
-    if document.case_id is None and user.is_staff_member and user.has_role("unit_head", "head", "administrator"):
+    if document.case_id is None and user.is_staff_member and user.has_role(*MANAGING_ROLES):
         return document
     raise Http404
 
@@ -70,16 +76,14 @@ def document_get_for_user(*, user, public_id) -> OfficialDocument:
 def document_identity_visible(*, document: OfficialDocument, user) -> bool:
     """Whether `user` may see the holder's full national ID and the verification code: those who may read
     the document's case (or, for a document without a case, those who manage such documents)."""
-    from khedmat.cases.access import may_read_case
-
     if not getattr(user, "is_authenticated", False):
         return False
     if document.case_id:
         return may_read_case(document.case, user)
-    return user.is_staff_member and (user.is_superuser or user.has_role("unit_head", "head", "administrator"))
+    return user.is_staff_member and (user.is_superuser or user.has_role(*MANAGING_ROLES))
 
 
-MANAGING_ROLES = ("unit_head", "head", "administrator")
+MANAGING_ROLES = (StaffRole.UNIT_HEAD, StaffRole.HEAD, StaffRole.ADMINISTRATOR)
 
 
 def document_may_manage(*, document: OfficialDocument, user) -> bool:

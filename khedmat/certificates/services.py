@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.cases.tracking import tracking_display
 from khedmat.certificates import signing
 from khedmat.certificates.keys import keyring, public_keys
 from khedmat.certificates.models import (
@@ -20,6 +21,7 @@ from khedmat.certificates.models import (
     OfficialDocument,
     RevocationReason,
 )
+from khedmat.certificates.selectors import document_type_get
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record, snapshot
 from khedmat.core.exceptions import ApplicationError
@@ -30,19 +32,6 @@ from khedmat.core.text import (
 from khedmat.core.validators import luhn_check_digit
 
 ISSUER = "سازمان مدیریت و برنامه ریزی استان تهران"
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """Add months in the Jalali calendar (a licence 'valid for 2 years' ends on the same Jalali day)."""
-    j = jalali.to_jalali(day)
-    month_index = j.month - 1 + months
-    year, month = j.year + month_index // 12, month_index % 12 + 1
-    for d in (j.day, 30, 29):
-        try:
-            return jalali.from_jalali(year, month, d)
-        except jalali.InvalidJalaliDate:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _next_serial(document_type: DocumentType, year: int) -> int:
@@ -116,12 +105,20 @@ def qr_url(document: OfficialDocument) -> str:
 
 @transaction.atomic
 def document_issue(
-    *, document_type: DocumentType, holder_name: str, holder_national_id: str = "", holder_kind: str = "",
-    scope: list[dict] | None = None, content: dict | None = None, case=None, reference: str = "", by,
+    *, document_type: DocumentType | None = None, type_code: str = "", holder_name: str, holder_national_id: str = "",
+    holder_kind: str = "", scope: list[dict] | None = None, content: dict | None = None, case=None, reference: str = "",
+    by,
     signer_name: str | None = None, signer_title: str | None = None, replaces: OfficialDocument | None = None,
     issued_on: dt.date | None = None,
 ) -> OfficialDocument:
-    """Number, freeze and sign a document. The number is taken in this transaction (no gaps)."""
+    """Number, freeze and sign a document. The number is taken in this transaction (no gaps).
+
+    The type is given as `type_code` (its code, looked up here: callers do not look it up themselves) or, where
+    the caller already holds it, as `document_type`."""
+    if (document_type is None) == (not type_code):
+        raise TypeError("document_issue takes one of document_type and type_code")
+    if document_type is None:
+        document_type = document_type_get(type_code)
     if not document_type.is_active:
         raise ApplicationError(_("This type of document is no longer issued."), code="inactive_type")
     if not holder_name.strip():
@@ -135,8 +132,10 @@ def document_issue(
         verification_code=_verification_code(), case=case, reference=reference,
         holder_name=holder_name.strip(), holder_national_id=holder_national_id, holder_kind=holder_kind,
         scope=scope or [], content=content or {}, issued_on=issued_on,
-        valid_until=_add_months(issued_on, document_type.validity_months) if document_type.validity_months else None,
-        signer_name=signer_name or settings.KHEDMAT_SIGNER_NAME, signer_title=signer_title or settings.KHEDMAT_SIGNER_TITLE,
+        valid_until=(jalali.add_months(issued_on, document_type.validity_months)
+                     if document_type.validity_months else None),
+        signer_name=signer_name or settings.KHEDMAT_SIGNER_NAME,
+        signer_title=signer_title or settings.KHEDMAT_SIGNER_TITLE,
         issued_by=by, replaces=replaces,
     )
     ring = keyring()
@@ -176,7 +175,8 @@ def document_suspend(*, document: OfficialDocument, note: str, by) -> OfficialDo
 def document_reinstate(*, document: OfficialDocument, note: str, by) -> OfficialDocument:
     return _change_status(document, status=DocumentStatus.VALID, reason="", note=note, by=by,
                           action="document_reinstated", allowed_from={DocumentStatus.SUSPENDED},
-                          refusal=ApplicationError(_("Only a suspended document can be reinstated."), code="not_suspended"))
+                          refusal=ApplicationError(_("Only a suspended document can be reinstated."),
+                                                   code="not_suspended"))
 
 
 def document_revoke(*, document: OfficialDocument, reason: str, note: str, by) -> OfficialDocument:
@@ -227,8 +227,6 @@ def effective_status(document: OfficialDocument, *, today: dt.date | None = None
 
 def deficiency_letter_issue(*, notice, by) -> OfficialDocument:
     """The written deficiency notice of a case: a numbered, signed letter with every item and its guidance."""
-    from khedmat.cases.tracking import tracking_display
-
     case = notice.case
     labels = {d.code: str(d.label) for d in case.process.documents}
     recipient = case.organization.name if case.organization_id else case.applicant.get_full_name()
@@ -247,7 +245,7 @@ def deficiency_letter_issue(*, notice, by) -> OfficialDocument:
         "items": items,
     }
     return document_issue(
-        document_type=DocumentType.objects.get(code="deficiency_letter"), holder_name=recipient,
+        type_code="deficiency_letter", holder_name=recipient,
         holder_national_id=case.applicant_national_id, content=content, case=case,
         reference=f"deficiency_notice:{notice.pk}", by=by,
     )
@@ -257,8 +255,6 @@ def decision_letter_issue(*, case, event, decision: str, reasons: str, condition
                           by) -> OfficialDocument:
     """The letter of a final decision on a case (any service): numbered, signed, with the reasons, the
     conditions of an approval with conditions, and for a rejection how to object. One per decision event."""
-    from khedmat.cases.tracking import tracking_display
-
     reference = f"case_event:{event.pk}"
     by = by or case.assigned_to
     if by is None:  # no person decided (none does today): nobody to issue the letter in the name of
@@ -266,7 +262,7 @@ def decision_letter_issue(*, case, event, decision: str, reasons: str, condition
     existing = OfficialDocument.objects.filter(reference=reference).first()
     if existing is not None:
         return existing
-    document_type = DocumentType.objects.get(code="decision_letter")
+    document_type = document_type_get("decision_letter")
     number = tracking_display(case.tracking_number)
     recipient = case.organization.name if case.organization_id else case.applicant.get_full_name()
     if decision == "reject":

@@ -1,8 +1,9 @@
 """Ed25519 signatures over the public content of official documents (certificates, licences, letters).
 
 A document's public content is signed into a token, ``KH1.<kid>.<payload>.<signature>``, that the PDF carries;
-its QR code carries a compact code tied to that token (``compact_sign``, ADR 0018). Anyone holding the organization's published public keys can then tell a genuine
-document from a forged or altered one, online or offline, with nothing but the token.
+its QR code carries a compact code tied to that token (``compact_sign``, ADR 0018). Anyone holding the
+organization's published public keys can then tell a genuine document from a forged or altered one, online
+or offline, with nothing but the token.
 
 This module is framework-free on purpose: the offline verifier (tools/verify_certificate.py) imports it without
 Django, so settings values are passed in as arguments.
@@ -77,7 +78,8 @@ def _check_canonical_value(value: object, path: str) -> None:
     elif isinstance(value, float):
         raise TypeError(f"canonical: float at {path or '$'}; use a string or an integer")
     elif value is not None and not isinstance(value, (str, int)):  # bool is an int
-        raise TypeError(f"canonical: {type(value).__name__} at {path or '$'} is not JSON (str, int, bool, None, list, dict)")
+        raise TypeError(f"canonical: {type(value).__name__} at {path or '$'} is not JSON (str, int, bool, None, list, "
+                        f"dict)")
 
 
 def canonical(payload: dict) -> bytes:

@@ -1,6 +1,7 @@
 """The public verification page (and its JSON), downloads for holders, and staff actions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.roles import StaffRole
+from khedmat.cases.access import case_get_for_user
 from khedmat.certificates import selectors, services, signing
 from khedmat.certificates.forms import IssueForm, StatusForm, VerifyForm
 from khedmat.certificates.keys import keyring, public_keys
-from khedmat.certificates.models import EffectiveStatus, OfficialDocument
+from khedmat.certificates.models import DocumentKind, DocumentType, EffectiveStatus, OfficialDocument
 from khedmat.certificates.rendering import document_pdf
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
@@ -123,17 +126,20 @@ def verify_json(request, public_id=None):
         code = selectors.parse_verification_code(request.GET.get("code", "")) or ""
         if not code:
             try:
-                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request), channel="json")
+                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request),
+                                                   channel="json")
             except selectors.RateLimited:
                 return _too_many(request, as_json=True)
-            return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")}, status=400)
+            return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")},
+                                status=400)
     try:
         document = selectors.document_lookup(public_id=public_id, code=code, ip=client_ip(request), channel="json")
     except selectors.RateLimited:
         return _too_many(request, as_json=True)
     if document is None:
         return JsonResponse({"status": "not_found", "message": _("No document was found.")}, status=404)
-    return JsonResponse(_public(document, token=request.GET.get("t", "")[:4000]), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(_public(document, token=request.GET.get("t", "")[:4000]),
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def public_keys_json(request):
@@ -174,7 +180,7 @@ def staff_detail(request, public_id):
     })
 
 
-@staff_required("unit_head", "head", "administrator")
+@staff_required(*selectors.MANAGING_ROLES)
 @require_POST
 def staff_action(request, public_id, action):
     document = _staff_document(request, public_id)
@@ -202,14 +208,9 @@ def staff_action(request, public_id, action):
     return redirect("staff-documents:detail", public_id=result.public_id)
 
 
-@staff_required("unit_head", "head")
+@staff_required(StaffRole.UNIT_HEAD, StaffRole.HEAD)
 def staff_issue(request, case_id):
     """Issue a certificate or licence for a case (signed by the head of the organization)."""
-    from django.db.models import Q
-
-    from khedmat.cases.access import case_get_for_user
-    from khedmat.certificates.models import DocumentKind, DocumentType
-
     case = case_get_for_user(user=request.user, public_id=case_id)
     types = DocumentType.objects.filter(is_active=True).exclude(kind=DocumentKind.LETTER).filter(
         Q(service=case.service) | Q(service__isnull=True))

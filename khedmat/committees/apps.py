@@ -8,6 +8,7 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Committees and councils")
 
     def ready(self) -> None:
+        # in ready(), not at the top: the app's modules load models, which wait for the app registry
         from khedmat.cases.access import register_reader
         from khedmat.committees.selectors import member_may_read_case
 

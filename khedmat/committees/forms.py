@@ -48,7 +48,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
-            (str(m.pk), f"{m.user.get_full_name()} — {m.get_role_display()}{'' if m.voting else ' (' + str(_('no vote')) + ')'}")
+            (str(m.pk),
+             f"{m.user.get_full_name()} — {m.get_role_display()}{'' if m.voting else ' (' + str(_('no vote')) + ')'}")
             for m in members]
 
 
@@ -77,8 +78,8 @@ class DecisionForm(forms.Form):
 
 
 class CorrectionForm(DecisionForm):
-    correction_reason = PersianCharField(label=_("Why the decision is corrected"), widget=forms.Textarea(attrs={"rows": 2}),
-                                         max_length=2000)
+    correction_reason = PersianCharField(label=_("Why the decision is corrected"),
+                                         widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class PaperConfirmationForm(forms.Form):

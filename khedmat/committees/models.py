@@ -242,8 +242,8 @@ class Decision(models.Model):
     reasons = PersianTextField(_("reasons"), blank=True)
     conditions = PersianTextField(_("conditions"), blank=True)
     guidance = PersianTextField(_("guidance for the applicant"), blank=True)
-    tally = models.JSONField(default=dict,
-                             verbose_name=_("vote tally"))  # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
+    # {"present": n, "voting_present": n, "counts": {...}, "casting": bool}
+    tally = models.JSONField(default=dict, verbose_name=_("vote tally"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
@@ -267,8 +267,8 @@ class MinutesConfirmation(models.Model):
     minutes = models.ForeignKey("certificates.OfficialDocument", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("minutes"))
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
-    on_paper = models.BooleanField(default=False,
-                                   verbose_name=_("confirmed on paper"))  # signed on the printed minutes; recorded by the secretary
+    # signed on the printed minutes; recorded by the secretary
+    on_paper = models.BooleanField(default=False, verbose_name=_("confirmed on paper"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
     confirmed_at = models.DateTimeField(default=timezone.now, verbose_name=_("confirmed at"))

@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from khedmat.cases.access import applicant_side
 from khedmat.cases.models import Case
+from khedmat.cases.process import registered
 from khedmat.committees.models import (
     AgendaItem,
     CommitteeMember,
@@ -26,7 +28,8 @@ MANAGERS = (MemberRole.SECRETARY, MemberRole.CHAIR)
 def memberships(user) -> QuerySet[CommitteeMember]:
     if not getattr(user, "is_authenticated", False):
         return CommitteeMember.objects.none()
-    return CommitteeMember.objects.filter(user=user, is_active=True, committee__is_active=True).select_related("committee")
+    return CommitteeMember.objects.filter(user=user, is_active=True,
+                                          committee__is_active=True).select_related("committee")
 
 
 def member_may_read_case(case: Case, user) -> bool:
@@ -70,15 +73,14 @@ def managed_committees(*, user):
 
 def agenda_candidates(*, session: Session) -> list[Case]:
     """Cases of the committee's province waiting in a committee step of its kind, not on an open agenda."""
-    from khedmat.cases.process import registered
-
     condition = Q(pk__in=[])
     for process in registered():
         for step in process.committee_steps:
             if step.committee_kind == session.committee.kind:
                 condition |= Q(service__code=process.service_code, state=step.state)
     on_agenda = AgendaItem.objects.filter(status=ItemStatus.PENDING,
-                                          session__state__in=[SessionState.SCHEDULED, SessionState.HELD]).values("case_id")
+                                          session__state__in=[SessionState.SCHEDULED,
+                                                              SessionState.HELD]).values("case_id")
     return list(Case.objects.filter(condition, province_id=session.committee.province_id, tracking_number__isnull=False)
                 .exclude(pk__in=on_agenda).select_related("service", "applicant", "organization")
                 .order_by("submitted_at")[:200])
@@ -108,8 +110,6 @@ def case_invitations(*, case: Case) -> QuerySet[Invitation]:
 def invitation_get_for_person(*, user, public_id) -> Invitation:
     """The invitation letter of a session for the person it was sent to: a member of the committee, or the
     applicant side of the invited case; 404 alike for missing and not-theirs."""
-    from khedmat.cases.access import applicant_side
-
     if not getattr(user, "is_authenticated", False):
         raise Http404
     try:

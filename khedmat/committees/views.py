@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from khedmat.cases.models import Case
 from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.rendering import document_pdf
 from khedmat.committees import selectors, services
 from khedmat.committees.forms import (
     AgendaAddForm,
@@ -91,7 +92,8 @@ def session_detail(request, public_id):
     quorum = services.quorum_status(session) if session.state != SessionState.SCHEDULED else None
     attendance = {a.member_id: a.present for a in session.attendance.all()}
     present_members = list(services._present_members(session)) if session.minutes_id else []
-    confirmed = set(MinutesConfirmation.objects.filter(minutes_id=session.minutes_id).values_list("member_id", flat=True)) \
+    confirmed = set(MinutesConfirmation.objects.filter(minutes_id=session.minutes_id).values_list("member_id",
+                                                                                                  flat=True)) \
         if session.minutes_id else set()
     for item in items:
         decisions = sorted(item.decisions.all(), key=lambda d: d.recorded_at)
@@ -144,7 +146,8 @@ def agenda_add(request, public_id):
 def agenda_remove(request, public_id, item_id):
     session = _managed_session(request, public_id)
     item = get_object_or_404(AgendaItem, pk=item_id, session=session)
-    attempt(request, lambda: services.agenda_remove(item=item, by=request.user), _("The case was taken off the agenda."))
+    attempt(request,
+            lambda: services.agenda_remove(item=item, by=request.user), _("The case was taken off the agenda."))
     return _back(session, "agenda")
 
 
@@ -195,7 +198,8 @@ def item_detail(request, public_id, item_id):
                            initial={f"vote_{k}": v for k, v in recorded.items()})
     decision = item.decisions.filter(corrects__isnull=True).first()
     decision_form = DecisionForm(request.POST if request.POST.get("step") == "decision" else None, initial={
-        "reasons": decision.reasons, "conditions": decision.conditions, "guidance": decision.guidance} if decision else None)
+        "reasons": decision.reasons, "conditions": decision.conditions,
+        "guidance": decision.guidance} if decision else None)
     if request.method == "POST":
         if request.POST.get("step") == "votes" and votes_form.is_valid():
             if attempt(request, lambda: services.votes_record(item=item, votes=votes_form.votes(), by=request.user),
@@ -268,8 +272,6 @@ def decision_correct(request, public_id, decision_id):
 
 
 def _pdf(document) -> HttpResponse:
-    from khedmat.certificates.rendering import document_pdf
-
     response = HttpResponse(document_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
     return response

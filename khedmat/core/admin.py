@@ -1,4 +1,5 @@
 """Admin building blocks: Persian Jalali dates, an audit trail of every edit, province scoping."""
+from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
@@ -113,7 +114,8 @@ class AuditProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        provinces = Province.objects.all() if request.user.is_superuser else Province.objects.filter(pk=request.user.province_id)
+        provinces = (Province.objects.all() if request.user.is_superuser
+                     else Province.objects.filter(pk=request.user.province_id))
         return [(NATIONAL_STREAM, _("National")), *((str(p.pk), p.name) for p in provinces)]
 
     def queryset(self, request, queryset):
@@ -127,8 +129,6 @@ class AuditProvinceFilter(admin.SimpleListFilter):
 
 def object_type_label(object_type: str) -> str:
     """"cases.case" as the model's Persian name (the raw label when the model is gone)."""
-    from django.apps import apps
-
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):

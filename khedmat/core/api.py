@@ -28,12 +28,14 @@ LATIN = re.compile(r"[A-Za-z]")
 class CodeField(serializers.CharField):
     """A code from a published list (a service, a document requirement): Latin letters, digits, _ and -."""
 
-    default_error_messages = {"invalid": gettext_lazy("Enter one of the published codes (Latin letters, digits, _ or -).")}
+    default_error_messages = {"invalid": gettext_lazy("Enter one of the published codes (Latin letters, digits, _ or "
+                                                      "-).")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
-        self.validators.append(RegexValidator(r"^[-a-zA-Z0-9_]+\Z", message=self.error_messages["invalid"], code="invalid"))
+        self.validators.append(RegexValidator(r"^[-a-zA-Z0-9_]+\Z", message=self.error_messages["invalid"],
+                                              code="invalid"))
 
 
 # Our Persian text for DRF's error codes, used when DRF's own text is not plain Persian.
@@ -112,7 +114,8 @@ def _request_message(exc, detail) -> str:
 def exception_handler(exc, context):
     """Render every refusal as {"message": …, "extra": {…}} with Persian text; never a 500 for rules."""
     if isinstance(exc, ApplicationError):
-        return Response({"message": str(exc.message), "code": exc.code, "extra": exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"message": str(exc.message), "code": exc.code, "extra": exc.extra},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

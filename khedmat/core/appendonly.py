@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, migrations
+
+from khedmat.core.chain import ChainedModel
 
 UNLOCK_SETTING = "khedmat.audit_unlock"
 SQLITE_FUNCTION = "khedmat_audit_unlocked"
@@ -64,7 +67,8 @@ def install_sql(vendor: str, table: str) -> list[str]:
 def remove_sql(vendor: str, table: str) -> list[str]:
     no_update, no_delete, no_truncate = _names(table)
     if vendor == "postgresql":
-        return [f'DROP TRIGGER IF EXISTS "{no_update}" ON "{table}"', f'DROP TRIGGER IF EXISTS "{no_truncate}" ON "{table}"']
+        return [f'DROP TRIGGER IF EXISTS "{no_update}" ON "{table}"',
+                f'DROP TRIGGER IF EXISTS "{no_truncate}" ON "{table}"']
     if vendor == "sqlite":
         return [f'DROP TRIGGER IF EXISTS "{no_update}"', f'DROP TRIGGER IF EXISTS "{no_delete}"']
     return []
@@ -144,10 +148,6 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
 
 
 def guarded_models():
-    from django.apps import apps
-
-    from khedmat.core.chain import ChainedModel
-
     return [model for model in apps.get_models() if issubclass(model, ChainedModel)]
 
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Foundation")
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
-
+        # in ready(), not at the top: the app's modules load models, which wait for the app registry
         from khedmat.core import (
             appendonly,
             checks,  # noqa: F401  (registers system checks)

@@ -27,6 +27,8 @@ import re
 import unicodedata
 from html import escape
 
+from khedmat.core.numbers import MACHINE_TOKEN
+
 LRM = "\u200e"
 _MARKS = re.compile("[\u200e\u200f\u2066-\u2069]")
 # Digits (any script) or the stars of a masked ID, in two or more parts joined by one separator:
@@ -56,8 +58,6 @@ def ltr_text(value) -> str:
 
 def mark_numbers(text) -> str:
     """Plain text with every number-like token between two LRMs (idempotent)."""
-    from khedmat.core.numbers import MACHINE_TOKEN
-
     text = strip_marks("" if text is None else str(text))
     # A URL or an e-mail address is left whole: a mark inside it would break the link (issue 17 point 3).
     out, last = [], 0
@@ -85,8 +85,6 @@ def ltr_html(value, *, marks: bool = False) -> str:
 def isolate_numbers_html(text, *, marks: bool = False) -> str:
     """Escaped HTML of `text` with every number-like token in `<bdi dir="ltr">` (already-safe HTML
     is the caller's business: pass plain text only)."""
-    from khedmat.core.numbers import MACHINE_TOKEN
-
     text = strip_marks("" if text is None else str(text))
     out, last = [], 0
     # A URL or an e-mail address stays whole, left to right; a web address becomes its link (an SMS text shown

@@ -8,6 +8,12 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.test import Client
+
+from khedmat.testing import login
 
 CHROMIUM = os.environ.get("KHEDMAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,11 +74,6 @@ def axe_budget_applies(path: str) -> bool:
 
 def sign_in(page, user, base_url: str) -> None:
     """Give the browser a session of `user` (second factor passed) without walking the login pages."""
-    from django.conf import settings
-    from django.test import Client
-
-    from khedmat.testing import login
-
     client = login(Client(), user)
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": base_url,
                                "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
@@ -81,8 +82,7 @@ def sign_in(page, user, base_url: str) -> None:
 def serious_accessibility_violations(page) -> list[str]:
     """axe-core rule ids of serious or critical violations on the current page ([] on pages outside the
     budget, `AXE_EXEMPT_PATHS`)."""
-    from urllib.parse import urlsplit
-
+    # here, not at the top (no cycle): a test extra (pyproject [test]); conftest imports this module always
     from axe_playwright_python.sync_playwright import Axe
 
     if not axe_budget_applies(urlsplit(page.url).path):

@@ -16,7 +16,8 @@ def khedmat_invariants(app_configs, **kwargs):
         errors.append(Error("TIME_ZONE must be 'Asia/Tehran' (the working-day zone).", id="khedmat.E003"))
     font = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "Vazirmatn-Regular-web.woff2"
     if not font.exists():
-        errors.append(Error("The vendored Vazirmatn web font is missing from static/vendor (run tools/subset_fonts.py).", id="khedmat.E004"))
+        errors.append(Error("The vendored Vazirmatn web font is missing from static/vendor "
+                            "(run tools/subset_fonts.py).", id="khedmat.E004"))
     mo = Path(settings.BASE_DIR) / "locale" / "fa" / "LC_MESSAGES" / "django.mo"
     if not mo.exists():
         errors.append(

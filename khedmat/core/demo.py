@@ -1,14 +1,18 @@
 """Files for demonstration data: small, valid, and saying that they are not real records."""
+import struct
+import zlib
 
 
 def demo_pdf(text: str) -> bytes:
     """A small, valid one-page PDF saying what it stands for."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 60 780 Td (Khedmat - DEMO DOCUMENT, not a real record) Tj 0 -24 Td ({safe}) Tj ET".encode("ascii")
+    stream = (f"BT /F1 14 Tf 60 780 Td (Khedmat - DEMO DOCUMENT, not a real record) Tj 0 -24 Td ({safe}) Tj ET"
+              .encode("ascii"))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -27,9 +31,6 @@ def demo_pdf(text: str) -> bytes:
 
 def demo_png() -> bytes:
     """A small valid PNG (a 4×4 grey square) standing for a photo of the premises."""
-    import struct
-    import zlib
-
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 

@@ -18,6 +18,8 @@ from typing import Any
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.core.admin import is_administrator
+
 
 @dataclass(frozen=True)
 class DeskLink:
@@ -55,7 +57,8 @@ QUEUE_ROLES = ("expert", "unit_head", "committee_secretary", "deputy", "head", "
 FINANCE_ROLES = ("finance", "unit_head", "head", "administrator")
 
 LINKS: tuple[DeskLink, ...] = (
-    DeskLink("staff-cases:queue", _("Work queue"), _("Cases of your province waiting for your role, with their deadlines."),
+    DeskLink("staff-cases:queue", _("Work queue"),
+             _("Cases of your province waiting for your role, with their deadlines."),
              roles=QUEUE_ROLES, lands=("expert", "unit_head")),
     DeskLink("committees:mine", _("Committee sessions"),
              _("Sessions of your committees: agenda, attendance, votes, decisions and minutes."),
@@ -80,8 +83,8 @@ LINKS: tuple[DeskLink, ...] = (
     DeskLink("staff-calendar:calendar", _("Working-day calendar"),
              _("Holidays, closures and a calculator for deadlines in working days.")),
     DeskLink("accounts:totp-setup", _("Second factor"), _("Use an authenticator app instead of SMS codes to log in.")),
-    DeskLink("admin:index", _("Administration"), _("Service catalog, SLA statements, calendar, users, roles and organizations."),
-             roles=("administrator",)),
+    DeskLink("admin:index", _("Administration"),
+             _("Service catalog, SLA statements, calendar, users, roles and organizations."), roles=("administrator",)),
 )
 
 _providers: list[Callable[[], Iterable[DeskLink]]] = []
@@ -107,8 +110,6 @@ def _view_rule(url_name: str):
     except NoReverseMatch:
         return None
     if url_name == "admin:index":
-        from khedmat.core.admin import is_administrator
-
         return is_administrator
     return getattr(func, "admits", None)
 

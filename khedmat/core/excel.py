@@ -19,7 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from khedmat.core import jalali
 
@@ -109,8 +113,6 @@ def _plain(value, kind: str):
 
 class ExcelBook:
     def __init__(self):
-        from openpyxl import Workbook
-
         self._book = Workbook()
         self._book.remove(self._book.active)
 
@@ -120,9 +122,6 @@ class ExcelBook:
 
     def sheet(self, title, columns: Sequence[Column | str], rows: Iterable[Sequence[Any]]):
         """Add a sheet; a plain string column is a text column. Returns the openpyxl worksheet."""
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.utils import get_column_letter
-
         columns = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
         ws = self._book.create_sheet(_safe_title(title))
         ws.sheet_view.rightToLeft = True
@@ -185,8 +184,6 @@ def _safe_title(title) -> str:
 
 
 def xlsx_response(content: bytes, filename: str):
-    from django.http import HttpResponse
-
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,6 +1,8 @@
 """Model fields that store Persian text normalised, whatever path the write takes (form, admin, code)."""
+from django import forms
 from django.db import models
 
+from khedmat.core.forms import PersianCharField as PersianCharFormField
 from khedmat.core.text import normalize_text
 
 
@@ -13,8 +15,6 @@ class _NormalizingMixin:
         return value
 
     def formfield(self, **kwargs):
-        from khedmat.core.forms import PersianCharField as PersianCharFormField
-
         kwargs.setdefault("form_class", PersianCharFormField)
         return super().formfield(**kwargs)
 
@@ -27,7 +27,5 @@ class PersianTextField(_NormalizingMixin, models.TextField):
     """TextField normalised like PersianCharField (line breaks kept)."""
 
     def formfield(self, **kwargs):
-        from django import forms
-
         kwargs.setdefault("widget", forms.Textarea)
         return super().formfield(**kwargs)

@@ -1,10 +1,13 @@
 """Form fields that accept Persian, Arabic-Indic and Latin digits and both forms of ی/ک."""
+import datetime as dt
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import jalali
-from khedmat.core.text import normalize_text, to_ascii_digits, to_persian_digits
+from khedmat.core.text import digits_only, normalize_text, to_ascii_digits, to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_mobile, parse_national_id, parse_organization_id
 
 
@@ -80,8 +83,6 @@ class OneTimeCodeField(forms.CharField):
             self.widget.attrs["autofocus"] = True
 
     def to_python(self, value):
-        from khedmat.core.text import digits_only
-
         value = super().to_python(value)
         return digits_only(value) if value else ""
 
@@ -94,8 +95,6 @@ class JalaliDateInput(forms.TextInput):
         super().__init__({**base, **(attrs or {})})
 
     def format_value(self, value):
-        import datetime as dt
-
         if isinstance(value, dt.date):
             return jalali.format_date(value)
         return value
@@ -111,8 +110,6 @@ class JalaliDateField(forms.DateField):
     }
 
     def to_python(self, value):
-        import datetime as dt
-
         if value in self.empty_values:
             return None
         if isinstance(value, dt.date):
@@ -138,16 +135,11 @@ class ClockTimeField(forms.TimeField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        import datetime as dt
-
         if isinstance(value, dt.time):
             return to_persian_digits(value.strftime("%H:%M"))
         return value
 
     def to_python(self, value):
-        import datetime as dt
-        import re
-
         if value in self.empty_values:
             return None
         if isinstance(value, dt.time):
@@ -173,6 +165,7 @@ class PeriodForm(forms.Form):
 
     def period(self):
         """The period asked for; an empty end takes the current Jalali year's bound."""
+        # here, not at the top: cycle core.forms -> core.reporting -> core.models -> core.fields -> core.forms
         from khedmat.core.reporting import Period, default_period
 
         default = default_period()
@@ -187,6 +180,7 @@ class PeriodForm(forms.Form):
     def from_request(cls, request):
         """The form and its period: the current Jalali year when nothing was asked, None when the dates
         are refused (the form says why)."""
+        # here, not at the top: cycle core.forms -> core.reporting -> core.models -> core.fields -> core.forms
         from khedmat.core.reporting import default_period
 
         if "date_from" not in request.GET and "date_to" not in request.GET:

@@ -108,5 +108,19 @@ def jalali_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same Jalali day `months` later (a licence 'valid for 2 years' ends on the same Jalali day); the last
+    day of the month where the target month is shorter (31 Shahrivar + 1 month = 30 Mehr)."""
+    j = to_jalali(day)
+    index = j.month - 1 + months
+    year, month = j.year + index // 12, index % 12 + 1
+    for candidate in (j.day, 30, 29):
+        try:
+            return from_jalali(year, month, candidate)
+        except InvalidJalaliDate:
+            continue
+    raise AssertionError("unreachable")
+
+
 def month_name(month: int) -> str:
     return MONTHS[month - 1]

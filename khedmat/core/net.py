@@ -1,6 +1,8 @@
 """Who is asking: the client's address, and whether it is this machine."""
 import ipaddress
 
+from django.utils.http import url_has_allowed_host_and_scheme
+
 # Headers a reverse proxy adds: with one of them, REMOTE_ADDR is the proxy, not the person.
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
@@ -26,8 +28,6 @@ def is_loopback_client(request) -> bool:
 def local_return_to(request, param: str = "next") -> str:
     """The `next` (or other) parameter of the request when it is a URL of this site, else "": for "change"
     links that come back where they started (issue 16 point 11). Never another host or scheme."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get(param) or request.GET.get(param) or ""
     if target and target.startswith("/") and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

@@ -12,7 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from numbers import Number
 
-from khedmat.core.text import to_persian_digits
+from khedmat.core.text import to_ascii_digits, to_persian_digits
 
 THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR
 DECIMAL = "\u066b"  # ٫ ARABIC DECIMAL SEPARATOR
@@ -43,8 +43,6 @@ def to_decimal(value) -> Decimal | None:
     elif isinstance(value, Number):
         number = Decimal(str(value))
     else:
-        from khedmat.core.text import to_ascii_digits
-
         text = to_ascii_digits(str(value)).strip().replace(THOUSANDS, "").replace(DECIMAL, ".").replace(",", "")
         if not _NUMBER_TEXT.fullmatch(text):
             return None

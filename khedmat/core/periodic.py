@@ -10,6 +10,7 @@ def _already_queued(task) -> bool:
     backend = task.get_backend()
     if not apps.is_installed("django_tasks_db"):
         return False
+    # here, not at the top (no cycle): django_tasks_db's models load only when that app is installed
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 

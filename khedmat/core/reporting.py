@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
 
 from khedmat.core import jalali
 from khedmat.core.jalali import TEHRAN
+from khedmat.core.models import Province
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,6 @@ class Period:
 
 def in_report_province(user) -> bool:
     """Whether the person works in the province whose service reports these are (the desk's rule)."""
-    from django.conf import settings
-
-    from khedmat.core.models import Province
-
     home = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
     return home is not None and getattr(user, "province_id", None) == home
 
@@ -47,11 +46,6 @@ def in_report_province(user) -> bool:
 def report_province(user):
     """The province whose service report this is: the deployment's home province (services open their cases
     there), for its own staff; anyone else gets the 404 everyone gets."""
-    from django.conf import settings
-    from django.http import Http404
-
-    from khedmat.core.models import Province
-
     if not in_report_province(user):
         raise Http404
     return Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE)
@@ -162,7 +156,8 @@ def histogram_chart(bins: list[Bin], *, target: int, rtl: bool = True) -> Chart:
         beyond = b.low > target
         if beyond and target_x is None:
             target_x = slot_left + slot if rtl else slot_left
-        bars.append(Bar(bin=b, x=round(slot_left + (slot - bar_w) / 2, 1), y=round(baseline - h, 1), width=round(bar_w, 1),
+        bars.append(Bar(bin=b, x=round(slot_left + (slot - bar_w) / 2, 1), y=round(baseline - h, 1),
+                        width=round(bar_w, 1),
                         height=round(h, 1), center=round(slot_left + slot / 2, 1), count_y=round(baseline - h - 6, 1),
                         beyond_target=beyond))
     ticks = []
@@ -170,6 +165,7 @@ def histogram_chart(bins: list[Bin], *, target: int, rtl: bool = True) -> Chart:
         y = round(baseline - plot_h * value / top_value, 1)
         ticks.append((y, round(y + 4, 1), value))
     return Chart(width=CHART_W, height=CHART_H, bars=bars, ticks=ticks, top=CHART_TOP, plot_left=left, plot_right=right,
-                 baseline=baseline, label_y=baseline + 20, axis_x=right + CHART_SIDE / 2 if rtl else left - CHART_SIDE / 2,
+                 baseline=baseline, label_y=baseline + 20,
+                 axis_x=right + CHART_SIDE / 2 if rtl else left - CHART_SIDE / 2,
                  target_x=round(target_x, 1) if target_x is not None else None,
                  center_x=round((left + right) / 2, 1), title_y=CHART_H - 6)

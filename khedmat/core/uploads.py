@@ -475,7 +475,8 @@ _PDF_NAMES: dict[bytes, str] = {
 _PDF_SHORT = {b"JS", b"AA", b"XFA"}
 _PDF_VALUE = re.compile(rb"\s*(?:<<|\(|<|\[|\d+\s+\d+\s+R)")
 # /OpenAction with a destination (open at page N) or a plain GoTo is how many writers open a document.
-_PDF_HARMLESS_OPEN = re.compile(rb"\s*(?:\[|<<\s*/S\s*/GoTo\s*/D\s*(?:\[[^\[\]<>]*\]|\([^()]*\)|/[^\s/<>\[\]()]+)\s*>>)")
+_PDF_HARMLESS_OPEN = re.compile(rb"\s*(?:\[|<<\s*/S\s*/GoTo\s*/D\s*"
+                                rb"(?:\[[^\[\]<>]*\]|\([^()]*\)|/[^\s/<>\[\]()]+)\s*>>)")
 _PDF_OPEN_REFERENCE = re.compile(rb"\s*(\d+)\s+(\d+)\s+R")
 _PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _PDF_OBJECT = re.compile(rb"(?<![0-9])\d+\s+\d+\s+obj\b|endobj|trailer")

@@ -6,6 +6,9 @@ and raises `InvalidIdentifier` with a reason code when the value cannot be right
 """
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from khedmat.core.text import digits_only, to_ascii_digits
 
 
@@ -121,9 +124,6 @@ def find_markup(value: str) -> str | None:
 def validate_no_markup(value: str) -> None:
     """Django validator (forms and model fields) refusing markup in text, with a Persian message.
     The only part of this module that needs Django, imported when called."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     found = find_markup(value)
     if found is not None:
         raise ValidationError(

@@ -1,15 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+
+from khedmat.core.desk import desk_cards
+from khedmat.core.exceptions import ApplicationError
 
 
 def attempt(request, action, success: str = "") -> bool:
     """Run a service call for a POST; a refusal becomes a Persian message and changes nothing."""
-    from khedmat.core.exceptions import ApplicationError
-
     try:
         action()
     except ApplicationError as error:
@@ -77,8 +80,6 @@ def error_429(request, message: str = ""):
 
 def error_500(request):
     """The layout's page; if the layout itself fails (its context needs the database), a bare page."""
-    from django.template.loader import render_to_string
-
     api = _api_error(request, 500)
     if api is not None:
         return api
@@ -94,14 +95,8 @@ def csrf_failure(request, reason=""):
 
 def staff_home(request):
     """The staff desk: the pages of the person's roles (`core.desk`), each one they may open."""
-    from django.http import Http404
-
-    from khedmat.core.desk import desk_cards
-
     user = request.user
     if not user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     if not user.is_staff_member:
         raise Http404

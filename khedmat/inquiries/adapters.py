@@ -276,7 +276,8 @@ class RegistryAdapter:
             raise MalformedAnswer(f"{where}: answer larger than {MAX_ANSWER_BYTES} bytes", status=status)
         if failure:
             log.warning("registry %s: %s", where, failure)
-            raise SourceUnavailable(f"{where}: {'no answer in time' if failure in ('timeout', 'too_slow') else failure}")
+            reason = "no answer in time" if failure in ("timeout", "too_slow") else failure
+            raise SourceUnavailable(f"{where}: {reason}")
 
         try:
             text: str | None = body.decode("utf-8")
@@ -372,7 +373,8 @@ class GazetteAdapter(RegistryAdapter):
     value_labels = {"status": {"active": gettext_noop("registered, active"), "dissolved": gettext_noop("dissolved"),
                                "liquidating": gettext_noop("in liquidation"), "suspended": gettext_noop("suspended")}}
     result_labels = {**RegistryAdapter.result_labels, "organization_id": gettext_noop("organization national ID"),
-                     "name": gettext_noop("registered name"), "registration_number": gettext_noop("registration number"),
+                     "name": gettext_noop("registered name"),
+                     "registration_number": gettext_noop("registration number"),
                      "registered_on": gettext_noop("registered on"), "notices": gettext_noop("notices in the gazette"),
                      "date": gettext_noop("date"), "title": gettext_noop("title"), "number": gettext_noop("number"),
                      "signatories": gettext_noop("authorised signatories"), "national_id": gettext_noop("national ID"),
@@ -580,7 +582,8 @@ def compare_degree(declared: Mapping, registry: Mapping) -> list[dict]:
     if _declared(declared, "university"):
         same = [d for d in candidates if name_key(d.get("university")) == name_key(declared["university"])]
         if not same:
-            return [_mismatch("university", declared["university"], "، ".join(str(d.get("university")) for d in candidates))]
+            return [_mismatch("university", declared["university"],
+                              "، ".join(str(d.get("university")) for d in candidates))]
         candidates = same
     if _declared(declared, "year"):
         wanted = digits_only(str(declared["year"]))
@@ -596,5 +599,6 @@ def compare_tax_return(declared: Mapping, registry: Mapping) -> list[dict]:
         mismatches.append(_mismatch("filed", True, registry.get("filed")))
     if _declared(declared, "declared_income") and registry.get("filed") is True:
         if int(declared["declared_income"]) != registry.get("declared_income"):
-            mismatches.append(_mismatch("declared_income", declared["declared_income"], registry.get("declared_income")))
+            mismatches.append(_mismatch("declared_income", declared["declared_income"],
+                                        registry.get("declared_income")))
     return mismatches

@@ -8,4 +8,5 @@ class InquiriesConfig(AppConfig):
     verbose_name = _("Registry inquiries")
 
     def ready(self) -> None:
+        # in ready(), not at the top: the app's modules load models, which wait for the app registry
         from khedmat.inquiries import receivers  # noqa: F401

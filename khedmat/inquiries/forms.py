@@ -37,7 +37,8 @@ class InquiryForm(forms.Form):
         needs = {"civil_registry": "national_id", "padak": "national_id", "official_gazette": "organization_id"}
         if source is not None and source.adapter in needs and needs[source.adapter] not in subject:
             self.add_error(needs[source.adapter], _("This source needs this identifier."))
-        if source is not None and source.adapter == "tax_org" and not ({"national_id", "organization_id"} & set(subject) and "year" in subject):
+        if (source is not None and source.adapter == "tax_org"
+                and not ({"national_id", "organization_id"} & set(subject) and "year" in subject)):
             self.add_error("year", _("Tax returns need an ID and a year."))
         if not subject:
             raise forms.ValidationError(_("Say what the source should confirm."))
@@ -59,7 +60,8 @@ class InquiryForm(forms.Form):
                     self.add_error(None, error.message)
         cleaned["subject"] = subject
         cleaned["declared"] = ({"full_name": cleaned["declared_name"]}
-                               if cleaned.get("declared_name") and source is not None and source.adapter == "civil_registry"
+                               if cleaned.get("declared_name") and source is not None
+                               and source.adapter == "civil_registry"
                                else {})
         return cleaned
 

@@ -4,23 +4,20 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from khedmat.cases.signals import case_submitted
+from khedmat.inquiries.models import InquirySource
+from khedmat.inquiries.services import _enqueue_claim_check, inquiry_request, written_inquiry_sample
 from khedmat.organizations.signals import organization_claimed
 
 
 @receiver(organization_claimed)
 def _check_organization_claim(sender, organization, by, **kwargs):
     """A registration claims to act for an organization: ask the company registry after commit."""
-    from khedmat.inquiries.services import _enqueue_claim_check
-
     organization_id = organization.pk
     transaction.on_commit(lambda: _enqueue_claim_check(organization_id))
 
 
 @receiver(case_submitted)
 def _automatic_inquiries(sender, case, by, **kwargs):
-    from khedmat.inquiries.models import InquirySource
-    from khedmat.inquiries.services import inquiry_request, written_inquiry_sample
-
     process = case.process
     if process.inquiries is not None:
         sources = {s.code: s for s in InquirySource.objects.filter(is_active=True)}

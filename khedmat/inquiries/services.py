@@ -15,9 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khedmat.cases.models import CaseEvent, EventType
+from khedmat.cases.services import _event
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.services import document_issue
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
 from khedmat.inquiries import adapters
 from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus, SourceMode, TimeUnit
+from khedmat.organizations import services as organizations
+from khedmat.organizations.models import ClaimMethod, ClaimStatus, Organization
+from khedmat.workcalendar.selectors import calendar_for
 
 logger = logging.getLogger(__name__)
 FINAL = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND, InquiryStatus.FAILED)
@@ -54,8 +62,6 @@ def result_label(source: InquirySource, key: str) -> str:
 
 def result_value(value) -> str:
     """A value of an answer as a page shows it: yes/no, Persian digits, lists joined, "—" for nothing."""
-    from khedmat.core.text import to_persian_digits
-
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -89,7 +95,8 @@ def mismatch_rows(inquiry: Inquiry) -> list[dict]:
 def result_rows(inquiry: Inquiry) -> list[tuple[str, str]]:
     """The registry's answer as (Persian label, value) rows, for staff."""
     result = inquiry.result if isinstance(inquiry.result, dict) else {}
-    return [(result_label(inquiry.source, key), _coded_value(inquiry.source, key, value)) for key, value in result.items()]
+    return [(result_label(inquiry.source, key), _coded_value(inquiry.source, key, value))
+            for key, value in result.items()]
 
 
 def _parameter_names(names) -> str:
@@ -130,8 +137,6 @@ def subject_check(*, source: InquirySource, subject: dict) -> None:
 def due_at(*, source: InquirySource, sent_at: dt.datetime, case) -> dt.datetime:
     """When the answer is expected: N calendar days, or N working days of the case's province."""
     if source.expected_unit == TimeUnit.WORKING_DAYS:
-        from khedmat.workcalendar.selectors import calendar_for
-
         return calendar_for(province=case.province_id, office=case.office_id).deadline(sent_at, source.expected_time)
     return sent_at + dt.timedelta(days=source.expected_time)
 
@@ -157,8 +162,8 @@ def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dic
                                       requested_by=by, automatic=True, sampled=sampled, status=InquiryStatus.FAILED,
                                       last_error=str(error.message)[:300])
     with transaction.atomic():
-        inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
-                                         requested_by=by, automatic=automatic, sampled=sampled)
+        inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {},
+                                         label=label, requested_by=by, automatic=automatic, sampled=sampled)
         if source.mode == SourceMode.ELECTRONIC and source.adapter in adapters.ADAPTERS:
             transaction.on_commit(lambda: _enqueue_run(inquiry.pk))
         else:
@@ -167,6 +172,7 @@ def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dic
 
 
 def _enqueue_run(inquiry_id: int, *, run_after: dt.datetime | None = None) -> None:
+    # here, not at the top: cycle inquiries.services -> inquiries.tasks -> inquiries.services
     from khedmat.inquiries.tasks import inquiry_run_task
 
     task = inquiry_run_task
@@ -178,15 +184,11 @@ def _enqueue_run(inquiry_id: int, *, run_after: dt.datetime | None = None) -> No
 
 
 def _letter_send(inquiry: Inquiry, *, by) -> None:
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     source, case = inquiry.source, inquiry.case
     subject_lines = [f"{SUBJECT_PARAMETER_LABELS.get(key) or result_label(source, key)}: {value}"
                      for key, value in inquiry.subject.items()]
     letter = document_issue(
-        document_type=DocumentType.objects.get(code="inquiry_letter"), holder_name=source.body or source.name,
+        type_code="inquiry_letter", holder_name=source.body or source.name,
         content={
             "subject": _("Inquiry about %(label)s (case %(case)s)") % {"label": inquiry.label or source.name,
                                                                       "case": tracking_display(case.tracking_number)},
@@ -217,7 +219,8 @@ def inquiry_run(inquiry_id: int) -> Inquiry | None:
     """Ask an electronic source once. Never raises: unavailable → retry later with back-off;
     malformed → failed with the raw answer kept; not found → a real answer, flagged."""
     now = timezone.now()
-    claimed = Inquiry.objects.filter(pk=inquiry_id, status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
+    claimed = Inquiry.objects.filter(pk=inquiry_id,
+                                     status__in=[InquiryStatus.QUEUED, InquiryStatus.UNAVAILABLE]).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     inquiry = claimed.select_related("source", "case").first()
     if inquiry is None:
@@ -382,7 +385,8 @@ def response_time_report(*, province_id) -> list[dict]:
     rows = []
     for source in InquirySource.objects.all():
         qs = Inquiry.objects.filter(source=source, case__province_id=province_id)
-        answered = [i for i in qs.filter(answered_at__isnull=False, sent_at__isnull=False).only("sent_at", "answered_at")]
+        answered = [i for i in qs.filter(answered_at__isnull=False, sent_at__isnull=False)
+                    .only("sent_at", "answered_at")]
         hours = [(i.answered_at - i.sent_at).total_seconds() / 3600 for i in answered]
         overdue = qs.exclude(status__in=FINAL).filter(due_at__lt=now).count()
         if qs.exists():
@@ -397,10 +401,12 @@ CLAIM_SOURCE_ADAPTER = "official_gazette"
 
 
 def _claim_source() -> InquirySource | None:
-    return InquirySource.objects.filter(adapter=CLAIM_SOURCE_ADAPTER, mode=SourceMode.ELECTRONIC, is_active=True).first()
+    return InquirySource.objects.filter(adapter=CLAIM_SOURCE_ADAPTER, mode=SourceMode.ELECTRONIC,
+                                        is_active=True).first()
 
 
 def _enqueue_claim_check(organization_id: int, *, run_after: dt.datetime | None = None) -> None:
+    # here, not at the top: cycle inquiries.services -> inquiries.tasks -> inquiries.services
     from khedmat.inquiries.tasks import organization_claim_check_task
 
     task = organization_claim_check_task
@@ -416,9 +422,6 @@ def organization_claim_check(organization_id: int, *, now: dt.datetime | None = 
     one of its signatories (the CEO for a CEO's claim) under the name and registration number given.
     Confirmed: the claim is verified. Otherwise the reason is kept for the province's staff to decide;
     an unavailable registry is asked again with back-off. Never raises. Returns what happened."""
-    from khedmat.organizations import services as organizations
-    from khedmat.organizations.models import ClaimMethod, ClaimStatus, Organization
-
     now = now or timezone.now()
     organization = Organization.objects.filter(pk=organization_id, claim_status=ClaimStatus.PENDING).first()
     if organization is None:
@@ -495,8 +498,6 @@ def _sha256(raw: str) -> str:
 
 def organization_claims_retry_due(*, now: dt.datetime | None = None) -> int:
     """Ask again about the pending claims whose next check has come (the sweep behind the back-off)."""
-    from khedmat.organizations.models import ClaimStatus, Organization
-
     now = now or timezone.now()
     due = list(Organization.objects.filter(claim_status=ClaimStatus.PENDING, claim_next_check_at__lte=now)
                .values_list("pk", flat=True)[:200])
@@ -513,14 +514,12 @@ MISMATCH_STATUSES = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND)
 
 def case_mismatched_inquiries(case) -> list[Inquiry]:
     """The case's inquiries whose answer differs from what was declared (or found no record)."""
-    return [i for i in case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
-            if i.mismatches]
+    rows = case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
+    return [i for i in rows if i.mismatches]
 
 
 def mismatch_acceptances(case) -> list:
     """The recorded reasons for deciding a case despite registry mismatches (case events), oldest first."""
-    from khedmat.cases.models import CaseEvent
-
     return [e for e in CaseEvent.objects.filter(case=case, data__has_key=MISMATCH_REASON_KEY).select_related("actor")
             .order_by("created_at", "id")]
 
@@ -543,9 +542,6 @@ def mismatches_accept(*, case, reason: str, by) -> None:
     """Record, as a case event, why the case is decided despite its unresolved registry mismatches. Call it in
     the approval's transaction, before the transition (whose guard then lets it through). Nothing to accept:
     nothing recorded; a reason is required otherwise (the guard's message)."""
-    from khedmat.cases.models import EventType
-    from khedmat.cases.services import _event
-
     unresolved = case_unresolved_mismatches(case)
     reason = (reason or "").strip()
     if not unresolved or not reason:

@@ -3,10 +3,12 @@ and the list of overdue inquiries with answer times per source."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.cases.access import case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.core.exceptions import ApplicationError
 from khedmat.inquiries import services
 from khedmat.inquiries.forms import AnswerForm, InquiryForm, SocialSecurityForm
@@ -15,7 +17,7 @@ from khedmat.inquiries.models import Inquiry
 
 def _staff_case(request, case_id):
     case = case_get_for_user(user=request.user, public_id=case_id)
-    if not staff_roles_for_case(case, request.user):
+    if not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
@@ -26,8 +28,10 @@ def inquiry_new(request, case_id):
     form = InquiryForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inquiry_request(case=case, source=form.cleaned_data["source"], subject=form.cleaned_data["subject"],
-                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"], by=request.user)
+            services.inquiry_request(case=case, source=form.cleaned_data["source"],
+                                     subject=form.cleaned_data["subject"],
+                                     declared=form.cleaned_data["declared"], label=form.cleaned_data["label"],
+                                     by=request.user)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -54,7 +58,7 @@ def social_security(request, case_id):
 @staff_required()
 def answer(request, inquiry_id):
     inquiry = Inquiry.objects.select_related("case", "source").filter(pk=inquiry_id).first()
-    if inquiry is None or not staff_roles_for_case(inquiry.case, request.user):
+    if inquiry is None or not case_abilities(case=inquiry.case, user=request.user).staff:
         raise Http404
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,8 +74,6 @@ def answer(request, inquiry_id):
 
 @staff_required()
 def overview(request):
-    from django.utils import timezone
-
     now = timezone.now()
     open_inquiries = (Inquiry.objects.filter(case__province_id=request.user.province_id)
                       .exclude(status__in=services.FINAL).select_related("source", "case").order_by("due_at")[:200])

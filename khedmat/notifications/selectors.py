@@ -10,7 +10,8 @@ def dev_outbox_list(*, limit: int = 100) -> QuerySet[SentMessage]:
 
 def inapp_messages_for_user(*, user) -> QuerySet[OutboxMessage]:
     """The user's in-app messages, newest first (from the moment the producer committed)."""
-    return OutboxMessage.objects.filter(recipient=user, channel=OutboxMessage.Channel.INAPP).order_by("-created_at", "-id")
+    return OutboxMessage.objects.filter(recipient=user, channel=OutboxMessage.Channel.INAPP).order_by("-created_at",
+                                                                                                      "-id")
 
 
 def inapp_message_get_for_user(*, user, message_id: int) -> OutboxMessage:

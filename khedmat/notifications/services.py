@@ -92,6 +92,7 @@ def outbox_retry_delay(attempts: int) -> dt.timedelta:
 def _enqueue_delivery(message_id: int) -> None:
     # If the task queue cannot take it (database hiccup), the row stays pending and due: the
     # retry sweep delivers it. That is why this is a robust on_commit hook.
+    # here, not at the top: cycle notifications.services -> notifications.tasks -> notifications.services
     from khedmat.notifications.tasks import deliver_outbox_message_task
 
     deliver_outbox_message_task.enqueue(message_id)

@@ -9,12 +9,15 @@ from khedmat.organizations.models import MANAGING_ROLES, MemberRole, Organizatio
 
 
 class OrganizationRegisterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of organization"), choices=OrganizationKind.choices, widget=forms.RadioSelect)
-    national_id = OrganizationIdField(label=_("Organization national ID"), help_text=_("The 11-digit national ID of the legal person."))
+    kind = forms.ChoiceField(label=_("Kind of organization"), choices=OrganizationKind.choices,
+                             widget=forms.RadioSelect)
+    national_id = OrganizationIdField(label=_("Organization national ID"),
+                                      help_text=_("The 11-digit national ID of the legal person."))
     name = PersianCharField(label=_("Registered name"), max_length=200, validators=[validate_no_markup])
     registration_number = PersianCharField(label=_("Registration number"), max_length=40, required=False,
                                            validators=[validate_no_markup])
-    province = SafeModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(), empty_label=None)
+    province = SafeModelChoiceField(label=_("Province of registration"), queryset=Province.objects.all(),
+                                    empty_label=None)
     address = PersianCharField(label=_("Address"), max_length=400, required=False, validators=[validate_no_markup])
     phone = PersianCharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(

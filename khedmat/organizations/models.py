@@ -56,7 +56,8 @@ class Organization(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", through_fields=("organization", "user"), related_name="organizations", verbose_name=_("members")
+        settings.AUTH_USER_MODEL, through="Membership", through_fields=("organization", "user"),
+        related_name="organizations", verbose_name=_("members")
     )
     # The claim: checked against the company registry through the inquiries app, or decided by staff.
     claim_status = models.CharField(_("claim"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PENDING,

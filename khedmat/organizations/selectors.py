@@ -4,6 +4,7 @@ from django.http import Http404
 
 from khedmat.accounts.models import User
 from khedmat.core.db import persian_order
+from khedmat.core.text import normalize_text
 from khedmat.organizations.models import ClaimStatus, Membership, Organization
 
 ACTING_SESSION_KEY = "acting_organization_id"
@@ -42,8 +43,6 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
 
 def organizations_for_staff(*, staff: User, kind: str = "", query: str = "", claim: str = "") -> QuerySet[Organization]:
     """Organizations registered in the staff member's province (all provinces for superusers)."""
-    from khedmat.core.text import normalize_text
-
     qs = Organization.objects.select_related("province")
     if not staff.is_superuser:
         if staff.province_id is None:

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.models import User
+from khedmat.accounts.roles import StaffRole
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
+from khedmat.notifications.services import notify_user
 from khedmat.organizations.models import (
     MANAGING_ROLES,
     ClaimMethod,
@@ -23,7 +25,7 @@ from khedmat.organizations.models import (
 from khedmat.organizations.signals import organization_claimed
 
 # Staff who may approve or reject a claim, in the organization's province.
-CLAIM_ROLES = ("expert", "unit_head", "administrator")
+CLAIM_ROLES = (StaffRole.EXPERT, StaffRole.UNIT_HEAD, StaffRole.ADMINISTRATOR)
 
 
 def organization_register(
@@ -56,7 +58,8 @@ def organization_register(
                 organization.memberships.all().delete()
                 organization.created_by = by
             organization.kind, organization.name, organization.province = kind, name, province
-            organization.registration_number, organization.address, organization.phone = registration_number, address, phone
+            organization.registration_number = registration_number
+            organization.address, organization.phone = address, phone
             organization.claim_status, organization.claim_method = ClaimStatus.PENDING, ""
             organization.claim_decided_at = organization.claim_decided_by = None
             organization.claim_note, organization.claim_evidence = "", {}
@@ -142,11 +145,10 @@ def _require_claim_staff(*, organization: Organization, by: User | None) -> None
 
 
 def _notify_claimants(organization: Organization, body: str) -> None:
-    from khedmat.notifications.services import notify_user
-
     for membership in organization.memberships.select_related("user"):
         notify_user(user=membership.user, subject=organization.name, body=body, template="organization_claim",
-                    idempotency_key=f"organization-claim-{organization.pk}-{organization.claim_status}-{membership.user_id}")
+                    idempotency_key=(f"organization-claim-{organization.pk}-{organization.claim_status}-"
+                                     f"{membership.user_id}"))
 
 
 def _require_manager(*, organization: Organization, by: User) -> None:

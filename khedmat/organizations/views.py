@@ -26,7 +26,8 @@ def organization_register(request):
             organization.refresh_from_db()
             if organization.claim_verified:
                 request.session[selectors.ACTING_SESSION_KEY] = organization.pk
-                messages.success(request, _("The company registry confirmed your claim. You now act for the organization."))
+                messages.success(request,
+                                 _("The company registry confirmed your claim. You now act for the organization."))
             else:
                 messages.info(request, _("The organization was registered. Your claim to act for it is being checked "
                                          "(company registry or staff); until it is verified you cannot act for it."))
@@ -59,7 +60,8 @@ def organization_detail(request, organization_id: int):
 @login_required
 @require_POST
 def member_remove(request, organization_id: int, membership_id: int):
-    organization, _membership = selectors.organization_get_for_member(user=request.user, organization_id=organization_id)
+    organization, _membership = selectors.organization_get_for_member(user=request.user,
+                                                                      organization_id=organization_id)
     try:
         services.membership_remove(organization=organization, by=request.user, membership_id=membership_id)
     except ApplicationError as error:
@@ -86,7 +88,9 @@ def act_as(request):
         organization, _membership = selectors.organization_get_for_member(
             user=request.user, organization_id=form.cleaned_data["organization"])
         if not organization.claim_verified:
-            messages.error(request, _("The registration of this organization is not verified yet; until then nobody acts for it."))
+            messages.error(request,
+                           _("The registration of this organization is not verified yet; "
+                             "until then nobody acts for it."))
             return redirect("accounts:home")
         request.session[selectors.ACTING_SESSION_KEY] = organization.pk
         messages.info(request, _("You now act for %(name)s.") % {"name": organization.name})

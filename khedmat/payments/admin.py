@@ -6,7 +6,8 @@ from khedmat.payments.models import FeeSchedule, Invoice, PaymentAttempt, Refuse
 
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(KhedmatModelAdmin):
-    list_display = ["service", "item_code", "item_label", "budget_year", "valid_from", "valid_to", "amount_rials", "revenue_row"]
+    list_display = ["service", "item_code", "item_label", "budget_year", "valid_from", "valid_to", "amount_rials",
+                    "revenue_row"]
     list_filter = ["service", "budget_year"]
 
 

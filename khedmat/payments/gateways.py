@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from django.conf import settings
 
 log = logging.getLogger(__name__)
 
@@ -323,8 +324,6 @@ class ZarinpalGateway(BaseGateway):
 
 def get_gateway() -> BaseGateway:
     """The configured gateway (settings PAYMENT_GATEWAY_URL, PAYMENT_MERCHANT_ID, PAYMENT_GATEWAY_TIMEOUT)."""
-    from django.conf import settings
-
     return ZarinpalGateway(
         base_url=getattr(settings, "PAYMENT_GATEWAY_URL", DEFAULT_GATEWAY_URL) or DEFAULT_GATEWAY_URL,
         merchant_id=getattr(settings, "PAYMENT_MERCHANT_ID", DEFAULT_MERCHANT_ID) or DEFAULT_MERCHANT_ID,

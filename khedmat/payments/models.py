@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.catalog.models import Service
 from khedmat.core.fields import PersianCharField
+from khedmat.payments.messages import attempt_problem
 
 
 class FeeSchedule(models.Model):
@@ -50,7 +51,8 @@ class Invoice(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("invoice number"), max_length=30, unique=True)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("case"))
-    lines = models.JSONField(_("lines"), default=list)  # [{"item", "label", "amount_rials", "revenue_row", "schedule_id"}]
+    lines = models.JSONField(_("lines"),
+                             default=list)  # [{"item", "label", "amount_rials", "revenue_row", "schedule_id"}]
     total_rials = models.BigIntegerField(_("total (rials)"))
     status = models.CharField(_("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
     # The fee items the invoice charges, sorted and joined (`items_key`): with the partial unique constraint
@@ -145,14 +147,10 @@ class PaymentAttempt(models.Model):
     @property
     def problem_text(self) -> str:
         """What went wrong, in Persian (the raw bank code is `problem_code`)."""
-        from khedmat.payments.messages import attempt_problem
-
         return attempt_problem(self)[0]
 
     @property
     def problem_code(self) -> int | None:
-        from khedmat.payments.messages import attempt_problem
-
         return attempt_problem(self)[1]
 
 
@@ -171,7 +169,8 @@ class RefusedCallback(models.Model):
     authority = models.CharField(_("bank session"), max_length=64, blank=True)
     params = models.JSONField(_("parameters received"), default=dict, blank=True)
     remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="refused_callbacks", verbose_name=_("payment attempt"))
+    attempt = models.ForeignKey(PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="refused_callbacks", verbose_name=_("payment attempt"))
     bank_code = models.IntegerField(_("bank code"), null=True, blank=True)
     # The province of the attempt's case, or the deployment's province when the session is unknown.
     province = models.ForeignKey("core.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -17,7 +17,8 @@ def load(stdout=None) -> None:
         for item in table["items"]:
             _row, new = FeeSchedule.objects.get_or_create(
                 service=service, item_code=item["code"], budget_year=table["budget_year"],
-                defaults={"item_label": item["label"], "amount_rials": item["amount"], "revenue_row": table["revenue_row"],
+                defaults={"item_label": item["label"], "amount_rials": item["amount"],
+                          "revenue_row": table["revenue_row"],
                           "valid_from": jalali.parse_jalali_date(table["valid_from"]),
                           "valid_to": jalali.parse_jalali_date(table["valid_to"]), "source": table["source"]},
             )

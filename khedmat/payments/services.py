@@ -12,11 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.accounts import throttle
+from khedmat.cases.services import case_declaration_refusal
+from khedmat.cases.tracking import tracking_display
+from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import Province
 from khedmat.core.numbers import format_rials
 from khedmat.core.text import to_persian_digits
+from khedmat.notifications.services import notify_user
 from khedmat.payments import gateways
 from khedmat.payments.messages import bank_code_message
 from khedmat.payments.models import (
@@ -57,8 +62,6 @@ def fee_schedule_in_force(*, service, item_code: str, on: dt.date) -> FeeSchedul
 def invoice_for_case(*, case, on: dt.date | None = None) -> Invoice | None:
     """The case's open or paid invoice, creating it from the schedule in force if the process charges one.
     A case whose declaration the province does not handle is refused: it is never invoiced."""
-    from khedmat.cases.services import case_declaration_refusal
-
     refusal = case_declaration_refusal(case)
     if refusal:
         raise ApplicationError(refusal, code="not_competent")
@@ -132,7 +135,8 @@ def payment_start(*, invoice: Invoice, by, callback_url: str) -> PaymentAttempt:
             raise ApplicationError(_("The bank refused to open a payment: %(reason)s") % {
                 "reason": bank_code_message(exc.code)}, code="gateway_refused", extra={"bank_code": exc.code}) from exc
         return PaymentAttempt.objects.create(invoice=invoice, gateway=gateway.code, authority=request.authority,
-                                             redirect_url=request.redirect_url, amount_rials=invoice.total_rials, payer=by)
+                                             redirect_url=request.redirect_url, amount_rials=invoice.total_rials,
+                                             payer=by)
 
 
 def payment_callback(*, params, remote_addr: str | None = None) -> PaymentAttempt:
@@ -160,8 +164,6 @@ def payment_callback(*, params, remote_addr: str | None = None) -> PaymentAttemp
 
 def _callback_refused(reason: str, *, params, remote_addr: str | None,
                       attempt: PaymentAttempt | None = None) -> RefusedCallback | None:
-    from khedmat.core.models import Province
-
     kept = {str(key)[:40]: str(value)[:200] for key, value in list(dict(params).items())[:20]}
     if attempt is not None:
         province_id = attempt.invoice.case.province_id
@@ -228,8 +230,8 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         invoice.paid_at = attempt.verified_at
         invoice.save(update_fields=["status", "paid_at"])
         attempt.receipt = _receipt_issue(attempt)
-        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt", "last_error",
-                                    "problem", "bank_code"])
+        attempt.save(update_fields=["status", "ref_id", "card_pan", "verified_at", "verify_attempts", "receipt",
+                                    "last_error", "problem", "bank_code"])
         audit_record(actor=attempt.payer, action="invoice_paid", instance=invoice,
                      after={"authority": attempt.authority, "ref_id": attempt.ref_id, "amount": attempt.amount_rials})
         _notify_payer(attempt, invoice, returned=False)
@@ -238,7 +240,8 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
 
 def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = True) -> None:
     attempt.problem = "duplicate" if paid_invoice else "invoice_not_open"
-    attempt.last_error = "duplicate payment of a paid invoice" if paid_invoice else "payment of an invoice no longer open"
+    attempt.last_error = ("duplicate payment of a paid invoice" if paid_invoice
+                          else "payment of an invoice no longer open")
     if gateway.supports_reverse:
         try:
             gateway.reverse(authority=attempt.authority)
@@ -254,9 +257,6 @@ def _refund_duplicate(attempt: PaymentAttempt, gateway, *, paid_invoice: bool = 
 
 def _notify_payer(attempt: PaymentAttempt, invoice: Invoice, *, returned: bool) -> None:
     """SMS and in-app message to the payer, in the settling transaction (sent after it commits)."""
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.notifications.services import notify_user
-
     values = {"amount": rials_text(attempt.amount_rials), "invoice": to_persian_digits(invoice.number),
               "ref": to_persian_digits(attempt.ref_id)}
     case = invoice.case
@@ -270,26 +270,25 @@ def _notify_payer(attempt: PaymentAttempt, invoice: Invoice, *, returned: bool) 
                  "Bank reference number: %(ref)s.") % values
         if case.tracking_number:
             body += " " + _("Case %(number)s.") % {"number": tracking_display(case.tracking_number)}
-    notify_user(user=attempt.payer, subject=subject, body=body, template="payment_returned" if returned else "payment_paid",
+    notify_user(user=attempt.payer, subject=subject, body=body,
+                template="payment_returned" if returned else "payment_paid",
                 idempotency_key=f"payment-{'returned' if returned else 'paid'}-{attempt.pk}", case_id=case.pk)
 
 
 def _receipt_issue(attempt: PaymentAttempt):
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import DocumentType
-    from khedmat.certificates.services import document_issue
-
     invoice = attempt.invoice
     case = invoice.case
     body = [
         _("Amount paid: %(amount)s") % {"amount": rials_text(attempt.amount_rials)},
         _("Bank reference number: %(ref)s") % {"ref": attempt.ref_id},
-        _("Invoice %(invoice)s for case %(case)s") % {"invoice": invoice.number, "case": tracking_display(case.tracking_number) or "—"},
-    ] + [f"{line['label']}: {rials_text(line['amount_rials'])}" + (f" — {_('revenue row')} {line['revenue_row']}" if line.get("revenue_row") else "")
+        _("Invoice %(invoice)s for case %(case)s") % {"invoice": invoice.number,
+                                                      "case": tracking_display(case.tracking_number) or "—"},
+    ] + [f"{line['label']}: {rials_text(line['amount_rials'])}"
+         + (f" — {_('revenue row')} {line['revenue_row']}" if line.get("revenue_row") else "")
          for line in invoice.lines] + [
         _("Fee table: %(source)s") % {"source": source} for source in invoice.fee_sources]
     return document_issue(
-        document_type=DocumentType.objects.get(code="payment_receipt"), holder_name=attempt.payer.get_full_name(),
+        type_code="payment_receipt", holder_name=attempt.payer.get_full_name(),
         holder_national_id=attempt.payer.national_id, content={"subject": _("Payment receipt"), "body": body},
         case=case, reference=f"payment:{attempt.pk}", by=attempt.payer,
     )
@@ -340,11 +339,13 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
             settled = payment_verify(attempt=attempt)
             counts["paid" if settled.status == AttemptStatus.PAID else "pending"] += 1
         elif state in ("FAILED", "REVERSED"):
-            PaymentAttempt.objects.filter(pk=attempt.pk, status__in=[AttemptStatus.CREATED, AttemptStatus.UNKNOWN]).update(
+            PaymentAttempt.objects.filter(pk=attempt.pk,
+                                          status__in=[AttemptStatus.CREATED, AttemptStatus.UNKNOWN]).update(
                 status=AttemptStatus.FAILED, last_error=f"bank inquiry: {state}", problem="inquiry_failed")
             counts["failed"] += 1
         elif attempt.created_at <= now - dt.timedelta(seconds=settings.PAYMENT_ATTEMPT_TTL_SECONDS * 4):
-            PaymentAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.CREATED).update(status=AttemptStatus.EXPIRED)
+            PaymentAttempt.objects.filter(pk=attempt.pk,
+                                          status=AttemptStatus.CREATED).update(status=AttemptStatus.EXPIRED)
             counts["expired"] += 1
         else:
             counts["pending"] += 1
@@ -355,8 +356,6 @@ def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
     """Our verified payments of a Tehran day in one province against the bank's settlement list (where it
     offers one). The bank's list covers the whole merchant account: its lines are kept for the province whose
     case the session paid; a line no session of ours explains belongs to the deployment's own province."""
-    from khedmat.core.models import Province
-
     start = dt.datetime.combine(day, dt.time(0), tzinfo=jalali.TEHRAN)
     ours = {a.authority: a for a in PaymentAttempt.objects.filter(
         status=AttemptStatus.PAID, verified_at__gte=start, verified_at__lt=start + dt.timedelta(days=1),
@@ -368,14 +367,17 @@ def reconciliation_report(*, day: dt.date, province_id: int | None) -> dict:
         return {"day": day, "available": False, "unreachable": True, "ours": list(ours.values()), "matched": [],
                 "bank_only": [], "ours_only": []}
     if bank is None:
-        return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [], "ours_only": []}
+        return {"day": day, "available": False, "ours": list(ours.values()), "matched": [], "bank_only": [],
+                "ours_only": []}
     bank_by_authority = {row["authority"]: row for row in bank}
     owners = dict(PaymentAttempt.objects.filter(authority__in=list(bank_by_authority))
                   .values_list("authority", "invoice__case__province_id"))
     home_id = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
     bank_by_authority = {k: row for k, row in bank_by_authority.items() if owners.get(k, home_id) == province_id}
-    matched = [a for k, a in ours.items() if k in bank_by_authority and int(bank_by_authority[k]["amount"]) == a.amount_rials]
-    ours_only = [a for k, a in ours.items() if k not in bank_by_authority or int(bank_by_authority[k]["amount"]) != a.amount_rials]
+    matched = [a for k, a in ours.items()
+               if k in bank_by_authority and int(bank_by_authority[k]["amount"]) == a.amount_rials]
+    ours_only = [a for k, a in ours.items()
+                 if k not in bank_by_authority or int(bank_by_authority[k]["amount"]) != a.amount_rials]
     bank_only = [row for k, row in bank_by_authority.items() if k not in ours]
     return {"day": day, "available": True, "ours": list(ours.values()), "matched": matched, "bank_only": bank_only,
             "ours_only": ours_only}

@@ -12,15 +12,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import applicant_side, case_get_for_user
 from khedmat.core import jalali
+from khedmat.core.excel import xlsx_response
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import to_persian_digits
 from khedmat.payments import services
-from khedmat.payments.export import ExportPeriodForm
+from khedmat.payments.export import ExportPeriodForm, export_filename, payments_workbook
 from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
+
+# Who sees the finance desk's pages (payments, refused returns, reconciliation, the export).
+FINANCE_DESK_ROLES = (StaffRole.FINANCE, StaffRole.UNIT_HEAD, StaffRole.HEAD, StaffRole.ADMINISTRATOR)
 
 
 def _invoice_for_user(request, public_id) -> Invoice:
@@ -81,9 +86,13 @@ def callback(request):
     except ApplicationError as error:
         return render(request, "payments/callback_error.html", {"message": error.message}, status=400)
     if attempt.status == AttemptStatus.PAID:
-        messages.success(request, _("Payment received. Bank reference number: %(ref)s") % {"ref": to_persian_digits(attempt.ref_id)})
+        messages.success(request,
+                         _("Payment received. Bank reference number: %(ref)s")
+                         % {"ref": to_persian_digits(attempt.ref_id)})
     elif attempt.status == AttemptStatus.UNKNOWN:
-        messages.warning(request, _("The bank has not confirmed the payment yet. We will check with the bank and update the invoice; do not pay again."))
+        messages.warning(request,
+                         _("The bank has not confirmed the payment yet. We will check with the bank and update the "
+                           "invoice; do not pay again."))
     else:
         messages.error(request, _("The payment was not completed. No money was taken; you can try again."))
     return redirect("payments:invoice", public_id=attempt.invoice.public_id)
@@ -91,7 +100,7 @@ def callback(request):
 
 # -- finance ---------------------------------------------------------------------------------
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def finance_list(request):
     status = request.GET.get("status", "")
     attempts = PaymentAttempt.objects.select_related("invoice", "payer", "invoice__case").filter(
@@ -104,10 +113,11 @@ def finance_list(request):
     })
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def refused_callbacks(request):
     """Returns from the bank that were not believed (forged, unknown, another amount), of the staff's province."""
-    page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"), per_page=50)
+    page = lookahead_page(services.refused_callbacks_for_staff(staff=request.user), request.GET.get("page"),
+                          per_page=50)
     return render(request, "payments/refused_callbacks.html", {"page": page})
 
 
@@ -118,21 +128,19 @@ def _report_day(request) -> dt.date:
         return timezone.localdate()
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def reconciliation(request):
     day = _report_day(request)
     return render(request, "payments/reconciliation.html", {
         "report": services.reconciliation_report(day=day, province_id=request.user.province_id)})
 
 
-@staff_required("finance", "unit_head", "head", "administrator")
+@staff_required(*FINANCE_DESK_ROLES)
 def export_xlsx(request):
     """The payments of a period as Excel (today when no dates are given); refused dates are explained on the page."""
-    from khedmat.core.excel import xlsx_response
-    from khedmat.payments.export import export_filename, payments_workbook
-
     form = ExportPeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "payments/export.html", {"form": form}, status=400)
     period = form.period()
-    return xlsx_response(payments_workbook(period=period, province_id=request.user.province_id), export_filename(period))
+    return xlsx_response(payments_workbook(period=period, province_id=request.user.province_id),
+                         export_filename(period))

@@ -242,7 +242,8 @@ PAYMENT_MERCHANT_ID = env_secret("PAYMENT_MERCHANT_ID", "khedmat-sandbox-merchan
 PAYMENT_GATEWAY_TIMEOUT = env_int("PAYMENT_GATEWAY_TIMEOUT", 10)
 PAYMENT_ATTEMPT_TTL_SECONDS = env_int("PAYMENT_ATTEMPT_TTL_SECONDS", 900)  # a bank session is reused this long
 PAYMENT_RECONCILE_AFTER_SECONDS = env_int("PAYMENT_RECONCILE_AFTER_SECONDS", 600)  # then the job asks the bank
-PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR = env_int("PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR", 30)  # per address, unmatched ones
+PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR = env_int("PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR",
+                                                  30)  # per address, unmatched ones
 
 # Registry inquiries: electronic sources without their own address use this base (the simulator in
 # development: tools/registry_simulator.py).

@@ -18,10 +18,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F
     raise ImproperlyConfigured("Production runs on PostgreSQL; DATABASE_URL must start with postgres://.")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 if SMS_BACKEND.endswith("ConsoleSmsBackend"):  # noqa: F405
-    raise ImproperlyConfigured("Production needs a real SMS_BACKEND (e.g. khedmat.notifications.sms.KavenegarSmsBackend).")
+    raise ImproperlyConfigured("Production needs a real SMS_BACKEND (e.g. "
+                               "khedmat.notifications.sms.KavenegarSmsBackend).")
 
 if not env_secret("CERT_SIGNING_KEY"):
-    raise ImproperlyConfigured("Production needs CERT_SIGNING_KEY (or CERT_SIGNING_KEY_FILE): the Ed25519 key that signs certificates.")
+    raise ImproperlyConfigured("Production needs CERT_SIGNING_KEY (or CERT_SIGNING_KEY_FILE): the Ed25519 key that "
+                               "signs certificates.")
 
 KHEDMAT_SITE_URL = site_url_check(env_str("KHEDMAT_SITE_URL", ""))
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import jalali
@@ -30,8 +31,6 @@ class HolidayAdmin(KhedmatModelAdmin):
         if request.user.is_superuser:
             return qs
         # Nationwide holidays and the administrator's own province.
-        from django.db.models import Q
-
         return qs.filter(Q(province__isnull=True) | Q(province_id=request.user.province_id))
 
     def has_change_permission(self, request, obj=None):

@@ -8,4 +8,5 @@ class WorkCalendarConfig(AppConfig):
     verbose_name = _("Working-day calendar")
 
     def ready(self) -> None:
+        # in ready(), not at the top: the app's modules load models, which wait for the app registry
         from khedmat.workcalendar import signals  # noqa: F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import holidays as holidays_pkg
 import yaml
 
 from khedmat.core import jalali
@@ -43,8 +44,6 @@ def package_holidays(jalali_years: range) -> list[dict]:
     Each item: date, title, kind ('lunar' or 'other'), confirmed (False where the package
     marks the date as estimated).
     """
-    import holidays as holidays_pkg
-
     first, _ = jalali.jalali_year_bounds(jalali_years[0])
     _, last = jalali.jalali_year_bounds(jalali_years[-1])
     table = holidays_pkg.country_holidays("IR", years=range(first.year, last.year + 1), language="fa_IR")

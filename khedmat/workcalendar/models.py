@@ -118,7 +118,8 @@ class Closure(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.start_date and self.end_date and (self.end_date - self.start_date).days > 62:
-            raise ValidationError({"end_date": _("A closure can be at most two months long; enter longer periods as several closures.")})
+            raise ValidationError({"end_date": _("A closure can be at most two months long; enter longer periods as "
+                                                 "several closures.")})
         if self.office_id and self.province_id and self.office.province_id != self.province_id:
             raise ValidationError({"office": _("This office is not in the chosen province.")})
 

@@ -28,7 +28,8 @@ def load(stdout=None) -> None:
     for year in SOLAR_YEARS:
         for item in holiday_data.solar_holidays(year):
             key = f"solar:{jalali.jalali_iso(item['date'])}:{item['title']}"
-            created += _ensure(key, date=item["date"], title=item["title"], kind=HolidayKind.SOLAR, confirmed=True, source="solar rule")
+            created += _ensure(key, date=item["date"], title=item["title"], kind=HolidayKind.SOLAR, confirmed=True,
+                               source="solar rule")
     for item in holiday_data.lunar_file_items():
         key = f"{holiday_data.SOURCE_NAME}:{jalali.jalali_iso(item['date'])}:{item['title']}"
         created += _ensure(

@@ -5,6 +5,7 @@ import datetime as dt
 import threading
 
 from django.db.models import Q
+from django.http import Http404
 
 from khedmat.core.models import Office, Province
 from khedmat.core.workdays import WeeklyOffRule as WeeklyOffSpan
@@ -35,6 +36,21 @@ def calendar_for(*, province: Province | int, office: Office | int | None = None
     return calendar
 
 
+class OfficeCalendars:
+    """One compiled calendar per office of a province for the life of one computation (a report): the first ask
+    for an office builds (or takes from the cache above) its calendar, the later asks are free of queries."""
+
+    def __init__(self, province_id: int):
+        self.province_id = province_id
+        self._by_office: dict[int | None, WorkCalendar] = {}
+
+    def __call__(self, office_id: int | None) -> WorkCalendar:
+        calendar = self._by_office.get(office_id)
+        if calendar is None:
+            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
+        return calendar
+
+
 def _build(province_id: int, office_id: int | None) -> WorkCalendar:
     rules = [
         WeeklyOffSpan(start=r.start_date, end=r.end_date, days=frozenset(r.days))
@@ -47,7 +63,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
         holidays[day] = f"{holidays[day]}؛ {title}" if day in holidays else title
     closures: dict[dt.date, str] = {}
     closure_qs = Closure.objects.filter(province_id=province_id)
-    closure_qs = closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id else closure_qs.filter(office__isnull=True)
+    closure_qs = (closure_qs.filter(Q(office__isnull=True) | Q(office_id=office_id)) if office_id
+                  else closure_qs.filter(office__isnull=True))
     for start, end, description in closure_qs.values_list("start_date", "end_date", "description"):
         day = start
         while day <= end:
@@ -57,7 +74,8 @@ def _build(province_id: int, office_id: int | None) -> WorkCalendar:
 
 
 def holidays_in_range(*, province: Province, first: dt.date, last: dt.date):
-    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province), date__range=(first, last)).order_by("date")
+    return Holiday.objects.filter(Q(province__isnull=True) | Q(province=province),
+                                  date__range=(first, last)).order_by("date")
 
 
 def closures_for_province(*, province: Province):
@@ -65,8 +83,6 @@ def closures_for_province(*, province: Province):
 
 
 def closure_get_for_staff(*, staff, closure_id: int) -> Closure:
-    from django.http import Http404
-
     qs = Closure.objects.select_related("province", "office")
     if not staff.is_superuser:
         qs = qs.filter(province_id=staff.province_id)

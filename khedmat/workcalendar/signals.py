@@ -6,6 +6,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
+from khedmat.core.models import Province
 from khedmat.workcalendar.models import CalendarState, Closure, Holiday, WeeklyOffRule
 
 # Sent with: province_id (None = every province), first_date, last_date (None = open-ended).
@@ -13,8 +14,6 @@ calendar_changed = Signal()
 
 
 def _bump(province_id, first_date, last_date):
-    from khedmat.core.models import Province
-
     province_ids = [province_id] if province_id else list(Province.objects.values_list("id", flat=True))
     for pid in province_ids:
         state, created = CalendarState.objects.get_or_create(province_id=pid)

@@ -30,7 +30,8 @@ def month_grid(calendar, year: int, month: int) -> list[list[dict | None]]:
     day = first
     today = timezone.localdate()
     while day < next_first:
-        cells.append({"date": day, "day": jalali.to_jalali(day).day, "off": calendar.day_off(day), "today": day == today})
+        cells.append({"date": day, "day": jalali.to_jalali(day).day, "off": calendar.day_off(day),
+                      "today": day == today})
         day += dt.timedelta(days=1)
     cells += [None] * (-len(cells) % 7)
     return [cells[i:i + 7] for i in range(0, len(cells), 7)]

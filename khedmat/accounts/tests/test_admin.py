@@ -1,15 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from khedmat.testing import login
+from khedmat.accounts.models import RoleAssignment, User
+from khedmat.testing import login, next_national_id
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_gives_a_role_in_one_service_only(client, administrator, tehran):
-    from khedmat.accounts.models import RoleAssignment, User
-    from khedmat.testing import next_national_id
-
     login(client, administrator)
     national_id = next_national_id()
     response = client.post(reverse("admin:accounts_user_add"), {

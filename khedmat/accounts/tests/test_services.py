@@ -8,6 +8,7 @@ from django.utils import timezone
 from khedmat.accounts import services
 from khedmat.accounts.models import LoginAttempt, OneTimeCode, TotpDevice, User
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import AuditEvent
 from khedmat.notifications.models import SentMessage
 from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, next_national_id
 
@@ -49,7 +50,8 @@ def test_the_code_is_stored_only_as_a_hash(sent):
 def test_a_wrong_code_creates_nothing_and_counts_attempts(sent):
     pending = start_signup(sent, mobile="09351230003")
     with pytest.raises(ApplicationError) as error:
-        services.user_register(pending=pending, code="000000" if last_code_sent_to(pending.mobile) != "000000" else "111111")
+        services.user_register(pending=pending,
+                               code="000000" if last_code_sent_to(pending.mobile) != "000000" else "111111")
     assert error.value.code == "otp_wrong"
     assert not User.objects.filter(national_id=pending.national_id).exists()
     assert OneTimeCode.objects.get(mobile=pending.mobile).attempts == 1
@@ -111,7 +113,8 @@ def test_login_is_locked_after_repeated_failures(applicant):
     with pytest.raises(ApplicationError):  # even the right password, while locked
         services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD, ip="10.0.0.1")
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
-        user = services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD, ip="10.0.0.1")
+        user = services.password_login(request=None, national_id=applicant.national_id, password=PASSWORD,
+                                       ip="10.0.0.1")
     assert user == applicant
 
 
@@ -175,8 +178,6 @@ def test_password_reset_needs_matching_mobile(sent, applicant):
 
 
 def test_role_changes_are_audited(administrator, tehran):
-    from khedmat.core.models import AuditEvent
-
     staff = make_staff(province=tehran, roles=["expert"])
     services.staff_roles_set(user=staff, roles=["expert", "unit_head"], by=administrator)
     staff = User.objects.get(pk=staff.pk)

@@ -1,8 +1,10 @@
 """The failure counters hold under parallel requests (20 real threads, SQLite and PostgreSQL)."""
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from khedmat.accounts import services, throttle
 from khedmat.accounts.models import LoginAttempt
@@ -66,10 +68,6 @@ def test_twenty_parallel_wrong_passwords_are_at_most_five_evaluated():
 
 
 def test_a_window_that_ended_starts_again(time_machine):
-    import datetime as dt
-
-    from django.utils import timezone
-
     for _ in range(3):
         assert throttle.hit("test:window", limit=3, seconds=60) == 0
     assert throttle.hit("test:window", limit=3, seconds=60) > 0

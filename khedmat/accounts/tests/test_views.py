@@ -1,11 +1,15 @@
 import datetime as dt
+import re
 
+import pyotp
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from khedmat.accounts.models import OneTimeCode, User
+from khedmat.accounts import services
+from khedmat.accounts.models import OneTimeCode, TotpDevice, User
+from khedmat.catalog.models import Service
 from khedmat.notifications.models import SentMessage
 from khedmat.testing import PASSWORD, last_code_sent_to, login, make_staff, next_national_id
 
@@ -131,7 +135,8 @@ def test_password_reset_journey(client, post, applicant):
     response = post("/accounts/password-reset/", {"national_id": applicant.national_id, "mobile": applicant.mobile})
     assert response["Location"] == "/accounts/password-reset/verify/"
     code = last_code_sent_to(applicant.mobile)
-    response = post("/accounts/password-reset/verify/", {"code": code, "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
+    response = post("/accounts/password-reset/verify/",
+                    {"code": code, "password1": "new-good-pass-1404", "password2": "new-good-pass-1404"})
     assert response["Location"] == "/accounts/login/"
     applicant.refresh_from_db()
     assert applicant.check_password("new-good-pass-1404")
@@ -144,8 +149,6 @@ def test_totp_setup_page_shows_a_qr_code(client, expert):
 
 
 def test_wrong_authenticator_code_is_explained_and_nothing_is_enrolled(client, expert):
-    from khedmat.accounts.models import TotpDevice
-
     login(client, expert)
     client.get("/accounts/authenticator/")
     response = client.post("/accounts/authenticator/", {"code": "000000"})
@@ -154,14 +157,6 @@ def test_wrong_authenticator_code_is_explained_and_nothing_is_enrolled(client, e
 
 
 def test_staff_log_in_with_the_authenticator_app(client, expert):
-    import datetime as dt
-
-    import pyotp
-    import time_machine
-    from django.utils import timezone
-
-    from khedmat.accounts import services
-
     device = services.totp_enrol_start(user=expert)
     services.totp_enrol_confirm(user=expert, code=pyotp.TOTP(device.secret).now())
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=45)):
@@ -195,7 +190,8 @@ def test_a_locked_account_owner_logs_in_with_a_code_sent_to_its_mobile(client, p
 def test_the_locked_account_code_needs_the_password_too(client, post, applicant):
     lock(client, applicant)
     post("/accounts/login/code/", {"national_id": applicant.national_id})
-    response = post("/accounts/login/code/verify/", {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
+    response = post("/accounts/login/code/verify/",
+                    {"code": last_code_sent_to(applicant.mobile), "password": "nope-1234"})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     assert "گذرواژه" in response.content.decode()
     # The code was used up.
@@ -303,7 +299,8 @@ def test_a_trusted_device_is_bound_to_its_user_and_password(client, post, expert
     client.get("/accounts/")  # abandon the other's second step
     expert.set_password("a-new-long-password-1405")
     expert.save()
-    response = client.post("/accounts/login/", {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
+    response = client.post("/accounts/login/",
+                           {"national_id": expert.national_id, "password": "a-new-long-password-1405"})
     assert response["Location"] == "/accounts/login/verify/"
 
 
@@ -318,7 +315,8 @@ def reset_answers(client, national_id, mobile):
     )
 
 
-def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant, django_capture_on_commit_callbacks):
+def test_password_reset_answers_the_same_with_or_without_an_account(post, applicant,
+                                                                    django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         known = reset_answers(Client(), applicant.national_id, applicant.mobile)
         unknown_pair = reset_answers(Client(), applicant.national_id, "09127777777")
@@ -331,9 +329,6 @@ def test_password_reset_answers_the_same_with_or_without_an_account(post, applic
 
 
 def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
-    from khedmat.catalog.models import Service
-    from khedmat.testing import login, make_staff
-
     expert = make_staff(province=tehran, roles=[("expert", "contractor_qualification")])
     login(client, expert)
     page = client.get("/accounts/").content.decode()
@@ -342,8 +337,6 @@ def test_the_account_page_names_the_service_of_a_service_role(client, tehran):
 
 
 def _code_input(html):
-    import re
-
     match = re.search(r'<input[^>]*name="code"[^>]*>', html)
     assert match, html
     return match.group(0)

@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
+from khedmat.appointments.models import ScoringCriterion, ScoringScheme
 from khedmat.cases import process as registry
 from khedmat.cases.process import Transition
 from khedmat.cases.tests.process import PROCESS
@@ -29,8 +31,6 @@ def appointment_process(test_service):
 
 @pytest.fixture
 def scheme(db):
-    from khedmat.appointments.models import ScoringCriterion, ScoringScheme
-
     scheme = ScoringScheme.objects.create(code="test_visit", title="امتیاز بازدید آزمایشی")
     ScoringCriterion.objects.create(scheme=scheme, order=1, title="فضای کار", max_score=10)
     ScoringCriterion.objects.create(scheme=scheme, order=2, title="تجهیزات", max_score=20, weight="1.5")
@@ -49,8 +49,6 @@ def proposed(case, expert):
 
 
 def png_bytes() -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()

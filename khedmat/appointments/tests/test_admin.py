@@ -1,5 +1,6 @@
 import pytest
 
+from khedmat.appointments import demo_data
 from khedmat.appointments.models import ScoringCriterion, ScoringScheme
 from khedmat.core.models import AuditEvent
 from khedmat.testing import login
@@ -37,8 +38,6 @@ def test_a_criterion_needs_a_positive_maximum(client, administrator):
 
 def test_no_scheme_ships_in_the_reference_data_and_the_demo_one_is_a_sample(db):
     assert not ScoringScheme.objects.exists()  # the session loaded the reference data
-    from khedmat.appointments import demo_data
-
     demo_data.load()
     demo_data.load()
     scheme = ScoringScheme.objects.get()

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khedmat.appointments import selectors
-from khedmat.appointments.tests.conftest import BRIEFING, FIELD_VISIT, propose
+from khedmat.appointments.services import appointment_cancel
+from khedmat.appointments.tests.conftest import BRIEFING, FIELD_VISIT, propose, working_day
 from khedmat.testing import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,6 @@ def test_staff_choices_are_the_provinces_staff_with_the_kinds_roles(case, expert
 
 
 def test_upcoming_for_staff_are_their_own_open_ones_soonest_first(case, expert, tehran):
-    from khedmat.appointments.services import appointment_cancel
-    from khedmat.appointments.tests.conftest import working_day
-
     later = propose(case, expert, day=working_day(case, 3))
     sooner = propose(case, expert, kind="briefing")
     gone = propose(case, expert, day=working_day(case, 4))
@@ -51,12 +49,11 @@ def test_upcoming_for_staff_are_their_own_open_ones_soonest_first(case, expert, 
     colleague = make_staff(province=tehran, roles=["expert"])
     assert list(selectors.appointments_upcoming_for_staff(user=expert)) == [sooner, later]
     assert list(selectors.appointments_upcoming_for_staff(user=colleague)) == []
-    assert list(selectors.appointments_upcoming_for_staff(user=expert, now=later.ends_at + dt.timedelta(minutes=1))) == []
+    assert list(selectors.appointments_upcoming_for_staff(user=expert,
+                                                          now=later.ends_at + dt.timedelta(minutes=1))) == []
 
 
 def test_the_staff_list_reads_in_a_fixed_number_of_queries(case, expert):
-    from khedmat.appointments.tests.conftest import working_day
-
     for n in range(1, 4):
         propose(case, expert, day=working_day(case, n))
     with CaptureQueriesContext(connection) as queries:

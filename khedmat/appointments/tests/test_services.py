@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 from unittest import mock
 
 import pytest
@@ -7,11 +8,15 @@ from django.utils import timezone
 
 from khedmat.appointments import services
 from khedmat.appointments.models import Appointment, AppointmentState, VisitPhoto, VisitReport, VisitScore
-from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, propose, working_day
+from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, png_bytes, propose, working_day
 from khedmat.cases.models import CaseEvent
+from khedmat.cases.services import case_transition
+from khedmat.core.jalali import local_date
 from khedmat.notifications.models import OutboxMessage
 from khedmat.testing import make_staff
 from khedmat.testing_fixtures import refused
+from khedmat.workcalendar.models import Holiday
+from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +36,6 @@ def test_an_expert_proposes_a_visit_the_applicant_is_told_and_the_case_records_i
 
 
 def test_proposing_on_a_holiday_is_refused_and_names_the_holiday(case, expert):
-    from khedmat.workcalendar.models import Holiday
-
     day = working_day(case, 3)
     Holiday.objects.create(date=day, title="تعطیل آزمایشی", kind="other")
     error = refused("day_off", propose, case, expert, day=day)
@@ -83,8 +86,6 @@ def test_only_staff_with_the_kinds_role_may_propose_and_only_in_its_states(case,
 
 
 def test_proposing_outside_the_kinds_states_is_refused(case, expert, unit_head):
-    from khedmat.cases.services import case_transition
-
     case = case_transition(case=case, name="recommend", by=expert)
     refused("wrong_state", propose, case, expert)
     propose(case, expert, kind="briefing")  # the briefing is allowed while awaiting approval
@@ -126,7 +127,8 @@ def test_another_time_may_be_asked_once_then_it_is_refused(case, proposed, appli
     assert error.message
     moved.refresh_from_db()
     assert moved.state == AppointmentState.PROPOSED and moved.reschedule_count == 1
-    assert OutboxMessage.objects.filter(recipient=applicant, idempotency_key=f"appointment-proposed-{moved.pk}-2:sms").exists()
+    assert OutboxMessage.objects.filter(recipient=applicant,
+                                        idempotency_key=f"appointment-proposed-{moved.pk}-2:sms").exists()
 
 
 def test_a_kind_without_reschedules_refuses_the_request(case, expert, applicant):
@@ -146,8 +148,6 @@ def test_staff_cannot_move_an_appointment_into_a_clash(case, expert):
 
 
 def jalali_day(appointment):
-    from khedmat.core.jalali import local_date
-
     return local_date(appointment.starts_at)
 
 
@@ -181,8 +181,6 @@ def _reminders(appointment, user):
 
 
 def test_the_reminder_goes_out_on_the_previous_working_day_once(case, proposed, applicant, expert):
-    from khedmat.workcalendar.selectors import calendar_for
-
     day = jalali_day(proposed)
     eve = calendar_for(province=case.province_id).previous_working_day(day)
     too_early = at(eve, "08:00") - dt.timedelta(days=1)
@@ -197,8 +195,6 @@ def test_the_reminder_goes_out_on_the_previous_working_day_once(case, proposed, 
 
 def test_the_reminder_claim_is_taken_once_even_if_two_sweeps_see_the_same_row(case, proposed, applicant):
     """Both sweeps listed the row before either claimed it: the locked re-read lets only one send."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     now = at(calendar_for(province=case.province_id).previous_working_day(jalali_day(proposed)), "08:00")
     assert services._remind_one(proposed.pk, now=now) is True
     assert services._remind_one(proposed.pk, now=now) is False
@@ -206,8 +202,6 @@ def test_the_reminder_claim_is_taken_once_even_if_two_sweeps_see_the_same_row(ca
 
 
 def test_a_new_slot_gets_a_new_reminder(case, proposed, applicant, expert):
-    from khedmat.workcalendar.selectors import calendar_for
-
     calendar = calendar_for(province=case.province_id)
     services.appointments_remind(now=at(calendar.previous_working_day(jalali_day(proposed)), "08:00"))
     day = working_day(case, 5)
@@ -290,22 +284,20 @@ def test_no_report_before_the_appointment_starts(proposed, scheme, expert):
 
 
 def test_a_photo_of_the_wrong_type_is_refused_and_nothing_is_kept(case, started, scheme, expert, settings):
-    import os
-
-    before = sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT)) if os.path.isdir(settings.MEDIA_ROOT) else 0
+    before = (sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
+                if os.path.isdir(settings.MEDIA_ROOT) else 0)
     error = refused("upload_not_allowed_type", services.visit_report_record, appointment=started, notes="x",
                     applicant_present=True, scores=_scores(scheme, 1, 1), photos=[photo(), pdf_as_photo()], by=expert)
     assert "site.jpg" in error.message
     assert not VisitReport.objects.exists() and not VisitPhoto.objects.exists()
-    after = sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT)) if os.path.isdir(settings.MEDIA_ROOT) else 0
+    after = (sum(len(files) for _root, _dirs, files in os.walk(settings.MEDIA_ROOT))
+               if os.path.isdir(settings.MEDIA_ROOT) else 0)
     assert after == before
     refused("upload_executable", services.visit_report_record, appointment=started, notes="x", applicant_present=True,
             scores=_scores(scheme, 1, 1), photos=[photo("x.png", b"<html><script>alert(1)</script></html>")], by=expert)
 
 
 def test_a_photo_with_html_after_its_end_is_refused_naming_what_was_found(case, started, scheme, expert):
-    from khedmat.appointments.tests.conftest import png_bytes
-
     polyglot = photo("site.png", png_bytes() + b"<iframe src='http://evil.example/'></iframe>")
     error = refused("upload_active_content", services.visit_report_record, appointment=started, notes="x",
                     applicant_present=True, scores=_scores(scheme, 1, 1), photos=[photo(), polyglot], by=expert)

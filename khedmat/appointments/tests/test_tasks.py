@@ -1,26 +1,24 @@
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from khedmat.appointments.tasks import appointments_remind_schedule, appointments_remind_task
 from khedmat.appointments.tests.conftest import at
 from khedmat.core import jalali
 from khedmat.notifications.models import OutboxMessage
+from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
 
 
 def _eve(appointment):
-    from khedmat.workcalendar.selectors import calendar_for
-
     calendar = calendar_for(province=appointment.case.province_id)
     return calendar.previous_working_day(jalali.local_date(appointment.starts_at))
 
 
 def test_the_command_sends_due_reminders_once(proposed, applicant):
-    import time_machine
-
     with time_machine.travel(at(_eve(proposed), "08:00"), tick=False):
         out = io.StringIO()
         call_command("appointments_remind", stdout=out)
@@ -30,8 +28,6 @@ def test_the_command_sends_due_reminders_once(proposed, applicant):
 
 
 def test_the_sweep_task_runs_and_does_not_reschedule_itself_on_the_immediate_backend(proposed):
-    import time_machine
-
     with time_machine.travel(at(_eve(proposed), "08:00"), tick=False):
         result = appointments_remind_task.enqueue()
     assert result.status == "SUCCESSFUL" and result.return_value == 1

@@ -6,7 +6,8 @@ import time_machine
 from django.utils import timezone
 
 from khedmat.appointments.models import Appointment, AppointmentState, VisitReport
-from khedmat.appointments.tests.conftest import pdf_as_photo, photo, propose, working_day
+from khedmat.appointments.services import appointment_reschedule, appointment_reschedule_request
+from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, propose, working_day
 from khedmat.core import jalali
 from khedmat.testing import login, make_staff
 
@@ -139,9 +140,6 @@ def test_the_applicant_asks_for_another_time_and_bad_input_changes_nothing(clien
 
 
 def test_the_request_refused_when_the_allowance_is_used_up_shows_a_message(client, case, proposed, applicant, expert):
-    from khedmat.appointments.services import appointment_reschedule, appointment_reschedule_request
-    from khedmat.appointments.tests.conftest import at
-
     appointment_reschedule_request(appointment=proposed, reason="x", by=applicant)
     day = working_day(case, 4)
     appointment_reschedule(appointment=proposed, starts_at=at(day, "09:00"), ends_at=at(day, "10:00"), place="x",
@@ -238,7 +236,8 @@ def test_staff_record_the_report_with_a_photo_and_bad_input_changes_nothing(clie
         login(client, expert)
         page = client.get(url)
         assert page.status_code == 200 and "فضای کار" in _html(page) and 'enctype="multipart/form-data"' in _html(page)
-        data = {"applicant_present": "yes", "attendees": "", "notes": "خوب بود", f"score_{a.pk}": "12", f"score_{b.pk}": "5"}
+        data = {"applicant_present": "yes", "attendees": "", "notes": "خوب بود", f"score_{a.pk}": "12",
+                f"score_{b.pk}": "5"}
         too_high = client.post(url, data)
         assert too_high.status_code == 200 and 'class="error-summary"' in _html(too_high)
         wrong_photo = client.post(url, {**data, f"score_{a.pk}": "۷", "photos": [pdf_as_photo()]})

@@ -27,7 +27,8 @@ def test_the_swagger_page_is_for_staff_only(client, applicant, tehran):
     assert client.get("/api/docs/", {"script": ""}).status_code == 200
 
 
-def test_applicant_creates_fills_and_submits_through_the_api(client, test_service, applicant, django_capture_on_commit_callbacks):
+def test_applicant_creates_fills_and_submits_through_the_api(client, test_service, applicant,
+                                                             django_capture_on_commit_callbacks):
     login(client, applicant)
     created = client.post("/api/cases/", {"service": test_service.code}, content_type="application/json")
     assert created.status_code == 201
@@ -48,21 +49,23 @@ def test_applicant_creates_fills_and_submits_through_the_api(client, test_servic
 
 def test_api_errors_are_persian_and_change_nothing(client, submitted, expert):
     login(client, expert)
-    response = client.post(f"/api/cases/{submitted.public_id}/transitions/", {"transition": "reject", "version": submitted.version},
-                           content_type="application/json")
+    response = client.post(f"/api/cases/{submitted.public_id}/transitions/",
+                           {"transition": "reject", "version": submitted.version}, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "comment_required"
     assert any("\u0600" <= ch <= "\u06ff" for ch in response.json()["message"])
     bad = client.post(f"/api/cases/{submitted.public_id}/transitions/", {"transition": "recommend", "version": "x"},
                       content_type="application/json")
     assert bad.status_code == 400 and "version" in bad.json()["extra"]["fields"]
-    upload = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file("a.exe", b"MZ" + b"\0" * 100)})
+    upload = client.post(f"/api/cases/{submitted.public_id}/documents/",
+                         {"requirement": "letter", "file": pdf_file("a.exe", b"MZ" + b"\0" * 100)})
     assert upload.status_code == 400
     assert Case.objects.get(pk=submitted.pk).state == "under_review"
 
 
 # -- the permission matrix --------------------------------------------------------------------
 
-PERSONAS = ["owner", "member", "other_applicant", "expert", "unit_head", "finance", "other_province_expert", "anonymous"]
+PERSONAS = ["owner", "member", "other_applicant", "expert", "unit_head", "finance", "other_province_expert",
+            "anonymous"]
 CAN_SEE = {"owner", "member", "expert", "unit_head"}
 CAN_RECOMMEND = {"expert"}
 
@@ -140,10 +143,12 @@ def test_who_sees_the_case_in_a_queue(client, people, submitted, persona):
 
 def test_uploading_needs_the_applicant_in_an_editable_state(client, people, submitted):
     _as(client, people["expert"])
-    response = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file()})
+    response = client.post(f"/api/cases/{submitted.public_id}/documents/",
+                           {"requirement": "letter", "file": pdf_file()})
     assert response.status_code == 400
     _as(client, people["owner"])
-    response = client.post(f"/api/cases/{submitted.public_id}/documents/", {"requirement": "letter", "file": pdf_file()})
+    response = client.post(f"/api/cases/{submitted.public_id}/documents/",
+                           {"requirement": "letter", "file": pdf_file()})
     assert response.status_code == 400  # under review: no changes until a deficiency notice asks for them
     assert DocumentVersion.objects.filter(document__case=submitted).count() == 2
     assert PDF
@@ -245,15 +250,18 @@ def test_a_bad_json_body_gets_a_persian_message(client, applicant):
     ("post", "/api/cases/", "{}", "application/json"),
     ("post", "/api/cases/", "x", "text/plain"),  # was: the media type named in the text
     ("delete", "/api/cases/", None, None),  # was: Method "DELETE" not allowed
-    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": 99999999999999999999999}', "application/json"),
-    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": "abc", "comment": null}', "application/json"),
+    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": 99999999999999999999999}',
+     "application/json"),
+    ("post", "/api/cases/{case}/transitions/", '{"transition": "x", "version": "abc", "comment": null}',
+     "application/json"),
     ("get", "/api/no-such-thing/", None, None),
 ])
 def test_api_refusals_carry_no_english(client, applicant, submitted, method, path, payload, content_type):
     login(client, applicant)
     path = path.format(case=submitted.public_id)
     kwargs = {"content_type": content_type} if content_type else {}
-    response = getattr(client, method)(path, payload, **kwargs) if payload is not None else getattr(client, method)(path)
+    response = getattr(client, method)(path, payload, **kwargs) if payload is not None else getattr(client,
+                                                                                                    method)(path)
     assert 400 <= response.status_code < 500
     body = response.json()
     texts = _messages(body)

@@ -41,7 +41,8 @@ def test_a_queue_over_two_services_merges_in_the_same_order_as_one_query(test_se
                     .order_by(*selectors.QUEUE_ORDERS[sort], "id").values_list("pk", flat=True))
     assert [c.pk for c in queue[0:100]] == expected
     assert [c.pk for c in queue[5:11]] == expected[5:11]  # a later page
-    assert [c.pk for c in selectors.queue_for_staff(staff=expert, sort=sort, service="contractor_qualification")[0:100]] == [
+    assert [c.pk for c in selectors.queue_for_staff(staff=expert, sort=sort,
+                                                    service="contractor_qualification")[0:100]] == [
         pk for pk in expected if Case.objects.get(pk=pk).service_id == contractor.pk]
 
 

@@ -65,7 +65,8 @@ def test_tracking_numbers_are_unique_and_sequential(test_service, applicant, upl
     numbers = []
     for _ in range(3):
         case = services.case_create(service=test_service, applicant=applicant)
-        case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant, expected_version=case.version)
+        case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant,
+                                         expected_version=case.version)
         upload(case, "id_card", applicant)
         upload(case, "letter", applicant)
         case.refresh_from_db()
@@ -75,7 +76,8 @@ def test_tracking_numbers_are_unique_and_sequential(test_service, applicant, upl
 
 
 def test_submission_is_refused_without_the_required_documents(draft, applicant):
-    case = services.case_data_update(case=draft, data={"subject": "x"}, title="x", by=applicant, expected_version=draft.version)
+    case = services.case_data_update(case=draft, data={"subject": "x"}, title="x", by=applicant,
+                                     expected_version=draft.version)
     with pytest.raises(ApplicationError) as error:
         services.case_submit(case=case, by=applicant, expected_version=case.version)
     assert "نامه درخواست" in error.value.message
@@ -208,10 +210,12 @@ def test_sla_columns_are_a_function_of_the_events(submitted, expert):
     services.sla_refresh(case=case)
     services.sla_refresh(case=case)
     case = Case.objects.get(pk=case.pk)
-    assert (case.sla_running, case.sla_banked_days, case.sla_run_started_at, case.sla_deadline, case.sla_warning_at) == before
+    assert (case.sla_running, case.sla_banked_days, case.sla_run_started_at, case.sla_deadline,
+            case.sla_warning_at) == before
 
 
-def test_a_new_closure_moves_open_deadlines_and_is_logged(ready_draft, applicant, tehran, django_capture_on_commit_callbacks):
+def test_a_new_closure_moves_open_deadlines_and_is_logged(ready_draft, applicant, tehran,
+                                                          django_capture_on_commit_callbacks):
     from khedmat.workcalendar.models import Closure
 
     with time_machine.travel(tehran_time(2026, 12, 12), tick=False):  # Saturday 1405-09-21
@@ -314,7 +318,8 @@ def test_a_refused_declaration_opens_no_case(declaring_service, applicant):
 def test_a_case_cannot_be_changed_into_a_refused_declaration(declaring_service, applicant):
     case = services.case_create(service=declaring_service, applicant=applicant, data={"subject": "ok"})
     with pytest.raises(ApplicationError) as error:
-        services.case_data_update(case=case, data={"subject": "secret"}, title="", by=applicant, expected_version=case.version)
+        services.case_data_update(case=case, data={"subject": "secret"}, title="", by=applicant,
+                                  expected_version=case.version)
     assert error.value.code == "not_competent"
     case.refresh_from_db()
     assert case.data == {"subject": "ok"}

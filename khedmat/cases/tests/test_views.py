@@ -102,7 +102,8 @@ def test_a_file_with_active_content_changes_nothing_and_says_what_was_found(clie
     assert DocumentVersion.objects.filter(document__case=draft).count() == 1
 
 
-def test_a_document_is_downloadable_only_by_those_who_see_the_case(client, submitted, applicant, other_applicant, expert, isfahan):
+def test_a_document_is_downloadable_only_by_those_who_see_the_case(client, submitted, applicant, other_applicant,
+                                                                   expert, isfahan):
     version = DocumentVersion.objects.filter(document__case=submitted).first()
     path = url(submitted, f"documents/versions/{version.pk}")
     login(client, applicant)
@@ -129,19 +130,22 @@ def test_staff_queue_shows_province_cases_for_the_role_with_sla(client, submitte
 
 
 @pytest.mark.parametrize("query", ["كريمي", "کریمی", "KEY", "NID", "ORG"])
-def test_search_matches_letter_and_digit_variants(client, test_service, expert, tehran, query, upload, django_capture_on_commit_callbacks):
+def test_search_matches_letter_and_digit_variants(client, test_service, expert, tehran, query, upload,
+                                                  django_capture_on_commit_callbacks):
     from khedmat.cases import services
 
     person = make_user(first_name="علی", last_name="کریمی")
     organization = make_organization(owner=person, province=tehran, name="شرکت نمونه")
     case = services.case_create(service=test_service, applicant=person, organization=organization)
-    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=person, expected_version=case.version)
+    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=person,
+                                     expected_version=case.version)
     upload(case, "id_card", person)
     upload(case, "letter", person)
     case.refresh_from_db()
     case = services.case_submit(case=case, by=person, expected_version=case.version)
     fa = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-    q = {"KEY": case.tracking_number.translate(fa), "NID": organization.national_id.translate(fa), "ORG": "شركت نمونه"}.get(query, query)
+    q = {"KEY": case.tracking_number.translate(fa), "NID": organization.national_id.translate(fa),
+         "ORG": "شركت نمونه"}.get(query, query)
     login(client, expert)
     html = client.get("/staff/cases/queue/", {"q": q}).content.decode()
     assert "علی کریمی" in html
@@ -168,7 +172,8 @@ def test_queue_filters_by_sla_status(client, submitted, expert):
 
 def test_bad_queue_filters_do_not_break_the_page(client, expert):
     login(client, expert)
-    response = client.get("/staff/cases/queue/", {"date_from": "1404/13/50", "sla": "nonsense", "sort": "x", "page": "abc"})
+    response = client.get("/staff/cases/queue/",
+                          {"date_from": "1404/13/50", "sla": "nonsense", "sort": "x", "page": "abc"})
     assert response.status_code == 200
 
 
@@ -184,18 +189,22 @@ def test_a_bad_date_in_the_queue_filter_shows_a_persian_error_and_keeps_the_othe
 def test_transition_from_the_page_and_a_stale_second_click(client, submitted, expert):
     login(client, expert)
     version = submitted.version
-    response = client.post(url(submitted, "transition"), {"version": version, "transition": "recommend", "comment": ""}, follow=True)
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "recommend", "comment": ""},
+                           follow=True)
     assert Case.objects.get(pk=submitted.pk).state == "awaiting_approval"
-    response = client.post(url(submitted, "transition"), {"version": version, "transition": "reject", "comment": "x"}, follow=True)
+    response = client.post(url(submitted, "transition"), {"version": version, "transition": "reject", "comment": "x"},
+                           follow=True)
     assert "کس دیگری" in response.content.decode() or "تغییر" in response.content.decode()
     assert Case.objects.get(pk=submitted.pk).state == "awaiting_approval"
 
 
-def test_deficiency_notice_page_and_applicant_answer(client, submitted, expert, applicant, django_capture_on_commit_callbacks):
+def test_deficiency_notice_page_and_applicant_answer(client, submitted, expert, applicant,
+                                                     django_capture_on_commit_callbacks):
     login(client, expert)
-    form = {"version": submitted.version, "summary": "لطفاً اصلاح کنید", "form-TOTAL_FORMS": "4", "form-INITIAL_FORMS": "0",
-            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "30",
-            "form-0-document_code": "letter", "form-0-text": "نامه امضا ندارد", "form-0-guidance": "نامه امضاشده بارگذاری شود"}
+    form = {"version": submitted.version, "summary": "لطفاً اصلاح کنید", "form-TOTAL_FORMS": "4",
+            "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "30",
+            "form-0-document_code": "letter", "form-0-text": "نامه امضا ندارد",
+            "form-0-guidance": "نامه امضاشده بارگذاری شود"}
     bad = client.post(url(submitted, "deficiency"), {**form, "form-1-text": "بدون راهنما"})
     assert bad.status_code == 200 and Case.objects.get(pk=submitted.pk).state == "under_review"
     with django_capture_on_commit_callbacks(execute=True):
@@ -305,8 +314,8 @@ def test_reject_asks_for_a_reason_then_a_confirmation_and_stands_apart(client, s
     actions = page[page.index('id="actions"'):]
     assert actions.index('value="recommend"') < actions.index('class="danger-zone"') < actions.index('value="reject"')
     # Without a reason: refused, nothing changes.
-    response = client.post(url(submitted, "transition"), {"version": submitted.version, "transition": "reject", "comment": ""},
-                           follow=True)
+    response = client.post(url(submitted, "transition"),
+                           {"version": submitted.version, "transition": "reject", "comment": ""}, follow=True)
     assert "دلیل" in response.content.decode() and Case.objects.get(pk=submitted.pk).state == submitted.state
     # With a reason: a confirmation page, still nothing changes.
     response = client.post(url(submitted, "transition"), {"version": submitted.version, "transition": "reject",

@@ -1,5 +1,5 @@
 """The consultant regulation was transcribed «۲۰۶۳۷/۲۰۶۳۷/۲۸۴۳۷» in service 4's statement, as the seed's
-line 242 garbles it; its number is 20637/ت28437هـ (seed line 259, SERVICES.md §12). A transcription
+line 242 garbles it; its number is 20637/ت28437هـ (seed line 259, SERVICES.md §11). A transcription
 error, not an amendment: the stored statements that carry it are corrected in place (issue 17 point 11).
 """
 from django.db import migrations

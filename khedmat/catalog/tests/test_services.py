@@ -110,10 +110,13 @@ def test_termination_with_prior_notice(administrator):
     service = contractor()
     statement = selectors.statement_in_force(service=service)
     with pytest.raises(ApplicationError):
-        services.sla_statement_terminate(statement=statement, notice_date=None, terminated_at=dt.date(2027, 1, 1), by=administrator)
+        services.sla_statement_terminate(statement=statement, notice_date=None, terminated_at=dt.date(2027, 1, 1),
+                                         by=administrator)
     with pytest.raises(ApplicationError):
-        services.sla_statement_terminate(statement=statement, notice_date=dt.date(2027, 1, 1), terminated_at=dt.date(2027, 1, 1), by=administrator)
-    services.sla_statement_terminate(statement=statement, notice_date=dt.date(2026, 12, 1), terminated_at=dt.date(2027, 1, 1), by=administrator)
+        services.sla_statement_terminate(statement=statement, notice_date=dt.date(2027, 1, 1),
+                                         terminated_at=dt.date(2027, 1, 1), by=administrator)
+    services.sla_statement_terminate(statement=statement, notice_date=dt.date(2026, 12, 1),
+                                     terminated_at=dt.date(2027, 1, 1), by=administrator)
     assert selectors.statement_in_force(service=service, on=dt.date(2026, 12, 31)) == statement
     assert selectors.statement_in_force(service=service, on=dt.date(2027, 1, 1)) is None
 

@@ -1,10 +1,16 @@
 import datetime as dt
+import re
+from html import unescape
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
-from khedmat.catalog import services
-from khedmat.catalog.models import Service
+from khedmat.catalog import selectors, services
+from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
+from khedmat.core import jalali
+from khedmat.testing import persian_number_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +28,8 @@ def test_service_page_shows_every_part_of_the_statement(client):
     response = client.get("/services/contractor_qualification/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱", "ضوابط و مقررات قانونی خدمت", "سامانه ساجات در حال تکمیل"):
+    for text in ("نعمت اله ترکی", "۱۰٬۵۰۰٬۰۰۰", "الف", "۱۳۸۱", "ضوابط و مقررات قانونی خدمت",
+                 "سامانه ساجات در حال تکمیل"):
         assert text in html, text
     statement = response.context["statement"]
     assert statement.introduction[:40] in html
@@ -51,9 +58,6 @@ def test_page_shows_version_in_force_and_history(client, administrator):
 
 def test_every_public_service_page_shows_numbers_in_persian(client):
     """The SLA tables printed «۱E+۱ روز کاری», «۱E+۱–۲۵», «۱E+۲ درصد» (Decimal.normalize)."""
-    from khedmat.catalog.models import SlaCommitment
-    from khedmat.testing import persian_number_problems
-
     assert SlaCommitment.objects.filter(target__isnull=False).exists()
     pages = ["/services/"] + [f"/services/{s.code}/" for s in Service.objects.all()]
     for url in pages:
@@ -68,8 +72,6 @@ def test_every_public_service_page_shows_numbers_in_persian(client):
 
 def test_a_termination_shows_its_notice_date_beside_the_end_date(client, administrator):
     """The public page showed the end date of a terminated agreement but not when notice was given."""
-    from khedmat.catalog import selectors
-
     service = Service.objects.get(code="contractor_qualification")
     statement = selectors.statement_in_force(service=service)
     today = timezone.localdate()
@@ -77,8 +79,6 @@ def test_a_termination_shows_its_notice_date_beside_the_end_date(client, adminis
         statement=statement, notice_date=today - dt.timedelta(days=3), terminated_at=today + dt.timedelta(days=60),
         by=administrator,
     )
-    from khedmat.core import jalali
-
     end, notice = (jalali.format_date(d, "long") for d in (today + dt.timedelta(days=60), today - dt.timedelta(days=3)))
     html = client.get(f"/services/{service.code}/").content.decode()
     assert f"پایان توافق: {end}." in html and f"اعلام قبلی خاتمه در {notice} داده شده است." in html
@@ -97,9 +97,6 @@ def test_a_reference_without_subject_shows_it_as_written(client):
 
 
 def _page_text(html: str) -> str:
-    import re
-    from html import unescape
-
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
 
 
@@ -118,25 +115,18 @@ def test_service_4_page_prints_the_consultant_regulation_number_as_published(cli
 
 
 def test_the_garbled_regulation_number_is_corrected_in_stored_statements():
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from khedmat.catalog.models import SlaStatement
-
     migration = import_module("khedmat.catalog.migrations.0004_consultant_regulation_number")
     statement = SlaStatement.objects.get(service__code="contractor_qualification", version=1)
     SlaStatement.objects.filter(pk=statement.pk).update(
         responsibility=statement.responsibility.replace("20637/ت28437ه", "20637/20637/28437"))
     migration.correct(apps, None)
     statement.refresh_from_db()
-    assert "20637/20637" not in statement.responsibility and "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility
+    assert "20637/20637" not in statement.responsibility
+    assert "آیین نامه شماره 20637/ت28437ه مورخ" in statement.responsibility
 
 
 def test_the_public_page_says_an_assumed_target_is_the_organizations_own(client):
     """Issue 17 point 13: service 2's 10 working days are not in the seed (A9)."""
-    from khedmat.catalog.models import SlaCommitment
-
     assert SlaCommitment.objects.get(statement__service__code="institute_accreditation", statement__version=1,
                                      code="end_to_end_time").target_assumed
     assert not SlaCommitment.objects.filter(statement__service__code="contractor_qualification",

@@ -1,5 +1,6 @@
 """Service 4's page in Chromium: the mixed references of its legal basis read in logical order."""
 import pytest
+from django.template import Context, Template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -8,7 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 _POSITIONS = """(number) => {
   const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
-  const left = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect(); };
+  const left = (node, i) => {
+    range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect();
+  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.textContent.indexOf(number);
     if (at < 0) continue;
@@ -30,8 +33,6 @@ def test_mixed_references_are_drawn_right_to_left_in_logical_order(browser_page)
         for where in positions:
             assert where["same_line"] and where["first"] > where["letter"], (number, where)
     # The same value through the `ltr` filter, as any page that isolates an identifier would draw it.
-    from django.template import Context, Template
-
     html = Template('<p dir="rtl">آیین نامه {{ v|ltr }} مورخ</p>').render(Context({"v": "20637/ت28437ه"}))
     page.set_content(f'<html dir="rtl"><body>{html}</body></html>')
     [where] = page.evaluate(_POSITIONS, "۲۰۶۳۷/ت۲۸۴۳۷ه")

@@ -1,5 +1,6 @@
 from django import template
 
+from khedmat.certificates.models import DocumentKind, OfficialDocument
 from khedmat.certificates.selectors import letters_for_case
 
 register = template.Library()
@@ -19,8 +20,6 @@ def letter_for_notice(letters, notice):
 @register.simple_tag
 def case_documents(case):
     """The certificates and licences issued for a case (letters are shown with their notices)."""
-    from khedmat.certificates.models import DocumentKind, OfficialDocument
-
     return list(OfficialDocument.objects.filter(case=case).exclude(document_type__kind=DocumentKind.LETTER)
                 .select_related("document_type"))
 
@@ -28,7 +27,5 @@ def case_documents(case):
 @register.simple_tag
 def case_decision_letters(case):
     """The letters of the decisions on a case (rejection, approval with conditions), newest first."""
-    from khedmat.certificates.models import OfficialDocument
-
     return list(OfficialDocument.objects.filter(case=case, document_type__code="decision_letter")
                 .select_related("document_type").order_by("-issued_at"))

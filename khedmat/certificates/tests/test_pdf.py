@@ -23,6 +23,7 @@ the tests see the documents as they are issued. A Persian line with an English l
 differently (pdftotext treats it as left-to-right).
 """
 import datetime as dt
+import importlib.util
 import io
 import os
 import re
@@ -33,10 +34,14 @@ import subprocess
 import polib
 import pytest
 import segno
+import yaml
+from django.conf import settings
 from django.test import override_settings
 from django.utils import translation
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from khedmat.certificates import reference_data
 from khedmat.certificates.pdf import (
     PdfRenderingError,
     html_to_pdf,
@@ -46,6 +51,7 @@ from khedmat.certificates.pdf import (
     render_pdf,
     static_root,
 )
+from khedmat.certificates.services import ISSUER
 from khedmat.core import jalali
 
 HOLDER = "شرکت ساختمانی البرز کوه"
@@ -62,7 +68,8 @@ VERIFY_URL = "https://khedmat.tehran-mpo.ir/verify/4f1c2a9e8b7d4c3fa0e1b2c3d4e5f
 KEYWORDS = "گواهینامه صلاحیت پیمانکاری,4140500012, KHD-4140-7Q2M"  # odd comma spacing on purpose
 A4_POINTS = (595.28, 841.89)
 
-ZWNJ_AND_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+ZWNJ_AND_BIDI_CONTROLS = dict.fromkeys(map(ord,
+                                           "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 # The msgids introduced by the templates of certificates/pdf/ (with context where there is one).
@@ -93,8 +100,6 @@ PDF_LABELS = {
 @pytest.fixture(scope="module", autouse=True)
 def persian_labels(tmp_path_factory):
     """A fallback catalogue for the labels above, after the project's own in LOCALE_PATHS."""
-    from django.conf import settings
-
     directory = tmp_path_factory.mktemp("locale")
     (directory / "fa" / "LC_MESSAGES").mkdir(parents=True)
     catalogue = polib.POFile()
@@ -235,7 +240,8 @@ METADATA = {
 
 @pytest.fixture(scope="module")
 def certificate_pdf():
-    return render_pdf(template_name="certificates/pdf/certificate.html", context=certificate_context(), metadata=METADATA)
+    return render_pdf(template_name="certificates/pdf/certificate.html", context=certificate_context(),
+                      metadata=METADATA)
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +374,8 @@ def test_page_number_footer_is_in_persian_digits(certificate_pdf, tmp_path):
 def test_certificate_without_expiry_or_replacement(tmp_path):
     pdf = render_pdf(
         template_name="certificates/pdf/certificate.html",
-        context=certificate_context(valid_until=None, replaces_number=None, replaces_label="", qr_svg="", verify_url=""),
+        context=certificate_context(valid_until=None, replaces_number=None, replaces_label="", qr_svg="",
+                                    verify_url=""),
     )
     text = normalise(pdftotext(pdf, tmp_path, layout=False))
     with translation.override("fa"):
@@ -446,11 +453,6 @@ def test_rendering_stops_instead_of_fetching_or_falling_back(html):
 
 def document_titles() -> list[str]:
     """The titles of every document type the seed creates, and the issuer's name printed on each."""
-    import yaml
-
-    from khedmat.certificates import reference_data
-    from khedmat.certificates.services import ISSUER
-
     return [entry["title"] for entry in yaml.safe_load(reference_data.FILE.read_text(encoding="utf-8"))] + [
         ISSUER, *LETTERHEAD]
 
@@ -465,7 +467,8 @@ def _lines_html(lines: list[str], font_css: str = "") -> str:
     # One page (A3) holds every title: the image comparison reads the first page only.
     rows = "".join(f"<h1>{line}</h1><p>{line}</p>" for line in lines)
     return (f'<html lang="fa" dir="rtl"><head><link rel="stylesheet" href="certificates/pdf.css">'
-            f"<style>@page {{ size: A3 }} h1 {{ font-size: 16pt; margin: 0 }} {font_css}</style></head><body>{rows}</body></html>")
+            f"<style>@page {{ size: A3 }} h1 {{ font-size: 16pt; margin: 0 }} "
+            f"{font_css}</style></head><body>{rows}</body></html>")
 
 
 def test_every_word_of_the_document_titles_extracts_as_written(tmp_path):
@@ -491,8 +494,6 @@ def _page_png(pdf: bytes, tmp_path, name: str) -> bytes:
 
 
 def _pixels(png: bytes):
-    from PIL import Image
-
     return Image.open(io.BytesIO(png)).convert("L")
 
 
@@ -505,8 +506,6 @@ ORIGINAL_FONT_CSS = (
 
 def _pixels_apart(a, b) -> int:
     """How many pixels differ clearly (by more than half the grey scale) between two renderings."""
-    from PIL import ImageChops
-
     return sum(ImageChops.difference(a, b).point(lambda v: 1 if v > 128 else 0).histogram()[1:])
 
 
@@ -521,7 +520,8 @@ def test_the_pdf_font_prints_lam_alef_as_the_original_ligature(tmp_path):
     ours = _pixels(_page_png(html_to_pdf(_lines_html(lines)), tmp_path, "ours"))
     original = _pixels(_page_png(html_to_pdf(_lines_html(lines, ORIGINAL_FONT_CSS)), tmp_path, "original"))
     unjoined = _pixels(_page_png(html_to_pdf(_lines_html(
-        lines, ORIGINAL_FONT_CSS + ' body, h1, p { font-feature-settings: "rlig" 0, "liga" 0 }')), tmp_path, "unjoined"))
+        lines,
+        ORIGINAL_FONT_CSS + ' body, h1, p { font-feature-settings: "rlig" 0, "liga" 0 }')), tmp_path, "unjoined"))
 
     assert ours.size == original.size
     ours_apart, unjoined_apart = _pixels_apart(ours, original), _pixels_apart(unjoined, original)
@@ -531,10 +531,6 @@ def test_the_pdf_font_prints_lam_alef_as_the_original_ligature(tmp_path):
 
 def test_the_pdf_fonts_are_the_build_of_the_vendored_vazirmatn():
     """pdf.css uses static/vendor/vazirmatn/pdf/, exactly what tools/build_pdf_fonts.py makes of the vendored files."""
-    import importlib.util
-
-    from django.conf import settings
-
     css = (static_root() / "certificates" / "pdf.css").read_text(encoding="utf-8")
     faces = re.findall(r'url\("([^"]+)"\)', css)
     assert faces == ["../vendor/vazirmatn/pdf/VazirmatnKhedmatPDF-Regular.ttf",

@@ -1,4 +1,5 @@
 """The PDF a holder prints, read back as text: the labels come from the document's type and holder."""
+import re
 import shutil
 import subprocess
 
@@ -17,8 +18,6 @@ ZWNJ_AND_BIDI = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u20
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
     """pdftotext's text without ZWNJ, bidi controls, colons and whitespace (see test_pdf.py for why)."""
-    import re
-
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed (poppler-utils)")
     source = tmp_path / "doc.pdf"
@@ -34,7 +33,8 @@ def fa(value: str) -> str:
 
 def test_a_licence_is_numbered_as_a_licence_and_prints_the_company_id_in_full(administrator, tmp_path):
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     text = pdf_text(document_pdf(licence), tmp_path)
     assert "شمارهپروانه" + fa(licence.number) in text
     assert "شمارهگواهینامه" not in text and "اینگواهینامه" not in text
@@ -51,7 +51,8 @@ def test_a_certificate_masks_a_persons_national_code(administrator, tmp_path):
 
 def test_a_replacement_names_what_it_replaces_in_its_own_words(administrator):
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     renewed = services.document_reissue(document=licence, by=administrator)
     assert pdf_context(renewed)["replaces_label"] == f"جایگزین پروانه شماره {fa(licence.number)}"
 
@@ -67,8 +68,6 @@ def test_a_holder_kind_code_prints_as_its_persian_label(administrator):
 
 def test_a_natural_persons_certificate_prints_the_kind_in_persian_and_no_english_word(administrator, tmp_path):
     """`natural`, like `legal`, is a code: pdftotext of the printed certificate reads «شخص حقیقی» (issue 17 point 5)."""
-    import re
-
     document = issue(administrator, holder_kind=HolderKind.NATURAL, holder_name="امیر کاظمی",
                      holder_national_id="0012345679")
     text = pdf_text(document_pdf(document), tmp_path)

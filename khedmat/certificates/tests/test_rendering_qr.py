@@ -13,6 +13,8 @@ from PIL import Image, ImageFilter
 from khedmat.certificates import rendering, services, signing
 from khedmat.certificates.keys import keyring, public_keys
 from khedmat.certificates.models import DocumentType
+from khedmat.certificates.pdf import render_pdf
+from tools import verify_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,8 @@ def decode(image: Image.Image, tmp_path, name: str) -> list[str]:
 def printed_page(pdf: bytes, tmp_path, dpi: int = 300) -> Image.Image:
     source = tmp_path / "document.pdf"
     source.write_bytes(pdf)
-    subprocess.run([tool("pdftoppm"), "-png", "-r", str(dpi), "-gray", "-singlefile", str(source), str(tmp_path / "page")],
+    subprocess.run([tool("pdftoppm"), "-png", "-r", str(dpi), "-gray", "-singlefile", str(source),
+                    str(tmp_path / "page")],
                    check=True, capture_output=True, timeout=120)
     return Image.open(tmp_path / "page.png").convert("L")
 
@@ -99,8 +102,6 @@ def test_a_photo_of_the_300_dpi_print_reads_back_to_an_address_that_verifies(cer
 
 def test_the_photo_is_one_the_former_qr_code_did_not_survive(certificate, tmp_path):
     """The same photo of a print with the former QR code (the whole KH1 token, level L) does not read back."""
-    from khedmat.certificates.pdf import render_pdf
-
     former = segno.make(services.verify_url(certificate), error="l").svg_inline(scale=2, border=2, dark="#000")
     pdf = render_pdf(template_name=certificate.document_type.template,
                      context={**rendering.pdf_context(certificate), "qr_svg": former})
@@ -110,8 +111,6 @@ def test_the_photo_is_one_the_former_qr_code_did_not_survive(certificate, tmp_pa
 
 
 def test_the_offline_verifier_reads_the_qr_address_and_matches_it_with_the_pdf(certificate, tmp_path):
-    from tools import verify_certificate
-
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps(signing.public_keys_document(keyring())), encoding="utf-8")
     pdf = tmp_path / "certificate.pdf"

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from khedmat.certificates import services, signing
+from khedmat.certificates import rendering, services, signing
 from khedmat.certificates.keys import public_keys
 from khedmat.certificates.models import DocumentType, OfficialDocument
 from khedmat.core.exceptions import ApplicationError
@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def issue(by, **kwargs):
-    data = {"document_type": DocumentType.objects.get(code="grade_certificate"), "holder_name": "شرکت ساختمانی البرز کوه",
+    data = {"document_type": DocumentType.objects.get(code="grade_certificate"),
+            "holder_name": "شرکت ساختمانی البرز کوه",
             "holder_national_id": "10380284790", "holder_kind": "شخص حقوقی",
             "scope": [{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}], "by": by}
     data.update(kwargs)
@@ -123,8 +124,6 @@ def test_concurrent_issuance_gives_distinct_consecutive_numbers(administrator):
 
 
 def test_verification_links_and_qr_codes_use_the_site_url(administrator, settings, monkeypatch):
-    from khedmat.certificates import rendering
-
     settings.KHEDMAT_SITE_URL = "http://127.0.0.1:9123/"
     document = issue(administrator)
     encoded = []
@@ -161,3 +160,18 @@ def test_twenty_parallel_reissues_replace_the_document_once(administrator):
     assert len(replacements) == 1 and len(errors) == 19
     assert original.status == "replaced" and original.replacement.pk == replacements[0]
     assert OfficialDocument.objects.filter(replaces=original).count() == 1
+
+
+def test_a_document_is_issued_by_its_type_code(administrator):
+    letter = services.document_issue(type_code="deficiency_letter", holder_name="نرگس شریفی", by=administrator)
+    assert letter.document_type == DocumentType.objects.get(code="deficiency_letter")
+    with pytest.raises(DocumentType.DoesNotExist):
+        services.document_issue(type_code="no_such_type", holder_name="نرگس شریفی", by=administrator)
+
+
+@pytest.mark.parametrize("both", [True, False])
+def test_document_issue_takes_exactly_one_of_type_and_code(administrator, both):
+    kwargs = {"document_type": DocumentType.objects.get(code="deficiency_letter"), "type_code": "deficiency_letter"}
+    with pytest.raises(TypeError):
+        services.document_issue(holder_name="نرگس شریفی", by=administrator, **(kwargs if both else {}))
+

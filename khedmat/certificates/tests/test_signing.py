@@ -6,6 +6,8 @@ import os
 import stat
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from khedmat.certificates import signing
 
@@ -106,9 +108,6 @@ def test_private_key_pem_is_used_and_key_dir_is_not_trusted(tmp_path):
 
 
 def test_a_non_ed25519_private_key_is_refused(tmp_path):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()

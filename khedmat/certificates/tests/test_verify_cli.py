@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
 from khedmat.certificates import signing
 
@@ -63,8 +64,6 @@ def _pdf(path: Path, keywords: str | None = None, text: str | None = None) -> Pa
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)
     if text is not None:  # the token printed in Courier, 60 characters a line, as a PDF generator might
-        from pypdf.generic import ContentStream, DictionaryObject, NameObject
-
         font = DictionaryObject({
             NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
             NameObject("/BaseFont"): NameObject("/Courier"),

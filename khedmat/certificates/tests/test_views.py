@@ -1,9 +1,24 @@
-import pytest
-from django.test import override_settings
+import base64
+import datetime as dt
+import json
+import shutil
+import subprocess
 
+import pytest
+from django.core.management import call_command
+from django.template import Context, Template
+from django.test import override_settings
+from django.utils import timezone
+
+from khedmat.cases.services import case_page_url, case_transition, deficiency_notice_issue
+from khedmat.cases.tracking import tracking_display
 from khedmat.certificates import services, signing
-from khedmat.certificates.models import DocumentType, VerificationLog
-from khedmat.testing import login
+from khedmat.certificates.keys import keyring
+from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
+from khedmat.core import jalali
+from khedmat.core.text import to_persian_digits
+from khedmat.notifications.models import OutboxMessage
+from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -61,18 +76,15 @@ def test_status_shows_on_the_page_and_in_json(client, certificate, administrator
 
 
 def test_expired_shows_as_expired(client, certificate):
-    import datetime as dt
-
     type(certificate).objects.filter(pk=certificate.pk).update(valid_until=dt.date(2020, 1, 1))
     assert client.get("/verify/json/", {"code": certificate.verification_code}).json()["status"] == "expired"
 
 
 def test_the_staff_list_says_expired_for_an_expired_licence(client, administrator, submitted):
     """The list's status label comes from the rule that decides validity: never «معتبر» after the date."""
-    import datetime as dt
-
     licence = services.document_issue(document_type=DocumentType.objects.get(code="training_licence"),
-                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790", by=administrator)
+                                      holder_name="موسسه آموزشی پارس", holder_national_id="10380284790",
+                                      by=administrator)
     type(licence).objects.filter(pk=licence.pk).update(valid_until=dt.date(2020, 1, 1), case=submitted)
     login(client, administrator)
     html = client.get("/staff/documents/").content.decode()
@@ -84,8 +96,6 @@ def test_the_staff_list_says_expired_for_an_expired_licence(client, administrato
 
 def test_a_replaced_document_is_replaced_not_revoked_on_the_page_and_in_json(client, certificate, administrator):
     """«replaced on DATE by number N», linking the new document — not «ابطال‌شده» with replaced_by: null."""
-    from khedmat.core import jalali
-
     replacement = services.document_reissue(document=certificate, by=administrator)
     certificate.refresh_from_db()
     data = client.get(f"/verify/{certificate.public_id}/json/").json()
@@ -104,25 +114,22 @@ def test_a_replaced_document_is_replaced_not_revoked_on_the_page_and_in_json(cli
 
 
 def dt_timezone():
-    from django.utils import timezone
-
     return timezone.get_current_timezone()
 
 
 def test_a_tampered_qr_is_flagged(client, certificate):
     head, kid, payload, signature = certificate.token.split(".")
-    import base64
-    import json
-
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     data["scope"][0]["value"] = "راه و ترابری"
     forged_payload = base64.urlsafe_b64encode(json.dumps(data, ensure_ascii=False).encode()).decode().rstrip("=")
     forged = ".".join([head, kid, forged_payload, signature])
-    assert not signing.verify_token(forged, signing.public_keys_from_document(client.get("/verify/keys.json").json())).valid
+    assert not signing.verify_token(forged,
+                                    signing.public_keys_from_document(client.get("/verify/keys.json").json())).valid
     html = client.get(f"/verify/{certificate.public_id}/", {"t": forged}).content.decode()
     assert 'role="alert"' in html
     assert client.get(f"/verify/{certificate.public_id}/json/", {"t": forged}).json()["presented_token_valid"] is False
-    assert client.get(f"/verify/{certificate.public_id}/json/", {"t": certificate.token}).json()["presented_token_valid"] is True
+    assert client.get(f"/verify/{certificate.public_id}/json/",
+                      {"t": certificate.token}).json()["presented_token_valid"] is True
 
 
 @override_settings(VERIFY_RATE_LIMIT=3)
@@ -159,15 +166,14 @@ def test_staff_revoke_through_the_page(client, certificate, administrator, exper
     assert certificate.status == "revoked"
 
 
-def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert, applicant, django_capture_on_commit_callbacks):
-    from khedmat.cases.services import deficiency_notice_issue
-    from khedmat.certificates.models import OfficialDocument
-
+def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert, applicant,
+                                                       django_capture_on_commit_callbacks):
     deficiency_notice_issue(case=submitted, items=[{"document_code": "letter", "text": "نامه امضا ندارد",
                                                     "guidance": "نامه امضاشده بارگذاری شود"}],
                             summary="", by=expert, expected_version=submitted.version)
     letter = OfficialDocument.objects.get(reference__startswith="deficiency_notice:")
-    assert letter.document_type.code == "deficiency_letter" and letter.content["items"][0]["guidance"] == "نامه امضاشده بارگذاری شود"
+    assert letter.document_type.code == "deficiency_letter"
+    assert letter.content["items"][0]["guidance"] == "نامه امضاشده بارگذاری شود"
     login(client, applicant)
     html = client.get(f"/cases/{submitted.public_id}/").content.decode()
     assert f"/documents/{letter.public_id}/pdf/" in html
@@ -175,8 +181,6 @@ def test_a_deficiency_notice_becomes_a_numbered_letter(client, submitted, expert
 
 
 def test_unit_head_issues_a_certificate_from_a_case(client, submitted, unit_head, expert):
-    from khedmat.certificates.models import OfficialDocument
-
     login(client, expert)
     assert client.get(f"/staff/documents/issue/{submitted.public_id}/").status_code == 404
     client.logout()
@@ -198,10 +202,6 @@ def test_unit_head_issues_a_certificate_from_a_case(client, submitted, unit_head
 
 
 def test_key_rotation_keeps_old_documents_verifiable(client, certificate, settings, tmp_path):
-    from django.core.management import call_command
-
-    from khedmat.certificates.keys import keyring
-
     old_kid = certificate.key_id
     call_command("signing_key", "--rotate")
     try:
@@ -216,9 +216,6 @@ def test_key_rotation_keeps_old_documents_verifiable(client, certificate, settin
 
 def test_staff_document_page_shows_the_holder_id_and_code_only_to_who_may_read_the_case(
         client, submitted, expert, tehran, administrator):
-    from khedmat.core.text import to_persian_digits
-    from khedmat.testing import make_staff
-
     document = services.document_issue(document_type=DocumentType.objects.get(code="grade_certificate"),
                                        holder_name="نرگس شریفی", holder_national_id="0012345678", case=submitted,
                                        by=administrator)
@@ -239,8 +236,6 @@ def test_staff_document_page_shows_the_holder_id_and_code_only_to_who_may_read_t
 
 
 def test_mask_id_filter_masks_unless_revealed():
-    from django.template import Context, Template
-
     template = Template("{{ n|mask_id }}|{{ n|mask_id:yes }}")
     assert template.render(Context({"n": "0012345678", "yes": True})) == "******۵۶۷۸|۰۰۱۲۳۴۵۶۷۸"
 
@@ -248,13 +243,6 @@ def test_mask_id_filter_masks_unless_revealed():
 def test_the_deficiency_letter_pdf_reads_the_tracking_number_in_order(client, submitted, expert, applicant, tmp_path):
     """The subject printed ۳-۰۰۰۰۰۹-۱۴۰۵-۴ for ۴-۱۴۰۵-۰۰۰۰۰۹-۳: the number is isolated left to right
     (docs/adr/0017-bidi-isolation.md) and the extracted text has its groups in order."""
-    import shutil
-    import subprocess
-
-    from khedmat.cases.services import deficiency_notice_issue
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.certificates.models import OfficialDocument
-
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext is not installed (poppler-utils)")
@@ -275,15 +263,10 @@ def test_the_deficiency_letter_pdf_reads_the_tracking_number_in_order(client, su
         assert number in text, text
         assert "-".join(reversed(groups)) not in text
         assert letter.number.replace("-", "") not in text  # Persian digits, the letter number in order too
-        from khedmat.core.text import to_persian_digits
-
         assert to_persian_digits(letter.number) in text
 
 
 def _pdf_text(client, document, tmp_path):
-    import shutil
-    import subprocess
-
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext is not installed (poppler-utils)")
@@ -298,11 +281,6 @@ def _pdf_text(client, document, tmp_path):
 def test_a_rejection_is_a_numbered_letter_with_the_reasons_and_how_to_object(client, submitted, expert, applicant,
                                                                              tmp_path):
     """Issue 17 point 3: the SMS read only «…: ردشده.» and no letter was issued."""
-    from khedmat.cases.services import case_page_url, case_transition
-    from khedmat.certificates.models import OfficialDocument
-    from khedmat.core.text import to_persian_digits
-    from khedmat.notifications.models import OutboxMessage
-
     applicant.mobile = "09121234567"
     applicant.save()
     case_transition(case=submitted, name="reject", by=expert,
@@ -323,9 +301,6 @@ def test_a_rejection_is_a_numbered_letter_with_the_reasons_and_how_to_object(cli
 
 
 def test_an_approval_does_not_make_a_decision_letter(client, submitted, expert, unit_head):
-    from khedmat.cases.services import case_transition
-    from khedmat.certificates.models import OfficialDocument
-
     case = case_transition(case=submitted, name="recommend", by=expert)
     case_transition(case=case, name="approve", by=unit_head)
     assert not OfficialDocument.objects.filter(case=submitted, document_type__code="decision_letter").exists()

@@ -4,7 +4,12 @@ import pytest
 from django.utils import timezone
 
 from khedmat.cases import process as registry
+from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
+from khedmat.committees.models import Committee, CommitteeMember, Room
+from khedmat.committees.services import session_schedule
 from khedmat.committees.tests.process import PROCESS
+from khedmat.testing import make_staff, make_user
+from khedmat.workcalendar.selectors import calendar_for
 
 
 @pytest.fixture
@@ -15,17 +20,12 @@ def committee_service(test_service):
 
 @pytest.fixture
 def secretary(tehran):
-    from khedmat.testing import make_staff
-
     return make_staff(province=tehran, roles=["committee_secretary"], first_name="سارا", last_name="دبیری")
 
 
 @pytest.fixture
 def committee(tehran, secretary):
     """The accreditation committee: a chair and three members vote; the secretary does not."""
-    from khedmat.committees.models import Committee, CommitteeMember
-    from khedmat.testing import make_staff
-
     committee = Committee.objects.create(province=tehran, kind="accreditation_committee", name="کمیته اعتبارسنجی")
     CommitteeMember.objects.create(committee=committee, user=secretary, role="secretary", voting=False)
     for role, (first, last) in zip(["chair", "member", "member", "member"],
@@ -38,15 +38,11 @@ def committee(tehran, secretary):
 
 @pytest.fixture
 def room(tehran):
-    from khedmat.committees.models import Room
-
     return Room.objects.create(province=tehran, name="اتاق جلسات ۱")
 
 
 def next_working_moment(province, *, days_ahead: int = 1, hour: int = 9) -> dt.datetime:
     """A Tehran time on the `days_ahead`-th working day from today."""
-    from khedmat.workcalendar.selectors import calendar_for
-
     day = calendar_for(province=province).add_working_days(timezone.localdate(), days_ahead)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
@@ -54,9 +50,6 @@ def next_working_moment(province, *, days_ahead: int = 1, hour: int = 9) -> dt.d
 @pytest.fixture
 def waiting_case(committee_service, applicant, expert, upload, django_capture_on_commit_callbacks):
     """Factory: a submitted case of the applicant (or another person) waiting for the committee."""
-    from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
-    from khedmat.testing import make_user
-
     def make(owner=None):
         owner = owner or make_user()
         case = case_create(service=committee_service, applicant=owner)
@@ -74,8 +67,6 @@ def waiting_case(committee_service, applicant, expert, upload, django_capture_on
 @pytest.fixture
 def scheduled(committee, room, secretary, tehran):
     """Factory: a session of the committee on the next working day."""
-    from khedmat.committees.services import session_schedule
-
     def make(days_ahead=1, hour=9, room_=room):
         start = next_working_moment(tehran, days_ahead=days_ahead, hour=hour)
         return session_schedule(committee=committee, starts_at=start, ends_at=start + dt.timedelta(hours=2),

@@ -1,15 +1,14 @@
 import pytest
 
+from khedmat.accounts import demo_data as accounts
+from khedmat.committees import demo_data
 from khedmat.committees.models import Committee, CommitteeMember, Room
+from khedmat.committees.services import secretary_problem
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_the_three_bodies_with_a_valid_secretary_and_loads_twice_alike():
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.committees import demo_data
-    from khedmat.committees.services import secretary_problem
-
     accounts.load()
     demo_data.load()
     demo_data.load()

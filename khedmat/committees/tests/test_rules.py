@@ -3,7 +3,8 @@ import pytest
 from khedmat.committees.rules import quorum_met, quorum_required, tally, votes_needed
 
 
-@pytest.mark.parametrize(("members", "quorum", "required"), [(4, None, 3), (5, None, 3), (7, None, 4), (7, 5, 5), (1, None, 1)])
+@pytest.mark.parametrize(("members", "quorum", "required"),
+                         [(4, None, 3), (5, None, 3), (7, None, 4), (7, 5, 5), (1, None, 1)])
 def test_quorum_is_more_than_half_unless_the_committee_sets_it(members, quorum, required):
     assert quorum_required(voting_members=members, quorum=quorum) == required
 
@@ -56,9 +57,11 @@ def test_the_chair_breaks_an_even_split():
 
 def test_the_casting_vote_does_not_apply_to_a_split_with_abstentions_or_other_rules():
     votes = {1: "approve", 2: "reject", 3: "abstain", 4: "abstain"}
-    assert tally(votes=votes, voting_present=4, rule="majority", chair_vote="approve", casting_vote=True).outcome is None
+    assert tally(votes=votes, voting_present=4, rule="majority", chair_vote="approve",
+                 casting_vote=True).outcome is None
     even = {1: "approve", 2: "approve", 3: "reject", 4: "reject"}
-    assert tally(votes=even, voting_present=4, rule="two_thirds", chair_vote="approve", casting_vote=True).outcome is None
+    assert tally(votes=even, voting_present=4, rule="two_thirds", chair_vote="approve",
+                 casting_vote=True).outcome is None
 
 
 def test_every_member_present_must_vote():

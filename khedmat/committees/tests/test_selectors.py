@@ -3,6 +3,7 @@ import pytest
 from django.http import Http404
 
 from khedmat.cases.access import case_get_for_user, may_read_case, staff_roles_for_case
+from khedmat.cases.services import case_create, case_data_update, case_submit
 from khedmat.testing import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +12,6 @@ pytestmark = pytest.mark.django_db
 def test_the_secretary_reads_only_her_committees_waiting_list(committee, secretary, waiting_case, committee_service,
                                                                 tehran, expert, applicant, upload,
                                                                 django_capture_on_commit_callbacks):
-    from khedmat.cases.services import case_create, case_data_update, case_submit
-
     waiting = waiting_case()
     assert staff_roles_for_case(waiting, secretary) == {"committee_secretary"}
     assert case_get_for_user(user=secretary, public_id=waiting.public_id) == waiting

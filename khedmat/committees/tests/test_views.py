@@ -1,15 +1,21 @@
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
+from khedmat.cases import process as registry
+from khedmat.cases.models import CaseEvent, EventType
+from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
 from khedmat.committees import services
 from khedmat.committees.models import Decision, Session, SessionState
 from khedmat.committees.tests.conftest import next_working_moment
+from khedmat.committees.tests.process import PROCESS
 from khedmat.committees.tests.test_services import arrive, voters
 from khedmat.core import jalali
 from khedmat.core.text import to_persian_digits
 from khedmat.testing import login, make_staff
+from khedmat.testing_fixtures.appointments import FIELD_VISIT, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -118,15 +124,8 @@ def test_staff_of_another_role_cannot_reach_a_session(client, scheduled, tehran)
 def test_the_timeline_says_what_the_visit_and_the_agenda_did(client, committee_service, committee, scheduled, applicant,
                                                               expert, upload, django_capture_on_commit_callbacks):
     """Visits and agenda items are events of their own on the case's history, not «فرم تغییر کرد»."""
-    import dataclasses
-
-    from khedmat.cases import process as registry
-    from khedmat.cases.models import CaseEvent, EventType
-    from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
-    from khedmat.committees.tests.process import PROCESS
-    from khedmat.testing_fixtures.appointments import FIELD_VISIT, propose
-
-    registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1, appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
+    registry.register(dataclasses.replace(PROCESS, version=PROCESS.version + 1,
+                                          appointment_kinds=(dataclasses.replace(FIELD_VISIT, done_transition=""),)))
     case = case_create(service=committee_service, applicant=applicant)
     case = case_data_update(case=case, data={"subject": "درخواست"}, title="درخواست مجوز", by=applicant,
                             expected_version=case.version)

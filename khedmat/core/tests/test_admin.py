@@ -1,12 +1,20 @@
 """Every admin page opens in Persian for an administrator, and edits are audited."""
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 
-from khedmat.core.models import AuditEvent
-from khedmat.testing import login, make_staff
+from khedmat.accounts.models import User
+from khedmat.catalog import services
+from khedmat.catalog.models import Service, SlaStatement
+from khedmat.core.audit import audit_record
+from khedmat.core.models import AuditAction, AuditEvent
+from khedmat.testing import login, make_staff, next_national_id
+from khedmat.workcalendar.models import Closure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +42,6 @@ def test_closure_entered_in_the_admin_with_a_jalali_date_is_audited(client, admi
         "kind": "pollution", "description": "آلودگي هوا",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
-    from khedmat.workcalendar.models import Closure
-
     closure = Closure.objects.get()
     assert closure.start_date == dt.date(2026, 12, 14) and closure.description == "آلودگی هوا"
     assert closure.created_by == administrator
@@ -51,14 +57,10 @@ def test_bad_admin_input_is_explained_in_persian_and_saves_nothing(client, admin
     })
     assert response.status_code == 200
     assert "تاریخ پایان" in response.content.decode()
-    from khedmat.workcalendar.models import Closure
-
     assert not Closure.objects.exists()
 
 
 def test_provincial_administrator_cannot_touch_another_provinces_closure(client, administrator, isfahan):
-    from khedmat.workcalendar.models import Closure
-
     closure = Closure.objects.create(province=isfahan, start_date=dt.date(2026, 12, 14), end_date=dt.date(2026, 12, 14),
                                      kind="heat", description="تعطیلی ویژه اصفهان")
     login(client, administrator)
@@ -67,9 +69,6 @@ def test_provincial_administrator_cannot_touch_another_provinces_closure(client,
 
 
 def test_admin_creates_a_staff_member_with_roles_and_province(client, administrator, tehran):
-    from khedmat.accounts.models import User
-    from khedmat.testing import next_national_id
-
     login(client, administrator)
     national_id = next_national_id()
     response = client.post(reverse("admin:accounts_user_add"), {
@@ -84,9 +83,6 @@ def test_admin_creates_a_staff_member_with_roles_and_province(client, administra
 
 
 def test_admin_refuses_a_staff_member_without_province(client, administrator):
-    from khedmat.accounts.models import User
-    from khedmat.testing import next_national_id
-
     login(client, administrator)
     national_id = next_national_id()
     response = client.post(reverse("admin:accounts_user_add"), {
@@ -98,9 +94,6 @@ def test_admin_refuses_a_staff_member_without_province(client, administrator):
 
 
 def test_amendment_published_through_the_admin(client, administrator):
-    from khedmat.catalog import services
-    from khedmat.catalog.models import Service, SlaStatement
-
     service = Service.objects.get(code="employee_training")
     draft = services.sla_amendment_draft(service=service, by=administrator)
     login(client, administrator)
@@ -117,10 +110,6 @@ def test_amendment_published_through_the_admin(client, administrator):
 
 
 def test_the_tehran_administrator_reads_tehrans_and_the_national_audit_log(client, administrator, tehran, isfahan):
-    from khedmat.catalog.models import Service
-    from khedmat.core.audit import audit_record
-    from khedmat.workcalendar.models import Closure
-
     login(client, administrator)
     response = client.post(reverse("admin:workcalendar_closure_add"), {
         "province": tehran.pk, "office": "", "start_date": "1405/09/23", "end_date": "1405/09/23",
@@ -146,15 +135,6 @@ def test_the_tehran_administrator_reads_tehrans_and_the_national_audit_log(clien
 
 def test_the_audit_log_names_acts_and_objects_in_persian(client, superuser):
     """Every action code the code records is an AuditAction with a Persian label; the log shows labels."""
-    import re
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from khedmat.catalog.models import Service
-    from khedmat.core.audit import audit_record
-    from khedmat.core.models import AuditAction
-
     used = set()
     for path in (Path(settings.BASE_DIR) / "khedmat").rglob("*.py"):
         if "tests" not in path.parts:

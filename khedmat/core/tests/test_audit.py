@@ -2,6 +2,7 @@
 its relations, else the acting staff member's."""
 import pytest
 
+from khedmat.catalog.models import Service
 from khedmat.core.audit import audit_province, audit_record, province_of
 from khedmat.core.models import NATIONAL_STREAM
 from khedmat.testing import make_organization, make_staff
@@ -18,8 +19,6 @@ def test_the_province_is_found_through_the_objects_relations(applicant, isfahan,
 
 
 def test_an_object_of_no_province_takes_the_acting_staff_members_or_is_national(administrator, tehran):
-    from khedmat.catalog.models import Service
-
     service = Service.objects.first()
     assert audit_province(administrator, service) == tehran
     by_staff = audit_record(actor=administrator, action="x", instance=service)

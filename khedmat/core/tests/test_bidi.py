@@ -3,7 +3,9 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
-from khedmat.core.bidi import LRM, ltr_text, mark_numbers, strip_marks
+from khedmat.core.bidi import LRM, has_rtl_letters, isolate_numbers_html, ltr_html, ltr_text, mark_numbers, strip_marks
+from khedmat.core.numbers import persian_text
+from khedmat.core.text import normalize_text, to_persian_digits
 
 TRACKING = "۴-۱۴۰۵-۰۰۰۰۰۹-۳"
 
@@ -51,10 +53,6 @@ CONSULTANT_REGULATION = "۲۰۶۳۷/ت۲۸۴۳۷ه"
 
 @pytest.mark.parametrize("value", [CONSULTANT_REGULATION, "20637/ت28437ه", "۲۰۶۳۷/ت۲۸۴۳۷هـ"])
 def test_a_mixed_letter_and_digit_reference_stays_in_logical_order(value):
-    from khedmat.core.bidi import has_rtl_letters, isolate_numbers_html, ltr_html
-    from khedmat.core.numbers import persian_text
-    from khedmat.core.text import normalize_text, to_persian_digits
-
     assert to_persian_digits(normalize_text(value)) == CONSULTANT_REGULATION  # stored without tatweel
     shown = persian_text(value)
     assert shown.replace("ـ", "") == CONSULTANT_REGULATION
@@ -78,16 +76,14 @@ def test_a_mixed_reference_keeps_its_dates_and_numbers_marked_inside():
 
 def test_mark_numbers_leaves_a_link_whole():
     """Issue 17 point 3: the case page link in an SMS got marks inside its host and its UUID."""
-    from khedmat.core.bidi import LRM, mark_numbers
-
     url = "http://127.0.0.1:8000/cases/fc809d2f-b7fb-4259-8163-2db096aed5bb/"
     text = mark_numbers(f"نامه 96-1405-000001 در صفحه پرونده: {url}")
     assert url in text and f"{LRM}96-1405-000001{LRM}" in text
 
 
 def test_an_address_in_a_message_is_one_left_to_right_link_with_its_digits_as_written():
-    from khedmat.core.bidi import isolate_numbers_html
-
-    html = isolate_numbers_html("نامه در صفحه پرونده شما است: http://127.0.0.1:8000/cases/9e11af81-4419-5757/. شماره 96-1405-1")
-    assert '<a href="http://127.0.0.1:8000/cases/9e11af81-4419-5757/" dir="ltr">http://127.0.0.1:8000/cases/9e11af81-4419-5757/</a>.' in html
+    html = isolate_numbers_html("نامه در صفحه پرونده شما است: http://127.0.0.1:8000/cases/9e11af81-4419-5757/. شماره "
+                                "96-1405-1")
+    assert ('<a href="http://127.0.0.1:8000/cases/9e11af81-4419-5757/" dir="ltr">'
+            'http://127.0.0.1:8000/cases/9e11af81-4419-5757/</a>.') in html
     assert '<bdi dir="ltr">96-1405-1</bdi>' in html

@@ -6,9 +6,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from khedmat.accounts import demo_data as accounts
+from khedmat.accounts.demo_data import DEMO_PASSWORD
 from khedmat.accounts.models import User
-from khedmat.core.desk import all_links, desk_links, landing_url
-from khedmat.testing import last_code_sent_to, login
+from khedmat.committees import demo_data as committees
+from khedmat.core.desk import all_links, desk_links, landing_url, page_admits
+from khedmat.core.validators import national_id_complete
+from khedmat.testing import PASSWORD, last_code_sent_to, login
 
 # Demo staff (accounts/demo_data.py), by the first nine digits of the national ID.
 DEMO_STAFF = {
@@ -38,10 +42,6 @@ LANDING = {
 
 @pytest.fixture
 def demo_staff(db):
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.committees import demo_data as committees
-    from khedmat.core.validators import national_id_complete
-
     accounts.load()
     committees.load()
     return {name: User.objects.get(national_id=national_id_complete(nine)) for name, nine in DEMO_STAFF.items()}
@@ -70,8 +70,6 @@ def test_every_link_on_a_roles_desk_answers_200(demo_staff, who):
 def test_every_declared_link_the_desk_hides_is_one_its_page_refuses_or_not_the_roles_work(demo_staff, who):
     """Each declared link is either on the desk (and opens) or hidden; a hidden link whose page would
     refuse the person is hidden because of that very rule."""
-    from khedmat.core.desk import page_admits
-
     user = demo_staff[who]
     client = Client()
     login(client, user)
@@ -103,8 +101,6 @@ def test_the_committee_link_only_for_members(demo_staff):
 
 @pytest.mark.parametrize("who", list(DEMO_STAFF))
 def test_each_role_lands_on_its_own_work_after_login(demo_staff, who, django_capture_on_commit_callbacks):
-    from khedmat.accounts.demo_data import DEMO_PASSWORD
-
     user = demo_staff[who]
     assert landing_url(user) == reverse(LANDING[who])
     client = Client()
@@ -119,14 +115,10 @@ def test_each_role_lands_on_its_own_work_after_login(demo_staff, who, django_cap
 
 def test_an_applicant_still_lands_on_the_account_and_a_next_wins(demo_staff, applicant,
                                                                  django_capture_on_commit_callbacks):
-    from khedmat.testing import PASSWORD
-
     response = Client().post("/accounts/login/", {"national_id": applicant.national_id, "password": PASSWORD})
     assert response["Location"] == "/accounts/"
     client = Client()
     user = demo_staff["finance"]
-    from khedmat.accounts.demo_data import DEMO_PASSWORD
-
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/login/?next=/staff/calendar/", {"national_id": user.national_id,
                                                                "password": DEMO_PASSWORD, "next": "/staff/calendar/"})

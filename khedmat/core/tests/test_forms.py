@@ -1,5 +1,8 @@
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from khedmat.core.forms import (
     ClockTimeField,
     JalaliDateField,
@@ -44,9 +47,6 @@ def test_jalali_date_field():
 
 
 def test_clock_time_field_takes_persian_or_latin_digits_and_refuses_nonsense():
-    import pytest
-    from django.core.exceptions import ValidationError
-
     field = ClockTimeField()
     assert field.clean("۱۴:۳۰") == dt.time(14, 30)
     assert field.clean(" 9.05 ") == dt.time(9, 5)

@@ -61,3 +61,14 @@ def test_instants_are_shown_in_tehran_time():
 
 def test_year_bounds():
     assert jalali.jalali_year_bounds(1404) == (dt.date(2025, 3, 21), dt.date(2026, 3, 20))
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    ((1404, 1, 15), 24, (1406, 1, 15)),     # a licence valid for two years ends on the same Jalali day
+    ((1404, 6, 31), 1, (1404, 7, 30)),      # Mehr has 30 days: the last day of the shorter month
+    ((1403, 11, 30), 1, (1403, 12, 30)),    # 1403 is a leap year: Esfand has 30 days
+    ((1404, 11, 30), 1, (1404, 12, 29)),    # 1404 is not: the 29th
+    ((1404, 10, 10), 3, (1405, 1, 10)),     # across the year end
+])
+def test_add_months_keeps_the_jalali_day(start, months, expected):
+    assert jalali.add_months(jalali.from_jalali(*start), months) == jalali.from_jalali(*expected)

@@ -4,6 +4,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from khedmat.core.management.commands import load_demo_data
+from khedmat.notifications.models import OutboxMessage
+from khedmat.notifications.services import notification_enqueue
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,18 +16,14 @@ class _DemoModule:
 
     @staticmethod
     def load(stdout):
-        from khedmat.notifications.services import notification_enqueue
-
         for n in range(90):
-            notification_enqueue(channel="sms", to="09120000000", body=f"پیامک آزمایشی {n}", idempotency_key=f"demo-{n}")
+            notification_enqueue(channel="sms", to="09120000000", body=f"پیامک آزمایشی {n}",
+                                 idempotency_key=f"demo-{n}")
         stdout.write("  demo cases added")
         return ["0010000011 / khedmat-demo-1404   مریم احمدی", "0020000014 / khedmat-demo-1404   نرگس شریفی"]
 
 
 def test_demo_sms_go_to_the_log_and_the_logins_come_last(settings, tmp_path, capsys, monkeypatch):
-    from khedmat.core.management.commands import load_demo_data
-    from khedmat.notifications.models import OutboxMessage
-
     monkeypatch.setattr(load_demo_data, "_modules", lambda name: [(None, _DemoModule)])
     settings.VAR_DIR = tmp_path
     settings.DEV_OUTBOX_ENABLED = True

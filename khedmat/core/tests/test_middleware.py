@@ -1,6 +1,14 @@
 """Security headers: no-store for signed-in pages and downloads, Permissions-Policy everywhere."""
-import pytest
+import gzip
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.http import HttpResponse
+
+from khedmat.core.middleware import PrivateNoStoreMiddleware
 from khedmat.testing import login
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +34,6 @@ def test_public_pages_for_anonymous_visitors_stay_cacheable(client):
 
 
 def test_a_download_to_an_anonymous_visitor_is_not_stored_unless_declared_public(rf):
-    from django.http import HttpResponse
-
-    from khedmat.core.middleware import PrivateNoStoreMiddleware
-
     def pdf_view(request):
         response = HttpResponse(b"%PDF-1.7", content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="x.pdf"'
@@ -40,7 +44,6 @@ def test_a_download_to_an_anonymous_visitor_is_not_stored_unless_declared_public
         response["Cache-Control"] = "public, max-age=3600"
         return response
 
-    from django.contrib.auth.models import AnonymousUser
 
     request = rf.get("/x/")
     request.user = AnonymousUser()
@@ -56,8 +59,6 @@ def test_permissions_policy_denies_device_and_payment_features(client, applicant
 
 
 def test_pages_are_sent_gzipped_with_breach_padding(client):
-    import gzip
-
     plain = client.get("/services/contractor_qualification/")
     assert "Content-Encoding" not in plain  # a client that does not ask gets the page as is
     answers = [client.get("/services/contractor_qualification/", HTTP_ACCEPT_ENCODING="gzip, br") for _ in range(4)]
@@ -78,8 +79,6 @@ def test_compressed_static_and_already_compressed_files(client):
 
 
 def test_compression_runs_before_whitenoise_and_every_body_middleware():
-    from django.conf import settings
-
     order = settings.MIDDLEWARE
     gzip_at = order.index("khedmat.core.middleware.CompressionMiddleware")
     assert order[:gzip_at] == ["django.middleware.security.SecurityMiddleware"]
@@ -89,10 +88,6 @@ def test_compression_runs_before_whitenoise_and_every_body_middleware():
 def test_production_static_files_are_precompressed(settings, tmp_path):
     """Production collects with WhiteNoise's CompressedManifestStaticFilesStorage: .br and .gz beside each text
     file (WhiteNoise answers with them), none for the already compressed fonts."""
-    from pathlib import Path
-
-    from django.core.management import call_command
-
     production = (Path(settings.BASE_DIR) / "khedmat" / "settings" / "production.py").read_text()
     assert '"whitenoise.storage.CompressedManifestStaticFilesStorage"' in production
     settings.STATIC_ROOT = tmp_path

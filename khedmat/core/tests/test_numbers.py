@@ -1,12 +1,17 @@
 """The one number formatter (core/numbers.py) and the filters that use it."""
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from khedmat.core.numbers import format_number, format_percent, format_rials, persian_text
+from khedmat.testing import persian_number_problems
 
 
 @pytest.mark.parametrize(("value", "kwargs", "expected"), [
@@ -38,8 +43,10 @@ def test_percent_and_rials():
 
 
 def test_persian_text_converts_digits_but_not_urls():
-    assert persian_text("جلسه 9/1405 ساعت 08:00 (1 بند) — 20.2 و 12,345") == "جلسه ۹/۱۴۰۵ ساعت ۰۸:۰۰ (۱ بند) — ۲۰٫۲ و ۱۲٬۳۴۵"
-    assert persian_text("ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir") == "ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir"
+    assert (persian_text("جلسه 9/1405 ساعت 08:00 (1 بند) — 20.2 و 12,345")
+            == "جلسه ۹/۱۴۰۵ ساعت ۰۸:۰۰ (۱ بند) — ۲۰٫۲ و ۱۲٬۳۴۵")
+    assert (persian_text("ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir")
+            == "ببینید http://127.0.0.1:8000/verify/3/ یا a1@x2.ir")
 
 
 @pytest.mark.parametrize(("source", "context", "expected"), [
@@ -52,8 +59,6 @@ def test_persian_text_converts_digits_but_not_urls():
     ("{{ v|fa }}", {"v": 1405}, "۱۴۰۵"),
 ])
 def test_filters_go_through_the_formatter(source, context, expected):
-    from django.utils import translation
-
     with translation.override("fa"):
         assert Template(source).render(Context(context)) == expected
 
@@ -65,8 +70,6 @@ RAW_NUMBER = ("floatformat", ".normalize", "|add:", "|length", "|intcomma", "|st
 
 
 def _expressions(source: str):
-    import re
-
     for match in re.finditer(r"{{(.*?)}}", source, re.S):
         before = source[:match.start()]
         if before.rfind("<") > before.rfind(">"):
@@ -103,12 +106,6 @@ def test_every_template_prints_numbers_through_a_persian_filter():
 def test_form_errors_and_help_show_persian_digits():
     """Django's own messages carry ASCII numbers («حداکثر 5 نویسه»): the field and form includes pass
     them through the formatter."""
-    from django import forms
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from khedmat.testing import persian_number_problems
-
     class Sample(forms.Form):
         name = forms.CharField(max_length=5, help_text="حداکثر 5 نویسه، مثلاً 12.5")
 

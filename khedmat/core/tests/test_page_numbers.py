@@ -2,11 +2,13 @@
 ASCII digits in the text, «٫» and «٬» between Persian digits (issue 16, point 2). The pages are found
 by following links from each person's home page, so a new page is covered once something links it."""
 from collections import deque
+from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.core.management import call_command
 
+from khedmat.accounts.models import RoleAssignment, User
 from khedmat.testing import login, persian_number_problems
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +19,6 @@ PAGES_PER_PERSON = 120
 
 
 def _links(html: str) -> list[str]:
-    from html.parser import HTMLParser
-
     found = []
 
     class Links(HTMLParser):
@@ -60,8 +60,6 @@ def demo(settings, tmp_path):
 
 
 def test_every_demo_page_shows_numbers_in_persian(client, demo):
-    from khedmat.accounts.models import RoleAssignment, User
-
     people = {}
     for assignment in RoleAssignment.objects.select_related("user").order_by("pk"):
         people.setdefault(assignment.role, assignment.user)

@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 
 from khedmat.core import reporting
+from khedmat.testing import make_staff
 
 
 def test_a_period_holds_its_tehran_days_inclusive():
@@ -36,8 +37,6 @@ def test_the_chart_reads_right_to_left_and_marks_the_target():
 
 @pytest.mark.django_db
 def test_the_report_province_is_the_home_province_for_its_own_staff(tehran, isfahan):
-    from khedmat.testing import make_staff
-
     assert reporting.report_province(make_staff(province=tehran, roles=["unit_head"])) == tehran
     with pytest.raises(Http404):
         reporting.report_province(make_staff(province=isfahan, roles=["unit_head"]))

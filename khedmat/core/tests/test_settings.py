@@ -12,7 +12,9 @@ GOOD = {
     "DATABASE_URL": "postgres://khedmat@127.0.0.1:5432/khedmat",
     "SMS_BACKEND": "khedmat.notifications.sms.KavenegarSmsBackend",
     "KHEDMAT_SITE_URL": "https://khedmat.example.ir",
-    "CERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n",
+    "CERT_SIGNING_KEY": "-----BEGIN PRIVATE "
+                        "KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE "
+                        "KEY-----\n",
 }
 
 
@@ -97,7 +99,8 @@ def test_make_run_exports_the_site_url_of_its_port(args, expected):
     """The Makefile's recipes (make run's server and worker) see KHEDMAT_SITE_URL for the port served."""
     env = {k: v for k, v in os.environ.items() if k not in {"KHEDMAT_SITE_URL", "PORT"}}
     result = subprocess.run(
-        ["make", "-s", "--no-print-directory", "--eval", "print-site-url: ; @echo $$KHEDMAT_SITE_URL", "print-site-url", *args],
+        ["make", "-s", "--no-print-directory", "--eval", "print-site-url: ; @echo $$KHEDMAT_SITE_URL", "print-site-url",
+         *args],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
     )
     assert result.stdout.strip() == expected, result.stderr
@@ -120,7 +123,8 @@ def test_production_passes_the_deploy_checks():
 
 def test_production_sends_hsts_for_a_year_by_default_and_it_is_configurable():
     show = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT)")
+            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+            "s.SECURE_SSL_REDIRECT)")
     result = _production({}, show)
     assert result.stdout.split() == ["31536000", "True", "False", "True"], result.stderr
     result = _production({"SECURE_HSTS_SECONDS": "600", "SECURE_SSL_REDIRECT": "false"}, show)

@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 from django.conf import settings
+from fontTools.ttLib import TTFont
 
 ROOT = Path(settings.BASE_DIR)
 FONTS = ROOT / "static" / "vendor" / "vazirmatn"
@@ -21,8 +22,6 @@ def test_the_committed_subsets_cover_every_character_the_site_uses(capsys):
 
 
 def test_the_subsets_are_small_and_keep_persian_shaping():
-    from fontTools.ttLib import TTFont
-
     tool = _tool()
     for full, web in tool.FONTS.items():
         assert (FONTS / web).stat().st_size <= 24 * 1024 < (FONTS / full).stat().st_size

@@ -1,4 +1,11 @@
-from khedmat.core.text import digits_only, normalize_text, search_key, to_ascii_digits, to_persian_digits
+from khedmat.core.text import (
+    digits_only,
+    mask_national_id,
+    normalize_text,
+    search_key,
+    to_ascii_digits,
+    to_persian_digits,
+)
 
 
 def test_persian_and_arabic_indic_digits_become_ascii():
@@ -36,8 +43,6 @@ def test_search_key_matches_letter_and_digit_variants():
 
 
 def test_mask_national_id_keeps_the_last_four_digits():
-    from khedmat.core.text import mask_national_id
-
     assert mask_national_id("0012345678") == "******5678"
     assert mask_national_id("10380284790") == "*******4790"
     assert mask_national_id("") == ""

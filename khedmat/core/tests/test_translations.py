@@ -1,5 +1,8 @@
 """The Persian catalogue is complete: every string in the code is translated, none is fuzzy."""
+import importlib
 import os
+import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -7,7 +10,17 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
+from django.db.models import Choices
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
+from django.utils.translation import override
+
+import khedmat
+from khedmat.cases.models import EventType
 
 PO = Path(settings.BASE_DIR) / "locale" / "fa" / "LC_MESSAGES" / "django.po"
 
@@ -21,8 +34,6 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries():
 
 
 def test_translations_keep_placeholders_and_persian_letters():
-    import re
-
     for entry in polib.pofile(str(PO)):
         if not entry.translated():
             continue
@@ -61,8 +72,6 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
 
 def test_translation_functions_are_imported_under_names_makemessages_reads():
     """`gettext_lazy as _lazy` hides every string from makemessages: it would stay English forever."""
-    import re
-
     known = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
     alias = re.compile(r"from django\.utils\.translation import .*\b(?:n|p)?gettext(?:_lazy)? as (\w+)")
     offenders = []
@@ -76,30 +85,21 @@ def test_translation_functions_are_imported_under_names_makemessages_reads():
 # -- labels that reach people through models, the admin and timelines --------------------------------------
 
 def _persian(text) -> bool:
-    import re
-
     return bool(re.search("[\u0600-\u06ff]", str(text)))
 
 
 def _translated(label) -> bool:
     """Under fa, a label is Persian: its translation differs from the English msgid or has Persian letters."""
-    from django.utils.encoding import force_str
-    from django.utils.functional import Promise
-
     text = force_str(label)
     if _persian(text):
         return True
     if isinstance(label, Promise):  # lazy: its msgid is the English it was written with
-        from django.utils.translation import override
-
         with override(None):
             return force_str(label) != text
     return False
 
 
 def _fa(fn):
-    from django.utils import translation
-
     with translation.override("fa"):
         return fn()
 
@@ -109,8 +109,6 @@ def _none_left(gaps):
 
 
 def _own_models():
-    from django.apps import apps
-
     return [m for m in apps.get_models() if m.__module__.startswith("khedmat.")]
 
 
@@ -151,16 +149,10 @@ def test_model_field_verbose_names_are_persian():
 
 def test_every_choice_label_is_persian():
     """Model fields' choices, and every TextChoices / IntegerChoices class of the project's modules."""
-    import importlib
-    import pkgutil
-
-    from django.db.models import Choices
-
-    import khedmat
-
     classes = set()
     for info in pkgutil.walk_packages(khedmat.__path__, "khedmat."):
-        if ".tests" in info.name or ".migrations" in info.name or info.name.startswith("khedmat.settings") or info.name.endswith(("conftest", "testing_servers")):
+        if (".tests" in info.name or ".migrations" in info.name or info.name.startswith("khedmat.settings")
+                or info.name.endswith(("conftest", "testing_servers"))):
             continue
         module = importlib.import_module(info.name)
         for value in vars(module).values():
@@ -182,9 +174,6 @@ def test_every_choice_label_is_persian():
 
 
 def test_admin_titles_and_app_names_are_persian():
-    from django.apps import apps
-    from django.contrib import admin
-
     def gaps():
         site = admin.site
         found = [f"site.{name}: {getattr(site, name)}" for name in ("site_header", "site_title", "index_title")
@@ -203,6 +192,4 @@ def test_admin_titles_and_app_names_are_persian():
 
 
 def test_case_event_types_are_persian():
-    from khedmat.cases.models import EventType
-
     _none_left(_fa(lambda: [member.label for member in EventType if not _translated(member.label)]))

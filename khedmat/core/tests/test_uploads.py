@@ -1,3 +1,4 @@
+import base64
 import hashlib
 import io
 import random
@@ -10,14 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import khedmat.core.uploads as uploads
 from khedmat.core.uploads import (
     DEFAULT_ALLOWED,
     DOCX,
+    FINDINGS,
     MAX_NAME_LENGTH,
     REASONS,
     XLSX,
+    Finding,
     UploadRejected,
     ValidatedUpload,
+    find_active_content,
     safe_original_name,
     sniff,
     sniff_file,
@@ -484,28 +489,27 @@ def test_pdf_filter_chains_are_decoded():
     hex_flate = object_stream(5, b"<< /AA << /O 4 0 R >> >>", dictionary=b"/Filter [/ASCIIHexDecode /FlateDecode]",
                               encode=lambda data: zlib.compress(data).hex().encode() + b">")
     assert findings_of(pdf_with(hex_flate)) == {("pdf_additional_actions", "/AA")}
-    import base64
-
-    a85 = object_stream(5, b"<< /S /Launch >>", dictionary=b"/Filter /A85", encode=lambda data: base64.a85encode(data) + b"~>")
+    a85 = object_stream(5, b"<< /S /Launch >>", dictionary=b"/Filter /A85",
+                        encode=lambda data: base64.a85encode(data) + b"~>")
     assert findings_of(pdf_with(a85)) == {("pdf_launch", "/Launch")}
 
 
 def test_an_object_stream_that_cannot_be_decoded_is_refused():
     lzw = stream_object(5, b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", b"\x80\x0b\x60\x50")
     assert findings_of(pdf_with(lzw)) == {("pdf_uninspectable", "")}
-    predicted = object_stream(5, b"<< >>", dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
+    predicted = object_stream(5, b"<< >>",
+                              dictionary=b"/Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 12 >>")
     assert findings_of(pdf_with(predicted)) == {("pdf_uninspectable", "")}
     untyped = object_stream(5, b"<< >>", dictionary=b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>")
     assert findings_of(pdf_with(untyped)) == {("pdf_uninspectable", "")}
     xref = stream_object(5, b"/Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>",
                          zlib.compress(b"\x02\x01\x00\x10\x00"))
-    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>", zlib.compress(b"x"))
+    image = stream_object(6, b"/Subtype /Image /Filter /FlateDecode /DecodeParms << /Predictor 15 >>",
+                          zlib.compress(b"x"))
     assert check(pdf_with(xref, image))
 
 
 def test_a_decompression_bomb_is_refused_without_inflating_it_all(monkeypatch):
-    import khedmat.core.uploads as uploads
-
     monkeypatch.setattr(uploads, "_PDF_DECODED_BUDGET", 1024 * 1024)
     bomb = stream_object(5, b"/Filter /FlateDecode", zlib.compress(b"\x00" * (8 * 1024 * 1024), 9))
     assert findings_of(pdf_with(bomb)) == {("pdf_uninspectable", "")}
@@ -644,8 +648,6 @@ def test_too_large_carries_the_limit():
 
 
 def test_every_finding_code_is_known():
-    from khedmat.core.uploads import FINDINGS, Finding, find_active_content
-
     data = pdf_with(b"3 0 obj << /S /JavaScript /AA << >> /OpenAction << >> >> endobj % <script>")
     assert {finding.code for finding in find_active_content(data, "application/pdf")} <= FINDINGS
     assert Finding("html", "<script") in find_active_content(data, "application/pdf")

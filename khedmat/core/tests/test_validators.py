@@ -1,12 +1,16 @@
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from khedmat.core.validators import (
     InvalidIdentifier,
+    find_markup,
     national_id_complete,
     organization_id_complete,
     parse_mobile,
     parse_national_id,
     parse_organization_id,
+    validate_no_markup,
 )
 
 
@@ -63,7 +67,8 @@ def test_organization_id_completion_produces_valid_ids():
 
 @pytest.mark.parametrize(
     "raw",
-    ["09121234567", "۰۹۱۲۱۲۳۴۵۶۷", "+989121234567", "00989121234567", "989121234567", "9121234567", "0912 123 4567", "0912-123-4567"],
+    ["09121234567", "۰۹۱۲۱۲۳۴۵۶۷", "+989121234567", "00989121234567", "989121234567", "9121234567", "0912 123 4567",
+     "0912-123-4567"],
 )
 def test_mobile_numbers_are_normalised(raw):
     assert parse_mobile(raw) == "09121234567"
@@ -89,24 +94,15 @@ def test_invalid_mobile_numbers(raw, reason):
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "شرکت <b>نمونه</b>", "<img src=x onerror=alert(1)>",
                                   "</title>", "<!-- x", "&lt;script&gt;", "&#60;script"])
 def test_markup_is_found(text):
-    from khedmat.core.validators import find_markup
-
     assert find_markup(text) is not None
 
 
 @pytest.mark.parametrize("text", ["شرکت ساختمانی البرز کوه", "a < b", "۳<۴", "AT&T", "موسسه «آینده‌سازان»", ""])
 def test_plain_text_is_not_markup(text):
-    from khedmat.core.validators import find_markup
-
     assert find_markup(text) is None
 
 
 def test_validate_no_markup_refuses_in_persian():
-    from django.core.exceptions import ValidationError
-    from django.utils import translation
-
-    from khedmat.core.validators import validate_no_markup
-
     with translation.override("fa"), pytest.raises(ValidationError) as caught:
         validate_no_markup("<script>alert(1)</script>")
     assert "نشانه‌گذاری" in caught.value.messages[0] and "<script>" in caught.value.messages[0]

@@ -1,5 +1,17 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
+
+from khedmat.accounts.models import OneTimeCode
+from khedmat.catalog import selectors
+from khedmat.core import views
+from khedmat.core.tests.test_settings import GOOD
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +51,6 @@ def test_not_found_page_is_persian(client):
 
 
 def test_server_errors_show_a_persian_page(client, monkeypatch):
-    from khedmat.catalog import selectors
-
     def explode():
         raise RuntimeError("boom")
 
@@ -52,10 +62,6 @@ def test_server_errors_show_a_persian_page(client, monkeypatch):
 
 
 def test_expired_csrf_token_gets_a_persian_page_and_changes_nothing(applicant):
-    from django.test import Client
-
-    from khedmat.accounts.models import OneTimeCode
-
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/signup/", {"national_id": "0010000011"})
     assert response.status_code == 403 and 'dir="rtl"' in response.content.decode()
@@ -69,12 +75,9 @@ def test_unknown_url_gets_the_persian_404_in_the_layout_without_the_route_list(c
     assert "Page not found" not in html
 
 
-@pytest.mark.parametrize("view, status", [("error_400", 400), ("error_403", 403), ("error_404", 404), ("error_429", 429)])
+@pytest.mark.parametrize("view, status",
+                         [("error_400", 400), ("error_403", 403), ("error_404", 404), ("error_429", 429)])
 def test_error_pages_are_persian_in_the_layout(rf, view, status):
-    from django.contrib.auth.models import AnonymousUser
-
-    from khedmat.core import views
-
     request = rf.get("/x/")
     request.user = AnonymousUser()
     response = getattr(views, view)(request)
@@ -84,10 +87,6 @@ def test_error_pages_are_persian_in_the_layout(rf, view, status):
 
 
 def test_the_500_page_survives_a_broken_layout(rf, monkeypatch):
-    from django.contrib.auth.models import AnonymousUser
-
-    from khedmat.core import views
-
     def broken(request, *args, **kwargs):
         raise RuntimeError("database down")
 
@@ -100,16 +99,9 @@ def test_the_500_page_survives_a_broken_layout(rf, monkeypatch):
 
 @pytest.mark.parametrize("profile", ["embedded", "production", "base"])
 def test_debug_is_off_by_default_in_every_profile(profile):
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
-    from khedmat.core.tests.test_settings import GOOD
-
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}", "KHEDMAT_SITE_URL": "https://khedmat.example.ir"})
+    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}",
+                "KHEDMAT_SITE_URL": "https://khedmat.example.ir"})
     if profile != "production":
         env.pop("DATABASE_URL")
     result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],

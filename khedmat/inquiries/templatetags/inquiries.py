@@ -1,4 +1,13 @@
 from django import template
+from django.utils import timezone
+
+from khedmat.inquiries.services import (
+    case_unresolved_mismatches,
+    is_overdue,
+    mismatch_acceptances,
+    mismatch_rows,
+    result_rows,
+)
 
 register = template.Library()
 
@@ -6,27 +15,20 @@ register = template.Library()
 @register.simple_tag
 def case_inquiries(case):
     """(inquiry, overdue) rows of a case, newest first."""
-    from django.utils import timezone
-
-    from khedmat.inquiries.services import is_overdue
-
     now = timezone.now()
-    return [(i, is_overdue(i, now=now)) for i in case.inquiries.select_related("source", "letter").order_by("-created_at")]
+    rows = case.inquiries.select_related("source", "letter").order_by("-created_at")
+    return [(i, is_overdue(i, now=now)) for i in rows]
 
 
 @register.filter
 def inquiry_mismatches(inquiry):
     """The mismatches of an inquiry with Persian field names: {% for m in i|inquiry_mismatches %}."""
-    from khedmat.inquiries.services import mismatch_rows
-
     return mismatch_rows(inquiry)
 
 
 @register.filter
 def inquiry_result(inquiry):
     """The answer of an inquiry as (Persian label, value) rows."""
-    from khedmat.inquiries.services import result_rows
-
     return result_rows(inquiry)
 
 
@@ -34,6 +36,4 @@ def inquiry_result(inquiry):
 def case_mismatch_status(case):
     """{"unresolved": inquiries whose registry answer differs with no recorded reason, "accepted": the events
     recording why the case was decided despite a mismatch}: {% case_mismatch_status case as mismatch %}."""
-    from khedmat.inquiries.services import case_unresolved_mismatches, mismatch_acceptances
-
     return {"unresolved": case_unresolved_mismatches(case), "accepted": mismatch_acceptances(case)}

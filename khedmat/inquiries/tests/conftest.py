@@ -4,12 +4,11 @@ import pytest
 
 from khedmat.cases import process as registry
 from khedmat.cases.tests.process import PROCESS
+from khedmat.inquiries.tests.simulator import start_simulator
 
 
 @pytest.fixture
 def simulator(settings):
-    from khedmat.inquiries.tests.simulator import start_simulator
-
     running = start_simulator()
     settings.REGISTRY_BASE_URL = running.url
     settings.REGISTRY_TIMEOUT = 2

@@ -2,8 +2,10 @@
 helpers. No database; every test is bounded to TEST_SECONDS."""
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import re
 import signal
 import socket
 import time
@@ -11,6 +13,8 @@ import time
 import pytest
 import requests
 
+from khedmat.core.validators import parse_national_id, parse_organization_id
+from khedmat.inquiries import adapters
 from khedmat.inquiries.adapters import (
     ADAPTERS,
     Answer,
@@ -18,6 +22,7 @@ from khedmat.inquiries.adapters import (
     CivilRegistryAdapter,
     DegreeAdapter,
     GazetteAdapter,
+    InvalidSubject,
     MalformedAnswer,
     NotFound,
     SocialSecurityAdapter,
@@ -119,11 +124,10 @@ def test_gazette_answers_the_company_and_its_notices(registry_simulator):  # noq
 
 
 def test_gazette_signatories_are_optional_and_checked(registry_simulator):  # noqa: F811
-    from khedmat.inquiries.adapters import MalformedAnswer
-
     registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
         "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": []})
-    assert adapter(registry_simulator, "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
+    assert adapter(registry_simulator,
+                   "official_gazette").query(organization_id=UNKNOWN_COMPANY).data["signatories"] == []
     registry_simulator.seed("official_gazette", UNKNOWN_COMPANY, {
         "name": "شرکت", "registration_number": "1", "registered_on": "1400-01-01", "notices": [],
         "signatories": [{"national_id": 12}]})
@@ -268,7 +272,8 @@ def test_person_answers_of_the_wrong_shape_are_malformed(registry_simulator, rec
 @pytest.mark.parametrize(
     "registry, key, record, subject",
     [
-        ("official_gazette", UNKNOWN_COMPANY, {"name": "شرکت", "registration_number": 1234, "registered_on": "1400-01-01",
+        ("official_gazette", UNKNOWN_COMPANY,
+         {"name": "شرکت", "registration_number": 1234, "registered_on": "1400-01-01",
                                                "notices": []}, {"organization_id": UNKNOWN_COMPANY}),
         ("official_gazette", UNKNOWN_COMPANY, {"name": "شرکت", "registration_number": "1234",
                                                "registered_on": "1400-01-01", "notices": [{"date": "1400-01-02"}]},
@@ -286,7 +291,8 @@ def test_person_answers_of_the_wrong_shape_are_malformed(registry_simulator, rec
         ("padak", UNKNOWN_PERSON, {"degrees": "کارشناسی"}, {"national_id": UNKNOWN_PERSON}),
     ],
 )
-def test_other_answers_of_the_wrong_shape_are_malformed(registry_simulator, registry, key, record, subject):  # noqa: F811
+def test_other_answers_of_the_wrong_shape_are_malformed(registry_simulator, registry, key, record,  # noqa: F811
+                                                        subject):
     registry_simulator.seed(registry, key, record)
     with pytest.raises(MalformedAnswer):
         adapter(registry_simulator, registry).query(**subject)
@@ -406,7 +412,8 @@ def test_simulator_health_seed_reset_and_control_validation(registry_simulator):
     health = requests.get(f"{url}/_simulator/health", timeout=5).json()
     assert health["status"] == "ok" and health["records"]["civil_registry"] >= 12
     assert requests.post(f"{url}/_simulator/control", json={"mode": "explode"}, timeout=5).status_code == 400
-    assert requests.post(f"{url}/_simulator/control", json={"mode": "fail", "registry": "x"}, timeout=5).status_code == 400
+    assert requests.post(f"{url}/_simulator/control", json={"mode": "fail", "registry": "x"},
+                         timeout=5).status_code == 400
     assert requests.post(f"{url}/_simulator/control", json={"mode": "slow", "delay": -1}, timeout=5).status_code == 400
     assert requests.post(f"{url}/_simulator/seed", json={"registry": "tax_org", "key": NARGES,
                                                           "record": {"filed": True}}, timeout=5).status_code == 400
@@ -422,8 +429,6 @@ def test_simulator_health_seed_reset_and_control_validation(registry_simulator):
 
 
 def test_seed_file_ids_have_valid_check_digits_and_the_demo_records():
-    from khedmat.core.validators import parse_national_id, parse_organization_id
-
     data = load_simulator_module().load_seed(load_simulator_module().DEFAULT_DATA)
     for records in data.values():
         for key in records:
@@ -495,12 +500,11 @@ def test_degree_comparison(registry_simulator):  # noqa: F811
 
 
 def test_every_adapter_declares_the_parameters_of_its_query():
-    import inspect
-
     for adapter_class in ADAPTERS.values():
         signature = inspect.signature(adapter_class.query)
         accepted = {name for name in signature.parameters if name != "self"}
-        assert adapter_class.parameters and set(adapter_class.parameters) | set(adapter_class.optional_parameters) == accepted
+        assert adapter_class.parameters
+        assert set(adapter_class.parameters) | set(adapter_class.optional_parameters) == accepted
 
 
 @pytest.mark.parametrize("code, subject, reason, fields", [
@@ -511,8 +515,6 @@ def test_every_adapter_declares_the_parameters_of_its_query():
 ])
 def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_sending(
         registry_simulator, code, subject, reason, fields):  # noqa: F811
-    from khedmat.inquiries.adapters import InvalidSubject
-
     problem = ADAPTERS[code].subject_problem(subject)
     assert isinstance(problem, InvalidSubject) and isinstance(problem, ValueError)
     assert (problem.reason, problem.fields) == (reason, fields)
@@ -524,11 +526,6 @@ def test_a_subject_with_parameters_the_registry_does_not_take_is_refused_before_
 
 def test_every_result_and_mismatch_key_has_a_label():
     """Pages name an answer's keys by the adapter's labels: every schema key, nested key and compared field."""
-    import inspect
-    import re
-
-    from khedmat.inquiries import adapters
-
     compared = set(re.findall(r'_mismatch\("(\w+)"', inspect.getsource(adapters))) | set(
         re.findall(r'for field in \(([^)]*)\)', inspect.getsource(adapters.compare_person))[0].replace('"', "")
         .replace(" ", "").split(","))

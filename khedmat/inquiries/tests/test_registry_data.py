@@ -1,7 +1,12 @@
 """Issue 17 point 2: the registry simulator's seed (tools/registry_data.json) knows every person and company the
 demo inquires about, under the names the demo declares — except exactly one deliberate mismatch."""
 from khedmat.accounts import demo_data as accounts_demo
-from khedmat.core.validators import national_id_complete, organization_id_complete
+from khedmat.core.validators import (
+    national_id_complete,
+    organization_id_complete,
+    parse_national_id,
+    parse_organization_id,
+)
 from khedmat.inquiries import adapters
 from khedmat.inquiries.tests.simulator import load_simulator_module
 from khedmat.organizations import demo_data as organizations_demo
@@ -59,8 +64,6 @@ def test_the_simulator_knows_every_demo_person_and_company_with_exactly_the_inte
 
 
 def test_every_seeded_identifier_is_valid_and_every_record_answers_in_the_documented_shape():
-    from khedmat.core.validators import parse_national_id, parse_organization_id
-
     seed = _seed()
     for key, record in seed["civil_registry"].items():
         assert parse_national_id(key) == key

@@ -3,19 +3,28 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.utils import timezone
 
+from khedmat.accounts.models import User
+from khedmat.cases import services as cases
 from khedmat.core.exceptions import ApplicationError
-from khedmat.inquiries import services
+from khedmat.core.jalali import TEHRAN
+from khedmat.core.models import Province
+from khedmat.core.validators import organization_id_complete
+from khedmat.inquiries import adapters, services
 from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+from khedmat.inquiries.tests.simulator import PASSWORDS
+from khedmat.organizations import services as organizations
+from khedmat.organizations.selectors import may_act_for
+from khedmat.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def person(national_id="0020000014", first="نرگس", last="شریفی"):
-    from khedmat.accounts.models import User
-    from khedmat.testing import make_user
-
     return User.objects.filter(national_id=national_id).first() or make_user(national_id=national_id, first_name=first,
                                                                              last_name=last)
 
@@ -27,10 +36,9 @@ def registered_applicant(db):
 
 @pytest.fixture
 def known_case(test_service, registered_applicant, upload, django_capture_on_commit_callbacks):
-    from khedmat.cases import services as cases
-
     case = cases.case_create(service=test_service, applicant=registered_applicant)
-    case = cases.case_data_update(case=case, data={"subject": "x"}, title="x", by=registered_applicant, expected_version=case.version)
+    case = cases.case_data_update(case=case, data={"subject": "x"}, title="x", by=registered_applicant,
+                                  expected_version=case.version)
     upload(case, "id_card", registered_applicant)
     upload(case, "letter", registered_applicant)
     case.refresh_from_db()
@@ -38,8 +46,6 @@ def known_case(test_service, registered_applicant, upload, django_capture_on_com
 
 
 def submit(case, by, capture):
-    from khedmat.cases import services as cases
-
     with capture(execute=True):
         return cases.case_submit(case=case, by=by, expected_version=case.version)
 
@@ -74,7 +80,8 @@ def test_unavailable_then_retry_then_success(simulator, known_case, expert):
     source = InquirySource.objects.get(code="civil_registry")
     inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0020000014"}, by=expert)
     inquiry = services.inquiry_run(inquiry.pk)
-    assert inquiry.status == InquiryStatus.UNAVAILABLE and inquiry.attempts == 1 and inquiry.next_attempt_at > timezone.now()
+    assert inquiry.status == InquiryStatus.UNAVAILABLE and inquiry.attempts == 1
+    assert inquiry.next_attempt_at > timezone.now()
     assert services.inquiries_retry_due() == 0  # not yet due
     simulator.control("normal")
     with time_machine.travel(inquiry.next_attempt_at + dt.timedelta(seconds=1)):
@@ -131,8 +138,6 @@ def test_overdue_in_calendar_or_working_days(known_case, expert):
     with time_machine.travel(dt.datetime(2026, 12, 12, 9, tzinfo=dt.timezone.utc)):
         working = services.inquiry_request(case=known_case, source=source, subject={"details": "x"}, by=expert)
     # 5 Tehran working days after Saturday: Sun–Wed and the next Saturday; due at the end of that Saturday.
-    from khedmat.core.jalali import TEHRAN
-
     assert working.due_at == dt.datetime(2026, 12, 20, 0, 0, tzinfo=TEHRAN)
     assert not services.is_overdue(working, now=dt.datetime(2026, 12, 19, 12, tzinfo=dt.timezone.utc))
     assert services.is_overdue(working, now=dt.datetime(2026, 12, 20, 12, tzinfo=dt.timezone.utc))
@@ -149,7 +154,8 @@ def test_random_selection_takes_the_configured_share_reproducibly():
 
 
 def test_documents_are_picked_for_written_inquiry_on_submission(simulator, inquiring_process, known_case,
-                                                                registered_applicant, django_capture_on_commit_callbacks):
+                                                                registered_applicant,
+                                                                django_capture_on_commit_callbacks):
     InquirySource.objects.filter(code="document_issuer").update(written_sample_rate=Decimal("0.67"))
     submit(known_case, registered_applicant, django_capture_on_commit_callbacks)
     sampled = Inquiry.objects.filter(case=known_case, sampled=True)
@@ -157,16 +163,14 @@ def test_documents_are_picked_for_written_inquiry_on_submission(simulator, inqui
 
 
 def test_the_social_security_password_is_never_stored(simulator, known_case, expert):
-    from django.apps import apps
-
-    from khedmat.inquiries.tests.simulator import PASSWORDS
-
     secret = PASSWORDS["0020000014"]
     inquiry = services.social_security_check(case=known_case, national_id="0020000014", password=secret, by=expert)
     bad = services.social_security_check(case=known_case, national_id="0020000014", password="wrong-one", by=expert)
     assert bad.status == InquiryStatus.FAILED
     for model in apps.get_models():
-        text_fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField", "JSONField")]
+        text_fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField",
+                                                                                                   "TextField",
+                                                                                                   "JSONField")]
         for row in model.objects.values_list(*text_fields) if text_fields else []:
             assert secret not in str(row) and "wrong-one" not in str(row), model
     assert inquiry.requested_by == expert and inquiry.sent_at and inquiry.status == InquiryStatus.ANSWERED
@@ -196,7 +200,8 @@ def test_a_stored_inquiry_the_adapter_cannot_take_fails_in_persian_and_logs_the_
                                                                                       caplog):
     source = InquirySource.objects.get(code="civil_registry")
     # As the form stored it before the check existed.
-    inquiry = Inquiry.objects.create(case=known_case, source=source, subject={"national_id": "0020000014", "year": 1403},
+    inquiry = Inquiry.objects.create(case=known_case, source=source,
+                                     subject={"national_id": "0020000014", "year": 1403},
                                      label="x", requested_by=expert)
     inquiry = services.inquiry_run(inquiry.pk)
     assert inquiry.status == InquiryStatus.FAILED and "سال" in inquiry.last_error
@@ -205,8 +210,6 @@ def test_a_stored_inquiry_the_adapter_cannot_take_fails_in_persian_and_logs_the_
 
 
 def test_an_adapter_defect_never_reaches_the_page(known_case, expert, monkeypatch, caplog):
-    from khedmat.inquiries import adapters
-
     def broken(self, **subject):
         raise TypeError("CivilRegistryAdapter.query() got an unexpected keyword argument 'year'")
 
@@ -242,15 +245,10 @@ _legal_ids = iter(range(1, 10_000))
 
 def next_organization_id() -> str:
     """A valid legal ID the registry can be asked about (its middle digits are not all zero)."""
-    from khedmat.core.validators import organization_id_complete
-
     return organization_id_complete(f"10861{next(_legal_ids):05d}")
 
 
 def _claim(by, capture, *, national_id, role="ceo", name="شرکت راهسازی آزمون", registration_number="502176"):
-    from khedmat.core.models import Province
-    from khedmat.organizations import services as organizations
-
     with capture(execute=True):
         organization = organizations.organization_register(
             by=by, kind="company", national_id=national_id, name=name, province=Province.objects.get(code="tehran"),
@@ -267,8 +265,6 @@ def _gazette(simulator, national_id, signatories, name="شركت راهسازي 
 
 def test_a_claim_the_company_registry_confirms_is_verified(simulator, registered_applicant,
                                                           django_capture_on_commit_callbacks):
-    from khedmat.organizations.selectors import may_act_for
-
     national_id = next_organization_id()
     _gazette(simulator, national_id, [{"national_id": registered_applicant.national_id, "role": "ceo"}])
     organization = _claim(registered_applicant, django_capture_on_commit_callbacks, national_id=national_id)
@@ -280,9 +276,6 @@ def test_a_claim_the_company_registry_confirms_is_verified(simulator, registered
 
 def test_a_claim_the_registry_does_not_confirm_waits_for_staff(simulator, registered_applicant, expert,
                                                               django_capture_on_commit_callbacks):
-    from khedmat.organizations import services as organizations
-    from khedmat.organizations.selectors import may_act_for
-
     national_id = next_organization_id()
     # The registrant signs, but is not the CEO she claims to be; and the name is another's.
     _gazette(simulator, national_id, [{"national_id": registered_applicant.national_id, "role": "board_member"}],
@@ -319,16 +312,14 @@ def test_an_unknown_legal_id_waits_for_staff_and_an_unavailable_registry_is_aske
 # -- issue 17 point 1: every field the registry returns is compared ------------------------------------------
 
 def _section(case, user):
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.user = user
     return render_to_string("inquiries/_case_section.html", {"case": case, "staff_view": True}, request=request)
 
 
 def test_another_person_deceased_is_a_mismatch_not_a_match(simulator, known_case, expert):
-    simulator.seed("civil_registry", "0071020012", {"first_name": "کریم", "last_name": "صالحی", "birth_date": "1340-01-01",
+    simulator.seed("civil_registry", "0071020012",
+                   {"first_name": "کریم", "last_name": "صالحی", "birth_date": "1340-01-01",
                                                   "alive": False})
     source = InquirySource.objects.get(code="civil_registry")
     staff = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
@@ -345,15 +336,18 @@ def test_another_person_deceased_is_a_mismatch_not_a_match(simulator, known_case
 
 
 def test_a_spelling_of_the_same_name_and_birth_date_match(simulator, known_case, expert):
-    simulator.seed("civil_registry", "0071020012", {"first_name": "علي", "last_name": "حسین‌زاده", "birth_date": "1360-05-12",
+    simulator.seed("civil_registry", "0071020012",
+                   {"first_name": "علي", "last_name": "حسین‌زاده", "birth_date": "1360-05-12",
                                                   "alive": True})
     source = InquirySource.objects.get(code="civil_registry")
     inquiry = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
-                                       declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "۱۳۶۰/۰۵/۱۲"},
+                                       declared={"first_name": "علی", "last_name": "حسین زاده",
+                                                 "birth_date": "۱۳۶۰/۰۵/۱۲"},
                                        label="x", by=expert)
     assert services.inquiry_run(inquiry.pk).mismatches == []
     other = services.inquiry_request(case=known_case, source=source, subject={"national_id": "0071020012"},
-                                     declared={"first_name": "علی", "last_name": "حسین زاده", "birth_date": "1360-05-13"},
+                                     declared={"first_name": "علی", "last_name": "حسین زاده",
+                                               "birth_date": "1360-05-13"},
                                      label="x", by=expert)
     assert [m["field"] for m in services.inquiry_run(other.pk).mismatches] == ["birth_date"]
 

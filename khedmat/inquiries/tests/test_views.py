@@ -1,15 +1,22 @@
-import pytest
+import datetime as dt
+import re
 
-from khedmat.inquiries.models import Inquiry, InquiryStatus
-from khedmat.testing import login, make_staff
+import pytest
+import time_machine
+from django.utils import timezone
+
+from khedmat.cases.models import Case
+from khedmat.catalog.models import Service
+from khedmat.inquiries import adapters, services
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+from khedmat.inquiries.services import inquiry_request
+from khedmat.testing import login, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_staff_send_an_inquiry_and_see_the_mismatch_on_the_case_page(client, simulator, submitted, expert,
                                                                     django_capture_on_commit_callbacks):
-    from khedmat.inquiries.models import InquirySource
-
     login(client, expert)
     source = InquirySource.objects.get(code="civil_registry")
     bad = client.post(f"/staff/inquiries/cases/{submitted.public_id}/new/", {"source": source.pk, "label": "x"})
@@ -35,14 +42,6 @@ def test_applicants_and_other_provinces_cannot_reach_inquiry_pages(client, submi
 
 
 def test_manual_answer_and_overdue_overview(client, submitted, expert):
-    import datetime as dt
-
-    import time_machine
-    from django.utils import timezone
-
-    from khedmat.inquiries.models import InquirySource
-    from khedmat.inquiries.services import inquiry_request
-
     inquiry = inquiry_request(case=submitted, source=InquirySource.objects.get(code="green_management"),
                               subject={"details": "گزارش مدیریت سبز"}, label="مدیریت سبز", by=expert)
     login(client, expert)
@@ -56,8 +55,6 @@ def test_manual_answer_and_overdue_overview(client, submitted, expert):
 
 
 def test_an_inquiry_with_a_year_to_the_civil_registry_is_a_persian_form_error(client, submitted, expert):
-    from khedmat.inquiries.models import InquirySource
-
     login(client, expert)
     source = InquirySource.objects.get(code="civil_registry")
     response = client.post(f"/staff/inquiries/cases/{submitted.public_id}/new/",
@@ -68,9 +65,6 @@ def test_an_inquiry_with_a_year_to_the_civil_registry_is_a_persian_form_error(cl
 
 
 def test_the_case_page_never_shows_an_adapters_python_error(client, submitted, expert, monkeypatch):
-    from khedmat.inquiries import adapters, services
-    from khedmat.inquiries.models import InquirySource
-
     def broken(self, **subject):
         raise TypeError("CivilRegistryAdapter.query() got an unexpected keyword argument 'year'")
 
@@ -86,17 +80,13 @@ def test_the_case_page_never_shows_an_adapters_python_error(client, submitted, e
 def test_the_case_page_names_results_and_failures_in_persian(client, simulator, submitted, expert):
     """A mismatch says «نام خانوادگی», a missing company «سابقه نزد مرجع», an unavailable registry a Persian
     sentence: never `last_name:`, `record:`, `declared_income` or «tax_org GET … HTTP 503»."""
-    import re
-
-    from khedmat.inquiries import services
-    from khedmat.inquiries.models import InquirySource
-
     def ask(code, subject, declared=None):
         inquiry = services.inquiry_request(case=submitted, source=InquirySource.objects.get(code=code), subject=subject,
                                            declared=declared or {}, label="استعلام", by=expert)
         return services.inquiry_run(inquiry.pk)
 
-    ask("civil_registry", {"national_id": "0020000014"}, {"first_name": "نرگس", "last_name": "شریف‌زاده", "alive": True})
+    ask("civil_registry", {"national_id": "0020000014"},
+        {"first_name": "نرگس", "last_name": "شریف‌زاده", "alive": True})
     assert ask("official_gazette", {"organization_id": "10380284790"}, {"name": "x"}).status == InquiryStatus.NOT_FOUND
     simulator.control("fail", registry="tax_org")
     assert ask("tax_org", {"id": "0020000014", "year": 1402}).status == InquiryStatus.UNAVAILABLE
@@ -112,22 +102,16 @@ def test_the_case_page_names_results_and_failures_in_persian(client, simulator, 
 
 def test_the_inquiry_form_on_a_contractor_case_offers_only_the_sources_its_process_declares(client, expert, tehran):
     """Issue 17 point 7: no «مدیریت سبز» or «حسابداری تعهدی» (service 5's sources) on a service-4 case."""
-    from django.utils import timezone
-
-    from khedmat.cases.models import Case
-    from khedmat.catalog.models import Service
-    from khedmat.inquiries.models import InquirySource
-    from khedmat.testing import make_user
-
     applicant = make_user()
     case = Case.objects.create(
         service=Service.objects.get(code="contractor_qualification"), process_version=1, province=tehran,
-        applicant=applicant, state="under_review", tracking_number="T77000001", applicant_national_id=applicant.national_id,
-        first_submitted_at=timezone.now())
+        applicant=applicant, state="under_review", tracking_number="T77000001",
+        applicant_national_id=applicant.national_id, first_submitted_at=timezone.now())
     login(client, expert)
     page = client.get(f"/staff/inquiries/cases/{case.public_id}/new/").content.decode()
     assert "سامانه روزنامه رسمی کشور" in page and "سامانه پاداک" in page
     assert "مدیریت سبز" not in page and "حسابداری تعهدی" not in page
     green = InquirySource.objects.get(code="green_management")
-    response = client.post(f"/staff/inquiries/cases/{case.public_id}/new/", {"source": green.pk, "label": "x", "details": "y"})
+    response = client.post(f"/staff/inquiries/cases/{case.public_id}/new/",
+                           {"source": green.pk, "label": "x", "details": "y"})
     assert response.status_code == 200 and not case.inquiries.exists()

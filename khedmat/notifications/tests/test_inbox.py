@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -24,7 +26,8 @@ def test_inbox_lists_only_my_messages_newest_first_with_unread_marked(client, ap
     _inapp(applicant, "old", subject="پیام قدیمی")
     _inapp(applicant, "new", subject="پیام جدید")
     _inapp(other_applicant, "theirs", subject="پیام دیگری")
-    notification_enqueue(channel="sms", recipient=applicant, to=applicant.mobile, body="فقط پیامک", idempotency_key="sms")
+    notification_enqueue(channel="sms", recipient=applicant, to=applicant.mobile, body="فقط پیامک",
+                         idempotency_key="sms")
     login(client, applicant)
     html = client.get(reverse("inbox:list")).content.decode()
     assert "پیام جدید" in html and "پیام قدیمی" in html
@@ -96,8 +99,6 @@ def test_unread_count_is_lazy_and_one_query(applicant, other_applicant, django_a
     with django_assert_num_queries(1):
         assert int(context["notifications_unread_count"]) == 2
         assert str(context["notifications_unread_count"]) == "2"
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert not unread_count(request)["notifications_unread_count"]
@@ -123,14 +124,13 @@ def test_the_admin_action_is_for_administrators_only(client, expert, applicant):
     message = notification_enqueue(channel="inapp", recipient=applicant, body="x", idempotency_key="f")
     OutboxMessage.objects.filter(pk=message.pk).update(status="failed")
     login(client, expert)
-    client.post(reverse("admin:notifications_outboxmessage_changelist"), {"action": "retry_now", "_selected_action": [message.pk]})
+    client.post(reverse("admin:notifications_outboxmessage_changelist"),
+                {"action": "retry_now", "_selected_action": [message.pk]})
     message.refresh_from_db()
     assert message.status == "failed"
 
 
 def test_unread_count_renders_in_a_template(applicant):
-    from django.template import Context, Template
-
     _inapp(applicant, "a")
     request = RequestFactory().get("/")
     request.user = applicant

@@ -1,5 +1,7 @@
 import datetime as dt
 import io
+import logging
+import signal
 
 import pytest
 import time_machine
@@ -8,9 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from khedmat.core.exceptions import ApplicationError
+from khedmat.core.models import AuditEvent
 from khedmat.notifications.models import OutboxMessage, SentMessage
 from khedmat.notifications.services import (
+    _finish,
     notification_enqueue,
     notify_user,
     outbox_deliver,
@@ -72,7 +78,8 @@ def counting_sms(settings):
 
 
 def _sms(key="k1", to="09121234567", **extra):
-    return notification_enqueue(channel="sms", to=to, body="پرونده ۱۲۳ دریافت شد.", template="test", idempotency_key=key, **extra)
+    return notification_enqueue(channel="sms", to=to, body="پرونده ۱۲۳ دریافت شد.", template="test",
+                                idempotency_key=key, **extra)
 
 
 # -- enqueue -----------------------------------------------------------------------------------
@@ -129,13 +136,16 @@ def test_notify_user_queues_one_message_per_channel(applicant, django_capture_on
     assert inapp.recipient == applicant and inapp.to == "" and inapp.status == "sent" and inapp.read_at is None
     assert counting_sms.sent == [(applicant.mobile, "متن پیام")]
     # The producer runs again (a retried request): nothing new.
-    notify_user(user=applicant, subject="موضوع", body="متن پیام", template="case_submitted", idempotency_key="case-event-7")
+    notify_user(user=applicant, subject="موضوع", body="متن پیام", template="case_submitted",
+                idempotency_key="case-event-7")
     assert OutboxMessage.objects.count() == 2
 
 
-def test_email_goes_through_django_mail_and_is_skipped_without_an_address(applicant, django_capture_on_commit_callbacks):
+def test_email_goes_through_django_mail_and_is_skipped_without_an_address(applicant,
+                                                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify_user(user=applicant, subject="s", body="b", template="t", idempotency_key="e1", channels=("email",)) == []
+        assert notify_user(user=applicant, subject="s", body="b", template="t", idempotency_key="e1",
+                           channels=("email",)) == []
     applicant.email = "narges@example.ir"
     with django_capture_on_commit_callbacks(execute=True):
         (message,) = notify_user(user=applicant, subject="پرونده شما", body="متن", template="t", idempotency_key="e2",
@@ -218,9 +228,6 @@ def test_max_attempts_is_a_setting(settings, django_capture_on_commit_callbacks)
 
 
 def test_retry_gives_a_failed_message_one_more_attempt(settings, administrator, django_capture_on_commit_callbacks):
-    from khedmat.core.exceptions import ApplicationError
-    from khedmat.core.models import AuditEvent
-
     _backend(settings, FailingSmsBackend)
     settings.NOTIFICATION_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -269,8 +276,6 @@ def test_a_claimed_message_is_left_to_its_worker_until_the_lease_runs_out(counti
 
 
 def test_a_worker_that_lost_its_lease_does_not_overwrite_the_outcome(counting_sms):
-    from khedmat.notifications.services import _finish
-
     message = _sms()
     OutboxMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1)
     stale = OutboxMessage.objects.get(pk=message.pk)
@@ -289,7 +294,8 @@ def test_the_delivery_task_runs_the_delivery(counting_sms):
     assert result.status == "SUCCESSFUL" and result.return_value == "sent"
 
 
-def test_the_sweep_task_does_not_reschedule_itself_on_the_immediate_backend(settings, django_capture_on_commit_callbacks):
+def test_the_sweep_task_does_not_reschedule_itself_on_the_immediate_backend(settings,
+                                                                            django_capture_on_commit_callbacks):
     _backend(settings, FailingSmsBackend)
     with django_capture_on_commit_callbacks(execute=True):
         _sms()
@@ -315,9 +321,6 @@ def test_outbox_sweep_command(settings, counting_sms):
 @pytest.fixture
 def in_test_db_worker(monkeypatch):
     """`manage.py db_worker` run inside the test's transaction, leaving the process as it found it."""
-    import logging
-    import signal
-
     # The worker closes "old" connections between tasks, which would close the test's own.
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s is not None]
@@ -337,8 +340,6 @@ def in_test_db_worker(monkeypatch):
 
 def test_database_backend_queues_the_delivery_and_db_worker_runs_it(settings, django_capture_on_commit_callbacks,
                                                                      counting_sms, in_test_db_worker):
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         message = _sms()

@@ -73,7 +73,8 @@ def test_http_provider_receives_the_message(provider):
     message = sms_send(to="09121234567", text="کد ورود: ۴۴۴۴۴۴")
     path, form = provider.requests[0]
     assert path == "/v1/test-key/sms/send.json"
-    assert form["receptor"] == ["09121234567"] and form["message"] == ["کد ورود: ۴۴۴۴۴۴"] and form["sender"] == ["10004346"]
+    assert form["receptor"] == ["09121234567"] and form["message"] == ["کد ورود: ۴۴۴۴۴۴"]
+    assert form["sender"] == ["10004346"]
     assert message.status == SentMessage.Status.SENT and message.provider_reference == "8792343"
 
 

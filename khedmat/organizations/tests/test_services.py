@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from django.db import connection
 
 from khedmat.core.exceptions import ApplicationError
 from khedmat.organizations import services
@@ -9,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def register(by, tehran, **kwargs):
-    data = {"kind": "company", "national_id": next_organization_id(), "name": "شرکت نمونه", "province": tehran, "role": "ceo"}
+    data = {"kind": "company", "national_id": next_organization_id(), "name": "شرکت نمونه", "province": tehran,
+            "role": "ceo"}
     data.update(kwargs)
     return services.organization_register(by=by, **data)
 
@@ -35,13 +39,15 @@ def test_only_a_ceo_or_representative_may_register(applicant, tehran):
 
 
 def test_several_people_act_for_one_organization_with_different_roles(company, applicant, other_applicant):
-    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id, role="employee")
+    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id,
+                            role="employee")
     roles = dict(Membership.objects.filter(organization=company).values_list("user_id", "role"))
     assert roles == {applicant.pk: "ceo", other_applicant.pk: "employee"}
 
 
 def test_an_employee_cannot_add_people(company, applicant, other_applicant):
-    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id, role="employee")
+    services.membership_add(organization=company, by=applicant, national_id=other_applicant.national_id,
+                            role="employee")
     third = make_user()
     with pytest.raises(ApplicationError) as error:
         services.membership_add(organization=company, by=other_applicant, national_id=third.national_id, role="ceo")
@@ -67,10 +73,6 @@ def test_the_last_manager_cannot_be_removed(company, applicant):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_people_claiming_a_rejected_organization_at_once_leave_one_claimant(tehran, expert):
-    import threading
-
-    from django.db import connection
-
     squatter = make_user()
     organization = services.organization_register(by=squatter, kind="company", national_id=next_organization_id(),
                                                   name="شرکت مورد ادعا", province=tehran, role="ceo")

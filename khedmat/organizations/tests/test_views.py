@@ -1,6 +1,8 @@
 import pytest
 
-from khedmat.organizations.models import Organization
+from khedmat.core.exceptions import ApplicationError
+from khedmat.organizations import services
+from khedmat.organizations.models import Membership, Organization
 from khedmat.organizations.selectors import ACTING_SESSION_KEY
 from khedmat.testing import login, make_organization, next_organization_id
 
@@ -8,8 +10,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_register_an_organization_and_act_for_it_once_the_claim_is_verified(client, applicant, tehran, expert):
-    from khedmat.cases.tests.process import SERVICE_CODE  # noqa: F401 (the test service is not needed)
-
     login(client, applicant)
     national_id = next_organization_id()
     persian = "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in national_id)
@@ -58,9 +58,6 @@ def test_markup_in_an_organization_name_is_refused_in_persian(client, applicant,
     assert "نشانه‌گذاری" in page and "<script>alert" not in page
     assert not Organization.objects.filter(national_id=national_id).exists()
     # The service refuses it too, whoever calls it.
-    from khedmat.core.exceptions import ApplicationError
-    from khedmat.organizations import services
-
     with pytest.raises(ApplicationError):
         services.organization_register(by=applicant, kind="company", national_id=national_id,
                                        name="شرکت <img src=x onerror=alert(1)>", province=tehran, role="ceo")
@@ -69,8 +66,6 @@ def test_markup_in_an_organization_name_is_refused_in_persian(client, applicant,
 
 def test_a_rejected_claim_acts_for_nothing_and_the_rightful_ceo_may_claim_again(client, applicant, other_applicant,
                                                                               tehran, expert):
-    from khedmat.organizations import services
-
     squatter = services.organization_register(by=other_applicant, kind="company", national_id=next_organization_id(),
                                               name="شرکت دیگران", province=tehran, role="ceo")
     login(client, expert)
@@ -104,7 +99,8 @@ def test_nobody_sees_an_organization_that_is_not_theirs(client, company, other_a
     assert response.status_code == 404
 
 
-def test_staff_see_only_their_provinces_organizations(client, expert, isfahan_expert, company, other_applicant, isfahan):
+def test_staff_see_only_their_provinces_organizations(client, expert, isfahan_expert, company, other_applicant,
+                                                      isfahan):
     isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
     login(client, expert)
     listing = client.get("/staff/organizations/").content.decode()
@@ -130,7 +126,8 @@ def test_applicants_cannot_open_staff_pages(client, applicant):
     assert client.get("/staff/calendar/").status_code == 404
 
 
-def test_provincial_administrator_sees_only_own_province_in_admin(client, administrator, other_applicant, isfahan, company):
+def test_provincial_administrator_sees_only_own_province_in_admin(client, administrator, other_applicant, isfahan,
+                                                                  company):
     isfahan_company = make_organization(owner=other_applicant, province=isfahan, name="شرکت اصفهانی")
     login(client, administrator)
     assert client.get(f"/admin/organizations/organization/{company.pk}/change/").status_code == 200
@@ -139,8 +136,6 @@ def test_provincial_administrator_sees_only_own_province_in_admin(client, admini
 
 
 def test_adding_a_member_with_a_bad_national_id_changes_nothing(client, company, applicant):
-    from khedmat.organizations.models import Membership
-
     login(client, applicant)
     response = client.post(f"/organizations/{company.pk}/", {"national_id": "1234567890", "role": "employee"})
     assert response.status_code == 200 and "کد ملی" in response.content.decode()
@@ -148,10 +143,9 @@ def test_adding_a_member_with_a_bad_national_id_changes_nothing(client, company,
 
 
 def test_adding_and_removing_a_member_through_the_page(client, company, applicant, other_applicant):
-    from khedmat.organizations.models import Membership
-
     login(client, applicant)
-    response = client.post(f"/organizations/{company.pk}/", {"national_id": other_applicant.national_id, "role": "employee"})
+    response = client.post(f"/organizations/{company.pk}/",
+                           {"national_id": other_applicant.national_id, "role": "employee"})
     assert response.status_code == 302
     membership = Membership.objects.get(organization=company, user=other_applicant)
     client.post(f"/organizations/{company.pk}/members/{membership.pk}/remove/")

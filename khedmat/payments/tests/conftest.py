@@ -2,10 +2,14 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from khedmat.cases import process as registry
+from khedmat.cases import services
 from khedmat.cases.tests.process import PROCESS
+from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
 from khedmat.payments.guards import fee_paid
+from khedmat.payments.models import FeeSchedule
 
 PAID_SERVICE = "test_paid_service"
 
@@ -20,17 +24,13 @@ def _paid_process():
 
 @pytest.fixture
 def paid_service(db):
-    from django.utils import timezone
-
-    from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
-    from khedmat.payments.models import FeeSchedule
-
     service, _ = Service.objects.get_or_create(code=PAID_SERVICE, defaults={
         "number": 8, "title": "خدمت آزمایشی با هزینه", "summary": "-", "owner_unit": "-", "audience": "-",
         "fee_kind": "fee_table"})
     statement, _ = SlaStatement.objects.get_or_create(service=service, version=1, defaults={
         "effective_from": dt.date(2020, 3, 20), "signed_by_name": "رئیس", "signed_by_title": "رئیس سازمان",
-        "introduction": "-", "purpose": "-", "validity_text": "-", "termination_text": "-", "published_at": timezone.now()})
+        "introduction": "-", "purpose": "-", "validity_text": "-", "termination_text": "-",
+        "published_at": timezone.now()})
     SlaCommitment.objects.get_or_create(statement=statement, code="decision_time", defaults={
         "title": "-", "description": "-", "unit": "working_days", "target": 5})
     FeeSchedule.objects.create(service=service, item_code="application_fee", item_label="هزینه بررسی پرونده",
@@ -46,10 +46,9 @@ def paid_service(db):
 
 @pytest.fixture
 def paid_case(paid_service, applicant, upload):
-    from khedmat.cases import services
-
     case = services.case_create(service=paid_service, applicant=applicant)
-    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant, expected_version=case.version)
+    case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant,
+                                     expected_version=case.version)
     upload(case, "id_card", applicant)
     upload(case, "letter", applicant)
     case.refresh_from_db()

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from khedmat.cases import services as case_services
 from khedmat.payments import services
 from khedmat.payments.models import Invoice, InvoiceStatus
 from khedmat.testing import login
@@ -48,9 +49,8 @@ def test_twenty_parallel_invoice_posts_make_one_open_invoice(paid_case, applican
 
 
 def test_twenty_parallel_invoices_of_different_cases_get_unique_numbers(paid_service, applicant):
-    from khedmat.cases import services as case_services
-
-    cases = [case_services.case_data_update(case=c, data={"subject": "x"}, title="x", by=applicant, expected_version=c.version)
+    cases = [case_services.case_data_update(case=c, data={"subject": "x"}, title="x", by=applicant,
+                                            expected_version=c.version)
              for c in (case_services.case_create(service=paid_service, applicant=applicant) for _ in range(THREADS))]
     invoices = _in_parallel(lambda i: services.invoice_for_case(case=cases[i]))
     numbers = [invoice.number for invoice in invoices]

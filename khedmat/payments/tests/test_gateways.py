@@ -277,7 +277,8 @@ def test_start_pay_page_is_persian_rtl_with_the_amount(gateway, sandbox_gateway)
     assert "۱۲۵٬۰۰۰ ریال" in text
     assert 'data-rials="125000"' in text
     assert "هزینهٔ صدور گواهی" in text
-    forms = re.findall(r'<form method="get" action="([^"]+)">.*?value="(\w+)".*?<button[^>]*>([^<]+)</button>', text, re.S)
+    forms = re.findall(r'<form method="get" action="([^"]+)">.*?value="(\w+)".*?<button[^>]*>([^<]+)</button>', text,
+                       re.S)
     action = f"/pg/sandbox/pay/{started.authority}"
     assert forms == [(action, "ok", "پرداخت"), (action, "cancel", "انصراف")]
     assert not re.search(r"\b(src|href)=|@import|url\(", text)  # no external assets
@@ -371,7 +372,8 @@ def test_verify_reads_zarinpal_answers_and_sends_the_documented_fields():
 
 
 def test_request_sends_the_documented_fields():
-    gateway, session = fake_gateway(FakeResponse(200, {"data": {"code": 100, "authority": "A" + "2" * 35}, "errors": []}))
+    gateway, session = fake_gateway(FakeResponse(200,
+                                                 {"data": {"code": 100, "authority": "A" + "2" * 35}, "errors": []}))
     started = gateway.request(amount=AMOUNT, callback_url=CALLBACK, description="d", order_id="INV-1")
     assert started.redirect_url == "https://payment.example/pg/StartPay/" + "A" + "2" * 35
     _method, url, kwargs = session.calls[0]

@@ -1,18 +1,26 @@
 import datetime as dt
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from khedmat.cases.services import case_submit
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.text import to_persian_digits
+from khedmat.notifications.models import OutboxMessage
 from khedmat.payments import services
-from khedmat.payments.models import AttemptStatus, FeeSchedule, InvoiceStatus, PaymentAttempt
+from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, PaymentAttempt, RefusedCallback
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_amount_comes_from_the_schedule_in_force_on_the_day(paid_service):
-    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2025, 6, 1)).amount_rials == 2_000_000
-    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2026, 6, 1)).amount_rials == 2_500_000
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee",
+                                          on=dt.date(2025, 6, 1)).amount_rials == 2_000_000
+    assert services.fee_schedule_in_force(service=paid_service, item_code="application_fee",
+                                          on=dt.date(2026, 6, 1)).amount_rials == 2_500_000
     with pytest.raises(ApplicationError) as error:
         services.fee_schedule_in_force(service=paid_service, item_code="application_fee", on=dt.date(2024, 6, 1))
     assert error.value.code == "no_fee_schedule"
@@ -42,14 +50,10 @@ def _pay(sandbox, applicant, invoice, result="ok"):
 
 
 def _params(url):
-    from urllib.parse import parse_qsl, urlsplit
-
     return dict(parse_qsl(urlsplit(url).query))
 
 
 def test_a_verified_payment_pays_the_invoice_and_opens_the_guard(sandbox, paid_case, applicant):
-    from khedmat.cases.services import case_submit
-
     with pytest.raises(ApplicationError):
         case_submit(case=paid_case, by=applicant, expected_version=paid_case.version)
     invoice = services.invoice_for_case(case=paid_case)
@@ -107,8 +111,6 @@ def test_a_timeout_is_unknown_and_reconciliation_settles_it(sandbox, paid_case, 
 
 
 def test_a_browser_that_never_came_back_is_settled_by_reconciliation(sandbox, paid_case, applicant, settings):
-    from django.utils import timezone
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt, _callback = _pay(sandbox, applicant, invoice)  # paid at the bank; the browser closed
     assert services.payments_reconcile()["paid"] == 0  # too early: the person may still come back
@@ -151,8 +153,6 @@ def test_a_second_session_paid_after_the_first_is_given_back(sandbox, paid_case,
 
 
 def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, applicant):
-    from django.utils import timezone
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt, callback = _pay(sandbox, applicant, invoice)
     services.payment_callback(params=_params(callback))
@@ -164,14 +164,11 @@ def test_reconciliation_report_against_the_bank_settlements(sandbox, paid_case, 
 # -- one open invoice per case and fee item; nothing kept for an invoice no longer open (issue 15, point 3) --
 
 def test_the_database_refuses_a_second_open_invoice_for_the_same_items(paid_case):
-    from django.db import IntegrityError, transaction
-
-    from khedmat.payments.models import Invoice
-
     invoice = services.invoice_for_case(case=paid_case)
     assert invoice.items_key == "application_fee"
     with pytest.raises(IntegrityError), transaction.atomic():
-        Invoice.objects.create(number="1405-9999999-1", case=paid_case, lines=[], total_rials=1, items_key=invoice.items_key)
+        Invoice.objects.create(number="1405-9999999-1", case=paid_case, lines=[], total_rials=1,
+                               items_key=invoice.items_key)
     # A cancelled or paid one does not count: a new open invoice may follow it.
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.CANCELLED)
     again = services.invoice_for_case(case=paid_case)
@@ -192,8 +189,6 @@ def test_a_payment_of_an_invoice_cancelled_meanwhile_is_given_back(sandbox, paid
 # -- refused returns kept for finance; the payer told of a verified payment (issue 15, point 5) ----------
 
 def test_refused_callbacks_are_kept_with_their_reason_and_province(sandbox, paid_case, applicant):
-    from khedmat.payments.models import RefusedCallback
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     services.payment_callback(params={"Authority": attempt.authority, "Status": "OK"}, remote_addr="203.0.113.9")
@@ -210,8 +205,6 @@ def test_refused_callbacks_are_kept_with_their_reason_and_province(sandbox, paid
 
 
 def test_a_return_for_another_amount_is_kept_as_a_mismatch(sandbox, paid_case, applicant):
-    from khedmat.payments.models import RefusedCallback
-
     sandbox.control("pay_less")
     invoice = services.invoice_for_case(case=paid_case)
     _attempt, callback = _pay(sandbox, applicant, invoice)
@@ -221,9 +214,6 @@ def test_a_return_for_another_amount_is_kept_as_a_mismatch(sandbox, paid_case, a
 
 def test_a_verified_payment_is_confirmed_by_sms_and_in_app_with_the_bank_reference(
         sandbox, paid_case, applicant, django_capture_on_commit_callbacks):
-    from khedmat.core.text import to_persian_digits
-    from khedmat.notifications.models import OutboxMessage
-
     invoice = services.invoice_for_case(case=paid_case)
     _attempt, callback = _pay(sandbox, applicant, invoice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -240,8 +230,6 @@ def test_a_verified_payment_is_confirmed_by_sms_and_in_app_with_the_bank_referen
 
 def test_reconciliation_is_scoped_to_the_province(sandbox, paid_case, applicant, isfahan):
     """Isfahan's finance officer sees none of Tehran's payments, nor the bank's lines for them (issue 15, point 6)."""
-    from django.utils import timezone
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt, callback = _pay(sandbox, applicant, invoice)
     services.payment_callback(params=_params(callback))
@@ -252,8 +240,6 @@ def test_reconciliation_is_scoped_to_the_province(sandbox, paid_case, applicant,
 
 
 def test_a_refused_return_is_explained_in_persian(sandbox, paid_case, applicant, administrator):
-    from django.utils import timezone
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt, callback = _pay(sandbox, applicant, invoice)
     services.payment_callback(params=_params(callback))
@@ -264,8 +250,6 @@ def test_a_refused_return_is_explained_in_persian(sandbox, paid_case, applicant,
 
 
 def test_a_flood_of_unmatched_returns_from_one_address_is_kept_only_up_to_the_hourly_allowance(settings):
-    from khedmat.payments.models import RefusedCallback
-
     settings.PAYMENT_REFUSED_CALLBACKS_KEPT_PER_HOUR = 3
     for _ in range(6):
         with pytest.raises(ApplicationError):

@@ -1,17 +1,22 @@
 import datetime as dt
+from io import BytesIO
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_rendering import pdf_text
+from khedmat.core import jalali
 from khedmat.payments import services
-from khedmat.payments.models import AttemptStatus, InvoiceStatus
+from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, RefusedCallback
 from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_pay_through_the_pages(client, sandbox, paid_case, applicant):
-    from urllib.parse import urlsplit
-
     login(client, applicant)
     response = client.post(f"/payments/cases/{paid_case.public_id}/invoice/")
     invoice = paid_case.invoices.get()
@@ -44,23 +49,18 @@ def test_others_cannot_see_or_pay_an_invoice(client, sandbox, paid_case, other_a
 
 
 def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
-    from urllib.parse import parse_qsl, urlsplit
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
     finance = make_staff(province=tehran, roles=["finance"])
     login(client, finance)
-    assert invoice.number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in client.get("/staff/payments/").content.decode()
+    assert invoice.number.translate(str.maketrans("0123456789",
+                                                  "۰۱۲۳۴۵۶۷۸۹")) in client.get("/staff/payments/").content.decode()
     assert client.get("/staff/payments/", {"status": AttemptStatus.FAILED}).status_code == 200
     report = client.get("/staff/payments/reconciliation/").content.decode()
     assert "۱" in report
     export = client.get("/staff/payments/export.xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet.sheet_view.rightToLeft and sheet.max_row == 2
     assert sheet.cell(2, 5).value == 2_500_000 and sheet.cell(2, 5).number_format == "#,##0"  # time takes two columns
@@ -68,8 +68,6 @@ def test_finance_pages_and_excel(client, sandbox, paid_case, applicant, tehran):
 
 
 def _paid_today(sandbox, paid_case, applicant):
-    from urllib.parse import parse_qsl, urlsplit
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
@@ -77,13 +75,6 @@ def _paid_today(sandbox, paid_case, applicant):
 
 
 def test_the_payments_export_takes_a_period(client, sandbox, paid_case, applicant, tehran):
-    from io import BytesIO
-
-    from django.utils import timezone
-    from openpyxl import load_workbook
-
-    from khedmat.core import jalali
-
     attempt = _paid_today(sandbox, paid_case, applicant)
     today = timezone.localdate()
     login(client, make_staff(province=tehran, roles=["finance"]))
@@ -113,8 +104,6 @@ def test_refused_export_dates_are_explained_in_persian(client, tehran):
 
 
 def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
-    from khedmat.payments.models import RefusedCallback
-
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     client.get("/payments/callback/", {"Authority": attempt.authority, "Status": "OK"})  # forged: not paid at the bank
@@ -134,9 +123,8 @@ def test_finance_sees_the_refused_returns_of_its_province_only(client, sandbox, 
 
 
 
-def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran, isfahan):
-    from urllib.parse import parse_qsl, urlsplit
-
+def test_the_reconciliation_page_shows_the_staff_members_province_only(client, sandbox, paid_case, applicant, tehran,
+                                                                       isfahan):
     invoice = services.invoice_for_case(case=paid_case)
     attempt = services.payment_start(invoice=invoice, by=applicant, callback_url="http://testserver/payments/callback/")
     services.payment_callback(params=dict(parse_qsl(urlsplit(sandbox.pay(attempt.authority)).query)))
@@ -151,13 +139,8 @@ def test_the_reconciliation_page_shows_the_staff_members_province_only(client, s
     assert [a.pk for a in page.context["report"]["ours"]] == [attempt.pk]
 
 
-def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client, sandbox, paid_case, applicant, tmp_path):
-    from urllib.parse import parse_qsl, urlsplit
-
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_rendering import pdf_text
-    from khedmat.payments.models import FeeSchedule
-
+def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client, sandbox, paid_case, applicant,
+                                                                          tmp_path):
     FeeSchedule.objects.filter(service=paid_case.service).update(source="قانون بودجه سال ۱۴۰۴")
     invoice = services.invoice_for_case(case=paid_case)
     assert invoice.lines[0]["source"] == "قانون بودجه سال ۱۴۰۴"  # frozen with the line
@@ -172,8 +155,6 @@ def test_the_invoice_and_its_receipt_name_the_budget_law_of_the_fee_table(client
 
 
 def test_an_invoice_issued_before_lines_carried_the_law_reads_it_from_its_schedule(paid_case):
-    from khedmat.payments.models import FeeSchedule, Invoice
-
     invoice = services.invoice_for_case(case=paid_case)
     Invoice.objects.filter(pk=invoice.pk).update(lines=[{k: v for k, v in line.items() if k != "source"}
                                                         for line in invoice.lines])
@@ -183,8 +164,6 @@ def test_an_invoice_issued_before_lines_carried_the_law_reads_it_from_its_schedu
 
 def test_reconciliation_page_says_when_the_bank_does_not_answer(client, settings, tehran):
     """The finance desk links the page: an unreachable bank is a notice, not a server error."""
-    from khedmat.testing import login, make_staff
-
     settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
     login(client, make_staff(province=tehran, roles=["finance"]))
     response = client.get("/staff/payments/reconciliation/")

@@ -11,7 +11,7 @@ organizations and this year's demo fee table. Everything here is illustration, n
   person, with thirteen service-4 cases spread over every state the process rests in, built through the
   real services: case engine, dossier records, payments (through the sandbox bank, see `_SandboxBank`),
   section reviews, grades, certificate, referral to SAJAR. The services take no time argument, so each
-  step is dated afterwards (`_Timeline`): the rows the step wrote are moved to the day it is meant to
+  step is dated afterwards (`cases.demo`): the rows the step wrote are moved to the day it is meant to
   have happened and the stored SLA columns are rebuilt from the events (`sla_refresh`). Certificates and
   payment receipts keep the day they were really issued (their signature covers it).
 * One recorded disciplinary violation.
@@ -33,15 +33,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from khedmat.accounts.models import User
+from khedmat.accounts.demo_data import demo_user
 from khedmat.cases import services as case_services
-from khedmat.cases.models import Case, DeficiencyNotice, DocumentVersion
+from khedmat.cases.demo import DemoTimeline
+from khedmat.cases.models import Case
 from khedmat.catalog.models import Service
 from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.organizations.demo_data import demo_organization
+from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.models import (
     CompanyPerson,
@@ -126,24 +128,12 @@ COMPANIES = [
 ]
 
 
-def _user(nine: str) -> User:
-    user = User.objects.filter(national_id=national_id_complete(nine)).first()
-    if user is None:
-        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
-    return user
-
-
 def _companies() -> None:
     tehran = Province.objects.get(code="tehran")
     for ten, name, registration_number, member_nine in COMPANIES:
-        member = _user(member_nine)
-        organization, _created = Organization.objects.get_or_create(
-            national_id=organization_id_complete(ten),
-            defaults={"kind": OrganizationKind.COMPANY, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": member,
-                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
-        Membership.objects.get_or_create(organization=organization, user=member,
-                                         defaults={"role": MemberRole.REPRESENTATIVE, "added_by": member})
+        demo_organization(ten=ten, kind=OrganizationKind.COMPANY, name=name, province=tehran,
+                          member=demo_user(member_nine), role=MemberRole.REPRESENTATIVE,
+                          registration_number=registration_number)
 
 
 # -- the dossiers --------------------------------------------------------------------------------------
@@ -352,9 +342,6 @@ SCENARIOS = [
 
 # The rows a step may write, and their time columns: moved to the step's demo time afterwards.
 _TIME_COLUMNS = [
-    (Case, "pk", ("created_at", "first_submitted_at", "submitted_at", "closed_at")),
-    (DocumentVersion, "document__case", ("uploaded_at",)),
-    (DeficiencyNotice, "case", ("issued_at", "answered_at")),
     (CompanyPerson, "case", ("created_at",)),
     (SectionReview, "case", ("reviewed_at",)),
 ]
@@ -368,37 +355,6 @@ def _more_time_columns():
     # Inquiries and notices keep their sending schedule: the worker sends them when it runs.
     return [(Invoice, "case", ("created_at", "paid_at")), (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
             (Inquiry, "case", ("created_at",)), (OutboxMessage, "case_id", ("created_at",))]
-
-
-class _Timeline:
-    """Working days ago → a demo instant, on the calendar of the case's province."""
-
-    def __init__(self, province):
-        from khedmat.workcalendar.selectors import calendar_for
-
-        self.calendar = calendar_for(province=province)
-        self.today = timezone.localdate()
-        self.columns = _TIME_COLUMNS + _more_time_columns()
-
-    def day(self, working_days_ago: int) -> dt.date:
-        day, counted = self.today, 0
-        while counted < working_days_ago:
-            day -= dt.timedelta(days=1)
-            if self.calendar.is_working_day(day):
-                counted += 1
-        return day
-
-    def instant(self, working_days_ago: int, slot: int) -> dt.datetime:
-        """09:00 of that day, plus 20 minutes per step of the case (the steps of a day keep their order)."""
-        start = dt.datetime.combine(self.day(working_days_ago), dt.time(9, 0), tzinfo=jalali.TEHRAN)
-        return start + dt.timedelta(minutes=20 * slot)
-
-    def redate(self, case: Case, since: dt.datetime, when: dt.datetime) -> None:
-        case_services.demo_case_events_redate(case=case, since=since, when=when)  # append-only: its own path
-        for model, lookup, columns in self.columns:
-            rows = model.objects.filter(**{lookup: case.pk})
-            for column in columns:
-                rows.filter(**{f"{column}__gte": since}).update(**{column: when})
 
 
 # -- paying the fee: the real payment path, against the sandbox bank --------------------------------------
@@ -459,10 +415,10 @@ class _Builder:
     certificate, now; ("refer",) and ("register",) the SAJAR hand-off by the approver, now; ("reject", d,
     reason) by the expert."""
 
-    def __init__(self, scenario: Scenario, *, service: Service, timeline: _Timeline, bank, expert, approver):
+    def __init__(self, scenario: Scenario, *, service: Service, timeline: DemoTimeline, bank, expert, approver):
         self.s, self.service, self.timeline, self.bank = scenario, service, timeline, bank
         self.expert, self.approver = expert, approver
-        self.applicant = _user(scenario.applicant)
+        self.applicant = demo_user(scenario.applicant)
         self.organization = (Organization.objects.get(national_id=organization_id_complete(scenario.organization))
                              if scenario.organization else None)
         self.case: Case | None = None
@@ -630,14 +586,15 @@ def load(stdout=None) -> list[str]:
     _scoring_tables()
     _companies()
     service = Service.objects.get(code=SERVICE_CODE)
-    expert, approver = _user(EXPERT), _user(UNIT_HEAD)
+    expert, approver = demo_user(EXPERT), demo_user(UNIT_HEAD)
     existing = set(Case.objects.filter(public_id__in=[case_public_id(s.key) for s in SCENARIOS])
                    .values_list("public_id", flat=True))
     missing = [s for s in SCENARIOS if case_public_id(s.key) not in existing]
     if settings.KHEDMAT_HOME_PROVINCE != "tehran":  # the demo companies and staff are in Tehran
         missing = []
     if missing:
-        timeline = _Timeline(Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE))
+        timeline = DemoTimeline(Province.objects.get(code=settings.KHEDMAT_HOME_PROVINCE),
+                                _TIME_COLUMNS + _more_time_columns())
         needs_bank = any(step[0] == "pay" for s in missing for step in s.steps)
         with _SandboxBank() if needs_bank else nullcontext() as bank:
             for scenario in missing:

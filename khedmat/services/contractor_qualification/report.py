@@ -51,7 +51,7 @@ from khedmat.payments.models import FeeSchedule, InvoiceStatus
 from khedmat.services.contractor_qualification import rules
 from khedmat.services.contractor_qualification.models import GradeGrant, ReferralStatus
 from khedmat.services.contractor_qualification.workflow import PROCESS, SERVICE_CODE
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars
 
 ISSUED = "certificate_issued"
 REFERRED = "referred_to_pbo"
@@ -114,11 +114,6 @@ def workload_band(per_expert: float | None) -> int | None:
         if per_expert >= low and (high is None or per_expert < high):
             return i
     return None
-
-
-def requested_grades(data: dict) -> list[int]:
-    """The grades of the application form, as the process reads them (`workflow._grades`)."""
-    return [int(row["grade"]) for row in data.get("fields", []) if str(row.get("grade", "")).isdigit()]
 
 
 def histogram_chart(bins: list[Bin], *, target: int = DEFAULT_TARGET_DAYS, rtl: bool = True) -> Chart:
@@ -290,20 +285,6 @@ class ServiceReport:
         return self.targets[0] if len(self.targets) == 1 else DEFAULT_TARGET_DAYS
 
 
-class _Calendars:
-    """One compiled calendar per (province, office) for the whole report."""
-
-    def __init__(self, province_id: int):
-        self.province_id = province_id
-        self._by_office: dict = {}
-
-    def __call__(self, office_id):
-        calendar = self._by_office.get(office_id)
-        if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
-        return calendar
-
-
 def _service_id() -> int:
     return Service.objects.values_list("pk", flat=True).get(code=SERVICE_CODE)
 
@@ -329,7 +310,7 @@ def issued_case_figures(*, province_id: int, service_id: int, period: Period, ca
     Three queries over the candidates, each one index probe per case: their issue, referral and registration
     events, their own columns, and their deficiency notices with items.
     """
-    calendars = calendars or _Calendars(province_id)
+    calendars = calendars or OfficeCalendars(province_id)
     candidates = issued_candidates(province_id=province_id, service_id=service_id, period=period)
     lookup = {"case__province_id": province_id, "case__service_id": service_id, "case__state__in": ISSUED_STATES,
               "case__closed_at__gte": period.start}
@@ -516,7 +497,7 @@ def submitted_case_figures(*, submitted, service_id: int) -> tuple[Fees, Jurisdi
     for (pk, data, province_id, organization_id, organization_province_id, tracking_number, public_id,
          status, number, total, created_at, lines) in rows.iterator(chunk_size=2000):
         data = data or {}
-        grades = requested_grades(data)
+        grades = list(rules.requested_grades(data).values())
         if pk not in seen:  # one row per invoice: judge the case once
             seen.add(pk)
             decision = rules.jurisdiction(
@@ -564,7 +545,7 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
     period = period or default_period()
     now = now or timezone.now()
     service_id = _service_id()
-    calendars = _Calendars(province_id)
+    calendars = OfficeCalendars(province_id)
     cases = issued_case_figures(province_id=province_id, service_id=service_id, period=period, calendars=calendars)
     submitted = submitted_cases_queryset(province_id=province_id, service_id=service_id, period=period)
     fees, jurisdiction = submitted_case_figures(submitted=submitted, service_id=service_id)

@@ -33,11 +33,27 @@ def jurisdiction(*, kind: str, contractor_type: int | None, grades: list[int], r
     return Jurisdiction(True, "")
 
 
-def unhandled_fields(*, kind: str, fields: list[dict]) -> list[str]:
-    """The fields (codes) requested at a grade the province does not handle, in the order requested."""
+def requested_grades(data: dict | None) -> dict[str, int]:
+    """{field code: grade requested} from the application form's data (`case.data["fields"]`), in the order
+    requested: the one reading of the request for the process, the pages and the report.
+
+    A grade is requested in a field (SERVICES.md §5.5: "certificate (grade per field)", "requested vs granted
+    grade per field"), so a row counts only when it names a field and a grade written in digits; a row that is
+    not a mapping, names no field or has no grade is no request. The form saves no such row (both or neither,
+    each field once); this is what the other readers get from data that did not pass through it.
+    """
+    out: dict[str, int] = {}
+    for row in (data or {}).get("fields") or []:
+        if isinstance(row, dict) and row.get("field") and str(row.get("grade", "")).isdigit():
+            out[row["field"]] = int(row["grade"])
+    return out
+
+
+def unhandled_fields(*, kind: str, requested: dict[str, int]) -> list[str]:
+    """The fields (codes) requested at a grade the province does not handle, in the order requested
+    (`requested` as `requested_grades` reads it)."""
     handled = HANDLED_GRADES.get(kind, set())
-    return [str(row.get("field", "")) for row in fields
-            if not (str(row.get("grade", "")).isdigit() and int(row["grade"]) in handled)]
+    return [code for code, grade in requested.items() if grade not in handled]
 
 
 # The roles of the people section (group ب) per kind of applicant (values of `models.PersonRole`): a

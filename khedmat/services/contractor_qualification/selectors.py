@@ -41,12 +41,8 @@ SECTION_LABELS = dict(SECTIONS)
 
 
 def requested(case: Case) -> dict[str, int]:
-    """{field code: requested grade} from the application form."""
-    out = {}
-    for row in case.data.get("fields", []):
-        if row.get("field") and str(row.get("grade", "")).isdigit():
-            out[row["field"]] = int(row["grade"])
-    return out
+    """{field code: requested grade} from the application form (`rules.requested_grades`)."""
+    return rules.requested_grades(case.data)
 
 
 def needs_experience(case: Case) -> bool:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from khedmat.cases import services as case_services
 from khedmat.cases.access import actor_roles
 from khedmat.cases.models import Case
-from khedmat.certificates.models import DocumentType, HolderKind
+from khedmat.certificates.models import HolderKind
 from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
 from khedmat.core.audit import audit_record
@@ -352,7 +352,7 @@ def _certificate_issue(case: Case, *, by):
     scope = [{"label": _("Field of work: %(field)s") % {"field": g.field.name},
               "value": _("Grade %(grade)s") % {"grade": to_persian_digits(g.granted_grade)}} for g in grants]
     document = document_issue(
-        document_type=DocumentType.objects.get(code=certificate_type_code(kind)), holder_name=name,
+        type_code=certificate_type_code(kind), holder_name=name,
         holder_national_id=national_id,
         holder_kind=holder_kind, scope=scope, case=case, reference=case.tracking_number or "", by=by,
         content={"kind": kind, "kind_label": str(kind_label),

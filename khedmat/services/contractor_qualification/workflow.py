@@ -14,10 +14,11 @@ The SLA target is the statement's "issuance_time" commitment (≤ 25 working day
 """
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.guards import form_filled, registry_mismatches_resolved, required_documents_present
+from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, SYSTEM, Clock, DocumentRequirement, Process, State, Transition
 from khedmat.core.desk import DeskLink
 from khedmat.core.text import to_persian_digits
+from khedmat.inquiries.guards import registry_mismatches_resolved
 from khedmat.payments.guards import fee_paid
 from khedmat.services.contractor_qualification import rules
 
@@ -26,7 +27,7 @@ APPROVER = "unit_head"  # A13: the approver's role is a unit head until the orga
 
 
 def _grades_of(data: dict) -> list[int]:
-    return [int(row["grade"]) for row in data.get("fields", []) if str(row.get("grade", "")).isdigit()]
+    return list(rules.requested_grades(data).values())
 
 
 def _grades(case) -> list[int]:
@@ -41,15 +42,14 @@ def declaration_check(*, data: dict, organization=None, province=None):
     """The jurisdiction rule (SERVICES.md §5.3) on what the applicant declares: None when this province
     handles it, else a Persian message naming the competent authority. Run when the case is opened, on
     every change of its form, before an invoice and on submission."""
-    kind, rows = data.get("kind", ""), [row for row in data.get("fields", []) if isinstance(row, dict)]
-    unhandled = rules.unhandled_fields(kind=kind, fields=rows)
+    kind, grades = data.get("kind", ""), rules.requested_grades(data)
+    unhandled = rules.unhandled_fields(kind=kind, requested=grades)
     kind_handled = kind in rules.HANDLED_GRADES and (kind != rules.CONTRACTOR or data.get("contractor_type") == 1)
-    if kind_handled and unhandled and len(unhandled) < len(rows):
+    if kind_handled and unhandled and len(unhandled) < len(grades):
         # Mixed: some fields at a handled grade, some not. Only the handled ones may be requested here.
         from khedmat.services.contractor_qualification.models import ContractingField
 
         names = dict(ContractingField.objects.filter(code__in=unhandled).values_list("code", "name"))
-        grades = {str(row.get("field")): row.get("grade") for row in rows}
         listed = "، ".join(
             "«%s» (%s)" % (names.get(code, code), _("Grade %(grade)s") % {"grade": to_persian_digits(str(grades[code]))})
             for code in unhandled)
@@ -59,7 +59,7 @@ def declaration_check(*, data: dict, organization=None, province=None):
     province_id = getattr(province, "pk", None)
     registered_here = organization is None or province_id is None or organization.province_id == province_id
     decision = rules.jurisdiction(
-        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=_grades_of(data),
+        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=list(grades.values()),
         registered_in_province=registered_here,
     )
     if decision.handled:
@@ -173,7 +173,7 @@ def _summary_sections(case, sections, change):
     return [sections[0], *dossier, *sections[1:]]
 
 
-def _panel_context(case, user, staff_view):
+def _panel_context(case, user, staff_view, abilities=None):
     from khedmat.services.contractor_qualification.views import case_panel_context
 
     return case_panel_context(case, user, staff_view)

@@ -13,7 +13,7 @@ committees and scoring scheme. Everything here is illustration, never regulation
   service's intake, registration, CEO introduction and licence, the appointments (field visits, briefing
   sessions), the accreditation committee of committees/demo_data.py (session, agenda, invitations, attendance,
   votes, decision, minutes confirmed by every member present) and supervision, violations and acts on the
-  licence. The services take no time argument, so each step is dated afterwards (`_Timeline`): the rows the
+  licence. The services take no time argument, so each step is dated afterwards (`cases.demo`): the rows the
   step wrote are moved to the day it is meant to have happened and the stored SLA columns are rebuilt from the
   events (`sla_refresh`). Appointments and sessions are proposed in the future, as the services require, and
   moved to their demo day before they are held. Official documents keep the day they were really issued
@@ -35,17 +35,40 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from khedmat.accounts.demo_data import DEMO_PASSWORD, demo_user
 from khedmat.accounts.models import User
+from khedmat.appointments import services as appointments
+from khedmat.appointments.models import Appointment, ScoringCriterion, ScoringScheme, VisitReport
 from khedmat.cases import services as case_services
-from khedmat.cases.models import Case, DeficiencyNotice, DocumentVersion
+from khedmat.cases.demo import DemoTimeline
+from khedmat.cases.models import Case
 from khedmat.catalog.models import Service
+from khedmat.certificates import signing
+from khedmat.certificates.keys import keyring
+from khedmat.certificates.models import NumberSequence, OfficialDocument
+from khedmat.certificates.services import public_payload
+from khedmat.committees import services as committees
+from khedmat.committees.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    Decision,
+    Invitation,
+    MinutesConfirmation,
+    Room,
+    Session,
+    Vote,
+)
 from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf, demo_png
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
-from khedmat.organizations.models import MemberRole, Membership, Organization, OrganizationKind
+from khedmat.notifications.models import OutboxMessage
+from khedmat.organizations.demo_data import demo_organization
+from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
 from khedmat.services.institute_accreditation import services
+from khedmat.services.institute_accreditation.constants import SERVICE_CODE
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
     Domain,
@@ -53,7 +76,6 @@ from khedmat.services.institute_accreditation.models import (
     ScopeViolation,
     SupervisionRecord,
 )
-from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
 
 DEMO_LABEL = "نمونه — داده نمایشی"
 SAMPLE = "نمونه"
@@ -63,7 +85,6 @@ EXPERT = "001000002"     # علی رضایی, expert, Tehran (accounts/demo_data
 UNIT_HEAD = "001000003"  # زهرا کریمی, unit head (issues the licence; chair of the committee)
 SECRETARY = "001000004"  # حسین محمدی, secretary of the accreditation committee (committees/demo_data.py)
 AMIR = "002000002"       # امیر کاظمی, CEO of the demo institute
-DEMO_PASSWORD = "khedmat-demo-1404"
 
 
 # -- 1. sample domains and scoring schemes -----------------------------------------------------------------
@@ -90,8 +111,6 @@ SCHEMES = {
 
 
 def _samples() -> None:
-    from khedmat.appointments.models import ScoringCriterion, ScoringScheme
-
     for order, (code, title, domains) in enumerate(GROUPS, start=1):
         group, _created = DomainGroup.objects.get_or_create(
             code=code, defaults={"title": f"{title} ({SAMPLE})", "ordering": order, "is_sample": True})
@@ -121,13 +140,6 @@ INSTITUTES = [
 ]
 
 
-def _user(nine: str) -> User:
-    user = User.objects.filter(national_id=national_id_complete(nine)).first()
-    if user is None:
-        raise RuntimeError(f"Demo user {national_id_complete(nine)} is missing: load accounts/demo_data.py first.")
-    return user
-
-
 def _institutes() -> list[str]:
     """The seven new institutes with their CEOs (demo logins); the lines for the console."""
     tehran = Province.objects.get(code="tehran")
@@ -138,13 +150,8 @@ def _institutes() -> list[str]:
         if ceo is None:
             ceo = User.objects.create_user(national_id, DEMO_PASSWORD, first_name=first, last_name=last, mobile=mobile,
                                            mobile_verified_at=timezone.now())
-        organization, _created = Organization.objects.get_or_create(
-            national_id=organization_id_complete(ten),
-            defaults={"kind": OrganizationKind.INSTITUTE, "name": name, "registration_number": registration_number,
-                      "province": tehran, "created_by": ceo,
-                      "claim_status": "verified", "claim_method": "staff"})  # known demo organizations
-        Membership.objects.get_or_create(organization=organization, user=ceo,
-                                         defaults={"role": MemberRole.CEO, "added_by": ceo})
+        demo_organization(ten=ten, kind=OrganizationKind.INSTITUTE, name=name, province=tehran, member=ceo,
+                          role=MemberRole.CEO, registration_number=registration_number)
         lines.append(f"{national_id} / {DEMO_PASSWORD}   {first} {last} (مدیرعامل {name})")
     return lines
 
@@ -169,76 +176,79 @@ GOOD = {"notes": "فضای آموزشی و اداری با مدارک پروند
         "ratio": 0.85}
 FAIR = {"notes": "فضای آموزشی کافی است ولی بایگانی مدارک دوره‌ها کامل نیست؛ موارد به موسسه تذکر داده شد.",
         "ratio": 0.7}
-DELIVERY = "پروانه در جلسه توجیهی به مدیرعامل تحویل شد و الزامات بخشنامه (فعالیت فقط در حیطه‌های اعطاشده و در محدوده استان) توضیح داده شد."
+DELIVERY = ("پروانه در جلسه توجیهی به مدیرعامل تحویل شد و الزامات بخشنامه (فعالیت فقط در حیطه‌های اعطاشده و در محدوده "
+            "استان) توضیح داده شد.")
 
 SCENARIOS = [
     # The expired licence comes first: its number is taken back into the year it is dated in (`_backdate_licence`).
     Scenario("17", "پروانه آموزش‌های عمومی (منقضی‌شده)", "1032000202", "demo-general", ["demo-ethics", "demo-safety"], [
-        ("draft", 362), ("submit", 360), ("register", 358), ("schedule", 356), ("visit", 352, GOOD),
+        ("fill", 362), ("submit", 360), ("register", 358), ("schedule", 356), ("visit", 352, GOOD),
         ("introduce", 351), ("certificates", 345), ("committee", 342, "approve"), ("licence", 340, 12),
-        ("deliver", 338), ("supervision", 250, "finding", "بازدید نظارتی: دوره‌ها طبق برنامه و در حیطه‌های مجاز برگزار شد."),
+        ("deliver", 338),
+        ("supervision", 250, "finding", "بازدید نظارتی: دوره‌ها طبق برنامه و در حیطه‌های مجاز برگزار شد."),
         ("expire",)]),
     Scenario("13", "پروانه مدیریت و راهبری", AYANDE, "demo-management", ["demo-leadership", "demo-hr"], [
-        ("draft", 32), ("submit", 30), ("register", 29), ("schedule", 28), ("visit", 26, GOOD), ("introduce", 26),
+        ("fill", 32), ("submit", 30), ("register", 29), ("schedule", 28), ("visit", 26, GOOD), ("introduce", 26),
         ("certificates", 20), ("committee", 19, "approve"), ("licence", 18), ("deliver", 17),
         ("supervision", 8, "finding", "بازدید نظارتی از دوره «مهارت‌های مدیریتی»: اجرای دوره مطابق طرح درس بود."),
-        ("violation", 5, "outside_domain", "برگزاری دوره «مدیریت مالی دولتی» برای یک دستگاه اجرایی بدون داشتن این حیطه.",
+        ("violation", 5, "outside_domain",
+         "برگزاری دوره «مدیریت مالی دولتی» برای یک دستگاه اجرایی بدون داشتن این حیطه.",
          "demo-finance"),
         ("supervision", 3, "warning", "تذکر کتبی: برگزاری دوره خارج از حیطه‌های اعطاشده ممنوع است.")]),
     Scenario("14", "پروانه فناوری اطلاعات", "1032000201", "demo-it", ["demo-security", "demo-egov"], [
-        ("draft", 82), ("submit", 80), ("register", 78), ("notice", 76, [
+        ("fill", 82), ("submit", 80), ("register", 78), ("notice", 76, [
             ("form_4", "فهرست مدرسان در فرم شماره ۴ بدون مدرک تحصیلی آنان است.",
              "تصویر مدرک تحصیلی هر مدرس را پیوست فرم ۴ کنید و فرم را دوباره بارگذاری کنید.")]),
         ("resubmit", 72, "form_4", "مدارک تحصیلی مدرسان پیوست فرم ۴ شد."), ("schedule", 70), ("visit", 65, FAIR),
         ("introduce", 64), ("certificates", 57), ("committee", 52, "approve"), ("licence", 49), ("deliver", 46),
         ("supervision", 25, "finding", "بازدید نظارتی: کلاس امنیت اطلاعات با ۲۲ نفر از سه دستگاه اجرایی برگزار شد.")]),
     Scenario("18", "پروانه مهارت‌های پایه فناوری اطلاعات", "1032000204", "demo-it", ["demo-ict"], [
-        ("draft", 122), ("submit", 120), ("register", 118), ("schedule", 116), ("visit", 112, FAIR), ("introduce", 111),
+        ("fill", 122), ("submit", 120), ("register", 118), ("schedule", 116), ("visit", 112, FAIR), ("introduce", 111),
         ("certificates", 102), ("committee", 99, "reject",
                                 "فضای کارگاهی رایانه برای شمار متقاضیان کافی نیست و کادر آموزشی ثابت ندارد.")]),
     Scenario("16", "پروانه مدیریت مالی و بودجه", "1032000205", "demo-management", ["demo-finance"], [
-        ("draft", 202), ("submit", 200), ("register", 198), ("schedule", 196), ("visit", 192, GOOD), ("introduce", 191),
+        ("fill", 202), ("submit", 200), ("register", 198), ("schedule", 196), ("visit", 192, GOOD), ("introduce", 191),
         ("certificates", 182), ("committee", 179, "approve"), ("licence", 177), ("deliver", 174),
         ("violation", 62, "outside_province", "برگزاری دوره «بودجه‌ریزی عملیاتی» در استان البرز.", ""),
         ("supervision", 57, "warning", "تذکر کتبی: فعالیت موسسه فقط در محدوده استان تهران مجاز است."),
         ("violation", 54, "outside_province", "تکرار برگزاری دوره در استان البرز پس از تذکر کتبی.", ""),
         ("act", 50, "revoke", "تکرار فعالیت خارج از استان پس از تذکر کتبی (بند تعهدات بخشنامه).")]),
     Scenario("15", "پروانه اخلاق حرفه‌ای", "1032000206", "demo-general", ["demo-ethics"], [
-        ("draft", 152), ("submit", 150), ("register", 149), ("schedule", 147), ("visit", 143, GOOD), ("introduce", 142),
+        ("fill", 152), ("submit", 150), ("register", 149), ("schedule", 147), ("visit", 143, GOOD), ("introduce", 142),
         ("certificates", 135), ("committee", 132, "approve"), ("licence", 130), ("deliver", 127),
         ("supervision", 40, "finding", "بازدید نظارتی: مدرس دوره با فهرست مدرسان تأییدشده مطابقت نداشت."),
         ("violation", 36, "other", "به‌کارگیری مدرس خارج از فهرست تأییدشده در فرم شماره ۴.", "demo-ethics"),
         ("act", 30, "suspend", "تا معرفی مدرسان واجد شرایط و بررسی دوباره، پروانه تعلیق می‌شود.")]),
     # The upgrade (12) replaces this licence when its own is issued: the case is superseded.
     Scenario("19", "پروانه مدیریت منابع انسانی (جایگزین‌شده)", "1032000207", "demo-management", ["demo-hr"], [
-        ("draft", 262), ("submit", 260), ("register", 258), ("schedule", 256), ("visit", 253, GOOD), ("introduce", 252),
+        ("fill", 262), ("submit", 260), ("register", 258), ("schedule", 256), ("visit", 253, GOOD), ("introduce", 252),
         ("certificates", 246), ("committee", 243, "approve"), ("licence", 241), ("deliver", 239),
         ("supervision", 150, "finding", "بازدید نظارتی: دوره «مدیریت عملکرد کارکنان» مطابق طرح درس برگزار شد.")]),
     Scenario("12", "ارتقای حیطه: رهبری و مدیریت مالی", "1032000207", "demo-management",
              ["demo-hr", "demo-leadership", "demo-finance"], [
-        ("draft", 42), ("submit", 40), ("register", 39), ("schedule", 37), ("visit", 35, GOOD), ("introduce", 34),
+        ("fill", 42), ("submit", 40), ("register", 39), ("schedule", 37), ("visit", 35, GOOD), ("introduce", 34),
         ("certificates", 26), ("committee", 8, "approve"),
         ("licence", 5, 0, ["demo-hr", "demo-leadership"],
          "کمیته حیطه «مدیریت مالی و بودجه» را تا معرفی مدرس واجد شرایط تأیید نکرد."),
         ("delivery_appointment", 4)], kind="domain_upgrade", previous="19"),
     Scenario("11", "پروانه ایمنی و بهداشت کار", "1032000203", "demo-general", ["demo-safety"], [
-        ("draft", 32), ("submit", 30), ("register", 29), ("schedule", 27), ("visit", 24, GOOD), ("introduce", 23),
+        ("fill", 32), ("submit", 30), ("register", 29), ("schedule", 27), ("visit", 24, GOOD), ("introduce", 23),
         ("certificates", 13), ("committee", 3, "approve_with_conditions", "",
                                "ارائه گواهی آتش‌نشانی ساختمان آموزشی تا پیش از تحویل پروانه.")]),
     Scenario("09", "پروانه امنیت اطلاعات", AYANDE, "demo-it", ["demo-security"], [
-        ("draft", 24), ("submit", 22), ("register", 21), ("schedule", 19), ("visit", 17, GOOD), ("introduce", 16),
+        ("fill", 24), ("submit", 22), ("register", 21), ("schedule", 19), ("visit", 17, GOOD), ("introduce", 16),
         ("certificates", 4)]),
     Scenario("10", "پروانه آموزش‌های عمومی", "1032000207", "demo-general", ["demo-safety", "demo-ethics"], [
-        ("draft", 28), ("submit", 26), ("register", 25), ("schedule", 23), ("visit", 20, FAIR), ("introduce", 19),
+        ("fill", 28), ("submit", 26), ("register", 25), ("schedule", 23), ("visit", 20, FAIR), ("introduce", 19),
         ("certificates", 6)]),
     Scenario("08", "پروانه دولت الکترونیک", "1032000207", "demo-it", ["demo-egov"], [
-        ("draft", 13), ("submit", 12), ("register", 11), ("schedule", 10), ("visit", 8, GOOD), ("introduce", 7)]),
+        ("fill", 13), ("submit", 12), ("register", 11), ("schedule", 10), ("visit", 8, GOOD), ("introduce", 7)]),
     Scenario("07", "پروانه رهبری و مهارت‌های مدیریتی", "1032000206", "demo-management", ["demo-leadership"], [
-        ("draft", 15), ("submit", 14), ("register", 13), ("schedule", 11), ("visit", 2, FAIR)]),
+        ("fill", 15), ("submit", 14), ("register", 13), ("schedule", 11), ("visit", 2, FAIR)]),
     Scenario("06", "پروانه دولت الکترونیک", "1032000205", "demo-it", ["demo-egov"], [
-        ("draft", 10), ("submit", 9), ("register", 8), ("schedule", 6), ("propose_visit", 5)]),
+        ("fill", 10), ("submit", 9), ("register", 8), ("schedule", 6), ("propose_visit", 5)]),
     Scenario("05", "پروانه رهبری و مدیریت مالی", "1032000204", "demo-management", ["demo-leadership", "demo-finance"], [
-        ("draft", 26), ("submit", 25), ("register", 24), ("notice", 22, [
+        ("fill", 26), ("submit", 25), ("register", 24), ("notice", 22, [
             ("form_2", "مدارک ثبتی موسسه (اساسنامه و آگهی آخرین تغییرات) در فرم ۲ نیامده است.",
              "اساسنامه و روزنامه رسمی آخرین تغییرات را ضمیمه فرم ۲ کنید."),
             ("form_5", "فرم شماره ۵ امضای مدیرعامل را ندارد.", "فرم ۵ را با امضا و مهر موسسه دوباره بارگذاری کنید.")]),
@@ -246,17 +256,18 @@ SCENARIOS = [
         ("notice", 13, [("form_3", "سابقه برگزاری دوره در حیطه «مدیریت مالی و بودجه» در فرم ۳ مستند نشده است.",
                          "گواهی دستگاه‌های اجرایی درباره دوره‌های برگزارشده را ضمیمه فرم ۳ کنید.")])]),
     Scenario("04", "پروانه مدیریت منابع انسانی", "1032000203", "demo-management", ["demo-hr"], [
-        ("draft", 6), ("submit", 5), ("register", 4)]),
+        ("fill", 6), ("submit", 5), ("register", 4)]),
     Scenario("03", "تمدید پروانه آموزش‌های عمومی", "1032000202", "demo-general", ["demo-ethics", "demo-safety"], [
-        ("draft", 5), ("submit", 4), ("binder", 4, "زونکن مدارک با معرفی‌نامه کتبی کارشناس موسسه تحویل شد."),
+        ("fill", 5), ("submit", 4), ("binder", 4, "زونکن مدارک با معرفی‌نامه کتبی کارشناس موسسه تحویل شد."),
         ("return", 3, ["فرم شماره ۶"], "گواهی پایان دوره‌های سال گذشته در زونکن نیست.")],
         kind="renewal", channel="binder", previous="17", delegate=("رضا توکلی", "003100002")),
     Scenario("02", "ارتقای حیطه: مهارت‌های پایه فناوری اطلاعات", "1032000201", "demo-it",
              ["demo-security", "demo-egov", "demo-ict"], [
-        ("draft", 3), ("submit", 2), ("binder", 2, "زونکن مدارک، فرم شماره ۸ و معرفی‌نامه کتبی تحویل شد.")],
+        ("fill", 3), ("submit", 2), ("binder", 2, "زونکن مدارک، فرم شماره ۸ و معرفی‌نامه کتبی تحویل شد.")],
         kind="domain_upgrade", channel="binder", previous="14", delegate=("مینا حسینی", "003100001")),
     Scenario("01", "ارتقای حیطه: مدیریت مالی و بودجه (پیش‌نویس)", AYANDE, "demo-management",
-             ["demo-leadership", "demo-hr", "demo-finance"], [("draft_partial", 1)], kind="domain_upgrade", previous="13"),
+             ["demo-leadership", "demo-hr", "demo-finance"], [("fill_partial", 1)], kind="domain_upgrade",
+             previous="13"),
 ]
 
 
@@ -267,13 +278,7 @@ def case_public_id(key: str) -> uuid.UUID:
 # -- dating the steps ----------------------------------------------------------------------------------------
 
 def _time_columns():
-    from khedmat.appointments.models import Appointment, VisitReport
-    from khedmat.notifications.models import OutboxMessage
-
     return [
-        (Case, "pk", ("created_at", "first_submitted_at", "submitted_at", "closed_at")),
-        (DocumentVersion, "document__case", ("uploaded_at",)),
-        (DeficiencyNotice, "case", ("issued_at", "answered_at")),
         (Accreditation, "case", ("binder_received_at", "registered_at")),
         (SupervisionRecord, "case", ("recorded_at",)),
         (ScopeViolation, "case", ("recorded_at",)),
@@ -283,70 +288,14 @@ def _time_columns():
     ]
 
 
-class _Timeline:
-    """Working days ago → a demo instant, on the calendar of the case's province."""
-
-    def __init__(self, province):
-        from khedmat.workcalendar.selectors import calendar_for
-
-        self.calendar = calendar_for(province=province)
-        self.today = timezone.localdate()
-        self.columns = _time_columns()
-
-    def day(self, working_days_ago: int) -> dt.date:
-        day, counted = self.today, 0
-        while counted < working_days_ago:
-            day -= dt.timedelta(days=1)
-            if self.calendar.is_working_day(day):
-                counted += 1
-        return day
-
-    def instant(self, working_days_ago: int, slot: int) -> dt.datetime:
-        """09:00 of that day, plus 20 minutes per step of the case (the steps of a day keep their order)."""
-        start = dt.datetime.combine(self.day(working_days_ago), dt.time(9, 0), tzinfo=jalali.TEHRAN)
-        return start + dt.timedelta(minutes=20 * slot)
-
-    def future_slots(self, hours=(8, 10, 12, 14)):
-        """Aware instants on the coming working days: where appointments and sessions are first proposed."""
-        day = self.today
-        for _day in range(40):
-            day = self.calendar.next_working_day(day)
-            for hour in hours:
-                yield dt.datetime.combine(day, dt.time(hour), tzinfo=jalali.TEHRAN)
-
-    def redate(self, case: Case, since: dt.datetime, when: dt.datetime) -> None:
-        case_services.demo_case_events_redate(case=case, since=since, when=when)  # append-only: its own path
-        for model, lookup, columns in self.columns:
-            rows = model.objects.filter(**{lookup: case.pk})
-            for column in columns:
-                rows.filter(**{f"{column}__gte": since}).update(**{column: when})
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same Jalali day `months` later (the last day of a shorter month)."""
-    j = jalali.to_jalali(day)
-    index = j.month - 1 + months
-    year, month = j.year + index // 12, index % 12 + 1
-    for candidate in (j.day, 30, 29):
-        try:
-            return jalali.from_jalali(year, month, candidate)
-        except jalali.InvalidJalaliDate:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
     """Demo only: a licence that has lived its validity. The services issue on the day they run, so the document
     is moved to its demo day: its number taken back from this year's sequence (it is the last one handed out)
     and given in the year it is dated in, its validity set, and its public content signed again."""
-    from khedmat.certificates import signing
-    from khedmat.certificates.keys import keyring
-    from khedmat.certificates.models import NumberSequence, OfficialDocument
-    from khedmat.certificates.services import public_payload
-
     year = jalali.to_jalali(issued_on).year
     if year != document.year:
-        current = NumberSequence.objects.select_for_update().get(document_type=document.document_type, year=document.year)
+        current = NumberSequence.objects.select_for_update().get(document_type=document.document_type,
+                                                                 year=document.year)
         if current.last == document.serial:
             NumberSequence.objects.filter(pk=current.pk).update(last=current.last - 1)
         sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
@@ -356,7 +305,7 @@ def _backdate_licence(document, *, issued_on: dt.date, months: int) -> None:
         document.number = f"{document.document_type.number_prefix}-{year}-{document.serial:06d}"
     document.issued_on = issued_on
     document.issued_at = dt.datetime.combine(issued_on, dt.time(11), tzinfo=jalali.TEHRAN)
-    document.valid_until = _add_months(issued_on, months)
+    document.valid_until = jalali.add_months(issued_on, months)
     ring = keyring()
     document.key_id = ring.active_id
     document.token = signing.sign(public_payload(document), ring)
@@ -381,7 +330,7 @@ class _Staff:
 class _Builder:
     """Plays a scenario's steps through the services, each dated `working days ago` afterwards.
 
-    Steps: ("draft_partial", d) the form and two documents; ("draft", d) the whole file; ("submit", d);
+    Steps: ("fill_partial", d) the form and two documents; ("fill", d) the whole file; ("submit", d);
     ("binder", d, note) and ("return", d, missing, note) the initial review; ("register", d);
     ("notice", d, [(document, text, guidance)]) and ("resubmit", d, document, answer); ("schedule", d) the
     visit arranged and the photos sent; ("visit", d, {"notes", "ratio"}) the field visit proposed, accepted,
@@ -392,7 +341,7 @@ class _Builder:
     description, domain); ("act", d, act, reason) by the unit head; ("expire",) the worker, the day after the
     licence's validity ended."""
 
-    def __init__(self, scenario: Scenario, *, service: Service, timeline: _Timeline, staff: _Staff):
+    def __init__(self, scenario: Scenario, *, service: Service, timeline: DemoTimeline, staff: _Staff):
         self.s, self.service, self.timeline, self.staff = scenario, service, timeline, staff
         self.organization = Organization.objects.get(national_id=organization_id_complete(scenario.institute))
         self.applicant = self.organization.memberships.filter(role=MemberRole.CEO).select_related("user").first().user
@@ -433,7 +382,8 @@ class _Builder:
     def _previous_licence_number(self) -> str:
         if not self.s.previous:
             return ""
-        accreditation = (Accreditation.objects.filter(case__public_id=case_public_id(self.s.previous), licence__isnull=False)
+        accreditation = (Accreditation.objects
+                         .filter(case__public_id=case_public_id(self.s.previous), licence__isnull=False)
                          .select_related("licence").first())
         return accreditation.licence.number if accreditation else ""
 
@@ -450,12 +400,12 @@ class _Builder:
         case_services.case_data_update(case=case, data=data, title=data["title"], by=self.applicant,
                                        expected_version=case.version)
 
-    def step_draft_partial(self) -> None:
+    def step_fill_partial(self) -> None:
         self._create()
         self._upload("form_1")
         self._upload("form_8", note="self-assessment")
 
-    def step_draft(self) -> None:
+    def step_fill(self) -> None:
         self._create()
         for requirement in FORMS:
             self._upload(requirement)
@@ -496,7 +446,8 @@ class _Builder:
     def step_notice(self, items: list[tuple[str, str, str]]) -> None:
         case = self.fresh()
         case_services.deficiency_notice_issue(
-            case=case, items=[{"document_code": code, "text": text, "guidance": guidance} for code, text, guidance in items],
+            case=case,
+            items=[{"document_code": code, "text": text, "guidance": guidance} for code, text, guidance in items],
             summary="نواقص پرونده به شرح زیر به‌صورت کتبی اعلام می‌شود (داده نمایشی).", by=self.staff.expert,
             expected_version=case.version)
 
@@ -509,8 +460,8 @@ class _Builder:
         services.ceo_introduce(case=self.fresh(), by=self.staff.expert)
 
     def step_licence(self, months: int = 0, domains: list[str] | None = None, note: str = "") -> None:
-        accreditation = services.licence_issue(case=self.fresh(), domain_codes=list(domains or self.s.domains), note=note,
-                                               by=self.staff.head)
+        accreditation = services.licence_issue(case=self.fresh(), domain_codes=list(domains or self.s.domains),
+                                               note=note, by=self.staff.head)
         if months:
             _backdate_licence(accreditation.licence, issued_on=jalali.local_date(self.when), months=months)
 
@@ -522,7 +473,8 @@ class _Builder:
         province = case.province if kind != "outside_province" else Province.objects.filter(code="alborz").first()
         services.violation_record(case=case, kind=kind, description=description,
                                   occurred_on=jalali.local_date(self.when) - dt.timedelta(days=3), by=self.staff.expert,
-                                  domain=Domain.objects.filter(code=domain).first() if domain else None, province=province)
+                                  domain=Domain.objects.filter(code=domain).first() if domain else None,
+                                  province=province)
 
     def step_act(self, act: str, reason: str) -> None:
         services.licence_act(case=self.fresh(), act=act, reason=reason, by=self.staff.head)
@@ -537,8 +489,6 @@ class _Builder:
     # -- appointments: proposed in the future, moved to their demo day to be held
 
     def _propose(self, kind: str, *, place: str, hours: int = 2):
-        from khedmat.appointments import services as appointments
-
         for starts_at in self.timeline.future_slots():
             try:
                 return appointments.appointment_propose(case=self.fresh(), kind=kind, starts_at=starts_at,
@@ -550,9 +500,6 @@ class _Builder:
         raise RuntimeError("no free slot for a demo appointment in the coming weeks")
 
     def _hold(self, appointment, *, notes: str, scores: dict | None = None, attendees: str = ""):
-        from khedmat.appointments import services as appointments
-        from khedmat.appointments.models import Appointment
-
         appointments.appointment_accept(appointment=appointment, by=self.applicant)
         starts_at = self.when - dt.timedelta(hours=2)
         Appointment.objects.filter(pk=appointment.pk).update(starts_at=starts_at, ends_at=self.when)
@@ -561,8 +508,6 @@ class _Builder:
                                          attendees=attendees, by=self.staff.expert)
 
     def step_visit(self, outcome: dict) -> None:
-        from khedmat.appointments.models import ScoringCriterion
-
         visit = self._propose("field_visit", place=f"محل {self.organization.name}")
         scores = {c.pk: round(c.max_score * outcome["ratio"]) for c in
                   ScoringCriterion.objects.filter(scheme__code="institute_field_visit")}
@@ -573,8 +518,6 @@ class _Builder:
         self._propose("field_visit", place=f"محل {self.organization.name}")
 
     def step_delivery_appointment(self) -> None:
-        from khedmat.appointments import services as appointments
-
         meeting = self._propose("licence_delivery", place="مرکز آموزش و پژوهش، اتاق جلسات طبقه سوم", hours=1)
         appointments.appointment_accept(appointment=meeting, by=self.applicant)
 
@@ -585,9 +528,6 @@ class _Builder:
     # -- the accreditation committee: a session scheduled ahead, then moved to its demo day and held
 
     def step_committee(self, decision: str, reasons: str = "", conditions: str = "") -> None:
-        from khedmat.committees import services as committees
-        from khedmat.committees.models import Room
-
         committee, secretary = self.staff.committee, self.staff.secretary
         room = Room.objects.filter(province=committee.province, is_active=True).order_by("pk").first()
         starts_at = next(s for s in self.timeline.future_slots()
@@ -604,8 +544,8 @@ class _Builder:
         committees.attendance_record(session=session, present={m.pk for m in members}, by=secretary)
         committees.votes_record(item=item, votes={m.pk: decision for m in members if m.voting}, by=secretary)
         committees.decision_record(item=item, reasons=reasons, conditions=conditions,
-                                   guidance="موارد گفته‌شده را برطرف و پرونده را دوباره ارسال کنید." if decision == "return"
-                                   else "", by=secretary)
+                                   guidance="موارد گفته‌شده را برطرف و پرونده را دوباره ارسال کنید."
+                                   if decision == "return" else "", by=secretary)
         committees.minutes_issue(session=session, by=secretary)
         for member in members:
             committees.minutes_confirm(session=session, by=member.user)
@@ -613,16 +553,6 @@ class _Builder:
 
     def _session_moved(self, session, *, held: bool = False) -> None:
         """The session to its demo day: it starts 90 minutes before the step's instant (its decision)."""
-        from khedmat.committees.models import (
-            AgendaItem,
-            Attendance,
-            Decision,
-            Invitation,
-            MinutesConfirmation,
-            Session,
-            Vote,
-        )
-
         starts_at = self.when - dt.timedelta(minutes=90)
         Session.objects.filter(pk=session.pk).update(starts_at=starts_at, ends_at=self.when + dt.timedelta(minutes=30),
                                                      created_at=starts_at - dt.timedelta(days=7))
@@ -642,8 +572,6 @@ class _Builder:
 # -- loading -------------------------------------------------------------------------------------------------
 
 def load(stdout=None) -> list[str]:
-    from khedmat.committees.models import Committee
-
     _samples()
     lines = _institutes()
     service = Service.objects.get(code=SERVICE_CODE)
@@ -655,8 +583,9 @@ def load(stdout=None) -> list[str]:
     if missing:
         tehran = Province.objects.get(code="tehran")
         committee = Committee.objects.get(province=tehran, kind="accreditation_committee")
-        staff = _Staff(expert=_user(EXPERT), head=_user(UNIT_HEAD), secretary=_user(SECRETARY), committee=committee)
-        timeline = _Timeline(tehran)
+        staff = _Staff(expert=demo_user(EXPERT), head=demo_user(UNIT_HEAD), secretary=demo_user(SECRETARY),
+                       committee=committee)
+        timeline = DemoTimeline(tehran, _time_columns())
         for scenario in missing:
             with transaction.atomic():
                 _Builder(scenario, service=service, timeline=timeline, staff=staff).run()

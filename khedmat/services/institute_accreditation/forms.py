@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharField
 from khedmat.core.ids import SafeModelChoiceField
-from khedmat.services.institute_accreditation.models import Channel, Domain, DomainGroup, RequestKind, ViolationKind
+from khedmat.core.text import to_ascii_digits
+from khedmat.services.institute_accreditation.models import (
+    Channel,
+    Domain,
+    DomainGroup,
+    RequestKind,
+    SupervisionKind,
+    ViolationKind,
+)
 
 
 class RequestForm(forms.Form):
@@ -18,7 +26,8 @@ class RequestForm(forms.Form):
                                        widget=forms.TextInput(attrs={"dir": "ltr"}))
     channel = forms.ChoiceField(label=_("How the file arrives"), choices=Channel.choices, widget=forms.RadioSelect,
                                 initial=Channel.ONLINE)
-    delegate_name = PersianCharField(label=_("Name of the expert who hands in the binder"), required=False, max_length=120)
+    delegate_name = PersianCharField(label=_("Name of the expert who hands in the binder"), required=False,
+                                     max_length=120)
     delegate_national_id = NationalIdField(label=_("National ID of that expert"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -29,8 +38,6 @@ class RequestForm(forms.Form):
             (g.title, [(d.code, d.title) for d in g.domains.filter(is_active=True)]) for g in groups]
 
     def clean_previous_licence(self):
-        from khedmat.core.text import to_ascii_digits
-
         return to_ascii_digits(self.cleaned_data["previous_licence"]).strip()
 
     def clean(self):
@@ -72,8 +79,6 @@ class BinderForm(forms.Form):
         self.fields["items"].choices = [(d.code, d.label) for d in documents]
 
     def clean_letter_number(self):
-        from khedmat.core.text import to_ascii_digits
-
         return to_ascii_digits(self.cleaned_data["letter_number"]).strip()
 
     def clean(self):
@@ -98,7 +103,8 @@ class LicenceForm(forms.Form):
     domains = forms.MultipleChoiceField(label=_("Domains granted"), widget=forms.CheckboxSelectMultiple)
     note = PersianCharField(label=_("Why fewer domains are granted"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 2}),
-                            help_text=_("Required when not every domain asked for is granted (as the committee decided)."))
+                            help_text=_("Required when not every domain asked for is granted "
+                                        "(as the committee decided)."))
 
     def __init__(self, *args, requested=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,8 +117,9 @@ class ReasonForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("finding", _("Supervision finding")), ("warning", _("Warning"))],
-                             widget=forms.RadioSelect, initial="finding")
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(SupervisionKind.FINDING, _("Supervision finding")),
+                                                       (SupervisionKind.WARNING, _("Warning"))],
+                             widget=forms.RadioSelect, initial=SupervisionKind.FINDING)
     text = PersianCharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

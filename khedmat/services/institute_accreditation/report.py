@@ -38,17 +38,26 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from khedmat.appointments.models import Appointment, AppointmentState
 from khedmat.cases.models import Case, CaseEvent
-from khedmat.catalog.models import Service
+from khedmat.catalog.models import Service, SlaCommitment
 from khedmat.core import reporting
 from khedmat.core.reporting import Bin, Chart, Period, default_period, percentile, share
-from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.payments.models import Invoice
+from khedmat.services.institute_accreditation.constants import LICENCE_HELD_STATES, SERVICE_CODE
+from khedmat.services.institute_accreditation.constants import AccreditationState as S
+from khedmat.services.institute_accreditation.models import (
+    ScopeViolation,
+    SupervisionKind,
+    SupervisionRecord,
+    ViolationKind,
+)
+from khedmat.workcalendar.selectors import OfficeCalendars
 
-DELIVERED = "active"
-LICENSED = ("active", "suspended")  # the licence is held (a suspended one is still supervised)
-LICENCE_ENDED = ("revoked", "expired", "superseded")  # replaced by a renewal or an upgrade
-REJECTED = "rejected"
+DELIVERED = S.ACTIVE
+LICENSED = LICENCE_HELD_STATES  # the licence is held (a suspended one is still supervised)
+LICENCE_ENDED = (S.REVOKED, S.EXPIRED, S.SUPERSEDED)  # replaced by a renewal or an upgrade
+REJECTED = S.REJECTED
 END_TO_END = "end_to_end_time"  # the commitment of the statement whose target the clock uses
 DEFAULT_TARGET_DAYS = 10  # A9: another province's published figure (SERVICES.md §10.5), never the seed's
 # Histogram bins of the end-to-end time in working days (inclusive; None: no upper bound). A bin ends at
@@ -116,33 +125,33 @@ def read_history(changes: Iterable[tuple[dt.datetime, str, str]]) -> History:
     current = ""
     for at, from_state, to_state in changes:
         source = from_state or current
-        if source == "filed" and to_state in ("document_review", "returned_incomplete"):
-            history.reviews.append((at, to_state == "returned_incomplete"))
-            if to_state == "document_review":
-                history.add("intake", entered.get("filed"), at)
-        elif source == "document_review" and to_state == "deficiencies_notified" and not noticed:
+        if source == S.FILED and to_state in (S.DOCUMENT_REVIEW, S.RETURNED_INCOMPLETE):
+            history.reviews.append((at, to_state == S.RETURNED_INCOMPLETE))
+            if to_state == S.DOCUMENT_REVIEW:
+                history.add("intake", entered.get(S.FILED), at)
+        elif source == S.DOCUMENT_REVIEW and to_state == S.DEFICIENCIES_NOTIFIED and not noticed:
             noticed = True
             history.add("notice", first_review, at)
-        elif source == "visit_scheduled" and to_state == "visited":
-            history.add("visit", entered.get("visit_scheduled"), at)
-        elif source == "ceo_checks_pending" and to_state == "awaiting_committee":
-            history.add("ceo", entered.get("ceo_checks_pending"), at)
-        elif source == "committee_approved" and to_state == "licence_issued":
-            history.add("to_issue", entered.get("committee_approved"), at)
-        elif source == "licence_issued" and to_state == DELIVERED:
-            history.add("to_delivery", entered.get("licence_issued"), at)
-            history.add("decision_to_delivery", entered.get("committee_approved"), at)
+        elif source == S.VISIT_SCHEDULED and to_state == S.VISITED:
+            history.add("visit", entered.get(S.VISIT_SCHEDULED), at)
+        elif source == S.CEO_CHECKS_PENDING and to_state == S.AWAITING_COMMITTEE:
+            history.add("ceo", entered.get(S.CEO_CHECKS_PENDING), at)
+        elif source == S.COMMITTEE_APPROVED and to_state == S.LICENCE_ISSUED:
+            history.add("to_issue", entered.get(S.COMMITTEE_APPROVED), at)
+        elif source == S.LICENCE_ISSUED and to_state == DELIVERED:
+            history.add("to_delivery", entered.get(S.LICENCE_ISSUED), at)
+            history.add("decision_to_delivery", entered.get(S.COMMITTEE_APPROVED), at)
             if history.delivered_at is None:
                 history.delivered_at = at
-        if source == "awaiting_committee" and to_state != "awaiting_committee":
-            history.add("committee", entered.get("awaiting_committee"), at)
-        if to_state == "deficiencies_notified":
+        if source == S.AWAITING_COMMITTEE and to_state != S.AWAITING_COMMITTEE:
+            history.add("committee", entered.get(S.AWAITING_COMMITTEE), at)
+        if to_state == S.DEFICIENCIES_NOTIFIED:
             history.notices += 1
         if to_state == REJECTED:
             history.rejected_at = at
         if to_state in LICENCE_ENDED:
             history.ended_at = at
-        if to_state == "document_review" and first_review is None:
+        if to_state == S.DOCUMENT_REVIEW and first_review is None:
             first_review = at
         entered[to_state] = at
         current = to_state
@@ -246,20 +255,6 @@ class ServiceReport:
         return next(m for m in self.metrics if m.code == code)
 
 
-class _Calendars:
-    """One compiled calendar per (province, office) for the whole report."""
-
-    def __init__(self, province_id: int):
-        self.province_id = province_id
-        self._by_office: dict = {}
-
-    def __call__(self, office_id):
-        calendar = self._by_office.get(office_id)
-        if calendar is None:
-            calendar = self._by_office[office_id] = calendar_for(province=self.province_id, office=office_id)
-        return calendar
-
-
 @dataclass(slots=True)
 class _Case:
     pk: int
@@ -291,8 +286,8 @@ def report_cases(*, province_id: int, service_id: int, period: Period) -> list[_
         Q(pk__in=moved) | Q(state__in=LICENSED) | Q(state__in=LICENCE_ENDED, closed_at__gte=period.start)).order_by()
     by_id: dict[int, _Case] = {}
     for pk, office_id, tracking, public_id, name, banked, target, state in cases.values_list(
-            "pk", "office_id", "tracking_number", "public_id", "organization__name", "sla_banked_days", "sla_target_days",
-            "state").iterator(chunk_size=5000):
+            "pk", "office_id", "tracking_number", "public_id", "organization__name", "sla_banked_days",
+            "sla_target_days", "state").iterator(chunk_size=5000):
         by_id[pk] = _Case(pk, office_id, tracking or "", public_id, name or "", banked, target, state)
     if not by_id:
         return []
@@ -340,8 +335,6 @@ def rounds_figures(cases: list[_Case], *, period: Period) -> Rounds:
 
 def commitment(service_id: int, *, on: dt.date | None = None):
     """The end-to-end commitment of the statement in force (None if the statement has none)."""
-    from khedmat.catalog.models import SlaCommitment
-
     on = on or timezone.localdate()
     return (SlaCommitment.objects.filter(statement__service_id=service_id, statement__published_at__isnull=False,
                                          statement__effective_from__lte=on, code=END_TO_END)
@@ -360,7 +353,8 @@ def end_to_end_figures(cases: list[_Case], *, period: Period, service_id: int) -
     targets = {target for _days, target in pairs}
     return EndToEnd(
         delivered=len(delivered), summary=summarise(days for days, _target in pairs),
-        bins=histogram(days for days, _target in pairs), within_target=within, within_target_share=share(within, len(pairs)),
+        bins=histogram(days for days, _target in pairs), within_target=within,
+        within_target_share=share(within, len(pairs)),
         target=targets.pop() if len(targets) == 1 else default,
         commitment_title=promise.title if promise else "",
         target_assumed=bool(promise and promise.target_assumed),
@@ -370,8 +364,6 @@ def end_to_end_figures(cases: list[_Case], *, period: Period, service_id: int) -
 
 def free_service_figures(*, province_id: int, service_id: int, period: Period) -> FreeService:
     """Invoices issued in the period on the service's cases: the service is free (§3.5 rule 8), so any is a breach."""
-    from khedmat.payments.models import Invoice
-
     invoices = Invoice.objects.filter(case__province_id=province_id, case__service_id=service_id,
                                       created_at__gte=period.start, created_at__lt=period.end).order_by()
     totals = invoices.aggregate(n=Count("pk"), cases=Count("case_id", distinct=True))
@@ -391,9 +383,6 @@ def licences_in_period(cases: list[_Case], *, period: Period) -> list[_Case]:
 def supervision_figures(licences: list[_Case], *, province_id: int, service_id: int, period: Period) -> Supervision:
     """Held supervision visits and supervision records (findings, warnings) in the period, per licence; a record
     written from a visit counts once, with the visit."""
-    from khedmat.appointments.models import Appointment, AppointmentState
-    from khedmat.services.institute_accreditation.models import SupervisionKind, SupervisionRecord
-
     scope = {"case__province_id": province_id, "case__service_id": service_id}
     visits = dict(Appointment.objects.filter(kind="supervision_visit", state=AppointmentState.HELD,
                                              starts_at__gte=period.start, starts_at__lt=period.end, **scope)
@@ -416,8 +405,6 @@ def supervision_figures(licences: list[_Case], *, province_id: int, service_id: 
 
 def compliance_figures(licences: list[_Case], *, province_id: int, service_id: int, period: Period) -> Compliance:
     """Violations of the licence's scope (domain, province, other) that occurred in the period, per licence."""
-    from khedmat.services.institute_accreditation.models import ScopeViolation, ViolationKind
-
     rows = list(ScopeViolation.objects.filter(case__province_id=province_id, case__service_id=service_id,
                                               occurred_on__gte=period.first, occurred_on__lte=period.last)
                 .order_by().values_list("case_id", "kind"))
@@ -438,7 +425,7 @@ def service_report(*, province_id: int, period: Period | None = None, now: dt.da
     period = period or default_period()
     now = now or timezone.now()
     service_id = _service_id()
-    calendars = _Calendars(province_id)
+    calendars = OfficeCalendars(province_id)
     cases = report_cases(province_id=province_id, service_id=service_id, period=period)
     licences = licences_in_period(cases, period=period)
     scope = {"province_id": province_id, "service_id": service_id, "period": period}

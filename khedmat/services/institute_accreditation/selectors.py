@@ -1,20 +1,49 @@
 """Reads for service 2: is the request complete, which domains an institute is licensed for, the public
-list of licensed institutes, and a case's supervision history."""
+list of licensed institutes, a case's supervision history, the guards of its process that read the
+database, and its panel on the case page."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khedmat.cases.models import Case
-from khedmat.services.institute_accreditation.models import Accreditation, Channel, Domain, DomainGroup, RequestKind
-from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
-
-LICENSED_STATES = ("active",)
+from khedmat.cases.abilities import Abilities, case_abilities
+from khedmat.cases.forms import UploadForm
+from khedmat.cases.models import Case, Document
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.services import effective_status
+from khedmat.core.models import Province
+from khedmat.core.text import digits_only, search_key, to_ascii_digits
+from khedmat.organizations.models import Organization, OrganizationKind
+from khedmat.services.institute_accreditation.constants import (
+    CEO_CERTIFICATES,
+    LICENSED_STATES,
+    PHOTOS,
+    SERVICE_CODE,
+    SUPERVISED_STATES,
+)
+from khedmat.services.institute_accreditation.forms import (
+    BinderForm,
+    IncompleteForm,
+    LicenceForm,
+    ReasonForm,
+    SupervisionForm,
+    ViolationForm,
+)
+from khedmat.services.institute_accreditation.models import (
+    Accreditation,
+    Channel,
+    Domain,
+    DomainGroup,
+    RequestKind,
+    SupervisionRecord,
+)
 
 
 def _has_document(case: Case, requirement: str) -> bool:
@@ -28,8 +57,6 @@ def requested_domains(case: Case) -> list[Domain]:
 
 def previous_licence(case: Case):
     """The institute's licence a renewal or an upgrade refers to (by its number), if it is theirs."""
-    from khedmat.certificates.models import OfficialDocument
-
     number = (case.data.get("previous_licence") or "").strip()
     if not number or case.organization_id is None:
         return None
@@ -40,8 +67,6 @@ def previous_licence(case: Case):
 
 def request_problems(case: Case) -> list[str]:
     """Why the request cannot be sent yet, in Persian; empty when it can (steps ۱۰–۱۳)."""
-    from khedmat.organizations.models import OrganizationKind
-
     problems = []
     data = case.data or {}
     if case.organization_id is None or case.organization.kind != OrganizationKind.INSTITUTE:
@@ -55,7 +80,8 @@ def request_problems(case: Case) -> list[str]:
         problems.append(_("Choose the group of domains."))
     elif not domains:
         problems.append(_("Choose at least one domain."))
-    elif any(d.group_id != group.pk or not d.is_active for d in domains) or len(domains) != len(data.get("domains") or []):
+    elif (any(d.group_id != group.pk or not d.is_active for d in domains)
+          or len(domains) != len(data.get("domains") or [])):
         problems.append(_("Every domain must be an active domain of the chosen group."))
     if kind in (RequestKind.DOMAIN_UPGRADE, RequestKind.RENEWAL):
         licence = previous_licence(case)
@@ -96,12 +122,12 @@ def accreditation_for(case: Case) -> Accreditation:
 def licensed_domains(*, organization_id: int, province_id: int, on: dt.date | None = None) -> set[str]:
     """The domain codes an institute holds a valid licence for in a province today (for other services,
     e.g. assigning a course of the training service only within the institute's domains)."""
-    from khedmat.certificates.services import effective_status
-
     on = on or timezone.localdate()
     codes: set[str] = set()
-    for accreditation in (Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENSED_STATES,
-                                                       case__organization_id=organization_id, case__province_id=province_id,
+    for accreditation in (Accreditation.objects.filter(case__service__code=SERVICE_CODE,
+                                                       case__state__in=LICENSED_STATES,
+                                                       case__organization_id=organization_id,
+                                                       case__province_id=province_id,
                                                        licence__isnull=False)
                           .select_related("licence").prefetch_related("granted_domains")):
         if effective_status(accreditation.licence, today=on) == "valid":
@@ -111,10 +137,6 @@ def licensed_domains(*, organization_id: int, province_id: int, on: dt.date | No
 
 def home_province_id() -> int | None:
     """The province this deployment serves (cases are opened there): the scope of its licences."""
-    from django.conf import settings
-
-    from khedmat.core.models import Province
-
     return Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
 
 
@@ -126,8 +148,6 @@ MIN_NAME_LETTERS = 2
 
 def looks_like_number(raw: str) -> bool:
     """Digits in any script, with spaces, dashes, slashes or dots between them (an ID or a licence number)."""
-    from khedmat.core.text import to_ascii_digits
-
     compact = _NUMBER_CHARACTERS.sub("", to_ascii_digits(raw or ""))
     return bool(compact) and compact.isdigit()
 
@@ -136,8 +156,6 @@ def licence_number_candidates(raw: str) -> list[str]:
     """The licence numbers («2-1405-000012», as `certificates.services.document_issue` writes them) a query may
     name: typed in Persian or Latin digits, with any separators, the serial with or without its zeros, or all
     the digits run together."""
-    from khedmat.core.text import to_ascii_digits
-
     groups = re.findall(r"\d+", to_ascii_digits(raw or ""))
     if len(groups) == 3 and len(groups[1]) == 4:
         return [f"{groups[0]}-{groups[1]}-{int(groups[2]):06d}"]
@@ -150,22 +168,19 @@ def licence_number_candidates(raw: str) -> list[str]:
 
 def _name_key(value: str) -> str:
     """The search key of a name without spaces or ZWNJ: «موسسه آموزشي آينده‌سازان» finds «موسسه آموزشی آینده سازان»."""
-    from khedmat.core.text import search_key
-
     return "".join(search_key(value or "").split())
 
 
 def institute_query_condition(raw: str) -> Q | None:
     """Accreditations whose institute a query names: its 11-digit national ID or a licence number (any digits),
     or letters of its name however typed (Arabic ي/ك, with or without spaces and ZWNJ). None: nothing to look for."""
-    from khedmat.core.text import digits_only
-
     raw = (raw or "").strip()
     if not raw:
         return None
     if looks_like_number(raw):
         digits = digits_only(raw)
-        condition = Q(licence__number__in=licence_number_candidates(raw)) if licence_number_candidates(raw) else Q(pk__in=[])
+        numbers = licence_number_candidates(raw)
+        condition = Q(licence__number__in=numbers) if numbers else Q(pk__in=[])
         if len(digits) == 11:
             condition |= Q(case__organization__national_id=digits)
         return condition
@@ -176,9 +191,6 @@ def institute_query_condition(raw: str) -> Q | None:
 
 
 def _with_name_key(qs: QuerySet[Accreditation]) -> QuerySet[Accreditation]:
-    from django.db.models import F, Value
-    from django.db.models.functions import Lower, Replace
-
     name = F("case__organization__name")
     return qs.alias(ia_name_key=Lower(Replace(Replace(name, Value(" "), Value("")), Value("\u200c"), Value(""))))
 
@@ -189,8 +201,6 @@ def licensed_institutes(*, q: str = "", domain: str = "", today: dt.date | None 
     A licence is in force while its case is `active` and its document is valid and not past its date (the
     same reading as `certificates.services.effective_status`). `q` names the institute (see
     `institute_query_condition`); `domain` is a domain code the licence must include."""
-    from django.db.models import Prefetch
-
     today = today or timezone.localdate()
     qs = (Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENSED_STATES,
                                        licence__isnull=False, licence__status="valid")
@@ -223,8 +233,6 @@ def domain_verdicts(*, q: str, domain: str, limit: int = 5, today: dt.date | Non
     """For an agency checking an institute before contracting a course: every institute the query names that
     ever held a training licence here, and whether it may run courses in `domain` now (`licensed_domains`).
     Empty when the query names no such institute (then it may not: it holds no licence)."""
-    from khedmat.organizations.models import Organization
-
     chosen = Domain.objects.filter(code=domain).first()
     condition = institute_query_condition(q)
     province_id = home_province_id()
@@ -232,7 +240,8 @@ def domain_verdicts(*, q: str, domain: str, limit: int = 5, today: dt.date | Non
         return []
     matching = _with_name_key(Accreditation.objects.filter(case__service__code=SERVICE_CODE, licence__isnull=False,
                                                            case__organization__isnull=False)).filter(condition)
-    ids = list(dict.fromkeys(matching.order_by("case__organization__name").values_list("case__organization_id", flat=True)))
+    ids = list(dict.fromkeys(matching.order_by("case__organization__name")
+                             .values_list("case__organization_id", flat=True)))
     organizations = Organization.objects.in_bulk(ids[:limit])
     domains = {d.code: d for d in Domain.objects.all()}
     verdicts = []
@@ -243,3 +252,85 @@ def domain_verdicts(*, q: str, domain: str, limit: int = 5, today: dt.date | Non
                                       held=sorted((domains[c] for c in held if c in domains),
                                                   key=lambda d: (d.group_id, d.ordering, d.code))))
     return verdicts
+
+
+# -- guards of the process (`workflow.py`) that read the database ------------------------------------------
+
+def request_guard(case: Case):
+    """The first reason the request cannot be sent yet, or None."""
+    problems = request_problems(case)
+    return problems[0] if problems else None
+
+
+def photos_guard(case: Case):
+    """The visit is recorded once the institute has sent photos of both spaces [۱۷]."""
+    present = set(Document.objects.filter(case=case, current__isnull=False, requirement__in=PHOTOS)
+                  .values_list("requirement", flat=True))
+    if present != set(PHOTOS):
+        return _("The institute has not yet sent photos of its training and administrative spaces.")
+    return None
+
+
+def ceo_certificates_guard(case: Case):
+    """Both of the CEO's certificates are there: uploaded, or answered by their issuer without a mismatch [۱۹]."""
+    uploaded = set(Document.objects.filter(case=case, current__isnull=False,
+                                           requirement__in=[doc for doc, _source in CEO_CERTIFICATES])
+                   .values_list("requirement", flat=True))
+    answered = set(case.inquiries.filter(status="answered", mismatches=[],
+                                         source__code__in=[source for _doc, source in CEO_CERTIFICATES])
+                   .values_list("source__code", flat=True))
+    if any(doc not in uploaded and source not in answered for doc, source in CEO_CERTIFICATES):
+        return _("Upload both of the CEO's certificates: no criminal record and no drug addiction.")
+    return None
+
+
+# -- the service's panel on the case page ------------------------------------------------------------------
+
+def case_panel(case: Case, user, staff_view: bool, abilities: Abilities | None = None) -> dict:
+    """The context of `_case_panel.html` and `_case_actions.html`: what the case page shows of the request, and
+    the forms of what this person may do now (`cases.abilities`, the answer the services give). Read only:
+    the record is created by the first staff act on the case, not by viewing it."""
+    abilities = abilities or case_abilities(case=case, user=user)
+    offered = abilities.offered
+    accreditation = Accreditation.objects.filter(case=case).first()
+    data = case.data or {}
+    group = DomainGroup.objects.filter(code=data.get("group")).first()
+    kind = data.get("request_kind")
+    context = {
+        "request_kind": RequestKind(kind).label if kind in RequestKind.values else "",
+        "group": group,
+        "domains": requested_domains(case),
+        "data": data,
+        "accreditation": accreditation,
+        "granted": list(accreditation.granted_domains.all()) if accreditation and accreditation.licence_id else [],
+        "problems": request_problems(case) if case.tracking_number is None and abilities.applicant else [],
+        # The applicant sees the supervision of the licence it holds or held.
+        "supervision": SupervisionRecord.objects.filter(case=case).select_related("recorded_by")[:50]
+        if staff_view or case.state in SUPERVISED_STATES else [],
+        "violations": case.scope_violations.all()[:50] if staff_view else [],
+    }
+    if offered("binder_receive") or offered("register") or offered("return_incomplete"):
+        context["initial_review"] = True
+    # A binder is received once, and only for a file that arrives as one.
+    if (offered("binder_receive") and data.get("channel") == Channel.BINDER
+            and not (accreditation and accreditation.binder_received_at)):
+        context["binder_form"] = BinderForm(documents=case.process.documents, initial={
+            "delegate_name": data.get("delegate_name", ""),
+            "delegate_national_id": data.get("delegate_national_id", "")})
+        context["scan_form"] = UploadForm() if offered("scan") else None
+    context["can_register"] = offered("register")
+    if offered("return_incomplete"):
+        context["incomplete_form"] = IncompleteForm(documents=case.process.documents)
+    context["can_introduce_ceo"] = offered("introduce_ceo")
+    if offered("issue_licence"):
+        context["licence_form"] = LicenceForm(requested=context["domains"])
+    if offered("supervision_record"):
+        context["supervision_form"] = SupervisionForm()
+    if offered("violation_record"):
+        context["violation_form"] = ViolationForm()
+    context.update(can_suspend=offered("suspend"), can_reinstate=offered("reinstate"), can_revoke=offered("revoke"))
+    if context["can_suspend"] or context["can_reinstate"] or context["can_revoke"]:
+        context["act_form"] = ReasonForm()
+    context["has_actions"] = bool(context.get("initial_review") or context["can_introduce_ceo"]
+                                  or context.get("licence_form"))
+    return context

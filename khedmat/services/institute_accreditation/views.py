@@ -1,4 +1,4 @@
-"""Service 2 on the case page (its panel) and the staff's acts on it: the binder, the initial review,
+"""Service 2's staff acts on the case page (its panel is `selectors.case_panel`): the binder, the initial review,
 registration, the CEO's introduction, the licence, supervision and violations. Thin: each POST calls one
 service function; a refusal becomes a Persian message and changes nothing."""
 from django.contrib import messages
@@ -8,10 +8,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khedmat.cases.access import applicant_side, case_get_for_user, staff_roles_for_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
 from khedmat.cases.forms import UploadForm
+from khedmat.cases.services import document_upload
 from khedmat.core.views import attempt
 from khedmat.services.institute_accreditation import selectors, services
+from khedmat.services.institute_accreditation.constants import SERVICE_CODE
 from khedmat.services.institute_accreditation.forms import (
     BinderForm,
     IncompleteForm,
@@ -20,57 +23,13 @@ from khedmat.services.institute_accreditation.forms import (
     SupervisionForm,
     ViolationForm,
 )
-from khedmat.services.institute_accreditation.models import (
-    Accreditation,
-    Channel,
-    DomainGroup,
-    RequestKind,
-    SupervisionRecord,
-)
-from khedmat.services.institute_accreditation.workflow import EXPERT, HEAD, SERVICE_CODE
-
-
-def case_panel_context(case, user, staff_view) -> dict:
-    # Read only: the record is created by the first staff act on the case, not by viewing it.
-    accreditation = Accreditation.objects.filter(case=case).first()
-    roles = staff_roles_for_case(case, user)
-    data = case.data or {}
-    group = DomainGroup.objects.filter(code=data.get("group")).first()
-    context = {
-        "request_kind": RequestKind(data["request_kind"]).label if data.get("request_kind") in RequestKind.values else "",
-        "group": group,
-        "domains": selectors.requested_domains(case),
-        "data": data,
-        "accreditation": accreditation,
-        "granted": list(accreditation.granted_domains.all()) if accreditation and accreditation.licence_id else [],
-        "problems": selectors.request_problems(case) if case.tracking_number is None and applicant_side(case, user) else [],
-        "supervision": SupervisionRecord.objects.filter(case=case).select_related("recorded_by")[:50]
-        if staff_view or case.state in ("active", "suspended", "revoked", "expired") else [],
-        "violations": case.scope_violations.all()[:50] if staff_view else [],
-        "is_expert": EXPERT in roles,
-        "is_head": HEAD in roles,
-    }
-    if EXPERT in roles and case.state == "filed":
-        context["binder_form"] = BinderForm(documents=case.process.documents, initial={
-            "delegate_name": data.get("delegate_name", ""), "delegate_national_id": data.get("delegate_national_id", "")})
-        context["incomplete_form"] = IncompleteForm(documents=case.process.documents)
-        context["scan_form"] = UploadForm()
-    if EXPERT in roles and case.state == "visited":
-        context["can_introduce_ceo"] = True
-    if HEAD in roles and case.state == "committee_approved":
-        context["licence_form"] = LicenceForm(requested=context["domains"])
-    if roles.intersection({EXPERT, HEAD}) and case.state in ("active", "suspended"):
-        context["supervision_form"] = SupervisionForm()
-        context["violation_form"] = ViolationForm()
-    if HEAD in roles and case.state in ("active", "suspended"):
-        context["act_form"] = ReasonForm()
-    context["has_actions"] = bool(context.get("binder_form") or context.get("can_introduce_ceo") or context.get("licence_form"))
-    return context
+from khedmat.services.institute_accreditation.models import Channel
 
 
 def _case(request, public_id):
+    """The case, for the staff working on it (`cases.abilities`); anyone else gets a 404."""
     case = case_get_for_user(user=request.user, public_id=public_id)
-    if case.service.code != SERVICE_CODE or not staff_roles_for_case(case, request.user):
+    if case.service.code != SERVICE_CODE or not case_abilities(case=case, user=request.user).staff:
         raise Http404
     return case
 
@@ -105,8 +64,6 @@ def binder(request, public_id):
 @require_POST
 def scan(request, public_id):
     """Staff scan a document of the binder into the case (step ۱۳)."""
-    from khedmat.cases.services import document_upload
-
     case = _case(request, public_id)
     requirement = request.POST.get("requirement", "")
     form = UploadForm(request.POST, request.FILES)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from khedmat.certificates import selectors as certificate_selectors
 from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
+from khedmat.core.text import digits_only
 from khedmat.services.institute_accreditation import selectors
 from khedmat.services.institute_accreditation.models import DomainGroup
 
@@ -35,8 +36,6 @@ class InstituteSearchForm(forms.Form):
             (group.title, [(d.code, d.title) for d in group.domains.all() if d.is_active]) for group in groups]
 
     def clean_q(self) -> str:
-        from khedmat.core.text import digits_only
-
         query = self.cleaned_data["q"].strip()
         if not query:
             return ""

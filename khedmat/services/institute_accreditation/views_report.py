@@ -7,17 +7,13 @@ from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
-from khedmat.core import jalali
+from khedmat.core import excel, jalali
 from khedmat.core.desk import admits_when
-from khedmat.core.excel import xlsx_response
+from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column, xlsx_response
 from khedmat.core.forms import PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.institute_accreditation import report as figures
-from khedmat.services.institute_accreditation.workflow import SERVICE_CODE
-
-# The unit head answers for the service; the head of the organization and the deputy oversee it.
-REPORT_ROLES = ("unit_head", "deputy", "head")
-
+from khedmat.services.institute_accreditation.constants import REPORT_ROLES, SERVICE_CODE
 
 ReportPeriodForm = PeriodForm
 
@@ -39,7 +35,8 @@ def report(request):
         query = request.GET.copy()
         query["format"] = "xlsx"
         context.update(
-            chart=figures.histogram_chart(result.end_to_end.bins, target=result.end_to_end.target, rtl=get_language_bidi()),
+            chart=figures.histogram_chart(result.end_to_end.bins, target=result.end_to_end.target,
+                                          rtl=get_language_bidi()),
             metrics=[(metric, _metric_label(metric.code)) for metric in result.metrics],
             excel_query=query.urlencode(),
         )
@@ -69,9 +66,6 @@ def _period_label(period: figures.Period) -> str:
 
 def _workbook(result: figures.ServiceReport) -> bytes:
     """The report's figures through the project's Excel helper (`core.excel`)."""
-    from khedmat.core import excel
-    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
-
     book = excel.ExcelBook()
     e, i, r, f, s, c = (result.end_to_end, result.intake, result.rounds, result.free, result.supervision,
                         result.compliance)
@@ -90,13 +84,14 @@ def _workbook(result: figures.ServiceReport) -> bytes:
         (_("Licences supervised at least once (%)"), excel.percent(s.covered_share)),
         (_("Scope violations per licence"), excel.decimal(c.per_licence)),
     ])
-    book.sheet(_("Times"), [Column(_("Measure"), width=46), Column(_("Seed steps"), width=12), Column(_("Cases"), INTEGER),
-                            Column(_("Median"), DECIMAL), Column(_("90th percentile"), DECIMAL), Column(_("Mean"), DECIMAL),
+    book.sheet(_("Times"), [Column(_("Measure"), width=46), Column(_("Seed steps"), width=12),
+                            Column(_("Cases"), INTEGER), Column(_("Median"), DECIMAL),
+                            Column(_("90th percentile"), DECIMAL), Column(_("Mean"), DECIMAL),
                             Column(_("Maximum"), DECIMAL)],
                [(_metric_label(m.code), m.step, m.summary.count, m.summary.median, m.summary.p90, m.summary.mean,
                  m.summary.maximum) for m in result.metrics]
-               + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count, e.summary.median,
-                   e.summary.p90, e.summary.mean, e.summary.maximum)])
+               + [(_("Filing to delivery, with the organization (SLA clock)"), "۱۳–۲۲", e.summary.count,
+                   e.summary.median, e.summary.p90, e.summary.mean, e.summary.maximum)])
     book.sheet(_("Distribution"), [Column(_("Working days"), width=18), Column(_("Licences delivered"), INTEGER),
                                    Column(_("Share (%)"), PERCENT)],
                [(_bin_label(b.low, b.high), b.count, b.share) for b in e.bins])

@@ -5,6 +5,7 @@ import pytest
 
 from khedmat.workcalendar import holiday_data
 from khedmat.workcalendar.models import Holiday
+from khedmat.workcalendar.reference_data import load
 
 
 def test_lunar_file_matches_the_holidays_package():
@@ -35,8 +36,6 @@ def test_solar_holidays_are_generated_for_each_year():
 
 @pytest.mark.django_db
 def test_reloading_reference_data_does_not_bring_back_a_moved_holiday():
-    from khedmat.workcalendar.reference_data import load
-
     tasua = Holiday.objects.get(date=dt.date(2027, 6, 15), title="تاسوعای حسینی")
     tasua.date = dt.date(2027, 6, 16)
     tasua.confirmed = True

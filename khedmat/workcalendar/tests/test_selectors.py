@@ -6,7 +6,8 @@ import pytest
 from khedmat.core.jalali import TEHRAN
 from khedmat.core.models import Office
 from khedmat.workcalendar.models import Closure, ClosureKind, Holiday, HolidayKind
-from khedmat.workcalendar.selectors import calendar_for
+from khedmat.workcalendar.selectors import OfficeCalendars, calendar_for
+from khedmat.workcalendar.signals import calendar_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,6 @@ def test_an_added_or_moved_holiday_changes_the_calendar_at_once(tehran):
 
 
 def test_calendar_changes_are_announced_to_other_apps(tehran):
-    from khedmat.workcalendar.signals import calendar_changed
-
     received = []
 
     def listener(sender, **kwargs):
@@ -106,3 +105,17 @@ def test_calendar_changes_are_announced_to_other_apps(tehran):
         calendar_changed.disconnect(listener)
     assert received == [{"signal": calendar_changed, "province_id": tehran.pk,
                          "first_date": dt.date(2026, 12, 20), "last_date": dt.date(2026, 12, 21)}]
+
+
+def test_office_calendars_compile_each_office_once_per_report(tehran, django_assert_num_queries):
+    """The reports of every service share this cache: one calendar per office, then no more queries."""
+    monday = dt.date(2026, 12, 14)
+    center = Office.objects.get(province=tehran, code="training-center")
+    Closure.objects.create(province=tehran, office=center, start_date=monday, end_date=monday,
+                           kind=ClosureKind.HEAT, description="قطع برق ساختمان")
+    calendars = OfficeCalendars(tehran.pk)
+    assert not calendars(center.pk).is_working_day(monday)
+    assert calendars(None).is_working_day(monday)
+    with django_assert_num_queries(0):
+        assert calendars(center.pk) is calendars(center.pk)
+        assert not calendars(center.pk).is_working_day(monday)

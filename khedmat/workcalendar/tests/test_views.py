@@ -1,6 +1,9 @@
+import datetime as dt
+
 import pytest
 
 from khedmat.testing import login
+from khedmat.workcalendar.models import Closure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +37,6 @@ def test_staff_calculator_explains_bad_input(client, expert):
 
 
 def test_staff_see_their_own_provinces_closures_only(client, expert, isfahan_expert, tehran, isfahan):
-    import datetime as dt
-
-    from khedmat.workcalendar.models import Closure
-
     Closure.objects.create(province=tehran, start_date=dt.date(2026, 12, 14), end_date=dt.date(2026, 12, 14),
                            kind="pollution", description="آلودگی هوای تهران")
     Closure.objects.create(province=isfahan, start_date=dt.date(2026, 12, 15), end_date=dt.date(2026, 12, 15),

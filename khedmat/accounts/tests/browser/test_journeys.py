@@ -3,6 +3,7 @@ import pytest
 
 from khedmat.accounts.models import User
 from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.models import Province
 from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, next_national_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,8 +42,6 @@ def test_sign_up_with_a_mobile_code(browser_page):
 
 
 def test_staff_login_with_the_second_step_using_the_keyboard(browser_page):
-    from khedmat.core.models import Province
-
     staff = make_staff(province=Province.objects.get(code="tehran"), roles=["expert"], mobile="09120001234")
     page = browser_page
     page.goto("/accounts/login/")

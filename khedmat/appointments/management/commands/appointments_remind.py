@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule=False, **options):
         if schedule:
-            self.stdout.write("Appointment reminders scheduled." if appointments_remind_schedule() else "Already scheduled.")
+            self.stdout.write("Appointment reminders scheduled." if appointments_remind_schedule()
+                              else "Already scheduled.")
             return
         self.stdout.write(f"appointment reminders sent: {appointments_remind()}")

@@ -37,7 +37,8 @@ def test_case_journey(browser_page, test_service):
     page.fill("#id_case-subject", "درخواست صدور مجوز")
     page.click("#form form button[type=submit]")
     for code in ("id_card", "letter"):
-        page.set_input_files(f"#file-{code}", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.set_input_files(f"#file-{code}",
+                             files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         page.click(f"#file-{code} ~ button")
     # Check your answers (every answer and document, with change links back), then submit from there.
     page.click("#check-answers")
@@ -70,7 +71,8 @@ def test_case_journey(browser_page, test_service):
     log_in(page, applicant)
     page.goto(f"/cases/{case.public_id}/")
     assert "نامه امضا ندارد" in page.content()
-    page.set_input_files("#file-letter", files=[{"name": "letter-signed.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files("#file-letter",
+                         files=[{"name": "letter-signed.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.click("#file-letter ~ button")
     page.click("form[action$='/resubmit/'] button")
     assert Case.objects.get(pk=case.pk).state == "under_review"

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = "Signing keys of official documents: --rotate (development keys), --public (keys.json)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--rotate", action="store_true", help="Generate a new development key; old ones stay verifiable.")
+        parser.add_argument("--rotate", action="store_true",
+                            help="Generate a new development key; old ones stay verifiable.")
         parser.add_argument("--public", action="store_true", help="Print the published public keys document.")
 
     def handle(self, *args, rotate=False, public=False, **options):

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from PIL import Image
 
 from khedmat.certificates import services
 from khedmat.certificates.models import DocumentType
 from khedmat.certificates.pdf import pdf_first_page_png
 from khedmat.certificates.rendering import document_pdf
 from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.models import Province
 from khedmat.testing import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,21 +23,18 @@ ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
 def test_verification_page_and_pdf_image(browser_page, live_server, settings):
-    from khedmat.core.models import Province
-
     settings.KHEDMAT_SITE_URL = live_server.url
     staff = make_staff(province=Province.objects.get(code="tehran"), roles=["head"])
     document = services.document_issue(
         document_type=DocumentType.objects.get(code="grade_certificate"), holder_name="شرکت ساختمانی البرز کوه",
-        holder_national_id="10380284790", scope=[{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}],
-        by=staff,
+        holder_national_id="10380284790",
+        scope=[{"label": "رشته", "value": "ساختمان"}, {"label": "پایه", "value": "۳"}], by=staff,
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = document_pdf(document)
     (ARTIFACTS / "certificate.pdf").write_bytes(pdf)
     png = pdf_first_page_png(pdf, ARTIFACTS / "certificate-page1.png")
 
-    from PIL import Image
 
     with Image.open(png) as image:
         assert image.width < image.height  # A4 portrait
@@ -47,9 +46,10 @@ def test_verification_page_and_pdf_image(browser_page, live_server, settings):
     if zbarimg:
         # Read the QR the way a phone camera would: from a sharper rendering of the same page.
         sharp = ARTIFACTS / "certificate-page1-200dpi"
-        subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", str(ARTIFACTS / "certificate.pdf"),
-                        str(sharp)], check=True)
-        decoded = subprocess.run([zbarimg, "--quiet", "--raw", f"{sharp}.png"], capture_output=True, text=True).stdout.strip()
+        subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile",
+                        str(ARTIFACTS / "certificate.pdf"), str(sharp)], check=True)
+        decoded = subprocess.run([zbarimg, "--quiet", "--raw", f"{sharp}.png"], capture_output=True,
+                                 text=True).stdout.strip()
         assert decoded == services.qr_url(document)  # the compact address, in capitals (ADR 0018)
     elif os.environ.get("CI"):
         pytest.fail("zbarimg (Debian zbar-tools) is needed in CI to read the QR code")

@@ -73,7 +73,8 @@ def test_session_journey(browser_page, committee, room, secretary, waiting_case,
         box.check()
     submit(page, "#attendance button[type=submit]")
     assert "حد نصاب" in page.locator("#attendance").inner_text()
-    decisions = {first.pk: ("approve", {}), second.pk: ("approve_with_conditions", {"conditions": "ارائه قرارداد اجاره ساختمان"})}
+    decisions = {first.pk: ("approve", {}),
+                 second.pk: ("approve_with_conditions", {"conditions": "ارائه قرارداد اجاره ساختمان"})}
     for item in session.items.order_by("order"):
         choice, texts = decisions[item.case_id]
         page.goto(f"/committees/sessions/{session.public_id}/items/{item.pk}/")

@@ -31,7 +31,8 @@ GROUP_X = """(groups) => {
 def _xs(browser, body_html):
     page = browser.new_page()
     try:
-        page.set_content(f'<html lang="fa" dir="rtl"><body><p id="t" style="font-size:20px">{body_html}</p></body></html>')
+        page.set_content(f'<html lang="fa" dir="rtl"><body><p id="t" '
+                         f'style="font-size:20px">{body_html}</p></body></html>')
         return page.evaluate(GROUP_X, NUMBER.split("-"))
     finally:
         page.close()

@@ -2,6 +2,7 @@
 import pytest
 
 from khedmat.core.browser import axe_budget_applies, serious_accessibility_violations, sign_in
+from khedmat.testing import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,8 +67,6 @@ def test_keyboard_alone_reaches_the_main_content_and_the_menu(browser_page):
 
 
 def test_the_api_documentation_is_for_staff_and_outside_the_axe_budget(browser_page, live_server, tehran):
-    from khedmat.testing import make_staff
-
     page = browser_page
     page.goto("/api/docs/")
     assert "/accounts/login/" in page.url and serious_accessibility_violations(page) == []  # the public stay clean

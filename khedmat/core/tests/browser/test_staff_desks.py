@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
+from khedmat.accounts import demo_data as accounts
+from khedmat.accounts.demo_data import DEMO_PASSWORD
+from khedmat.accounts.models import User
+from khedmat.committees import demo_data as committees
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.tests.browser.test_pages import PUBLIC_PAGES
 from khedmat.core.tests.test_desk import DEMO_STAFF, LANDING
+from khedmat.core.validators import national_id_complete
 from khedmat.testing import PASSWORD, last_code_sent_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,14 +61,6 @@ def page_links(page) -> list[str]:
 
 
 def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
-    from django.urls import reverse
-
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.accounts.demo_data import DEMO_PASSWORD
-    from khedmat.accounts.models import User
-    from khedmat.committees import demo_data as committees
-    from khedmat.core.validators import national_id_complete
-
     accounts.load()
     committees.load()
     page = browser_page
@@ -104,7 +102,8 @@ def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.goto("/staff/cases/queue/")
-        tops[width] = page.evaluate("document.querySelector('main table tbody tr').getBoundingClientRect().top + scrollY")
+        tops[width] = page.evaluate("document.querySelector('main table tbody tr').getBoundingClientRect().top + "
+                                    "scrollY")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"queue-{width}.png"))
         problems: list[str] = []

@@ -39,10 +39,26 @@ def test_only_handled_grades_are_charged_and_unhandled_fields_are_named():
     assert rules.fee_items(kind="contractor", grades=[3, 2]) == ["contractor_grade_3"]
     assert rules.fee_items(kind="contractor", grades=[1, 2]) == []
     assert rules.fee_items(kind="consultant", grades=[2, 3]) == ["consultant_grade_3"]
-    fields = [{"field": "building", "grade": 3}, {"field": "roads", "grade": 2}, {"field": "water", "grade": 1}]
-    assert rules.unhandled_fields(kind="contractor", fields=fields) == ["roads", "water"]
-    assert rules.unhandled_fields(kind="contractor", fields=fields[:1]) == []
-    assert rules.unhandled_fields(kind="consultant", fields=[{"field": "building", "grade": 4}]) == ["building"]
+    requested = {"building": 3, "roads": 2, "water": 1}
+    assert rules.unhandled_fields(kind="contractor", requested=requested) == ["roads", "water"]
+    assert rules.unhandled_fields(kind="contractor", requested={"building": 3}) == []
+    assert rules.unhandled_fields(kind="consultant", requested={"building": 4}) == ["building"]
+
+
+def test_the_request_is_read_once_as_a_grade_per_field():
+    """The one reading of the application's grades, for every caller: the process's fee and jurisdiction (the
+    grades, in order), the mixed-jurisdiction message (grade by field code), the dossier, scoring and grant pages
+    (the fields requested) and the report. A grade is requested in a field (SERVICES.md §5.5)."""
+    data = {"kind": "contractor", "fields": [{"field": "building", "grade": 3}, {"field": "roads", "grade": "2"},
+                                             {"field": "water", "grade": "۴"}]}
+    assert rules.requested_grades(data) == {"building": 3, "roads": 2, "water": 4}  # any digits, form order kept
+    assert list(rules.requested_grades(data)) == ["building", "roads", "water"]
+    # Where the old copies disagreed: a grade with no field was counted by the process and the report but not by
+    # the pages, and a row that is not a mapping broke all but the jurisdiction check. Neither is a request.
+    odd = {"fields": [{"field": "", "grade": 1}, {"grade": 2}, "building", {"field": "roads", "grade": ""},
+                      {"field": "roads", "grade": None}, {"field": "water", "grade": "x"}, {"field": "rail", "grade": 5}]}
+    assert rules.requested_grades(odd) == {"rail": 5}
+    assert rules.requested_grades({}) == rules.requested_grades({"fields": None}) == rules.requested_grades(None) == {}
 
 
 # -- fees, scoring and grants ------------------------------------------------------------------------

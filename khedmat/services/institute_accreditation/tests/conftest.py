@@ -66,8 +66,8 @@ def accreditation_committee(tehran):
     secretary = make_staff(province=tehran, roles=["committee_secretary"])
     CommitteeMember.objects.create(committee=committee, user=secretary, role="secretary", voting=False)
     for role in ("chair", "member", "member"):
-        CommitteeMember.objects.create(committee=committee, user=make_staff(province=tehran, roles=["committee_member"]),
-                                       role=role)
+        CommitteeMember.objects.create(committee=committee,
+                                       user=make_staff(province=tehran, roles=["committee_member"]), role=role)
     return committee
 
 
@@ -98,7 +98,8 @@ ORDER = ["draft", "filed", "document_review", "visit_scheduled", "visited", "ceo
 
 
 @pytest.fixture
-def journey(domains, schemes, institute, ceo, expert, head, accreditation_committee, django_capture_on_commit_callbacks):
+def journey(domains, schemes, institute, ceo, expert, head, accreditation_committee,
+            django_capture_on_commit_callbacks):
     """journey(until="active", kind=…, domains=[…]) → the case, moved through the real services."""
     from khedmat.appointments import services as appointments
     from khedmat.appointments.models import ScoringCriterion
@@ -182,8 +183,8 @@ def journey(domains, schemes, institute, ceo, expert, head, accreditation_commit
         secretary = accreditation_committee.members.get(role="secretary").user
         start = at_working_hour(institute.province, 5 + Session.objects.count())
         session = committees.session_schedule(committee=accreditation_committee, starts_at=start,
-                                              ends_at=start + dt.timedelta(hours=2), online_link="https://meet.example.ir/a",
-                                              by=secretary)
+                                              ends_at=start + dt.timedelta(hours=2),
+                                              online_link="https://meet.example.ir/a", by=secretary)
         for case in cases:
             committees.agenda_add(session=session, case=case, by=secretary)
         committees.invitations_send(session=session, by=secretary)
@@ -195,7 +196,8 @@ def journey(domains, schemes, institute, ceo, expert, head, accreditation_commit
         voters = [m for m in members if m.voting]
         for item in session.items.all():
             committees.votes_record(item=item, votes={m.pk: decision for m in voters}, by=secretary)
-            committees.decision_record(item=item, reasons=reasons or ("دلایل کمیته" if decision in ("reject", "return") else ""),
+            committees.decision_record(item=item,
+                                       reasons=reasons or ("دلایل کمیته" if decision in ("reject", "return") else ""),
                                        guidance=guidance or ("راهنمایی" if decision == "return" else ""),
                                        conditions="شرط کمیته" if decision == "approve_with_conditions" else "",
                                        by=secretary)

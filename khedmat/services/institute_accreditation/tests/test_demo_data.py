@@ -6,12 +6,22 @@ import time
 import pytest
 from django.utils import timezone
 
+from khedmat.accounts import demo_data as accounts
+from khedmat.accounts.models import User
+from khedmat.appointments import demo_data as appointments
 from khedmat.appointments.models import Appointment, ScoringScheme
 from khedmat.cases.models import Case, CaseEvent, DeficiencyNotice, DocumentVersion
+from khedmat.cases.models import CaseEvent as Event
 from khedmat.cases.selectors import sla_view
 from khedmat.certificates.models import OfficialDocument
+from khedmat.committees import demo_data as committees
 from khedmat.committees.models import Decision, Session
-from khedmat.services.institute_accreditation import report, selectors
+from khedmat.core.chain import chain_breaks
+from khedmat.core.models import AuditEvent
+from khedmat.organizations import demo_data as organizations
+from khedmat.organizations.models import Organization
+from khedmat.payments.models import Invoice
+from khedmat.services.institute_accreditation import demo_data, report, selectors
 from khedmat.services.institute_accreditation.models import (
     Accreditation,
     Domain,
@@ -25,12 +35,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _load_all():
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.appointments import demo_data as appointments
-    from khedmat.committees import demo_data as committees
-    from khedmat.organizations import demo_data as organizations
-    from khedmat.services.institute_accreditation import demo_data
-
     lines = []
     for module in (accounts, organizations, committees, appointments, demo_data):  # the order of INSTALLED_APPS
         lines += module.load() or []
@@ -38,10 +42,6 @@ def _load_all():
 
 
 def _counts():
-    from khedmat.accounts.models import User
-    from khedmat.organizations.models import Organization
-    from khedmat.payments.models import Invoice
-
     models = (Case, CaseEvent, DocumentVersion, DeficiencyNotice, Accreditation, OfficialDocument, SupervisionRecord,
               ScopeViolation, Appointment, Session, Decision, DomainGroup, Domain, ScoringScheme, Organization, User,
               Invoice)
@@ -54,8 +54,6 @@ def media(settings, tmp_path):
 
 
 def test_the_demo_shows_every_state_and_loads_once(media):
-    from khedmat.payments.models import Invoice
-
     started = time.monotonic()
     lines = _load_all()
     print(f"the demo loaded in {time.monotonic() - started:.1f} s")  # speed is measured in bench/, never asserted here
@@ -104,10 +102,6 @@ def test_the_demo_shows_every_state_and_loads_once(media):
         instants = list(c.events.order_by("id").values_list("created_at", flat=True))
         assert instants == sorted(instants), c.title
     # Backdating kept the append-only logs' hash chains intact (core.chain, `audit_verify`).
-    from khedmat.cases.models import CaseEvent as Event
-    from khedmat.core.chain import chain_breaks
-    from khedmat.core.models import AuditEvent
-
     assert list(chain_breaks(Event)) == [] and list(chain_breaks(AuditEvent)) == []
     # Sample reference data is flagged and titled as such.
     assert all(g.is_sample and "نمونه" in g.title for g in DomainGroup.objects.filter(code__startswith="demo-"))

@@ -47,7 +47,8 @@ def others(domains, tehran, administrator):
                               status="suspended"),
         "expired": licensed(province=tehran, by=administrator, name="موسسه منقضی‌شده",
                             valid_until=timezone.localdate() - dt.timedelta(days=1)),
-        "revoked": licensed(province=tehran, by=administrator, name="موسسه ابطال‌شده", state="revoked", status="revoked"),
+        "revoked": licensed(province=tehran, by=administrator, name="موسسه ابطال‌شده", state="revoked",
+                            status="revoked"),
         "issued": licensed(province=tehran, by=administrator, name="موسسه در انتظار تحویل", state="licence_issued"),
     }
 

@@ -65,7 +65,8 @@ def scenario(tehran, expert):
         (at(1404, 7, 13), "deficiencies_notified"), (at(1404, 7, 19), "document_review"),
         (at(1404, 7, 20), "visit_scheduled"), (at(1404, 7, 21), "visited"), (at(1404, 7, 22), "ceo_checks_pending"),
         (at(1404, 7, 26), "awaiting_committee"), (at(1404, 7, 28), "rejected")])
-    d = case_with_events(organization=institute, events=[(at(1404, 8, 3), "filed"), (at(1404, 8, 4), "returned_incomplete")])
+    d = case_with_events(organization=institute,
+                         events=[(at(1404, 8, 3), "filed"), (at(1404, 8, 4), "returned_incomplete")])
     e = case_with_events(organization=institute, events=_licensed_flow(1403, 9, 4))
     g = case_with_events(organization=institute, events=[*_licensed_flow(1403, 9, 5), (at(1403, 11, 10), "revoked")])
     h = case_with_events(organization=institute, events=[*_licensed_flow(1403, 9, 6), (at(1404, 2, 10), "expired")])
@@ -161,7 +162,8 @@ def test_the_service_stays_free_unless_an_invoice_appears(scenario):
 def test_the_period_bounds_are_tehran_days(scenario):
     delivered_on = jalali.from_jalali(1404, 8, 7)  # A
     only_a = _report(scenario, report.Period(delivered_on, delivered_on))
-    assert only_a.end_to_end.delivered == 1 and only_a.end_to_end.over[0].tracking_number == scenario["a"].tracking_number
+    assert only_a.end_to_end.delivered == 1
+    assert only_a.end_to_end.over[0].tracking_number == scenario["a"].tracking_number
     before = _report(scenario, report.Period(YEAR_1404.first, jalali.from_jalali(1404, 7, 25)))
     assert before.end_to_end.delivered == 0 and before.end_to_end.within_target_share is None
     assert before.metric("to_issue").summary == report.Summary(0, None, None, None, None)
@@ -255,7 +257,8 @@ def test_bad_dates_are_explained(client, tehran):
     login(client, make_staff(province=tehran, roles=["unit_head"]))
     response = client.get(URL, {"date_from": "1404/13/01", "date_to": "۱۴۰۴/۰۲/۳۱"})
     assert response.status_code == 200 and response.context["report"] is None
-    assert response.context["form"].has_error("date_from", "nonexistent") and "error-summary" in response.content.decode()
+    assert response.context["form"].has_error("date_from",
+                                              "nonexistent") and "error-summary" in response.content.decode()
     reversed_ = client.get(URL, {"date_from": "1404/06/01", "date_to": "1404/01/01"})
     assert reversed_.context["form"].has_error("__all__", "order")
     assert client.get(URL, {"date_from": "nonsense", "format": "xlsx"}).status_code == 404

@@ -4,9 +4,13 @@ import datetime as dt
 
 import pytest
 
+from khedmat.cases.models import Case
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_pdf import pdftotext
 from khedmat.core.exceptions import ApplicationError
 from khedmat.services.institute_accreditation import services
-from khedmat.services.institute_accreditation.models import Accreditation
+from khedmat.services.institute_accreditation.models import Accreditation, SecretariatSequence
 from khedmat.testing import login
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +68,6 @@ def test_the_form_checks_the_national_id_checksum(client, journey, expert):
 
 
 def test_the_receipt_records_the_delegate_and_prints_a_letter(client, journey, expert, tmp_path):
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_pdf import pdftotext
-
     case = journey("filed", channel="binder")
     login(client, expert)
     response = client.post(f"/accreditation/{case.public_id}/binder/", {
@@ -86,3 +87,60 @@ def test_the_receipt_records_the_delegate_and_prints_a_letter(client, journey, e
         assert expected in flat, expected
     with pytest.raises(ApplicationError):
         _receive(case, expert)  # once only
+
+
+# -- a refused step leaves no trace (issue 18: every step is one `case_act`) ------------------------------------
+
+def _trace(case):
+    fresh = Case.objects.get(pk=case.pk)
+    accreditation = Accreditation.objects.filter(case=case).first()
+    return {"state": fresh.state, "version": fresh.version, "events": fresh.events.count(),
+            "documents": OfficialDocument.objects.filter(case=case).count(),
+            "accreditation": accreditation and (accreditation.binder_received_at, accreditation.binder_receipt_id,
+                                                accreditation.secretariat_number, accreditation.registered_at),
+            "sequences": list(SecretariatSequence.objects.values_list("year", "last"))}
+
+
+def test_a_binder_receipt_refused_to_someone_without_the_role_leaves_no_trace(journey, head, ceo):
+    """An act (record-only): the unit head and the applicant are not the expert who receives the binder."""
+    case = journey("filed", channel="binder")
+    before = _trace(case)
+    for person in (head, ceo):
+        with pytest.raises(ApplicationError) as refused:
+            _receive(case, person)
+        assert refused.value.code == "forbidden"
+        assert _trace(case) == before
+
+
+def test_a_registration_refused_to_someone_without_the_role_leaves_no_trace(journey, head, ceo, expert):
+    """An internal transition: no event, no secretariat number taken, no version moved."""
+    case = journey("filed", channel="binder")
+    before = _trace(case)
+    for person in (head, ceo):
+        with pytest.raises(ApplicationError) as refused:
+            services.register(case=case, by=person)
+        assert refused.value.code == "forbidden"
+        assert _trace(case) == before
+    services.register(case=case, by=expert)
+    assert _trace(case)["state"] == "document_review"
+
+
+def test_a_step_that_fails_inside_the_act_leaves_no_trace(journey, expert):
+    """The act was allowed, but the service refused what was asked (the introduction letter is dated in the future):
+    nothing is written, not even the timeline's record of the act."""
+    case = journey("filed", channel="binder")
+    before = _trace(case)
+    with pytest.raises(ApplicationError) as refused:
+        _receive(case, expert, letter_date=dt.date.today() + dt.timedelta(days=30))
+    assert refused.value.code == "letter_date"
+    assert _trace(case) == before
+
+
+def test_the_binder_receipt_is_an_act_on_the_timeline(journey, expert):
+    case = journey("filed", channel="binder")
+    before = _trace(case)
+    _receive(case, expert)
+    event = case.events.order_by("-id").first()
+    assert (event.event_type, event.transition, event.actor) == ("act", "binder_receive", expert)
+    after = _trace(case)
+    assert after["version"] == before["version"] + 1 and after["state"] == "filed"

@@ -1,18 +1,25 @@
-import pytest
+import datetime as dt
+import re
 
-from khedmat.cases.models import Case
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from khedmat.cases.models import Case, Document
+from khedmat.cases.services import case_create, case_data_update
+from khedmat.catalog.models import Service
+from khedmat.committees import services as committees
+from khedmat.committees.models import Invitation
+from khedmat.core.text import to_persian_digits
 from khedmat.services.institute_accreditation.models import Accreditation
-from khedmat.services.institute_accreditation.tests.conftest import PNG
+from khedmat.services.institute_accreditation.tests.conftest import PNG, at_working_hour
 from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_applicant_fills_the_request_form_and_sees_what_is_missing(client, domains, institute, ceo):
-    from khedmat.cases.services import case_create
-    from khedmat.catalog.models import Service
-
-    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
+                       organization=institute)
     login(client, ceo)
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "رهبری و مدیریت" in page  # the domains offered
@@ -46,8 +53,6 @@ def test_the_expert_registers_and_the_number_shows_on_the_case(client, journey, 
     client.post(f"/accreditation/{case.public_id}/register/")
     number = Accreditation.objects.get(case=case).secretariat_number
     login(client, ceo)
-    from khedmat.core.text import to_persian_digits
-
     assert to_persian_digits(number) in client.get(f"/cases/{case.public_id}/").content.decode()
 
 
@@ -67,12 +72,8 @@ def test_bad_input_gets_a_persian_message_and_changes_nothing(client, journey, e
 
 
 def test_staff_scan_a_binder_document(client, journey, expert):
-    from khedmat.cases.models import Document
-
     case = journey("filed", channel="binder")
     login(client, expert)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.post(f"/accreditation/{case.public_id}/binder/", {
         "note": "زونکن ۴۰ برگ", "delegate_name": "رضا مرادی", "delegate_national_id": "0010000021",
         "letter_number": "۱۲۳", "letter_date": "1405/01/10", "items": ["form_1"]})
@@ -99,13 +100,6 @@ def test_supervision_and_licence_acts_through_the_page(client, journey, expert, 
 
 def test_the_ceo_finds_the_committees_invitation_on_her_case_page_and_opens_its_pdf(
         client, journey, ceo, accreditation_committee, other_applicant):
-    import datetime as dt
-
-    from khedmat.committees import services as committees
-    from khedmat.committees.models import Invitation
-    from khedmat.core.text import to_persian_digits
-    from khedmat.services.institute_accreditation.tests.conftest import at_working_hour
-
     case = journey("awaiting_committee")
     secretary = accreditation_committee.members.get(role="secretary").user
     start = at_working_hour(case.province, 5)
@@ -138,11 +132,6 @@ def test_the_ceo_finds_the_committees_invitation_on_her_case_page_and_opens_its_
 def test_the_checklist_says_required_for_form_8_of_an_upgrade_and_the_binder_letter(client, domains, institute, ceo):
     """The checklist's tag comes from the same rule as the submission: form no. 8 for a domain upgrade [۱۲], the
     introduction letter for a binder [۱۳]; a new online request has them optional."""
-    import re
-
-    from khedmat.cases.services import case_create, case_data_update
-    from khedmat.catalog.models import Service
-
     def tags(case):
         page = client.get(f"/cases/{case.public_id}/").content.decode()
         rows = re.findall(r'<p><strong>(.*?)</strong>\s*<span class="tag[^"]*">(.*?)</span>', page, re.S)

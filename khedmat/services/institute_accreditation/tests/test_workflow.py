@@ -1,20 +1,40 @@
 """Service 2 through its process: the whole way to a licence and every branch the issue names."""
 import datetime as dt
+import io
+from importlib import import_module
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
+from khedmat.appointments import services as appointments
+from khedmat.appointments.models import ScoringCriterion
 from khedmat.cases.models import Case
+from khedmat.cases.services import (
+    case_create,
+    case_data_update,
+    case_resubmit,
+    case_submit,
+    case_transition,
+    deficiency_notice_issue,
+)
+from khedmat.catalog.models import Service
+from khedmat.certificates.services import effective_status
+from khedmat.committees.models import Invitation
 from khedmat.core.exceptions import ApplicationError
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+from khedmat.inquiries.services import inquiry_answer_record, inquiry_request, mismatch_acceptances
+from khedmat.payments.models import Invoice
 from khedmat.services.institute_accreditation import services
 from khedmat.services.institute_accreditation.models import Accreditation, SupervisionRecord
-from khedmat.services.institute_accreditation.tests.conftest import upload
+from khedmat.services.institute_accreditation.selectors import licensed_domains, request_problems
+from khedmat.services.institute_accreditation.tests.conftest import at_working_hour, started, upload
+from khedmat.services.institute_accreditation.workflow import PROCESS
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_whole_way_to_an_active_licence_creates_no_invoice(journey):
-    from khedmat.payments.models import Invoice
-
     case = journey("active")
     accreditation = Accreditation.objects.get(case=case)
     assert case.state == "active"
@@ -41,9 +61,6 @@ def test_the_committee_may_grant_fewer_domains_with_a_reason(journey, head):
 
 def test_the_licence_despite_a_registry_mismatch_needs_a_recorded_reason(journey, head):
     """Issue 17 point 1: a dissolved company in the gazette's answer blocks the licence until a reason is written."""
-    from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
-    from khedmat.inquiries.services import mismatch_acceptances
-
     case = journey("committee_approved")
     Inquiry.objects.create(case=case, source=InquirySource.objects.get(code="official_gazette"), label="موسسه",
                            subject={"organization_id": case.organization.national_id}, status=InquiryStatus.ANSWERED,
@@ -57,12 +74,11 @@ def test_the_licence_despite_a_registry_mismatch_needs_a_recorded_reason(journey
                            mismatch_reason="آگهی ابطال انحلال در روزنامه رسمی ارائه شد")
     case.refresh_from_db()
     assert case.state == "licence_issued"
-    assert mismatch_acceptances(case)[0].data["registry_mismatch_reason"] == "آگهی ابطال انحلال در روزنامه رسمی ارائه شد"
+    reason = mismatch_acceptances(case)[0].data["registry_mismatch_reason"]
+    assert reason == "آگهی ابطال انحلال در روزنامه رسمی ارائه شد"
 
 
 def test_an_incomplete_file_goes_back_with_the_list_and_no_number(journey, expert, ceo):
-    from khedmat.cases.services import case_transition
-
     case = journey("filed")
     with pytest.raises(ApplicationError):
         services.return_incomplete(case=case, missing=[], note=" ", by=expert)
@@ -81,8 +97,6 @@ def test_an_incomplete_file_goes_back_with_the_list_and_no_number(journey, exper
 
 
 def test_two_rounds_of_written_deficiencies(journey, expert, ceo):
-    from khedmat.cases.services import case_resubmit, deficiency_notice_issue
-
     case = journey("document_review")
     for round_ in (1, 2):
         notice = deficiency_notice_issue(case=case, items=[{"text": f"نقص {round_}", "guidance": "اصلاح کنید"}],
@@ -90,7 +104,8 @@ def test_two_rounds_of_written_deficiencies(journey, expert, ceo):
         case.refresh_from_db()
         assert case.state == "deficiencies_notified" and notice.round == round_
         assert case.official_documents.filter(document_type__code="deficiency_letter").count() == round_
-        case = case_resubmit(case=case, answers={notice.items.get().pk: "اصلاح شد"}, by=ceo, expected_version=case.version)
+        case = case_resubmit(case=case, answers={notice.items.get().pk: "اصلاح شد"}, by=ceo,
+                             expected_version=case.version)
         assert case.state == "document_review"
 
 
@@ -111,8 +126,6 @@ def test_the_committee_rejects_with_reasons(journey):
 
 
 def test_the_ceo_is_invited_to_the_committee(journey):
-    from khedmat.committees.models import Invitation
-
     case = journey("awaiting_committee")
     journey.committee_decide([case], "approve")
     invitation = Invitation.objects.get(kind="applicant")
@@ -120,10 +133,6 @@ def test_the_ceo_is_invited_to_the_committee(journey):
 
 
 def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute):
-    from khedmat.cases.services import case_create, case_data_update, case_submit
-    from khedmat.catalog.models import Service
-    from khedmat.services.institute_accreditation.selectors import request_problems
-
     licensed = journey("active", codes=("leadership",))
     number = Accreditation.objects.get(case=licensed).licence.number
     upgrade = journey("active", kind="domain_upgrade", codes=("leadership", "finance"), previous=number)
@@ -135,7 +144,8 @@ def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute)
     assert old.status == "replaced" and old.replacement == new and new.replaces == old
     assert Case.objects.get(pk=licensed.pk).state == "superseded"
     # Without form 8, or without a new domain, it cannot be sent.
-    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo, organization=institute)
+    case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
+                       organization=institute)
     data = {"request_kind": "domain_upgrade", "group": "management", "domains": ["leadership", "hr"],
             "channel": "online", "previous_licence": number}
     case = case_data_update(case=case, data=data, title="x", by=ceo, expected_version=case.version)
@@ -156,8 +166,6 @@ def test_a_domain_upgrade_needs_form_8_and_a_new_domain(journey, ceo, institute)
 
 
 def test_suspension_reinstatement_and_revocation_change_the_licence_too(journey, head, expert):
-    from khedmat.certificates.services import effective_status
-
     case = journey("active")
     services.supervision_record(case=case, kind="warning", text="دوره خارج از برنامه", by=expert)
     case = services.licence_act(case=case, act="suspend", reason="تخلف در حیطه", by=head)
@@ -179,8 +187,6 @@ def test_suspension_reinstatement_and_revocation_change_the_licence_too(journey,
 
 
 def test_a_licence_whose_validity_ended_expires(journey):
-    from django.utils import timezone
-
     case = journey("active")
     licence = Accreditation.objects.get(case=case).licence
     type(licence).objects.filter(pk=licence.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
@@ -191,8 +197,6 @@ def test_a_licence_whose_validity_ended_expires(journey):
 
 
 def test_the_licence_limits_the_institute_to_its_domains_and_province(journey, institute, isfahan, tehran):
-    from khedmat.services.institute_accreditation.selectors import licensed_domains
-
     journey("active", codes=("leadership",))
     assert licensed_domains(organization_id=institute.pk, province_id=tehran.pk) == {"leadership"}
     services.institute_assignment_check(organization=institute, domain_code="leadership", province_id=tehran.pk)
@@ -203,8 +207,6 @@ def test_the_licence_limits_the_institute_to_its_domains_and_province(journey, i
 
 
 def test_a_violation_is_recorded_with_its_date(journey, expert):
-    from django.utils import timezone
-
     case = journey("active")
     with pytest.raises(ApplicationError):
         services.violation_record(case=case, kind="outside_province", description="دوره در قزوین",
@@ -215,21 +217,15 @@ def test_a_violation_is_recorded_with_its_date(journey, expert):
 
 
 def test_only_institutes_can_send_a_request(domains, applicant, django_capture_on_commit_callbacks):
-    from khedmat.cases.services import case_create, case_data_update, case_submit
-    from khedmat.catalog.models import Service
-
     case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=applicant)
     case = case_data_update(case=case, data={"request_kind": "new_licence", "group": "management", "domains": ["hr"],
-                                             "channel": "online"}, title="x", by=applicant, expected_version=case.version)
+                                             "channel": "online"}, title="x", by=applicant,
+                            expected_version=case.version)
     with pytest.raises(ApplicationError):
         case_submit(case=case, by=applicant, expected_version=case.version)
 
 
 def test_the_ceo_certificates_may_come_by_written_inquiry(journey, expert, django_capture_on_commit_callbacks):
-    from khedmat.cases.services import case_transition
-    from khedmat.inquiries.models import InquirySource
-    from khedmat.inquiries.services import inquiry_answer_record, inquiry_request
-
     case = journey("ceo_checks_pending")
     with pytest.raises(ApplicationError):
         case_transition(case=case, name="send_ceo_certificates", by=expert)
@@ -244,10 +240,6 @@ def test_the_ceo_certificates_may_come_by_written_inquiry(journey, expert, djang
 
 
 def test_the_expiry_command_runs_the_sweep(journey):
-    import io
-
-    from django.core.management import call_command
-    from django.utils import timezone
 
     case = journey("active")
     licence = Accreditation.objects.get(case=case).licence
@@ -258,10 +250,6 @@ def test_the_expiry_command_runs_the_sweep(journey):
 
 
 def test_a_supervision_visit_of_a_licensed_institute_is_a_finding(journey, expert, ceo):
-    from khedmat.appointments import services as appointments
-    from khedmat.appointments.models import ScoringCriterion
-    from khedmat.services.institute_accreditation.tests.conftest import at_working_hour, started
-
     case = journey("active")
     start = at_working_hour(case.province, 2)
     visit = appointments.appointment_propose(case=case, kind="supervision_visit", starts_at=start,
@@ -273,3 +261,11 @@ def test_a_supervision_visit_of_a_licensed_institute_is_a_finding(journey, exper
     record = SupervisionRecord.objects.get(case=case)
     assert record.kind == "finding" and record.appointment == visit and "طبق برنامه" in record.text
     assert Case.objects.get(pk=case.pk).state == "active"
+
+
+def test_every_internal_transition_and_act_names_the_function_that_runs_it():
+    actions = [t for t in PROCESS.transitions if t.internal] + list(PROCESS.acts)
+    assert {a.name for a in PROCESS.acts} == {"binder_receive", "supervision_record", "violation_record"}
+    for action in actions:
+        module, _dot, name = action.runs.rpartition(".")
+        assert callable(getattr(import_module(module), name, None)), (action.name, action.runs)
