@@ -3,15 +3,16 @@ import datetime as dt
 
 from django.utils import timezone
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.appointments.services import appointment_propose
 from khedmat.cases.process import AppointmentKind
 from khedmat.core import jalali
 from khedmat.workcalendar.selectors import calendar_for
 
-FIELD_VISIT = AppointmentKind("field_visit", "بازدید میدانی", states=("under_review",), staff_roles=("expert",),
+FIELD_VISIT = AppointmentKind("field_visit", "بازدید میدانی", states=("under_review",), staff_roles=(StaffRole.EXPERT,),
                               reschedule_allowed=1, report_scheme="test_visit", done_transition="visited")
 BRIEFING = AppointmentKind("briefing", "جلسه توجیهی", states=("under_review", "awaiting_approval"),
-                           staff_roles=("expert", "unit_head"))
+                           staff_roles=(StaffRole.EXPERT, StaffRole.UNIT_HEAD))
 
 
 def working_day(case, n: int = 2) -> dt.date:

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases import process as registry
 from khedmat.cases.services import case_create, case_data_update, case_submit, document_upload
 from khedmat.cases.tests.process import PROCESS, SERVICE_CODE
@@ -76,4 +77,4 @@ def submitted(ready_draft, applicant, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def unit_head(tehran):
-    return make_staff(province=tehran, roles=["unit_head"])
+    return make_staff(province=tehran, roles=[StaffRole.UNIT_HEAD])
