@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -286,7 +286,7 @@ class Acting:
 
 @contextmanager
 def case_act(*, case: Case, by, name: str, expected_version: int | None = None, comment: str = "",
-             data: dict | None = None) -> Iterator[Acting]:
+             data: dict | None = None, before: Callable[[Case], object] | None = None) -> Iterator[Acting]:
     """The one way a service function acts on a case: lock the row, check the version, and check that `name`
     (an act or a transition of the case's process) may be done now by `by` — role, state, the reason asked
     for, guards (`cases.abilities.refusal`, the answer the page gave); then run the body. On a clean exit an
@@ -296,9 +296,14 @@ def case_act(*, case: Case, by, name: str, expected_version: int | None = None, 
         with case_act(case=case, by=by, name="binder_receive") as act:
             ...  # the service's own rows, with act.case locked
             act.comment = note
+
+    `before(locked_case)` runs under the lock and before the checks: what a guard asks to be recorded first (the
+    reason for approving despite a registry mismatch); a refused act takes it back with it.
     """
     with transaction.atomic():
         locked = _locked(case, expected_version)
+        if before is not None:
+            before(locked)
         try:
             action = locked.process.action(name)
         except KeyError:

@@ -196,17 +196,14 @@ def payment_verify(*, attempt: PaymentAttempt) -> PaymentAttempt:
         attempt.verify_attempts += 1
         try:
             result = gateway.verify(authority=attempt.authority, amount=attempt.amount_rials)
-        except gateways.GatewayUnavailable as exc:
+        except (gateways.GatewayUnavailable, gateways.GatewayError) as exc:
+            # The bank did not answer, or refused the check itself (merchant, validation): not a verdict on the
+            # payment; ask again later.
+            unavailable = isinstance(exc, gateways.GatewayUnavailable)
             attempt.status = AttemptStatus.UNKNOWN
-            attempt.last_error = f"verify unavailable: {exc}"[:300]
-            attempt.problem, attempt.bank_code = "verify_unavailable", exc.code
-            attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
-            return attempt
-        except gateways.GatewayError as exc:
-            # The bank refused the check itself (merchant, validation): not a verdict on the payment; ask again later.
-            attempt.status = AttemptStatus.UNKNOWN
-            attempt.last_error = f"verify refused: {exc}"[:300]
-            attempt.problem, attempt.bank_code = "bank_refused", exc.code
+            attempt.last_error = f"verify {'unavailable' if unavailable else 'refused'}: {exc}"[:300]
+            attempt.problem = "verify_unavailable" if unavailable else "bank_refused"
+            attempt.bank_code = exc.code
             attempt.save(update_fields=["status", "last_error", "verify_attempts", "problem", "bank_code"])
             return attempt
         if not result.paid:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.files.base import File
@@ -125,9 +126,15 @@ def _total(pairs: list[tuple]) -> Decimal | None:
                 for criterion, score in pairs), Decimal(0))
 
 
-def _write_report(*, appointment: Appointment, scheme, pairs, photos, notes: str, attendees: str,
-                  applicant_present: bool, by, now, corrects: VisitReport | None = None,
+def _write_report(*, appointment: Appointment, kind: AppointmentKind, scores: dict, photos: Sequence, notes: str,
+                  attendees: str, applicant_present: bool, by, now, corrects: VisitReport | None = None,
                   correction_reason: str = "", written: list) -> VisitReport:
+    """Check the notes, the scores and every photo, then write the report, its scores and its photos (the names
+    of the files written are added to `written`)."""
+    if not notes:
+        raise ApplicationError(_("Write the notes of the visit."), code="notes_required", extra={"field": "notes"})
+    scheme, pairs = _checked_scores(kind, scores)
+    photos = _checked_photos(photos)
     report = VisitReport(appointment=appointment, corrects=corrects, correction_reason=correction_reason,
                          scheme=scheme, total=_total(pairs), notes=notes, attendees=(attendees or "").strip(),
                          applicant_present=applicant_present, recorded_by=by, recorded_at=now)
@@ -145,9 +152,17 @@ def _write_report(*, appointment: Appointment, scheme, pairs, photos, notes: str
     return report
 
 
-def _remove_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+@contextmanager
+def _files_removed_on_failure():
+    """Yield the list the photo files written are named in; remove them again when anything fails (the
+    transaction inside takes the rows back)."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
 
 
 def _require_visitor(appointment: Appointment, by) -> None:
@@ -162,42 +177,32 @@ def visit_report_record(*, appointment: Appointment, notes: str, applicant_prese
     notes = (notes or "").strip()
     scores = scores or {}
     now = timezone.now()
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            appointment = _lock(appointment)
-            _require_visitor(appointment, by)
-            kind = _kind(appointment.case, appointment.kind)
-            if appointment.state == AppointmentState.HELD:
-                raise ApplicationError(_("The report of this appointment is already recorded; write a correction "
-                                         "instead."), code="already_held")
-            if appointment.state not in ACTIVE_STATES:
-                raise ApplicationError(_("No report can be recorded for an appointment that is “%(state)s”.")
-                                       % {"state": appointment.get_state_display()}, code="wrong_state")
-            if appointment.starts_at > now:
-                raise ApplicationError(_("The report can be recorded once the appointment has started."),
-                                       code="not_started")
-            if not notes:
-                raise ApplicationError(_("Write the notes of the visit."), code="notes_required",
-                                       extra={"field": "notes"})
-            scheme, pairs = _checked_scores(kind, scores)
-            checked = _checked_photos(photos)
-            report = _write_report(appointment=appointment, scheme=scheme, pairs=pairs, photos=checked, notes=notes,
-                                   attendees=attendees, applicant_present=applicant_present, by=by, now=now,
-                                   written=written)
-            appointment.state = AppointmentState.HELD
-            appointment.save(update_fields=["state", "updated_at"])
-            _record(appointment, by=by, comment=_("%(kind)s of %(when)s held; the report was recorded.")
-                    % _words(appointment))
-            case = appointment.case
-            # The done transition runs when the case still waits for this visit; if it has moved on
-            # (an earlier visit already moved it), the report is recorded all the same.
-            if kind.done_transition and case.state in case.process.transition(kind.done_transition).sources:
-                case_transition(case=case, name=kind.done_transition, by=by, _allow_internal=True)
-            visit_report_recorded.send(sender=VisitReport, report=report, by=by)
-    except BaseException:
-        _remove_files(written)
-        raise
+    with _files_removed_on_failure() as written, transaction.atomic():
+        appointment = _lock(appointment)
+        _require_visitor(appointment, by)
+        kind = _kind(appointment.case, appointment.kind)
+        if appointment.state == AppointmentState.HELD:
+            raise ApplicationError(_("The report of this appointment is already recorded; write a correction "
+                                     "instead."), code="already_held")
+        if appointment.state not in ACTIVE_STATES:
+            raise ApplicationError(_("No report can be recorded for an appointment that is “%(state)s”.")
+                                   % {"state": appointment.get_state_display()}, code="wrong_state")
+        if appointment.starts_at > now:
+            raise ApplicationError(_("The report can be recorded once the appointment has started."),
+                                   code="not_started")
+        report = _write_report(appointment=appointment, kind=kind, scores=scores, photos=photos, notes=notes,
+                               attendees=attendees, applicant_present=applicant_present, by=by, now=now,
+                               written=written)
+        appointment.state = AppointmentState.HELD
+        appointment.save(update_fields=["state", "updated_at"])
+        _record(appointment, by=by, comment=_("%(kind)s of %(when)s held; the report was recorded.")
+                % _words(appointment))
+        case = appointment.case
+        # The done transition runs when the case still waits for this visit; if it has moved on
+        # (an earlier visit already moved it), the report is recorded all the same.
+        if kind.done_transition and case.state in case.process.transition(kind.done_transition).sources:
+            case_transition(case=case, name=kind.done_transition, by=by, _allow_internal=True)
+        visit_report_recorded.send(sender=VisitReport, report=report, by=by)
     return report
 
 
@@ -208,30 +213,20 @@ def visit_report_correct(*, report: VisitReport, reason: str, notes: str, applic
     notes = (notes or "").strip()
     scores = scores or {}
     now = timezone.now()
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            appointment = _lock(report.appointment)
-            _require_visitor(appointment, by)
-            kind = _kind(appointment.case, appointment.kind)
-            if VisitReport.objects.filter(corrects=report).exists():
-                raise ApplicationError(_("This report was already corrected; correct the latest version."),
-                                       code="already_corrected")
-            if not reason:
-                raise ApplicationError(_("Write why the report is corrected."), code="reason_required",
-                                       extra={"field": "reason"})
-            if not notes:
-                raise ApplicationError(_("Write the notes of the visit."), code="notes_required",
-                                       extra={"field": "notes"})
-            scheme, pairs = _checked_scores(kind, scores)
-            checked = _checked_photos(photos)
-            correction = _write_report(appointment=appointment, scheme=scheme, pairs=pairs, photos=checked, notes=notes,
-                                       attendees=attendees, applicant_present=applicant_present, by=by, now=now,
-                                       corrects=report, correction_reason=reason, written=written)
-            _record(appointment, by=by, public=False,
-                    comment=_("The report of the %(kind)s of %(when)s was corrected: %(reason)s")
-                    % _words(appointment, reason=reason))
-    except BaseException:
-        _remove_files(written)
-        raise
+    with _files_removed_on_failure() as written, transaction.atomic():
+        appointment = _lock(report.appointment)
+        _require_visitor(appointment, by)
+        kind = _kind(appointment.case, appointment.kind)
+        if VisitReport.objects.filter(corrects=report).exists():
+            raise ApplicationError(_("This report was already corrected; correct the latest version."),
+                                   code="already_corrected")
+        if not reason:
+            raise ApplicationError(_("Write why the report is corrected."), code="reason_required",
+                                   extra={"field": "reason"})
+        correction = _write_report(appointment=appointment, kind=kind, scores=scores, photos=photos, notes=notes,
+                                   attendees=attendees, applicant_present=applicant_present, by=by, now=now,
+                                   corrects=report, correction_reason=reason, written=written)
+        _record(appointment, by=by, public=False,
+                comment=_("The report of the %(kind)s of %(when)s was corrected: %(reason)s")
+                % _words(appointment, reason=reason))
     return correction

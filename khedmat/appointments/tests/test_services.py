@@ -4,10 +4,12 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from khedmat.appointments import services
 from khedmat.appointments.models import Appointment, AppointmentState, VisitPhoto, VisitReport, VisitScore
+from khedmat.appointments.services import visit_report
 from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, png_bytes, propose, working_day
 from khedmat.cases.models import CaseEvent
 from khedmat.cases.services import case_transition
@@ -353,3 +355,28 @@ def test_an_unscored_kind_takes_notes_only(case, expert):
         assert report.total is None and not report.scores.exists()
         case.refresh_from_db()
         assert case.state == "under_review"  # the briefing declares no done transition
+
+
+@pytest.mark.parametrize("correcting", [False, True])
+def test_a_report_that_fails_after_its_photos_were_written_leaves_no_file(case, started, scheme, expert, settings,
+                                                                          monkeypatch, correcting):
+    original = services.visit_report_record(appointment=started, notes="x", applicant_present=True,
+                                            scores=_scores(scheme, 1, 1), by=expert) if correcting else None
+    written = []
+    real_save = VisitPhoto.save
+
+    def save_then_fail(photo, *args, **kwargs):
+        written.append(photo.file.name)
+        real_save(photo, *args, **kwargs)
+        raise RuntimeError("storage of the row failed")
+
+    monkeypatch.setattr(VisitPhoto, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        if correcting:
+            visit_report.visit_report_correct(report=original, reason="y", notes="x", applicant_present=True,
+                                              scores=_scores(scheme, 1, 1), photos=[photo()], by=expert)
+        else:
+            visit_report.visit_report_record(appointment=started, notes="x", applicant_present=True,
+                                             scores=_scores(scheme, 1, 1), photos=[photo()], by=expert)
+    assert written and not any(default_storage.exists(name) for name in written)
+    assert VisitReport.objects.count() == (1 if correcting else 0) and not VisitPhoto.objects.exists()

@@ -29,3 +29,16 @@ def _sources():
 def test_a_shared_helper_lives_in_one_module(pattern, home):
     regex = re.compile(pattern, re.MULTILINE)
     assert [name for name, text in _sources() if regex.search(text)] == [home]
+
+
+TEMPLATES = ROOT.parent / "templates"
+
+
+@pytest.mark.parametrize(("needle", "home"), [
+    ('class="docmeta"', "certificates/pdf/base.html"),                 # every PDF's number and date
+    ('aria-labelledby="rounds-caption"', "includes/rounds_table.html"),  # a report's deficiency rounds
+])
+def test_a_shared_template_block_lives_in_one_template(needle, home):
+    found = [path.relative_to(TEMPLATES).as_posix() for path in sorted(TEMPLATES.rglob("*.html"))
+             if needle in path.read_text(encoding="utf-8")]
+    assert found == [home]

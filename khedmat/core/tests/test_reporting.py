@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.template.loader import render_to_string
 
 from khedmat.core import reporting
 from khedmat.testing import make_staff
@@ -40,3 +41,11 @@ def test_the_report_province_is_the_home_province_for_its_own_staff(tehran, isfa
     assert reporting.report_province(make_staff(province=tehran, roles=["unit_head"])) == tehran
     with pytest.raises(Http404):
         reporting.report_province(make_staff(province=isfahan, roles=["unit_head"]))
+
+
+def test_the_deficiency_rounds_table_every_service_report_includes():
+    html = render_to_string("includes/rounds_table.html", {"caption": "پرونده‌ها", "rows": [(0, 2, 66.7), (1, 1, 33.3)]})
+    assert '<caption id="rounds-caption">پرونده‌ها</caption>' in html
+    assert '<th scope="row">۰</th><td>۲</td><td>۶۶٫۷</td>' in html and '<th scope="row">۱</th><td>۱</td>' in html
+    empty = render_to_string("includes/rounds_table.html", {"caption": "پرونده‌ها", "rows": []})
+    assert '<td colspan="3">—</td>' in empty

@@ -10,7 +10,7 @@ from khedmat.cases.services import case_submit
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.notifications.models import OutboxMessage
-from khedmat.payments import services
+from khedmat.payments import gateways, services
 from khedmat.payments.models import AttemptStatus, FeeSchedule, Invoice, InvoiceStatus, PaymentAttempt, RefusedCallback
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,22 @@ def test_a_flood_of_unmatched_returns_from_one_address_is_kept_only_up_to_the_ho
         services.payment_callback(params={"Authority": "A" + "0" * 35, "Status": "OK"}, remote_addr="203.0.113.8")
     assert RefusedCallback.objects.filter(remote_addr="203.0.113.7").count() == 3
     assert RefusedCallback.objects.filter(remote_addr="203.0.113.8").count() == 1
+
+
+@pytest.mark.parametrize(("failure", "problem", "error"), [
+    (gateways.GatewayUnavailable("timeout", code=-9), "verify_unavailable", "verify unavailable: timeout"),
+    (gateways.GatewayError("merchant not active", code=-11), "bank_refused", "verify refused: merchant not active"),
+])
+def test_a_verify_the_bank_does_not_answer_or_refuses_leaves_the_payment_unknown(
+        sandbox, paid_case, applicant, monkeypatch, failure, problem, error):
+    attempt, _callback = _pay(sandbox, applicant, services.invoice_for_case(case=paid_case))
+
+    class Failing:
+        def verify(self, **kwargs):
+            raise failure
+
+    monkeypatch.setattr(gateways, "get_gateway", Failing)
+    attempt = services.payment_verify(attempt=attempt)
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.problem, attempt.bank_code, attempt.last_error, attempt.verify_attempts) == (
+        AttemptStatus.UNKNOWN, problem, failure.code, error, 1)

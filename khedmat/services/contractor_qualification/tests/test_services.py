@@ -25,7 +25,8 @@ def _accept_all(case, expert):
         services.relevance_set(case=case, person_id=person.pk, relevance="related", by=expert)
     for section in selectors.dossier_sections(case):
         if section.status != "not_needed":
-            services.section_review_set(case=case, section=section.code, status="accepted", note="", guidance="", by=expert)
+            services.section_review_set(case=case, section=section.code, status="accepted", note="", guidance="",
+                                        by=expert)
 
 
 # -- the dossier ----------------------------------------------------------------------------------
@@ -35,7 +36,8 @@ def test_sections_show_what_is_missing_until_the_dossier_is_complete(company_dra
                                                                    "fields": [{"field": "building", "grade": 4}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     status = {s.code: s.status for s in selectors.dossier_sections(case)}
-    assert status == {"application": "done", "people": "todo", "documents": "todo", "experience": "todo", "finance": "todo"}
+    assert status == {"application": "done", "people": "todo", "documents": "todo", "experience": "todo",
+                      "finance": "todo"}
     assert "ناقص" in selectors.dossier_complete(case) or selectors.dossier_complete(case)
     case = fill_dossier(case, applicant, upload)
     assert all(s.status == "done" for s in selectors.dossier_sections(case))
@@ -52,7 +54,8 @@ def test_grade_5_needs_no_experience_or_finance(company_draft, applicant):
 
 
 def test_consultants_must_upload_the_management_and_premises_groups(company_draft, applicant):
-    case = case_services.case_data_update(case=company_draft, data={"kind": "consultant", "fields": [{"field": "building", "grade": 3}]},
+    case = case_services.case_data_update(case=company_draft, data={"kind": "consultant",
+                                                                    "fields": [{"field": "building", "grade": 3}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     assert {"consultant_management_structure", "consultant_premises_form"} <= selectors.required_document_codes(case)
     problems = " ".join(str(p) for s in selectors.dossier_sections(case) for p in s.problems)
@@ -65,7 +68,8 @@ def test_a_malformed_national_id_is_refused_and_nothing_is_added(company_draft, 
                                                                    "fields": [{"field": "building", "grade": 5}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     with pytest.raises(ApplicationError) as error:
-        services.person_add(case=case, by=applicant, role="ceo", first_name="الف", last_name="ب", national_id=national_id,
+        services.person_add(case=case, by=applicant, role="ceo", first_name="الف", last_name="ب",
+                            national_id=national_id,
                             degree_level="bachelor", study_field="عمران", experience_years=3, scoring_field="building")
     assert message in error.value.message
     assert not CompanyPerson.objects.filter(case=case).exists()
@@ -95,7 +99,8 @@ def test_a_future_or_duplicate_tax_year_is_refused(company_draft, applicant):
 def test_others_cannot_change_the_dossier(company_draft, other_applicant, expert):
     for person in (other_applicant, expert):
         with pytest.raises(ApplicationError):
-            services.financial_add(case=company_draft, by=person, fiscal_year=1400, turnover_rials=1, tax_return_number="x")
+            services.financial_add(case=company_draft, by=person, fiscal_year=1400, turnover_rials=1,
+                                   tax_return_number="x")
 
 
 def test_an_unpaid_complete_dossier_is_not_submitted(company_draft, applicant, upload):
@@ -137,7 +142,8 @@ def test_submission_pins_the_scoring_table_and_notes_the_workload(expert, under_
 def test_inquiries_go_to_the_registries_for_every_person_company_and_tax_return(under_review):
     from khedmat.inquiries.models import Inquiry
 
-    asked = sorted((i.source.code, i.label) for i in Inquiry.objects.filter(case=under_review, automatic=True, sampled=False))
+    asked = sorted((i.source.code, i.label) for i in Inquiry.objects.filter(case=under_review, automatic=True,
+                                                                            sampled=False))
     sources = [code for code, _label in asked]
     assert sources.count("civil_registry") == 2  # one per distinct person (the CEO is also a board member)
     assert sources.count("padak") == 2
@@ -170,12 +176,14 @@ def test_a_half_related_degree_counts_half(under_review, expert):
 def test_only_the_expert_reviews_and_only_under_review(under_review, applicant, unit_head):  # noqa: F811
     for person in (applicant, unit_head):
         with pytest.raises(ApplicationError):
-            services.section_review_set(case=under_review, section="people", status="accepted", note="", guidance="", by=person)
+            services.section_review_set(case=under_review, section="people", status="accepted", note="", guidance="",
+                                        by=person)
 
 
 def test_a_deficient_section_needs_guidance_and_becomes_a_notice_that_pauses_the_clock(under_review, expert, applicant):
     with pytest.raises(ApplicationError):
-        services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه ۱۴۰۰ نیست",
+        services.section_review_set(case=under_review, section="finance", status="deficient",
+                                    note="اظهارنامه ۱۴۰۰ نیست",
                                     guidance="", by=expert)
     services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه ۱۴۰۰ نیست",
                                 guidance="اظهارنامه سال ۱۴۰۰ را بیفزایید", by=expert)
@@ -200,7 +208,8 @@ def test_send_to_approver_needs_every_section_accepted(under_review, expert):
         case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
     assert "پذیرفت" in error.value.message or "بخش" in error.value.message
     _accept_all(under_review, expert)
-    assert case_services.case_transition(case=under_review, name="send_to_approver", by=expert).state == "awaiting_approval"
+    assert case_services.case_transition(case=under_review, name="send_to_approver",
+                                         by=expert).state == "awaiting_approval"
 
 
 # -- the approver ----------------------------------------------------------------------------------
@@ -233,7 +242,8 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
             services.grades_approve(case=awaiting, granted=granted, reasons=reasons, by=unit_head,
                                     expected_version=awaiting.version)
     awaiting.refresh_from_db()
-    assert awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists() and not RegistryEntry.objects.exists()
+    assert (awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists()
+            and not RegistryEntry.objects.exists())
     services.grades_approve(case=awaiting, granted={"building": 5}, reasons={"building": "سابقه کافی برای پایه ۴ نیست"},
                             by=unit_head, expected_version=awaiting.version)
     grant = GradeGrant.objects.get(case=awaiting)
@@ -291,7 +301,8 @@ def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, 
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists()
     services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
-                            expected_version=awaiting.version, mismatch_reason="گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد")
+                            expected_version=awaiting.version,
+                            mismatch_reason="گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد")
     awaiting.refresh_from_db()
     assert awaiting.state == "certificate_issued"
     event = CaseEvent.objects.get(case=awaiting, data__has_key="registry_mismatch_reason")
@@ -302,7 +313,8 @@ def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, 
 
 def test_the_expert_cannot_approve(awaiting, expert):
     with pytest.raises(ApplicationError):
-        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert, expected_version=awaiting.version)
+        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert,
+                                expected_version=awaiting.version)
 
 
 def test_a_stale_approval_changes_nothing(awaiting, unit_head):  # noqa: F811
@@ -346,7 +358,8 @@ def test_violations_are_recorded_against_the_company(company, expert, applicant)
                                   description="x", decision="", by=applicant)
 
 
-def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head, tmp_path):  # noqa: F811
+def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head,
+                                                                                       tmp_path):  # noqa: F811
     """The applicant kind chooses the type, so the printout carries the seed's title for that kind."""
     from khedmat.certificates.rendering import document_pdf
     from khedmat.certificates.tests.test_rendering import pdf_text
@@ -374,7 +387,8 @@ def natural_draft(contractor_service, applicant):
 
 
 def _person(case, by, role, national_id):
-    return services.person_add(case=case, by=by, role=role, first_name="نرگس", last_name="شریفی", national_id=national_id,
+    return services.person_add(case=case, by=by, role=role, first_name="نرگس", last_name="شریفی",
+                               national_id=national_id,
                                degree_level="master", study_field="مهندسی عمران", experience_years=12,
                                scoring_field="building")
 
@@ -397,14 +411,16 @@ def test_a_natural_person_lists_himself_not_a_chief_executive(natural_draft, app
 
 def test_a_company_does_not_list_the_applicant_himself(company_draft, applicant):
     company_draft = case_services.case_data_update(
-        case=company_draft, data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 5}]},
+        case=company_draft,
+        data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 5}]},
         title="", by=applicant, expected_version=company_draft.version)
     with pytest.raises(ApplicationError):
         _person(company_draft, applicant, "applicant", applicant.national_id)
     assert _person(company_draft, applicant, "ceo", applicant.national_id).role == "ceo"
 
 
-def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head, tmp_path):  # noqa: F811
+def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head,
+                                                                    tmp_path):  # noqa: F811
     import re
 
     from khedmat.cases.models import Case

@@ -27,7 +27,8 @@ def test_adding_a_person_with_persian_digits_and_a_bad_id(client, company_draft,
     case = _draft_with_form(company_draft, applicant)
     login(client, applicant)
     url = reverse("cq:section", args=[case.public_id, "people"])
-    data = {"role": "ceo", "first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴", "degree_level": "master",
+    data = {"role": "ceo", "first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴",
+            "degree_level": "master",
             "study_field": "مهندسی عمران", "experience_years": "12", "scoring_field": "building"}
     response = client.post(url, data)
     assert response.status_code == 302
@@ -41,7 +42,8 @@ def test_amounts_typed_with_separators_and_a_bad_year(client, company_draft, app
     case = _draft_with_form(company_draft, applicant)
     login(client, applicant)
     url = reverse("cq:section", args=[case.public_id, "finance"])
-    assert client.post(url, {"fiscal_year": "۱۴۰۲", "turnover_rials": "۶٬۰۰۰٬۰۰۰٬۰۰۰", "tax_return_number": "T1"}).status_code == 302
+    assert client.post(url, {"fiscal_year": "۱۴۰۲", "turnover_rials": "۶٬۰۰۰٬۰۰۰٬۰۰۰",
+                             "tax_return_number": "T1"}).status_code == 302
     assert FinancialRecord.objects.get(case=case).turnover_rials == 6_000_000_000
     response = client.post(url, {"fiscal_year": "1402", "turnover_rials": "12ab", "tax_return_number": "T2"})
     assert response.status_code == 200 and "ریال" in response.content.decode()
@@ -61,7 +63,8 @@ def test_the_expert_sees_scores_and_the_review_forms(client, under_review, exper
     page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
     assert "بررسی بخش به بخش" in page and "پایه قابل احراز با این ارقام" in page
     person = CompanyPerson.objects.filter(case=under_review, role="scoring_staff").get()
-    response = client.post(reverse("cq:relevance", args=[under_review.public_id]), {"person": person.pk, "relevance": "related"})
+    response = client.post(reverse("cq:relevance", args=[under_review.public_id]),
+                           {"person": person.pk, "relevance": "related"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.relevance == "related"
@@ -129,7 +132,8 @@ def test_the_new_case_page_asks_for_the_declaration_and_refuses_at_once(client, 
     assert "سازمان برنامه و بودجه کشور" in refused.content.decode()
     assert not Case.objects.exists() and not Invoice.objects.exists()
     accepted = client.post("/cases/new/", {**choice, "declare": "contractor_qualification", "case-kind": "contractor",
-                                           "case-contractor_type": "1", "case-field_0": "building", "case-grade_0": "3"})
+                                           "case-contractor_type": "1", "case-field_0": "building",
+                                           "case-grade_0": "3"})
     case = Case.objects.get()
     assert accepted.status_code == 302 and case.data["fields"] == [{"field": "building", "grade": 3}]
     assert case.organization == company
@@ -140,11 +144,13 @@ def test_the_api_refuses_a_declaration_the_province_does_not_handle(client, cont
 
     login(client, applicant)
     refused = client.post("/api/cases/", {"service": "contractor_qualification", "organization": company.national_id,
-                                          "data": {"kind": "consultant", "fields": [{"field": "building", "grade": 2}]}},
+                                          "data": {"kind": "consultant",
+                                                   "fields": [{"field": "building", "grade": 2}]}},
                           content_type="application/json")
     assert refused.status_code == 400
     assert refused.json()["code"] == "not_competent" and "سازمان برنامه و بودجه کشور" in refused.json()["message"]
-    invalid = client.post("/api/cases/", {"service": "contractor_qualification", "data": {"kind": "builder", "fields": []}},
+    invalid = client.post("/api/cases/", {"service": "contractor_qualification",
+                                          "data": {"kind": "builder", "fields": []}},
                           content_type="application/json")
     assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
     assert not Case.objects.exists()
@@ -205,7 +211,8 @@ def test_section_reviews_are_saved_together_or_not_at_all(client, under_review, 
     assert page.count('action="%s"' % reverse("cq:reviews", args=[under_review.public_id])) == 1
     assert page.index('id="actions-title"') < page.index('id="review"') < page.index('id="dossier-title"')
     url = reverse("cq:reviews", args=[under_review.public_id])
-    bad = {"status-application": "accepted", "status-people": "accepted", "status-finance": "deficient", "note-finance": "ناقص"}
+    bad = {"status-application": "accepted", "status-people": "accepted", "status-finance": "deficient",
+           "note-finance": "ناقص"}
     response = client.post(url, bad)
     body = response.content.decode()
     assert response.status_code == 200 and "هیچ‌چیز ذخیره نشد" in body
@@ -260,7 +267,8 @@ def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contrac
     assert [v for v, _label in PersonForm(case=company_draft).fields["role"].choices] == [
         "ceo", "board_member", "shareholder", "scoring_staff"]
     login(client, applicant)
-    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id, "section": "people"})).content.decode()
+    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id,
+                                                    "section": "people"})).content.decode()
     assert "شخص متقاضی" in page and '<option value="ceo"' not in page
     form = PersonForm({"role": "ceo"}, case=natural)
     assert not form.is_valid() and "role" in form.errors

@@ -24,7 +24,8 @@ def test_the_form_collects_fields_and_grades_and_refuses_bad_rows():
     form = ApplicationForm(data, prefix="case")
     assert form.is_valid(), form.errors
     assert form.cleaned_data["fields"] == [{"field": "building", "grade": 3}, {"field": "water", "grade": 5}]
-    bad = ApplicationForm({**data, "case-kind": "consultant", "case-grade_0": "4", "case-field_1": "building"}, prefix="case")
+    bad = ApplicationForm({**data, "case-kind": "consultant", "case-grade_0": "4", "case-field_1": "building"},
+                          prefix="case")
     assert not bad.is_valid()
 
 
@@ -41,7 +42,8 @@ def test_out_of_jurisdiction_is_refused_naming_the_authority(applicant):
                                   title="", by=applicant, expected_version=case.version)
     assert "سازمان برنامه و بودجه کشور" in error.value.message
     case.refresh_from_db()
-    assert case.data == {} and case.state == "draft" and case.tracking_number is None and case.first_submitted_at is None
+    assert (case.data == {} and case.state == "draft" and case.tracking_number is None
+            and case.first_submitted_at is None)
     # A case whose data was put there behind the engine's back is still refused on submission and invoicing.
     from khedmat.cases.models import Case
     from khedmat.payments.services import invoice_for_case
@@ -70,7 +72,8 @@ def test_a_request_for_the_pbo_opens_no_case(applicant, data):
     from khedmat.cases.models import Case
 
     with pytest.raises(ApplicationError) as error:
-        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant, data=data)
+        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
+                             data=data)
     assert error.value.code == "not_competent" and "سازمان برنامه و بودجه کشور" in error.value.message
     assert not Case.objects.filter(applicant=applicant).exists()
 
@@ -83,7 +86,8 @@ def test_a_company_registered_elsewhere_is_sent_to_its_province(applicant, isfah
     with pytest.raises(ApplicationError) as error:
         services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
                              organization=company,
-                             data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 3}]})
+                             data={"kind": "contractor", "contractor_type": 1,
+                                   "fields": [{"field": "building", "grade": 3}]})
     assert isfahan.name in error.value.message and "سازمان برنامه و بودجه" not in error.value.message
     assert not Case.objects.exists()
 
