@@ -158,10 +158,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Each test process has its own media directory (khedmat/settings/test.py); remove it."""
+    """Each test process has its own media directory and SQLite file (khedmat/settings/test.py): remove the
+    directory, and the write-ahead log SQLite leaves beside the file pytest-django deleted."""
     media = Path(settings.MEDIA_ROOT)
     if media.name.startswith("test-media-") and media.is_dir():
         shutil.rmtree(media, ignore_errors=True)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database.get("TEST", {}).get("NAME"):
+        for suffix in ("-wal", "-shm"):
+            Path(database["TEST"]["NAME"] + suffix).unlink(missing_ok=True)
 
 
 # -- browser tests ---------------------------------------------------------------------------
