@@ -1,8 +1,8 @@
 import pytest
 
 from khedmat.cases.models import Case, DocumentVersion
-from khedmat.cases.tests.conftest import PDF, pdf_file
 from khedmat.testing import login, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF, pdf_file
 
 pytestmark = pytest.mark.django_db
 

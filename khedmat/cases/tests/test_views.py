@@ -3,8 +3,8 @@ import io
 import pytest
 
 from khedmat.cases.models import Case, DocumentVersion, EventType
-from khedmat.cases.tests.conftest import PDF
 from khedmat.testing import login, make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 import pytest
 
 from khedmat.cases.models import Case
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

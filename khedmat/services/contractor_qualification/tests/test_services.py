@@ -15,7 +15,7 @@ from khedmat.services.contractor_qualification.models import (
     Referral,
     RegistryEntry,
 )
-from khedmat.services.contractor_qualification.tests.conftest import make_scoring_table, pay
+from khedmat.testing_fixtures.contractor_qualification import fill_dossier, make_scoring_table, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,6 @@ def _accept_all(case, expert):
 # -- the dossier ----------------------------------------------------------------------------------
 
 def test_sections_show_what_is_missing_until_the_dossier_is_complete(company_draft, applicant, upload):
-    from khedmat.services.contractor_qualification.tests.conftest import fill_dossier
-
     case = case_services.case_data_update(case=company_draft, data={"kind": "contractor", "contractor_type": 1,
                                                                    "fields": [{"field": "building", "grade": 4}]},
                                           title="", by=applicant, expected_version=company_draft.version)
@@ -106,8 +104,6 @@ def test_others_cannot_change_the_dossier(company_draft, other_applicant, expert
 
 
 def test_an_unpaid_complete_dossier_is_not_submitted(company_draft, applicant, upload):
-    from khedmat.services.contractor_qualification.tests.conftest import fill_dossier
-
     case = fill_dossier(company_draft, applicant, upload)
     with pytest.raises(ApplicationError) as error:
         case_services.case_submit(case=case, by=applicant, expected_version=case.version)

@@ -2,7 +2,6 @@ import pytest
 from django.urls import reverse
 
 from khedmat.cases import services as case_services
-from khedmat.cases.tests.conftest import unit_head  # noqa: F401,E402
 from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord, GradeGrant
 from khedmat.testing import login, make_staff
 

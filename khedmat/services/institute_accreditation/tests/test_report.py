@@ -19,8 +19,8 @@ from khedmat.core.models import Province
 from khedmat.payments.models import Invoice
 from khedmat.services.institute_accreditation import report
 from khedmat.services.institute_accreditation.models import ScopeViolation, SupervisionRecord
-from khedmat.services.institute_accreditation.tests.fixtures_helper import at, case_with_events, make_institute
 from khedmat.testing import login, make_staff, make_user
+from khedmat.testing_fixtures.institute_accreditation import at, case_with_events, make_institute
 
 pytestmark = pytest.mark.django_db
 

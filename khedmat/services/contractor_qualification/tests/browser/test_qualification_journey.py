@@ -9,11 +9,9 @@ from django.conf import settings
 
 from khedmat.cases.models import Case
 from khedmat.cases.tests.browser.test_case_journey import log_in
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core.browser import serious_accessibility_violations
-from khedmat.inquiries.tests.simulator import registry_simulator  # noqa: F401
-from khedmat.payments.tests.conftest import sandbox  # noqa: F401
 from khedmat.testing import make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,11 +57,11 @@ def review(page, verdicts: dict):
     page.wait_for_load_state()
 
 
-def test_qualification_journey(browser_page, sandbox, registry_simulator, settings):  # noqa: F811
+def test_qualification_journey(browser_page, sandbox, registry_simulator, settings):
     from khedmat.core.models import Province
     from khedmat.payments import demo_data as fee_demo
     from khedmat.services.contractor_qualification.services import referrals_sweep
-    from khedmat.services.contractor_qualification.tests.conftest import make_scoring_table
+    from khedmat.testing_fixtures.contractor_qualification import make_scoring_table
 
     settings.REGISTRY_BASE_URL = registry_simulator.url
     settings.KHEDMAT_SAJAR_URL = registry_simulator.url

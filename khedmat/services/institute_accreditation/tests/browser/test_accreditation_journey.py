@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from khedmat.cases.models import Case
 from khedmat.cases.tests.browser.test_case_journey import log_in
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core import jalali
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.text import to_persian_digits
 from khedmat.services.institute_accreditation.tests.conftest import PNG, at_working_hour
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
