@@ -29,8 +29,10 @@ from decimal import Decimal
 from io import BytesIO
 from urllib.parse import parse_qsl, urlsplit
 
+import requests
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from khedmat.accounts.demo_data import demo_user
@@ -42,8 +44,12 @@ from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
+from khedmat.inquiries.models import Inquiry
+from khedmat.notifications.models import OutboxMessage
 from khedmat.organizations.demo_data import demo_organization
 from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
+from khedmat.payments import services as payment_services
+from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.constants import SERVICE_CODE, DossierSection
 from khedmat.services.contractor_qualification.models import (
@@ -62,6 +68,7 @@ from khedmat.services.contractor_qualification.models import (
     SectionReview,
     ViolationInstruction,
 )
+from khedmat.testing_servers import ThreadedServer, load_tool_module
 
 DEMO_LABEL = "نمونه — داده نمایشی"
 CASE_NAMESPACE = uuid.UUID("6d1f1c52-3f0e-4c55-9a53-6b3c1e0a4c04")  # demo case public ids: uuid5(this, key)
@@ -350,10 +357,6 @@ _TIME_COLUMNS = [
 
 
 def _more_time_columns():
-    from khedmat.inquiries.models import Inquiry
-    from khedmat.notifications.models import OutboxMessage
-    from khedmat.payments.models import Invoice, PaymentAttempt
-
     # Inquiries and notices keep their sending schedule: the worker sends them when it runs.
     return [(Invoice, "case", ("created_at", "paid_at")),
             (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
@@ -368,9 +371,6 @@ class _SandboxBank:
     on a free local port while the demo loads. No gateway is reachable otherwise while demo data loads."""
 
     def __enter__(self):
-        from django.test.utils import override_settings
-
-        from khedmat.testing_servers import ThreadedServer, load_tool_module
 
         module = load_tool_module("sandbox_gateway.py", "khedmat_tools_sandbox_gateway")
         self.server = ThreadedServer()
@@ -385,10 +385,6 @@ class _SandboxBank:
         self.server.stop()
 
     def pay(self, case: Case, by) -> None:
-        import requests
-
-        from khedmat.payments import services as payment_services
-        from khedmat.payments.models import AttemptStatus
 
         invoice = payment_services.invoice_for_case(case=case)
         callback_url = f"{settings.KHEDMAT_SITE_URL.rstrip('/')}/payments/callback/"

@@ -1,20 +1,18 @@
 """Fixtures of service 4: a complete dossier ready to submit, and the same case submitted."""
 import pytest
 
+from khedmat.cases import services as case_services
+from khedmat.catalog.models import Service
 from khedmat.testing_fixtures.contractor_qualification import fill_dossier, make_scoring_table, pay
 
 
 @pytest.fixture
 def contractor_service(db):
-    from khedmat.catalog.models import Service
-
     return Service.objects.get(code="contractor_qualification")
 
 
 @pytest.fixture
 def company_draft(contractor_service, applicant, company):
-    from khedmat.cases import services as case_services
-
     return case_services.case_create(service=contractor_service, applicant=applicant, organization=company)
 
 
@@ -28,6 +26,4 @@ def complete_draft(company_draft, applicant, upload):
 
 @pytest.fixture
 def under_review(complete_draft, applicant):
-    from khedmat.cases import services as case_services
-
     return case_services.case_submit(case=complete_draft, by=applicant, expected_version=complete_draft.version)

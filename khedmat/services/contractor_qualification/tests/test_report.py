@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from khedmat.cases.models import Case, CaseEvent, DeficiencyItem, DeficiencyNotice
 from khedmat.cases.selectors import sla_view
@@ -24,9 +25,10 @@ from khedmat.core.jalali import TEHRAN
 from khedmat.core.models import Province
 from khedmat.inquiries.models import Inquiry, InquirySource
 from khedmat.payments.models import FeeSchedule, Invoice
+from khedmat.payments.services import fee_schedule_in_force
 from khedmat.services.contractor_qualification import report
-from khedmat.services.contractor_qualification.models import Application, Referral
-from khedmat.testing import login, make_staff
+from khedmat.services.contractor_qualification.models import Application, ContractingField, GradeGrant, Referral
+from khedmat.testing import login, make_staff, persian_number_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -220,8 +222,6 @@ def test_inquiries_fees_and_jurisdiction(scenario):
 
 
 def test_the_fee_check_reads_the_table_as_invoices_are_priced(fee_table_1404):
-    from khedmat.payments.services import fee_schedule_in_force
-
     service = Service.objects.get(code="contractor_qualification")
     table = report.FeeTable(service.pk)
     for on in (dt.date(2020, 6, 1), jalali.from_jalali(1404, 3, 1)):
@@ -329,8 +329,6 @@ def test_bad_dates_are_explained_in_persian(client, expert):
 
 
 def test_the_excel_export_has_the_figures(client, scenario, expert):
-    from openpyxl import load_workbook
-
     login(client, expert)
     response = client.get(URL + "export.xlsx", {"date_from": "1404/01/01", "date_to": "1404/12/29"})
     assert response.status_code == 200
@@ -350,8 +348,6 @@ def test_the_excel_export_has_the_figures(client, scenario, expert):
 def test_the_report_page_shows_every_number_in_persian(client, scenario, expert):
     """Shares and means were printed «۲۰.۲»: every text node of the page has Persian digits, «٫» and
     «٬», and no scientific notation."""
-    from khedmat.testing import persian_number_problems
-
     login(client, expert)
     html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
     assert persian_number_problems(html) == []
@@ -359,8 +355,6 @@ def test_the_report_page_shows_every_number_in_persian(client, scenario, expert)
 
 
 def test_the_report_counts_and_lists_the_grants_that_depart_from_the_scores(client, scenario, expert):
-    from khedmat.services.contractor_qualification.models import ContractingField, GradeGrant
-
     building = ContractingField.objects.get(code="building")
     for case, supported, granted, departure, reason in (
             (scenario["a"], 5, 4, "above", "سوابق اجرایی ملی تأیید شد"), (scenario["b"], 4, 4, "", ""),

@@ -3,6 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from khedmat.catalog.models import Service
+from khedmat.payments.services import fee_schedule_in_force
 from khedmat.services.contractor_qualification import rules
 
 
@@ -73,9 +75,6 @@ def test_the_request_is_read_once_as_a_grade_per_field():
     ("consultant", 2, 4_500_000),
 ])
 def test_the_fee_item_of_each_kind_and_grade_is_in_the_1399_table(kind, grade, amount):
-    from khedmat.catalog.models import Service
-    from khedmat.payments.services import fee_schedule_in_force
-
     item = f"{kind}_grade_{grade}"  # the national table has every grade; the province charges only its own
     service = Service.objects.get(code="contractor_qualification")
     assert fee_schedule_in_force(service=service, item_code=item, on=dt.date(2020, 6, 1)).amount_rials == amount

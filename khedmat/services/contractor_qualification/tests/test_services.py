@@ -1,20 +1,28 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 
 from khedmat.cases import services as case_services
-from khedmat.cases.models import CaseEvent
+from khedmat.cases.models import Case, CaseEvent
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_rendering import pdf_text
 from khedmat.core.exceptions import ApplicationError
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+from khedmat.notifications.models import OutboxMessage
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
     FinancialRecord,
     GradeGrant,
+    GradeThreshold,
     Referral,
     RegistryEntry,
 )
+from khedmat.testing import login
 from khedmat.testing_fixtures.contractor_qualification import fill_dossier, make_scoring_table, pay
 
 pytestmark = pytest.mark.django_db
@@ -140,8 +148,6 @@ def test_submission_pins_the_scoring_table_and_notes_the_workload(expert, under_
 
 
 def test_inquiries_go_to_the_registries_for_every_person_company_and_tax_return(under_review):
-    from khedmat.inquiries.models import Inquiry
-
     asked = sorted((i.source.code, i.label) for i in Inquiry.objects.filter(case=under_review, automatic=True,
                                                                             sampled=False))
     sources = [code for code, _label in asked]
@@ -252,8 +258,6 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
 
 def _scores_support_only_grade_5(case):
     """The pinned table's grade-4 staff minimum raised beyond the case's score: the figures support only 5."""
-    from khedmat.services.contractor_qualification.models import GradeThreshold
-
     GradeThreshold.objects.filter(table=case.qualification.scoring_table, grade=4).update(
         min_staff_score=Decimal(1000))
 
@@ -283,9 +287,6 @@ def test_a_grant_that_follows_the_scoring_result_records_no_departure(awaiting, 
 def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, unit_head, client):  # noqa: F811
     """Issue 17 point 1: a deceased person answered by the civil registry blocks approval until the approver
     writes why; the reason is recorded on the case and shown on its page."""
-    from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
-    from khedmat.testing import login
-
     Inquiry.objects.create(case=awaiting, source=InquirySource.objects.get(code="civil_registry"), label="بهروز نادری",
                            subject={"national_id": "0071020012"}, declared={"full_name": "بهروز نادری"},
                            status=InquiryStatus.ANSWERED, mismatches=[
@@ -333,9 +334,6 @@ def test_rejection_needs_reasons(awaiting, unit_head):  # noqa: F811
 
 def test_a_rejected_contractor_gets_a_letter_saying_why_and_how_to_object(awaiting, unit_head):  # noqa: F811
     """Issue 17 point 3: service 4's rejection was an SMS «…: ردشده.» and no letter."""
-    from khedmat.certificates.models import OfficialDocument
-    from khedmat.notifications.models import OutboxMessage
-
     case_services.case_transition(case=awaiting, name="reject", by=unit_head, comment="مدارک جعلی")
     letter = OfficialDocument.objects.get(case=awaiting, document_type__code="decision_letter")
     assert "مدارک جعلی" in str(letter.content["items"]) and "اعتراض" in letter.content["closing"]
@@ -361,9 +359,6 @@ def test_violations_are_recorded_against_the_company(company, expert, applicant)
 def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head,
                                                                                        tmp_path):  # noqa: F811
     """The applicant kind chooses the type, so the printout carries the seed's title for that kind."""
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_rendering import pdf_text
-
     contractor = services._certificate_issue(awaiting, by=unit_head)
     assert contractor.document_type.title == "گواهینامه صلاحیت پیمانکاری"
     awaiting.data = {**awaiting.data, "kind": "consultant"}
@@ -421,11 +416,7 @@ def test_a_company_does_not_list_the_applicant_himself(company_draft, applicant)
 
 def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head,
                                                                     tmp_path):  # noqa: F811
-    import re
 
-    from khedmat.cases.models import Case
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_rendering import pdf_text
 
     Case.objects.filter(pk=natural_draft.pk).update(
         state="awaiting_approval", tracking_number=case_services._next_tracking_number(natural_draft.service))

@@ -10,8 +10,12 @@ from django.conf import settings
 from khedmat.cases.models import Case
 from khedmat.cases.tests.browser.test_case_journey import log_in
 from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.models import Province
+from khedmat.payments import demo_data as fee_demo
+from khedmat.services.contractor_qualification.services import referrals_sweep
 from khedmat.testing import make_organization, make_staff, make_user
 from khedmat.testing_fixtures.cases import PDF
+from khedmat.testing_fixtures.contractor_qualification import make_scoring_table
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,11 +62,6 @@ def review(page, verdicts: dict):
 
 
 def test_qualification_journey(browser_page, sandbox, registry_simulator, settings):
-    from khedmat.core.models import Province
-    from khedmat.payments import demo_data as fee_demo
-    from khedmat.services.contractor_qualification.services import referrals_sweep
-    from khedmat.testing_fixtures.contractor_qualification import make_scoring_table
-
     settings.REGISTRY_BASE_URL = registry_simulator.url
     settings.KHEDMAT_SAJAR_URL = registry_simulator.url
     settings.OTP_RESEND_SECONDS = 0  # the expert signs in twice within a minute
