@@ -10,6 +10,8 @@ export KHEDMAT_SITE_URL ?= http://127.0.0.1:$(PORT)
 GATEWAY_PORT ?= 8010
 REGISTRY_PORT ?= 8020
 PYTEST_ARGS ?=
+# The suite runs in one process per core (pytest-xdist; docs/testing.md). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup test-setup messages catalogue migrate demo lint bench clean debian-test-deps
 
@@ -76,7 +78,7 @@ debian-test-deps:
 	else echo "Note: missing Debian packages:$$missing — the tests that need them are skipped (apt-get install$$missing)."; fi
 
 test: $(VENV)/.test-installed messages debian-test-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(PIP) install --quiet ruff && $(VENV)/bin/ruff check khedmat tools bench

@@ -1,25 +1,75 @@
-"""Shared fixtures: reference data loaded once, and personas for "nobody sees what is not theirs"."""
+"""Shared fixtures: reference data loaded once, and personas for "nobody sees what is not theirs".
+
+The fixtures every app's tests share beyond these are in the plugin khedmat/testing_fixtures/. Which tests
+the PostgreSQL pass runs is decided here (`postgres` marker, see docs/testing.md)."""
+import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from khedmat.testing import make_organization, make_staff, make_user
+
+pytest_plugins = [
+    "khedmat.testing_fixtures.cases",
+    "khedmat.testing_fixtures.payments",
+    "khedmat.testing_fixtures.inquiries",
+]
+
+
+# The reference data (provinces, calendars, services, fees, …) is loaded once per test database: the loader
+# takes seconds (each national holiday bumps 31 provincial calendars). The rows it wrote are kept in memory and
+# put back with bulk_create (no signals: the calendar states are among the rows) after a transactional test
+# has flushed the database, so every test, in any order, starts with the same reference data.
+_reference_rows: list[tuple[type, list]] = []
+
+
+def _table_counts() -> dict:
+    from django.apps import apps
+
+    return {model: model._base_manager.count() for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy}
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        before = _table_counts()
         call_command("load_reference_data", verbosity=0)
+        _reference_rows[:] = [(model, list(model._base_manager.order_by("pk")))
+                              for model, count in _table_counts().items() if count != before[model]]
+
+
+def _restore_reference_data() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():  # foreign keys are checked at commit: the order of the tables does not matter
+        for model, rows in _reference_rows:
+            model._base_manager.bulk_create(rows)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
-    """Transactional tests flush the database afterwards; give each one the reference data again."""
+    """Transactional tests flush the database when they end; pytest_runtest_teardown puts the reference
+    data back."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    call_command("load_reference_data", verbosity=0)
+    request.node.stash[_flushed_by] = request.getfixturevalue("django_db_blocker")
+
+
+_flushed_by = pytest.StashKey()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the fixtures are finalized: a transactional test's database has been flushed
+    blocker = item.stash.get(_flushed_by, None)
+    if blocker is not None and nextitem is not None:  # after the last test the database is gone
+        with blocker.unblock():
+            _restore_reference_data()
 
 
 @pytest.fixture
@@ -74,9 +124,54 @@ def sms_outbox(db):
     return SentMessage.objects
 
 
+# -- the two passes: every test on SQLite, what depends on the database again on PostgreSQL ---------
+
+# Test modules of the layers that talk to the database (tests mirror the module they test): models
+# (constraints), selectors and reports (queries, ordering, aggregates), services, workflow and tasks (locks,
+# sequences, transactions), the schema's history (migrations) and races between transactions (concurrency).
+POSTGRES_MODULES = frozenset({
+    "test_models.py", "test_selectors.py", "test_services.py", "test_workflow.py", "test_tasks.py",
+    "test_report.py", "test_reports.py", "test_reporting.py", "test_migrations.py", "test_concurrency.py",
+})
+
+
+def runs_on_postgres(item) -> bool:
+    """The PostgreSQL pass (`-m "postgres and not browser"`) runs a test marked `postgres` by hand, one in a
+    module of the database layer (POSTGRES_MODULES), and one with real transactions (`transaction=True`:
+    commits, on_commit, threads, select_for_update) unless it is a browser test (those run on SQLite only)."""
+    if item.get_closest_marker("postgres") is not None:
+        return True
+    if item.get_closest_marker("browser") is not None:
+        return False
+    if item.path.name in POSTGRES_MODULES:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if runs_on_postgres(item) and item.get_closest_marker("postgres") is None:
+            item.add_marker(pytest.mark.postgres)
+    _skip_browser_tests_without_chromium(items)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Each test process has its own media directory and SQLite file (khedmat/settings/test.py): remove the
+    directory, and the write-ahead log SQLite leaves beside the file pytest-django deleted."""
+    media = Path(settings.MEDIA_ROOT)
+    if media.name.startswith("test-media-") and media.is_dir():
+        shutil.rmtree(media, ignore_errors=True)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database.get("TEST", {}).get("NAME"):
+        for suffix in ("-wal", "-shm"):
+            Path(database["TEST"]["NAME"] + suffix).unlink(missing_ok=True)
+
+
 # -- browser tests ---------------------------------------------------------------------------
 
-def pytest_collection_modifyitems(config, items):
+def _skip_browser_tests_without_chromium(items):
     from khedmat.core.browser import chromium_available
 
     if chromium_available():
@@ -111,12 +206,8 @@ def _playwright_browser():
 @pytest.fixture
 def browser_page(_playwright_browser, live_server):
     """A phone-sized page (375 px) on the live server, recording CSP violations and transfer sizes."""
-    from django.core.management import call_command
-
     from khedmat.core.browser import instrument
 
-    # Transactional tests flush the database afterwards; make sure reference data is there.
-    call_command("load_reference_data", verbosity=0)
     context = _playwright_browser.new_context(viewport={"width": 375, "height": 740}, locale="fa-IR",
                                               base_url=live_server.url)
     page = context.new_page()

@@ -9,6 +9,7 @@ from django.http import Http404
 from khedmat.accounts.roles import OVERSIGHT_ROLES, READER_SCOPED_ROLES
 from khedmat.cases.models import Case
 from khedmat.cases.process import APPLICANT
+from khedmat.organizations.selectors import acting_memberships
 
 # Read access granted by other platform apps (e.g. committee members to the cases on their agenda):
 # functions (case, user) -> bool, registered in their AppConfig.ready. Only read views ask for them.
@@ -32,8 +33,6 @@ def reader_access(case: Case, user) -> bool:
 def _organization_ids(user) -> list[int]:
     cached = getattr(user, "_case_org_ids", None)
     if cached is None:
-        from khedmat.organizations.selectors import acting_memberships
-
         # Only organizations whose claim is verified: an unverified registration acts for nothing.
         cached = list(acting_memberships(user=user).values_list("organization_id", flat=True))
         user._case_org_ids = cached

@@ -11,7 +11,7 @@ from khedmat.cases import selectors, services
 from khedmat.cases.abilities import case_abilities
 from khedmat.cases.access import case_get_for_user
 from khedmat.cases.forms import cleaned_to_data, service_form_for_data
-from khedmat.cases.models import Case, CaseEvent
+from khedmat.cases.models import Case, CaseEvent, DocumentVersion
 from khedmat.cases.process import get_process, has_process
 from khedmat.catalog.models import Service
 from khedmat.core.api import CodeField
@@ -149,7 +149,6 @@ class CaseDocumentsApi(APIView):
     @extend_schema(responses=DocumentVersionOutput(many=True))
     def get(self, request, public_id):
         case = _case(request, public_id)
-        from khedmat.cases.models import DocumentVersion
 
         versions = DocumentVersion.objects.filter(document__case=case).select_related("document")
         return Response(DocumentVersionOutput(versions, many=True).data)

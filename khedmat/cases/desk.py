@@ -1,13 +1,12 @@
 """Each registered process's own staff pages (`Process.staff_links`) on the staff desk (`core.desk`)."""
 from dataclasses import replace
 
+from khedmat.cases.process import registered
+from khedmat.catalog.models import Service
 from khedmat.core.desk import DeskLink
 
 
 def process_desk_links() -> list[DeskLink]:
-    from khedmat.cases.process import registered
-    from khedmat.catalog.models import Service
-
     processes = [p for p in registered() if p.staff_links]
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
     links = []

@@ -1,11 +1,11 @@
 """Guards shared by processes. A guard returns None when a transition may go ahead, or a message."""
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.cases.models import Document
+
 
 def required_documents_present(case):
     """Every required checklist document has a current version."""
-    from khedmat.cases.models import Document
-
     present = set(
         Document.objects.filter(case=case, current__isnull=False).values_list("requirement", flat=True)
     )

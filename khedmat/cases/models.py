@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.cases.process import get_process
 from khedmat.catalog.models import Service, SlaStatement
 from khedmat.core.chain import ChainedModel
 from khedmat.core.fields import PersianCharField, PersianTextField
@@ -105,8 +106,6 @@ class Case(models.Model):
 
     @property
     def process(self):
-        from khedmat.cases.process import get_process
-
         return get_process(self.service.code, self.process_version)
 
     @property

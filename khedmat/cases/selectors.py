@@ -2,18 +2,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from khedmat.accounts.roles import OVERSIGHT_ROLES, StaffRole
 from khedmat.cases import sla
-from khedmat.cases.access import visible_cases
-from khedmat.cases.models import Case, CaseEvent, SlaStatus
-from khedmat.cases.process import APPLICANT, get_process, registered
+from khedmat.cases.access import _organization_ids, visible_cases
+from khedmat.cases.models import Case, CaseEvent, Document, SlaStatus
+from khedmat.cases.process import APPLICANT, SummaryRow, SummarySection, get_process, registered
 from khedmat.cases.tracking import tracking_parse
-from khedmat.core.text import digits_only, search_key
+from khedmat.catalog.models import Service, SlaCommitment
+from khedmat.catalog.selectors import service_list_published
+from khedmat.core import jalali
+from khedmat.core.text import digits_only, search_key, to_persian_digits
 from khedmat.workcalendar.selectors import OfficeCalendars
 
 _CASE_RELATED = ("service", "province", "applicant", "organization", "assigned_to")
@@ -70,8 +81,6 @@ def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | No
 def sla_target_assumed(case: Case, *, cache: dict | None = None) -> bool:
     """Whether the case's target is one the published statement does not set (the organization's own).
     `cache` (a list page's shared dict) keeps one query per statement."""
-    from khedmat.catalog.models import SlaCommitment
-
     code = case.process.sla_commitment if case.sla_statement_id else ""
     if not code:
         return False
@@ -107,8 +116,6 @@ def sla_status_filter(status: str, *, now: dt.datetime) -> Q:
 
 
 def models_f(name: str):
-    from django.db.models import F
-
     return F(name)
 
 
@@ -123,8 +130,6 @@ def cases_for_applicant(*, user, acting_for=ANY_ACTING) -> QuerySet[Case]:
     acting_for (the dashboard, issue 17 point 8): an organization — its cases, whoever filed them; None (acting
     for oneself) — the person's own cases, except those of an organization they act for (shown under it).
     """
-    from khedmat.cases.access import _organization_ids
-
     organization_ids = _organization_ids(user)
     if acting_for is ANY_ACTING:
         condition = Q(applicant=user) | Q(organization_id__in=organization_ids)
@@ -231,8 +236,6 @@ class MergedQueue:
         self.descending = order[0].startswith("-")
 
     def _key(self, row: tuple):
-        from django.db import connection
-
         # Each branch comes back in the database's order, NULLs included: SQLite puts NULL below every
         # value, PostgreSQL above; the merge compares the same way.
         nulls_high = connection.vendor != "sqlite"
@@ -240,8 +243,6 @@ class MergedQueue:
         return (*parts, -row[-1] if self.descending else row[-1])  # id ascending among equals, as order_by puts it
 
     def __getitem__(self, index: slice) -> list[Case]:
-        import heapq
-
         if not isinstance(index, slice) or index.stop is None:
             raise TypeError("a merged queue is read by slices with an end")
         start, stop = index.start or 0, index.stop
@@ -253,8 +254,6 @@ class MergedQueue:
 
 
 def _service_ids() -> dict[str, int]:
-    from khedmat.catalog.models import Service
-
     return dict(Service.objects.values_list("code", "id"))
 
 
@@ -292,8 +291,6 @@ def case_timeline(*, case: Case, staff_view: bool) -> QuerySet[CaseEvent]:
 
 def documents_for_case(*, case: Case):
     """Checklist rows: (requirement, document or None, versions) in the process's order."""
-    from khedmat.cases.models import Document
-
     documents = Document.objects.filter(case=case).select_related("current").prefetch_related("versions")
     docs = {d.requirement: d for d in documents}
     rows = []
@@ -310,8 +307,6 @@ def expected_of_applicant(case: Case) -> str:
 
 def startable_services():
     """Published services that have a process to apply with."""
-    from khedmat.catalog.selectors import service_list_published
-
     codes = [p.service_code for p in registered()]
     return service_list_published().filter(code__in=codes)
 
@@ -325,9 +320,6 @@ __all__ = ["visible_cases"]
 
 def service_titles(codes) -> dict[str, str]:
     """The Persian titles of the catalogue's services by code; a code with no service keeps a Persian placeholder."""
-    from django.utils.translation import gettext
-
-    from khedmat.catalog.models import Service
 
     codes = list(codes)
     titles = dict(Service.objects.filter(code__in=codes).values_list("code", "title"))
@@ -343,10 +335,6 @@ def processes_with_titles() -> list[tuple]:
 
 def _answer_display(field, value):
     """An answer as a person reads it: a choice's label, yes/no, a Jalali date; "" for no answer."""
-    from django import forms
-    from django.utils.translation import gettext as _
-
-    from khedmat.core import jalali
 
     if value in (None, "", [], ()):
         return ""
@@ -374,14 +362,7 @@ def check_answers(*, case: Case, check_url: str) -> list:
     """The sections of the "check your answers" page (issue 16 point 11): by default the application form's
     answers and the documents, each with a change link that comes back to `check_url`; a process may add or
     replace sections through `Process.summary_sections`."""
-    from urllib.parse import urlencode
 
-    from django.urls import reverse
-    from django.utils.module_loading import import_string
-    from django.utils.translation import gettext as _
-
-    from khedmat.cases.process import SummaryRow, SummarySection
-    from khedmat.core.text import to_persian_digits
 
     def change(url: str, anchor: str = "") -> str:
         return f"{url}?{urlencode({'next': check_url})}{'#' + anchor if anchor else ''}"

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +38,10 @@ from khedmat.core.appendonly import unlocked
 from khedmat.core.chain import chain_rebuild
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.models import Province
+from khedmat.core.upload_messages import rejection_message
+from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
+from khedmat.notifications.services import notify_user
+from khedmat.organizations.selectors import may_act_for
 from khedmat.workcalendar.selectors import calendar_for
 
 _stale = stale  # one message for a page that is out of date (cases.abilities)
@@ -67,8 +73,6 @@ def _bump(case: Case, fields: list[str]) -> None:
 # -- creating and filling a case -------------------------------------------------------------
 
 def _may_act_for(user, organization) -> bool:
-    from khedmat.organizations.selectors import may_act_for
-
     return may_act_for(user=user, organization=organization)
 
 
@@ -154,10 +158,6 @@ def document_upload(*, case: Case, requirement: str, fileobj, filename: str, siz
     """Store a new version of a checklist document after checking the file by its content. Normally the
     applicant uploads while the case is with them; `staff_intake`: staff of the case scan what was
     handed in on paper (e.g. a binder), in any open state."""
-    from django.core.files.base import File
-
-    from khedmat.core.upload_messages import rejection_message
-    from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
 
     process = case.process
     try:
@@ -271,6 +271,13 @@ def case_transition(
     return case
 
 
+def case_lock(*, case: Case, expected_version: int | None = None) -> Case:
+    """Lock the case row in the caller's transaction (and refuse a stale page): for another platform app's write
+    on a case that is not one of the process's acts — a committee's note, an appointment — finished with
+    `case_record_change`. A service's own steps use `case_act`."""
+    return _locked(case, expected_version)
+
+
 class Acting:
     """What a service function sees inside `case_act`: the locked case, and what to record of the act."""
 
@@ -286,7 +293,7 @@ class Acting:
 
 @contextmanager
 def case_act(*, case: Case, by, name: str, expected_version: int | None = None, comment: str = "",
-             data: dict | None = None) -> Iterator[Acting]:
+             data: dict | None = None, before: Callable[[Case], object] | None = None) -> Iterator[Acting]:
     """The one way a service function acts on a case: lock the row, check the version, and check that `name`
     (an act or a transition of the case's process) may be done now by `by` — role, state, the reason asked
     for, guards (`cases.abilities.refusal`, the answer the page gave); then run the body. On a clean exit an
@@ -296,9 +303,14 @@ def case_act(*, case: Case, by, name: str, expected_version: int | None = None, 
         with case_act(case=case, by=by, name="binder_receive") as act:
             ...  # the service's own rows, with act.case locked
             act.comment = note
+
+    `before(locked_case)` runs under the lock and before the checks: what a guard asks to be recorded first (the
+    reason for approving despite a registry mismatch); a refused act takes it back with it.
     """
     with transaction.atomic():
         locked = _locked(case, expected_version)
+        if before is not None:
+            before(locked)
         try:
             action = locked.process.action(name)
         except KeyError:
@@ -597,16 +609,12 @@ def _one_line(text: str, limit: int = 120) -> str:
 
 def case_page_url(case: Case) -> str:
     """The absolute address of the applicant's case page (for messages sent outside the site)."""
-    from django.urls import reverse
-
     return settings.KHEDMAT_SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.public_id])
 
 
 def _notify_applicant(case: Case, event: CaseEvent, *, decision: str = "", letter=None) -> None:
     """The applicant's SMS and in-app message. A decision says what was decided, the reason in one line,
     and where the letter is (its number and the case page)."""
-    from khedmat.notifications.services import notify_user
-
     number = tracking_display(case.tracking_number)
     if decision:
         data = event.data or {}
@@ -638,8 +646,6 @@ def _notify_applicant(case: Case, event: CaseEvent, *, decision: str = "", lette
 
 def _notify_staff(case: Case, kind: str, event: CaseEvent | None = None) -> None:
     """In-app notice to the staff member handling the case (queue arrivals, deadline warnings)."""
-    from khedmat.notifications.services import notify_user
-
     if case.assigned_to_id is None:
         return
     number = tracking_display(case.tracking_number)

@@ -14,6 +14,7 @@ from khedmat.accounts.models import User
 from khedmat.cases import selectors, services
 from khedmat.cases.abilities import case_abilities
 from khedmat.cases.access import case_get_for_user
+from khedmat.cases.diagram import process_svg
 from khedmat.cases.forms import (
     AssignForm,
     DeficiencyItemFormSet,
@@ -35,7 +36,7 @@ from khedmat.core.ids import parse_id
 from khedmat.core.net import local_return_to
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.views import attempt as _attempt
-from khedmat.organizations.selectors import acting_memberships
+from khedmat.organizations.selectors import acting_memberships, acting_organization
 
 
 def _case(request, public_id, *, readers: bool = False):
@@ -61,8 +62,6 @@ def _version(request) -> int | None:
 
 @login_required
 def dashboard(request):
-    from khedmat.organizations.selectors import acting_organization
-
     acting = acting_organization(request)  # the cases of whom the person acts for (the banner's choice)
     cases = selectors.cases_for_applicant(user=request.user, acting_for=acting)
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
@@ -395,9 +394,6 @@ def process_list(request):
 
 @staff_required()
 def process_detail(request, code):
-    from khedmat.cases.diagram import process_svg
-    from khedmat.cases.process import get_process
-
     try:
         process = get_process(code)
     except LookupError:

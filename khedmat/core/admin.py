@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from khedmat.core.audit import audit_record, snapshot
 from khedmat.core.forms import JalaliDateField, JalaliDateInput
 from khedmat.core.models import NATIONAL_STREAM, AuditEvent, Office, Province
+from khedmat.core.roles import StaffRole
 
 
 def is_administrator(user) -> bool:
     """Superusers and staff holding the administrator role manage reference data in the admin."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or bool(getattr(user, "has_role", lambda *r: False)("administrator"))
+    return user.is_superuser or bool(getattr(user, "has_role", lambda *r: False)(StaffRole.ADMINISTRATOR))
 
 
 class KhedmatModelAdmin(admin.ModelAdmin):

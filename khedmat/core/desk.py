@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core.admin import is_administrator
+from khedmat.core.roles import StaffRole as R
 
 
 @dataclass(frozen=True)
@@ -50,41 +51,41 @@ def admits_when(rule: Callable[[Any], bool]):
 
 
 # Which role's landing wins when a person holds several (the most specific work first).
-LANDING_ORDER = ("expert", "unit_head", "committee_secretary", "committee_member", "finance", "deputy", "head",
-                 "administrator")
+LANDING_ORDER = (R.EXPERT, R.UNIT_HEAD, R.COMMITTEE_SECRETARY, R.COMMITTEE_MEMBER, R.FINANCE, R.DEPUTY, R.HEAD,
+                 R.ADMINISTRATOR)
 
-QUEUE_ROLES = ("expert", "unit_head", "committee_secretary", "deputy", "head", "administrator")
-FINANCE_ROLES = ("finance", "unit_head", "head", "administrator")
+QUEUE_ROLES = (R.EXPERT, R.UNIT_HEAD, R.COMMITTEE_SECRETARY, R.DEPUTY, R.HEAD, R.ADMINISTRATOR)
+FINANCE_ROLES = (R.FINANCE, R.UNIT_HEAD, R.HEAD, R.ADMINISTRATOR)
 
 LINKS: tuple[DeskLink, ...] = (
     DeskLink("staff-cases:queue", _("Work queue"),
              _("Cases of your province waiting for your role, with their deadlines."),
-             roles=QUEUE_ROLES, lands=("expert", "unit_head")),
+             roles=QUEUE_ROLES, lands=(R.EXPERT, R.UNIT_HEAD)),
     DeskLink("committees:mine", _("Committee sessions"),
              _("Sessions of your committees: agenda, attendance, votes, decisions and minutes."),
-             lands=("committee_secretary", "committee_member")),
+             lands=(R.COMMITTEE_SECRETARY, R.COMMITTEE_MEMBER)),
     DeskLink("finance:list", _("Payments"), _("Payments of your province, by status."),
-             roles=FINANCE_ROLES, lands=("finance",)),
+             roles=FINANCE_ROLES, lands=(R.FINANCE,)),
     DeskLink("finance:reconciliation", _("Reconciliation"), _("Payments checked against the bank, by period."),
              roles=FINANCE_ROLES),
     DeskLink("finance:refused-callbacks", _("Refused returns from the bank"),
              _("Returns from the bank that were refused, kept for checking."), roles=FINANCE_ROLES),
     DeskLink("staff-documents:list", _("Official documents"),
              _("Certificates, licences and letters: suspend, revoke or re-issue."),
-             roles=("expert", "unit_head", "committee_secretary", "deputy", "head", "administrator")),
+             roles=(R.EXPERT, R.UNIT_HEAD, R.COMMITTEE_SECRETARY, R.DEPUTY, R.HEAD, R.ADMINISTRATOR)),
     DeskLink("inquiries:overview", _("Inquiries"), _("Open and overdue inquiries, and answer times by source."),
-             roles=("expert", "unit_head", "deputy", "head", "administrator")),
+             roles=(R.EXPERT, R.UNIT_HEAD, R.DEPUTY, R.HEAD, R.ADMINISTRATOR)),
     DeskLink("appointments:staff-list", _("My upcoming appointments"),
-             _("Field visits and briefing sessions you attend, with their reports."), roles=("expert", "unit_head")),
+             _("Field visits and briefing sessions you attend, with their reports."), roles=(R.EXPERT, R.UNIT_HEAD)),
     DeskLink("staff-cases:processes", _("Processes"), _("The steps of each service, drawn from its declaration.")),
     DeskLink("staff-organizations:list", _("Organizations of the province"),
              _("Companies, institutes and agencies registered in your province, and who acts for them."),
-             roles=("expert", "unit_head", "deputy", "head", "administrator")),
+             roles=(R.EXPERT, R.UNIT_HEAD, R.DEPUTY, R.HEAD, R.ADMINISTRATOR)),
     DeskLink("staff-calendar:calendar", _("Working-day calendar"),
              _("Holidays, closures and a calculator for deadlines in working days.")),
     DeskLink("accounts:totp-setup", _("Second factor"), _("Use an authenticator app instead of SMS codes to log in.")),
     DeskLink("admin:index", _("Administration"),
-             _("Service catalog, SLA statements, calendar, users, roles and organizations."), roles=("administrator",)),
+             _("Service catalog, SLA statements, calendar, users, roles and organizations."), roles=(R.ADMINISTRATOR,)),
 )
 
 _providers: list[Callable[[], Iterable[DeskLink]]] = []
@@ -161,6 +162,6 @@ def landing_url(user) -> str | None:
         for link in visible:
             if role in link.lands:
                 return link.url
-        if role == "administrator":
+        if role == R.ADMINISTRATOR:
             break
     return reverse("core:staff-home")

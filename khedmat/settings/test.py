@@ -18,9 +18,18 @@ STORAGES = {
 AUDIT_LOG_FLUSHABLE = True  # pytest-django flushes after every transactional test
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
+# Every test process has its own files: pytest-xdist runs one per core (docs/testing.md), and a run may
+# overlap another checkout's. The process id names them; pytest-django adds the worker to the database
+# names (test_khedmat_gw0, …). khedmat/conftest.py removes the media directory when the session ends.
+_RUN = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent-transaction tests need SQLite's real locking
     # (busy timeout, BEGIN IMMEDIATE), as the embedded profile has it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-khedmat-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-khedmat-{_RUN}.sqlite3")}  # noqa: F405
 
+# Uploads land here, not in the development var/media/ (a test counts the files its upload left).
+MEDIA_ROOT = VAR_DIR / f"test-media-{_RUN}"  # noqa: F405
+# Shared by the workers on purpose: the first one generates the development key, the others read it
+# (signing.load_keyring publishes a key file whole and re-reads after writing one).
 CERT_KEY_DIR = str(VAR_DIR / "test-keys")  # noqa: F405

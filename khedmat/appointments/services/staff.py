@@ -18,6 +18,7 @@ from khedmat.appointments.services.checks import _check_slot, _kind, _lock, _req
 from khedmat.appointments.services.wording import _notify_applicant, _notify_staff, _record, _when, _words
 from khedmat.cases.access import staff_roles_for_case
 from khedmat.cases.models import Case
+from khedmat.cases.services import case_lock
 from khedmat.core.exceptions import ApplicationError
 
 
@@ -27,7 +28,7 @@ def appointment_propose(*, case: Case, kind: str, starts_at: dt.datetime, ends_a
     kind_def = _kind(case, kind)
     now = timezone.now()
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("service", "applicant").get(pk=case.pk)
+        case = case_lock(case=case)
         if not case.tracking_number or not (staff_roles_for_case(case, by)
                                                                            & set(kind_def.staff_roles)):
             raise ApplicationError(_("You are not allowed to propose this appointment on this case."), code="forbidden")

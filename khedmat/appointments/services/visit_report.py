@@ -27,7 +27,7 @@ from khedmat.appointments.services.checks import _kind, _lock
 from khedmat.appointments.services.wording import _record, _words
 from khedmat.appointments.signals import visit_report_recorded
 from khedmat.cases.process import AppointmentKind
-from khedmat.cases.services import case_transition
+from khedmat.cases.services import case_act
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.core.upload_messages import rejection_message
@@ -201,7 +201,8 @@ def visit_report_record(*, appointment: Appointment, notes: str, applicant_prese
         # The done transition runs when the case still waits for this visit; if it has moved on
         # (an earlier visit already moved it), the report is recorded all the same.
         if kind.done_transition and case.state in case.process.transition(kind.done_transition).sources:
-            case_transition(case=case, name=kind.done_transition, by=by, _allow_internal=True)
+            with case_act(case=case, by=by, name=kind.done_transition):
+                pass  # the report is the act: the engine takes the kind's done transition
         visit_report_recorded.send(sender=VisitReport, report=report, by=by)
     return report
 

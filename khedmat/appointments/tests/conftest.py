@@ -1,38 +1,21 @@
 """The test process with two appointment kinds, a scoring scheme, and slot helpers on working days."""
 import dataclasses
-import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from khedmat.appointments.models import ScoringCriterion, ScoringScheme
-from khedmat.appointments.services import appointment_propose
 from khedmat.cases import process as registry
-from khedmat.cases.process import AppointmentKind, Transition
-from khedmat.cases.tests.conftest import (  # noqa: F401
-    PDF,
-    draft,
-    ready_draft,
-    submitted,
-    test_service,
-    unit_head,
-    upload,
-)
+from khedmat.cases.process import Transition
 from khedmat.cases.tests.process import PROCESS
-from khedmat.core import jalali
-from khedmat.workcalendar.selectors import calendar_for
-
-FIELD_VISIT = AppointmentKind("field_visit", "بازدید میدانی", states=("under_review",), staff_roles=("expert",),
-                              reschedule_allowed=1, report_scheme="test_visit", done_transition="visited")
-BRIEFING = AppointmentKind("briefing", "جلسه توجیهی", states=("under_review", "awaiting_approval"),
-                           staff_roles=("expert", "unit_head"))
+from khedmat.testing_fixtures.appointments import BRIEFING, FIELD_VISIT, at, propose, working_day  # noqa: F401
+from khedmat.testing_fixtures.cases import PDF
 
 
 @pytest.fixture
-def appointment_process(test_service):  # noqa: F811 (the imported fixture)
+def appointment_process(test_service):
     """The test process with a field visit (scored, one reschedule, moves the case when reported) and
     a briefing session (no reschedule, no scores). test_service's teardown unregisters it."""
     process = dataclasses.replace(
@@ -55,26 +38,9 @@ def scheme(db):
 
 
 @pytest.fixture
-def case(appointment_process, submitted):  # noqa: F811
+def case(appointment_process, submitted):
     """A submitted case (under review) of the process with appointment kinds."""
     return submitted
-
-
-def working_day(case, n: int = 2) -> dt.date:
-    """The Nth working day after today in the case's province."""
-    return calendar_for(province=case.province_id).add_working_days(timezone.localdate(), n)
-
-
-def at(day: dt.date, clock: str) -> dt.datetime:
-    hours, minutes = (int(part) for part in clock.split(":"))
-    return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=jalali.TEHRAN)
-
-
-def propose(case, by, *, day=None, start="10:00", end="11:00", kind="field_visit", staff=None,
-            place="تهران، خیابان آزادی"):
-    day = day or working_day(case)
-    return appointment_propose(case=case, kind=kind, starts_at=at(day, start), ends_at=at(day, end), place=place,
-                               staff=staff or [by], by=by)
 
 
 @pytest.fixture

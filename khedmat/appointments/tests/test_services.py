@@ -13,21 +13,14 @@ from khedmat.appointments.services import visit_report
 from khedmat.appointments.tests.conftest import at, pdf_as_photo, photo, png_bytes, propose, working_day
 from khedmat.cases.models import CaseEvent
 from khedmat.cases.services import case_transition
-from khedmat.core.exceptions import ApplicationError
 from khedmat.core.jalali import local_date
 from khedmat.notifications.models import OutboxMessage
 from khedmat.testing import make_staff
+from khedmat.testing_fixtures import refused
 from khedmat.workcalendar.models import Holiday
 from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code, call, *args, **kwargs) -> ApplicationError:
-    with pytest.raises(ApplicationError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 # -- proposing ---------------------------------------------------------------------------------------

@@ -1,8 +1,16 @@
+import datetime as dt
+
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from khedmat.cases.process import APPLICANT, Clock
+from khedmat.accounts.roles import StaffRole
+from khedmat.cases.process import APPLICANT, Clock, registered
 from khedmat.cases.tracking import tracking_display
+from khedmat.catalog.models import Service
+from khedmat.core import jalali
+from khedmat.core.templatetags.persian import ltr
 
 register = template.Library()
 
@@ -19,8 +27,6 @@ CLOCK_LABELS = {
 def tracking(number, mode=""):
     """The tracking number as ۴-۱۴۰۵-۰۰۰۱۲۳-۷, kept left to right in Persian text (<bdi dir="ltr">);
     {{ n|tracking:"text" }} where no markup is allowed (<title>, attributes), "pdf" for PDFs."""
-    from khedmat.core.templatetags.persian import ltr
-
     return ltr(tracking_display(number), mode)
 
 
@@ -31,8 +37,6 @@ def clock_label(clock):
 
 @register.filter
 def roles_label(roles):
-    from khedmat.accounts.roles import StaffRole
-
     names = []
     for role in roles:
         if role == APPLICANT:
@@ -53,9 +57,6 @@ def state_label(process, code):
 @register.filter
 def deadline_day(deadline):
     """A deadline is the end of a working day: show that day, not the midnight after it."""
-    import datetime as dt
-
-    from khedmat.core import jalali
 
     if not deadline:
         return ""
@@ -65,10 +66,6 @@ def deadline_day(deadline):
 @register.simple_tag
 def service_staff_desks():
     """The staff pages each registered service declares, for the staff desk: [(title, description, [(label, url)])]."""
-    from django.urls import reverse
-
-    from khedmat.cases.process import registered
-    from khedmat.catalog.models import Service
 
     processes = [p for p in registered() if p.staff_links]
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
@@ -83,8 +80,6 @@ class CaseSectionNode(template.Node):
         self.nodelist, self.anchor, self.title, self.open = nodelist, anchor, title, open_
 
     def render(self, context):
-        from django.utils.html import format_html
-
         content = self.nodelist.render(context)
         if not content.strip():
             return ""

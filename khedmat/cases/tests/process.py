@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.guards import form_filled, required_documents_present
 from khedmat.cases.process import APPLICANT, Act, Clock, DocumentRequirement, Process, State, Transition
+from khedmat.cases.services import case_act
 from khedmat.core.forms import PersianCharField
 
 SERVICE_CODE = "test_service"
@@ -59,8 +60,6 @@ PROCESS = Process(
 
 def review_note(*, case, text: str, by):
     """The test process's record-only act: an expert writes the result of a review on the timeline."""
-    from khedmat.cases.services import case_act
-
     with case_act(case=case, by=by, name="review_note", comment=text) as act:
         pass
     return act.event

@@ -4,12 +4,14 @@ offer is refused by the engine with nothing recorded."""
 import re
 
 import pytest
+from django.utils.module_loading import import_string
 
 from khedmat.accounts.roles import OVERSIGHT_ROLES, StaffRole
 from khedmat.cases.abilities import case_abilities
 from khedmat.cases.models import Case, CaseEvent
 from khedmat.cases.process import APPLICANT, SYSTEM, Act, Process, Transition, registered
 from khedmat.cases.services import case_act, case_transition
+from khedmat.cases.tests.process import review_note
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
 from khedmat.testing import login, make_staff, make_user
@@ -96,8 +98,6 @@ def test_the_api_gives_the_same_abilities_as_the_page(client, tehran):
 
 
 def test_an_act_is_recorded_on_the_timeline_and_a_failing_body_records_nothing(submitted, expert):
-    from khedmat.cases.tests.process import review_note
-
     case = Case.objects.get(pk=submitted.pk)
     events = CaseEvent.objects.filter(case=case).count()
     with pytest.raises(RuntimeError):
@@ -115,8 +115,6 @@ def test_an_act_is_recorded_on_the_timeline_and_a_failing_body_records_nothing(s
 
 @pytest.mark.parametrize("process", registered(), ids=lambda p: p.service_code)
 def test_every_internal_transition_and_act_names_the_function_that_runs_it(process):
-    from django.utils.module_loading import import_string
-
     for action in (*[t for t in process.transitions if t.internal], *process.acts):
         assert action.runs, f"{process.service_code}: {action.name} does not name the function that runs it"
         assert callable(import_string(action.runs)), action.runs

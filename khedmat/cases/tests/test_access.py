@@ -2,9 +2,13 @@
 import pytest
 from django.http import Http404
 
+from khedmat.accounts.models import User
 from khedmat.cases import access, selectors
+from khedmat.cases.services import case_create
 from khedmat.cases.tests.process import SERVICE_CODE
-from khedmat.testing import login, make_staff
+from khedmat.core.exceptions import ApplicationError
+from khedmat.organizations.models import Membership
+from khedmat.testing import login, make_organization, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +42,6 @@ def test_a_unit_head_of_another_service_neither_opens_nor_lists_the_case(client,
 
 
 def test_roles_for_service_and_holding(tehran):
-    from khedmat.accounts.models import User
-
     person = make_staff(province=tehran, roles=[("expert", "a"), "finance"])
     assert person.roles_for_service("a") == {"expert", "finance"}
     assert person.roles_for_service("b") == {"finance"}
@@ -50,10 +52,6 @@ def test_roles_for_service_and_holding(tehran):
 
 
 def test_an_unverified_organization_acts_for_nothing(test_service, tehran):
-    from khedmat.cases.services import case_create
-    from khedmat.core.exceptions import ApplicationError
-    from khedmat.testing import make_organization, make_user
-
     ceo = make_user()
     organization = make_organization(owner=ceo, province=tehran, verified=False)
     with pytest.raises(ApplicationError):
@@ -61,7 +59,6 @@ def test_an_unverified_organization_acts_for_nothing(test_service, tehran):
     verified = make_organization(owner=ceo, province=tehran)
     case = case_create(service=test_service, applicant=ceo, organization=verified)
     colleague = make_user()
-    from khedmat.organizations.models import Membership
 
     Membership.objects.create(organization=verified, user=colleague, role="employee")
     assert access.applicant_side(case, colleague)
@@ -70,6 +67,4 @@ def test_an_unverified_organization_acts_for_nothing(test_service, tehran):
 
 
 def make_user_fresh(user):
-    from khedmat.accounts.models import User
-
     return User.objects.get(pk=user.pk)  # no cached organization ids

@@ -1,8 +1,11 @@
 import pytest
+from django.test import Client
 
-from khedmat.cases.models import Case, DocumentVersion
-from khedmat.cases.tests.conftest import PDF, pdf_file
-from khedmat.testing import login, make_staff, make_user
+from khedmat.cases import services
+from khedmat.cases.models import Case, CaseEvent, DocumentVersion
+from khedmat.organizations.models import Membership
+from khedmat.testing import login, make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +75,6 @@ CAN_RECOMMEND = {"expert"}
 
 @pytest.fixture
 def people(submitted, applicant, tehran, isfahan, unit_head, expert):
-    from khedmat.organizations.models import Membership
-    from khedmat.testing import make_organization
-
     member = make_user()
     organization = make_organization(owner=applicant, province=tehran)
     Membership.objects.create(organization=organization, user=member, role="employee")
@@ -156,8 +156,6 @@ def test_uploading_needs_the_applicant_in_an_editable_state(client, people, subm
 
 # Every case action, by persona: (url suffix, form data, check that it took effect, who may).
 def _actions(case):
-    from khedmat.cases.models import CaseEvent
-
     def events(kind):
         return lambda: CaseEvent.objects.filter(case=case, event_type=kind).count()
 
@@ -193,9 +191,6 @@ def test_every_case_action_by_every_persona(client, people, submitted, persona, 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_draft_is_the_applicants_alone(client, people, submitted, persona):
-    from khedmat.cases import services
-    from khedmat.cases.models import CaseEvent
-
     organization = Case.objects.get(pk=submitted.pk).organization
     draft = services.case_create(service=submitted.service, applicant=people["owner"], organization=organization)
     _as(client, people[persona])
@@ -283,8 +278,6 @@ def test_an_unauthenticated_api_call_is_refused_in_persian(client):
 
 
 def test_a_missing_csrf_token_is_explained_in_persian(applicant, test_service):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     login(client, applicant)
     response = client.post("/api/cases/", {"service": test_service.code}, content_type="application/json")

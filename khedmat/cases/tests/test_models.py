@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from khedmat.cases.models import Case, CaseEvent
+from khedmat.cases.services import case_create
 from khedmat.core.appendonly import is_guarded, unlocked
 from khedmat.core.chain import GENESIS, chain_breaks
 
@@ -35,8 +36,6 @@ def test_a_case_with_events_cannot_be_deleted(submitted):
 
 
 def test_each_case_has_its_own_chain(submitted, test_service, other_applicant):
-    from khedmat.cases.services import case_create
-
     other = case_create(service=test_service, applicant=other_applicant)
     events = list(submitted.events.order_by("id"))
     assert len(events) >= 3 and events[0].prev_hash == GENESIS

@@ -8,7 +8,7 @@ from django.utils import timezone
 from khedmat.cases import selectors
 from khedmat.cases.models import Case
 from khedmat.catalog.models import Service
-from khedmat.testing import make_user
+from khedmat.testing import make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,6 @@ def test_a_queue_over_two_services_merges_in_the_same_order_as_one_query(test_se
 
 def test_all_open_cases_for_an_expert_include_paused_and_awaiting_approval_of_his_services_only(test_service, tehran):
     """Issue 17 point 6: «همه پرونده‌های باز استان» is every open case of the services the expert works on."""
-    from khedmat.testing import make_staff
-
     contractor = Service.objects.get(code="contractor_qualification")
     applicant = make_user()
     reviewing = _case(test_service, tehran, applicant)

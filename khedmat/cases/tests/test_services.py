@@ -1,15 +1,21 @@
+import dataclasses
 import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
+from khedmat.cases import process as registry
 from khedmat.cases import services
 from khedmat.cases.models import Case, CaseEvent, DeficiencyNotice, DocumentVersion, EventType
+from khedmat.cases.process import AppointmentKind, CommitteeStep
 from khedmat.cases.tests.process import PROCESS
-from khedmat.cases.tracking import tracking_parse
+from khedmat.cases.tracking import tracking_display, tracking_parse
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.jalali import TEHRAN
-from khedmat.testing import make_staff
+from khedmat.notifications.models import OutboxMessage, SentMessage
+from khedmat.testing import login, make_staff
+from khedmat.workcalendar.models import Closure
 
 pytestmark = pytest.mark.django_db
 
@@ -216,8 +222,6 @@ def test_sla_columns_are_a_function_of_the_events(submitted, expert):
 
 def test_a_new_closure_moves_open_deadlines_and_is_logged(ready_draft, applicant, tehran,
                                                           django_capture_on_commit_callbacks):
-    from khedmat.workcalendar.models import Closure
-
     with time_machine.travel(tehran_time(2026, 12, 12), tick=False):  # Saturday 1405-09-21
         case = services.case_submit(case=ready_draft, by=applicant, expected_version=ready_draft.version)
         old = Case.objects.get(pk=case.pk).sla_deadline
@@ -264,8 +268,6 @@ def test_claiming_and_assigning(submitted, expert, unit_head, tehran):
 
 
 def test_events_cannot_be_changed_or_deleted(submitted):
-    from django.core.exceptions import PermissionDenied
-
     event = submitted.events.first()
     event.comment = "تغییر"
     with pytest.raises(PermissionDenied):
@@ -275,10 +277,6 @@ def test_events_cannot_be_changed_or_deleted(submitted):
 
 
 def test_a_process_refuses_committee_steps_and_appointment_kinds_it_cannot_run():
-    import dataclasses
-
-    from khedmat.cases.process import AppointmentKind, CommitteeStep
-    from khedmat.cases.tests.process import PROCESS
 
     with pytest.raises(ValueError, match="committee step"):
         dataclasses.replace(PROCESS, committee_steps=(CommitteeStep("nowhere", "training_committee", decisions=()),))
@@ -293,10 +291,6 @@ def test_a_process_refuses_committee_steps_and_appointment_kinds_it_cannot_run()
 
 @pytest.fixture
 def declaring_service(test_service):
-    import dataclasses
-
-    from khedmat.cases import process as registry
-    from khedmat.cases.tests.process import PROCESS
 
     def refuse_secret(*, data, organization, province):
         return "این درخواست را استان دیگری رسیدگی می‌کند" if data.get("subject") == "secret" else None
@@ -330,10 +324,6 @@ def test_the_tracking_number_reads_left_to_right_in_the_sms_and_the_inbox(client
     """The inbox showed ۴-۱۴۰۵-۰۰۰۰۰۹-۳ as «۳-۰۰۰۰۰۹-۱۴۰۵-۴» and the SMS had no direction marks
     (docs/adr/0017-bidi-isolation.md): the SMS body carries LRM on both sides of the number, the page
     a <bdi dir="ltr">."""
-    from khedmat.cases.tracking import tracking_display
-    from khedmat.notifications.models import OutboxMessage, SentMessage
-    from khedmat.testing import login
-
     number = tracking_display(submitted.tracking_number)
     sms = SentMessage.objects.filter(to=applicant.mobile, outbox_message__template="case_submitted").get()
     assert f"\u200e{number}\u200e" in sms.body

@@ -1,10 +1,20 @@
+import datetime as dt
 import io
 
 import pytest
+import time_machine
+from django.urls import reverse
+from django.utils.html import escape
 
-from khedmat.cases.models import Case, DocumentVersion, EventType
-from khedmat.cases.tests.conftest import PDF
+from khedmat.cases import services
+from khedmat.cases.models import Case, Document, DocumentVersion, EventType
+from khedmat.cases.services import UPLOAD_MESSAGES
+from khedmat.cases.tracking import tracking_display
+from khedmat.catalog.models import SlaCommitment
+from khedmat.core.text import to_persian_digits
 from khedmat.testing import login, make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
+from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +63,6 @@ def _pdf(name="doc.pdf", content=PDF):
     ],
 )
 def test_upload_rejections_are_explained_and_store_nothing(client, draft, applicant, name, content, reason):
-    from django.utils.html import escape
-
-    from khedmat.cases.services import UPLOAD_MESSAGES
 
     login(client, applicant)
     response = client.post(url(draft, "documents/id_card/upload"), {"file": _pdf(name, content)}, follow=True)
@@ -81,9 +88,6 @@ ACTIVE_PDF = (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction 2 0 R >>\nendob
 
 
 def test_a_file_with_active_content_changes_nothing_and_says_what_was_found(client, draft, applicant):
-    from django.utils.html import escape
-
-    from khedmat.cases.models import Document
 
     login(client, applicant)
     client.post(url(draft, "documents/id_card/upload"), {"file": _pdf("کارت ملی.pdf")})
@@ -132,8 +136,6 @@ def test_staff_queue_shows_province_cases_for_the_role_with_sla(client, submitte
 @pytest.mark.parametrize("query", ["كريمي", "کریمی", "KEY", "NID", "ORG"])
 def test_search_matches_letter_and_digit_variants(client, test_service, expert, tehran, query, upload,
                                                   django_capture_on_commit_callbacks):
-    from khedmat.cases import services
-
     person = make_user(first_name="علی", last_name="کریمی")
     organization = make_organization(owner=person, province=tehran, name="شرکت نمونه")
     case = services.case_create(service=test_service, applicant=person, organization=organization)
@@ -152,11 +154,7 @@ def test_search_matches_letter_and_digit_variants(client, test_service, expert, 
 
 
 def test_queue_filters_by_sla_status(client, submitted, expert):
-    import datetime as dt
 
-    import time_machine
-
-    from khedmat.cases.tracking import tracking_display
 
     number = tracking_display(submitted.tracking_number)
     login(client, expert)
@@ -275,12 +273,7 @@ def test_a_document_download_is_not_stored_by_the_browser_or_a_proxy(client, dra
 
 def test_an_overdue_case_says_how_many_working_days_late_it_is(client, submitted, expert):
     """Not «۳۱ از ۱۰ روز کاری»: «۶ روز کاری از موعد گذشته», counted on the province's working-day calendar."""
-    import datetime as dt
 
-    import time_machine
-
-    from khedmat.core.text import to_persian_digits
-    from khedmat.workcalendar.selectors import calendar_for
 
     case = Case.objects.get(pk=submitted.pk)
     calendar = calendar_for(province=case.province_id, office=case.office_id)
@@ -377,8 +370,6 @@ def test_only_the_applicant_checks_the_answers(client, ready_draft, other_applic
 
 def test_the_dashboard_shows_the_cases_of_whom_one_acts_for(client, test_service, applicant, tehran):
     """Issue 17 point 8: switching the organization changes `/cases/`, not only the banner, and says so."""
-    from django.urls import reverse
-
     organization = make_organization(owner=applicant, province=tehran, name="شرکت نمونه سازان")
     colleague = make_user()
     personal = Case.objects.create(service=test_service, process_version=1, province=tehran, applicant=applicant,
@@ -403,8 +394,6 @@ NOTE = "این هدف زمانی را خود سازمان تعیین کرده و
 def test_a_target_the_statement_does_not_set_is_not_shown_as_a_legal_deadline(
         client, ready_draft, applicant, django_capture_on_commit_callbacks):
     """Issue 17 point 13: the receipt and the case page say an assumed target is the organization's own."""
-    from khedmat.catalog.models import SlaCommitment
-
     case = ready_draft
     login(client, applicant)
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from khedmat.cases.models import Case
+from khedmat.cases.services import case_lock
 from khedmat.committees.models import (
     AgendaItem,
     ItemStatus,
@@ -46,7 +47,7 @@ def agenda_add(*, session: Session, case: Case, by) -> AgendaItem:
     with transaction.atomic():
         session = _locked_session(session)
         _require_state(session, SessionState.SCHEDULED)
-        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case = case_lock(case=case)
         step = _committee_step(case)
         if (step is None or step.committee_kind != session.committee.kind
                 or case.province_id != session.committee.province_id or case.tracking_number is None):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from khedmat.cases.models import Case, EventType
-from khedmat.cases.services import case_record_change
+from khedmat.cases.services import case_lock, case_record_change
 from khedmat.committees.models import (
     Committee,
     CommitteeMember,
@@ -67,7 +67,7 @@ def _committee_step(case: Case):
 
 def _case_note(case: Case, by, text: str, *, public: bool = True) -> None:
     with transaction.atomic():
-        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        locked = case_lock(case=case)
         case_record_change(case=locked, by=by, comment=text, public=public, event_type=EventType.COMMITTEE)
 
 

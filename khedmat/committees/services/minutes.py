@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khedmat.cases.models import Case
-from khedmat.cases.services import case_transition, deficiency_notice_issue
+from khedmat.cases.services import case_act, deficiency_notice_issue
 from khedmat.cases.tracking import tracking_display
 from khedmat.certificates.models import RevocationReason
 from khedmat.certificates.services import document_issue, document_revoke
@@ -212,10 +212,10 @@ def _apply(decision: Decision, *, session: Session, actor, now) -> None:
                                 summary=reference, by=actor, expected_version=None)
     else:
         comment = "\n".join(part for part in (reference, decision.reasons, decision.conditions) if part)
-        case_transition(case=case, name=name, by=actor, comment=comment, _allow_internal=True,
-                        _data={"committee_session": session.pk, "decision": decision.outcome,
-                               "minutes": session.minutes.number, "basis": reference,
-                               "reasons": decision.reasons, "conditions": decision.conditions})
+        with case_act(case=case, by=actor, name=name, comment=comment, data={
+                "committee_session": session.pk, "decision": decision.outcome, "minutes": session.minutes.number,
+                "basis": reference, "reasons": decision.reasons, "conditions": decision.conditions}):
+            pass  # the decision is the act: the engine takes the transition the committee step names
     decision.applied_at = now
     decision.save(update_fields=["applied_at"])
 

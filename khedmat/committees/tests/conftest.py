@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from khedmat.cases import process as registry
 from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
-from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401 (fixtures)
 from khedmat.committees.models import Committee, CommitteeMember, Room
 from khedmat.committees.services import session_schedule
 from khedmat.committees.tests.process import PROCESS
@@ -14,7 +13,7 @@ from khedmat.workcalendar.selectors import calendar_for
 
 
 @pytest.fixture
-def committee_service(test_service):  # noqa: F811
+def committee_service(test_service):
     registry.register(PROCESS)  # a later version of the test process: new cases take it
     return test_service
 
@@ -49,7 +48,7 @@ def next_working_moment(province, *, days_ahead: int = 1, hour: int = 9) -> dt.d
 
 
 @pytest.fixture
-def waiting_case(committee_service, applicant, expert, upload, django_capture_on_commit_callbacks):  # noqa: F811
+def waiting_case(committee_service, applicant, expert, upload, django_capture_on_commit_callbacks):
     """Factory: a submitted case of the applicant (or another person) waiting for the committee."""
     def make(owner=None):
         owner = owner or make_user()

@@ -1,4 +1,3 @@
-import contextlib
 import datetime as dt
 
 import pytest
@@ -25,17 +24,11 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.notifications.models import OutboxMessage
 from khedmat.testing import make_staff
+from khedmat.testing_fixtures import refused
 from khedmat.workcalendar.models import Holiday
 from khedmat.workcalendar.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
-
-
-@contextlib.contextmanager
-def refused(code):
-    with pytest.raises(ApplicationError) as info:
-        yield info
-    assert info.value.code == code, (info.value.code, info.value.message)
 
 
 def arrive(session):
@@ -126,31 +119,27 @@ def test_a_member_cannot_sit_in_two_sessions_at_once(scheduled, committee, tehra
 def test_only_the_secretary_or_chair_schedules(committee, room, tehran):
     member = committee.members.filter(role="member").first().user
     start = next_working_moment(tehran)
-    with refused("forbidden"):
-        services.session_schedule(committee=committee, starts_at=start, ends_at=start + dt.timedelta(hours=1),
-                                  room=room, by=member)
+    refused("forbidden", services.session_schedule, committee=committee, starts_at=start,
+            ends_at=start + dt.timedelta(hours=1), room=room, by=member)
 
 
 def test_past_and_inverted_times_are_refused(committee, room, secretary, tehran):
     start = next_working_moment(tehran)
-    with refused("bad_times"):
-        services.session_schedule(committee=committee, starts_at=start, ends_at=start, room=room, by=secretary)
+    refused("bad_times", services.session_schedule, committee=committee, starts_at=start, ends_at=start, room=room,
+            by=secretary)
     past = timezone.now() - dt.timedelta(days=3)
-    with refused("past"):
-        services.session_schedule(committee=committee, starts_at=past, ends_at=past + dt.timedelta(hours=1), room=room,
-                                  by=secretary)
+    refused("past", services.session_schedule, committee=committee, starts_at=past,
+            ends_at=past + dt.timedelta(hours=1), room=room, by=secretary)
 
 
 # -- the agenda and invitations ---------------------------------------------------------------
 
 def test_only_cases_waiting_for_this_committee_go_on_the_agenda(scheduled, waiting_case, secretary, submitted):
     session = scheduled()
-    with refused("not_waiting"):
-        services.agenda_add(session=session, case=submitted, by=secretary)  # still with the expert
+    refused("not_waiting", services.agenda_add, session=session, case=submitted, by=secretary)  # still with the expert
     case = waiting_case()
     services.agenda_add(session=session, case=case, by=secretary)
-    with refused("already_on_agenda"):
-        services.agenda_add(session=scheduled(days_ahead=3), case=case, by=secretary)
+    refused("already_on_agenda", services.agenda_add, session=scheduled(days_ahead=3), case=case, by=secretary)
 
 
 def test_invitations_are_numbered_letters_to_members_and_the_applicant(scheduled, waiting_case, secretary, committee):
@@ -191,10 +180,9 @@ def test_without_quorum_no_decision_is_recorded(scheduled, waiting_case, secreta
     chair, *others = voters(committee)
     session, _cases = held_with(scheduled, waiting_case, secretary, committee, present=[chair.pk, others[0].pk])
     item = session.items.get()
-    with refused("no_quorum"):
-        services.votes_record(item=item, votes={chair.pk: "approve", others[0].pk: "approve"}, by=secretary)
-    with refused("no_quorum"):
-        services.decision_record(item=item, by=secretary)
+    refused("no_quorum", services.votes_record, item=item, votes={chair.pk: "approve", others[0].pk: "approve"},
+            by=secretary)
+    refused("no_quorum", services.decision_record, item=item, by=secretary)
     assert not Decision.objects.exists()
 
 
@@ -206,8 +194,7 @@ def test_the_decision_follows_the_votes_and_the_rule(scheduled, waiting_case, se
     assert decision.outcome == "approve" and decision.tally["counts"] == {"approve": 3, "reject": 1}
     committee.decision_rule = "unanimity"
     committee.save()
-    with refused("no_decision_short"):
-        services.decision_record(item=item, by=secretary)
+    refused("no_decision_short", services.decision_record, item=item, by=secretary)
 
 
 def test_a_tie_is_broken_by_the_chair_or_rolls_over(scheduled, waiting_case, secretary, committee):
@@ -217,24 +204,21 @@ def test_a_tie_is_broken_by_the_chair_or_rolls_over(scheduled, waiting_case, sec
     assert services.decision_record(item=item, by=secretary).tally["casting"] is True
     committee.chair_casting_vote = False
     committee.save()
-    with refused("no_decision_tie"):
-        services.decision_record(item=item, by=secretary)
+    refused("no_decision_tie", services.decision_record, item=item, by=secretary)
 
 
 def test_reasons_are_required_for_return_and_reject(scheduled, waiting_case, secretary, committee):
     session, _cases = held_with(scheduled, waiting_case, secretary, committee)
     item = session.items.get()
     vote_all(item, committee, secretary, "reject")
-    with refused("reasons_required"):
-        services.decision_record(item=item, by=secretary)
+    refused("reasons_required", services.decision_record, item=item, by=secretary)
     assert services.decision_record(item=item, reasons="مدارک جعلی", by=secretary).outcome == "reject"
 
 
 def test_only_members_present_vote(scheduled, waiting_case, secretary, committee):
     chair, a, b, c = voters(committee)
     session, _cases = held_with(scheduled, waiting_case, secretary, committee, present=[chair.pk, a.pk, b.pk])
-    with refused("not_present"):
-        services.votes_record(item=session.items.get(), votes={c.pk: "approve"}, by=secretary)
+    refused("not_present", services.votes_record, item=session.items.get(), votes={c.pk: "approve"}, by=secretary)
 
 
 # -- minutes ----------------------------------------------------------------------------------
@@ -294,18 +278,16 @@ def test_minutes_are_immutable_once_issued_and_corrected_only_by_a_new_record(sc
         lambda: services.decision_record(item=item, by=secretary),
         lambda: services.attendance_record(session=session, present=set(), by=secretary),
     ):
-        with refused("wrong_state"):
-            attempt()
+        refused("wrong_state", attempt)
     confirm_all(session)
-    with refused("wrong_state"):
-        services.minutes_withdraw(session=session, reason="اشتباه", by=secretary)
+    refused("wrong_state", services.minutes_withdraw, session=session, reason="اشتباه", by=secretary)
     correction = services.decision_correct(decision=decision, reasons="با توجه به بازدید",
                                            correction_reason="جاافتادگی دلیل", by=secretary)
     decision.refresh_from_db()
     assert correction.corrects == decision and decision.reasons == ""
     assert correction.correction_letter.number.startswith("93-")
-    with refused("already_corrected"):
-        services.decision_correct(decision=decision, reasons="x", correction_reason="y", by=secretary)
+    refused("already_corrected", services.decision_correct, decision=decision, reasons="x", correction_reason="y",
+            by=secretary)
 
 
 def test_withdrawn_minutes_stay_on_record_as_revoked(scheduled, waiting_case, secretary, committee):
@@ -323,11 +305,9 @@ def test_only_members_present_confirm(scheduled, waiting_case, secretary, commit
     chair, a, b, c = voters(committee)
     session, _cases = held_with(scheduled, waiting_case, secretary, committee, present=[chair.pk, a.pk, b.pk])
     services.minutes_issue(session=session, by=secretary)
-    with refused("not_present"):
-        services.minutes_confirm(session=session, by=c.user)
+    refused("not_present", services.minutes_confirm, session=session, by=c.user)
     services.minutes_confirm(session=session, by=chair.user)
-    with refused("already_confirmed"):
-        services.minutes_confirm(session=session, by=chair.user)
+    refused("already_confirmed", services.minutes_confirm, session=session, by=chair.user)
     # The secretary records the others' signatures on the printed minutes.
     services.minutes_confirm(session=session, by=secretary, member=a)
     services.minutes_confirm(session=session, by=secretary, member=b)

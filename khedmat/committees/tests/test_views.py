@@ -4,7 +4,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from khedmat.appointments.tests.conftest import FIELD_VISIT, propose
 from khedmat.cases import process as registry
 from khedmat.cases.models import CaseEvent, EventType
 from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
@@ -16,6 +15,7 @@ from khedmat.committees.tests.test_services import arrive, voters
 from khedmat.core import jalali
 from khedmat.core.text import to_persian_digits
 from khedmat.testing import login, make_staff
+from khedmat.testing_fixtures.appointments import FIELD_VISIT, propose
 
 pytestmark = pytest.mark.django_db
 

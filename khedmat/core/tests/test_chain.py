@@ -9,6 +9,8 @@ from khedmat.core.audit import audit_record
 from khedmat.core.chain import GENESIS, chain_breaks, link_hash
 from khedmat.core.models import AuditEvent, Province
 
+pytestmark = pytest.mark.postgres  # the chain takes an advisory lock on PostgreSQL
+
 
 @pytest.mark.django_db
 def test_events_link_to_the_previous_event_of_their_stream(administrator, tehran, isfahan):

@@ -56,6 +56,7 @@ def _walk(client, start="/"):
 @pytest.fixture
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.VAR_DIR = tmp_path  # the demo's SMS log and logins, not make run's var/
     call_command("load_demo_data", stdout=open("/dev/null", "w"))
 
 

@@ -300,7 +300,7 @@ def test_every_citation_in_code_templates_and_docs_resolves(spec):
     ("# Scoring (SERVICES.md §10.1 #8, #99).", "khedmat/x.py"),
     ("# The service is free (§3.5 rule 9).", "khedmat/x.py"),
     ("# Guidance (§5.5 step 7).", "khedmat/x.py"),
-    ('"""The binder (step ۲۵)."""', "khedmat/services/institute_accreditation/views.py"),
+    ('"""The binder (step ۲۵)."""', "khedmat/services/institute_accreditation/views/case.py"),
     ("<h3>{% translate 'Review (step ۷)' %}</h3>", "templates/institute_accreditation/x.html"),
     ("The CEO is invited (service 2, step ۳۰).", "khedmat/cases/process.py"),
     ("- filed [۱۳], visited [۱۵, ۲۸]: the visit report.", "khedmat/services/institute_accreditation/workflow.py"),

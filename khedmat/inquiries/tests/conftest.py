@@ -3,14 +3,6 @@ import dataclasses
 import pytest
 
 from khedmat.cases import process as registry
-from khedmat.cases.tests.conftest import (  # noqa: F401
-    draft,
-    ready_draft,
-    submitted,
-    test_service,
-    unit_head,
-    upload,
-)
 from khedmat.cases.tests.process import PROCESS
 from khedmat.inquiries.tests.simulator import start_simulator
 
@@ -30,7 +22,7 @@ def _declared_person(case):
 
 
 @pytest.fixture
-def inquiring_process(test_service):  # noqa: F811 (the imported fixture)
+def inquiring_process(test_service):
     """The test process, asking the civil registry about the applicant on submission."""
     process = dataclasses.replace(
         PROCESS,

@@ -12,7 +12,7 @@ from khedmat.inquiries.tests.simulator import load_simulator_module
 from khedmat.organizations import demo_data as organizations_demo
 from khedmat.organizations.models import OrganizationKind
 from khedmat.services.contractor_qualification import demo_data as contractor_demo
-from khedmat.services.contractor_qualification.workflow import PADAK_LEVELS
+from khedmat.services.contractor_qualification.constants import PADAK_LEVELS
 from khedmat.services.institute_accreditation import demo_data as institute_demo
 
 DELIBERATE = [("civil_registry", "0071020012", "last_name")]  # «بهروز نادری» of demo case 02, «نادرپور» in the registry
@@ -24,7 +24,7 @@ def _seed() -> dict:
 
 
 def _demo_inquiries():
-    """(registry, key, declared) of every inquiry the demo's service-4 cases send (as workflow._inquiries builds
+    """(registry, key, declared) of every inquiry the demo's service-4 cases send (as selectors.case_inquiries builds
     them), plus the identity of every other demo person and organization."""
     for nine, first, last, *_rest in accounts_demo.PEOPLE:
         yield "civil_registry", national_id_complete(nine), {"first_name": first, "last_name": last}

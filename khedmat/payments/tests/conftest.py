@@ -6,19 +6,10 @@ from django.utils import timezone
 
 from khedmat.cases import process as registry
 from khedmat.cases import services
-from khedmat.cases.tests.conftest import (  # noqa: F401
-    draft,
-    ready_draft,
-    submitted,
-    test_service,
-    unit_head,
-    upload,
-)
 from khedmat.cases.tests.process import PROCESS
 from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
 from khedmat.payments.guards import fee_paid
 from khedmat.payments.models import FeeSchedule
-from khedmat.payments.tests.sandbox import start_sandbox
 
 PAID_SERVICE = "test_paid_service"
 
@@ -29,15 +20,6 @@ def _paid_process():
     )
     return dataclasses.replace(PROCESS, service_code=PAID_SERVICE, transitions=transitions,
                                fee=lambda case: ["application_fee"])
-
-
-@pytest.fixture
-def sandbox(settings):
-    gateway = start_sandbox()
-    settings.PAYMENT_GATEWAY_URL = gateway.url
-    settings.PAYMENT_GATEWAY_TIMEOUT = 3
-    yield gateway
-    gateway.stop()
 
 
 @pytest.fixture
@@ -63,7 +45,7 @@ def paid_service(db):
 
 
 @pytest.fixture
-def paid_case(paid_service, applicant, upload):  # noqa: F811 (the imported fixture)
+def paid_case(paid_service, applicant, upload):
     case = services.case_create(service=paid_service, applicant=applicant)
     case = services.case_data_update(case=case, data={"subject": "x"}, title="x", by=applicant,
                                      expected_version=case.version)

@@ -29,8 +29,10 @@ from decimal import Decimal
 from io import BytesIO
 from urllib.parse import parse_qsl, urlsplit
 
+import requests
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from khedmat.accounts.demo_data import demo_user
@@ -42,9 +44,14 @@ from khedmat.core import jalali
 from khedmat.core.demo import demo_pdf
 from khedmat.core.models import Province
 from khedmat.core.validators import national_id_complete, organization_id_complete
+from khedmat.inquiries.models import Inquiry
+from khedmat.notifications.models import OutboxMessage
 from khedmat.organizations.demo_data import demo_organization
 from khedmat.organizations.models import MemberRole, Organization, OrganizationKind
+from khedmat.payments import services as payment_services
+from khedmat.payments.models import AttemptStatus, Invoice, PaymentAttempt
 from khedmat.services.contractor_qualification import selectors, services
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE, DossierSection
 from khedmat.services.contractor_qualification.models import (
     CompanyPerson,
     DegreeLevel,
@@ -61,7 +68,7 @@ from khedmat.services.contractor_qualification.models import (
     SectionReview,
     ViolationInstruction,
 )
-from khedmat.services.contractor_qualification.workflow import SERVICE_CODE
+from khedmat.testing_servers import ThreadedServer, load_tool_module
 
 DEMO_LABEL = "نمونه — داده نمایشی"
 CASE_NAMESPACE = uuid.UUID("6d1f1c52-3f0e-4c55-9a53-6b3c1e0a4c04")  # demo case public ids: uuid5(this, key)
@@ -98,7 +105,8 @@ def _scoring_tables() -> list[ScoringTable]:
         for level, points in DEGREE_POINTS.items():
             DegreePoints.objects.get_or_create(table=table, degree_level=level, defaults={"points": Decimal(points)})
         for relevance, percent in RELEVANCE_PERCENT.items():
-            RelevanceFactor.objects.get_or_create(table=table, relevance=relevance, defaults={"percent": Decimal(percent)})
+            RelevanceFactor.objects.get_or_create(table=table, relevance=relevance,
+                                                  defaults={"percent": Decimal(percent)})
         for years, points in EXPERIENCE_BANDS:
             ExperiencePoints.objects.get_or_create(table=table, min_years=years, defaults={"points": Decimal(points)})
         for grade, (staff, experience, financial) in thresholds.items():
@@ -182,7 +190,8 @@ BACHELOR, MASTER, DOCTORATE = DegreeLevel.BACHELOR, DegreeLevel.MASTER, DegreeLe
 ASSOCIATE, DIPLOMA = DegreeLevel.ASSOCIATE, DegreeLevel.DIPLOMA
 SEMI = Relevance.SEMI_RELATED
 CONTRACTOR, CONSULTANT = Kind.CONTRACTOR, Kind.CONSULTANT
-UT, SHARIF, AMIRKABIR, ELM_SANAT = "دانشگاه تهران", "دانشگاه صنعتی شریف", "دانشگاه صنعتی امیرکبیر", "دانشگاه علم و صنعت ایران"
+UT, SHARIF = "دانشگاه تهران", "دانشگاه صنعتی شریف"
+AMIRKABIR, ELM_SANAT = "دانشگاه صنعتی امیرکبیر", "دانشگاه علم و صنعت ایران"
 
 SCENARIOS = [
     Scenario(
@@ -201,14 +210,14 @@ SCENARIOS = [
          Contract("roads", "روکش آسفالت راه‌های روستایی بخش رودهن", "اداره کل راهداری و حمل و نقل جاده‌ای استان تهران",
                   18 * B, dt.date(2023, 5, 1), dt.date(2024, 3, 10))],
         [14 * B, 11 * B],
-        steps=[("draft", 5), ("pay", 3), ("submit", 3)],
+        steps=[("dossier", 5), ("pay", 3), ("submit", 3)],
     ),
     Scenario(
         "03", "درخواست پایه ۵ ساختمان (پیمانکار حقیقی)", AMIR, None, CONTRACTOR, [("building", 5)],
         [Person(SELF, "امیر", "کاظمی", BACHELOR, "مهندسی عمران", 8, "building", university=UT,
                 national_id=national_id_complete(AMIR)),
          Person(STAFF, "رضا", "توکلی", ASSOCIATE, "نقشه‌کشی ساختمان", 6, "building")],
-        steps=[("draft", 9), ("pay", 7), ("submit", 7), ("claim", 6),
+        steps=[("dossier", 9), ("pay", 7), ("submit", 7), ("claim", 6),
                ("review", 2, {"accepted": ["application", "people"]})],
     ),
     Scenario(
@@ -218,14 +227,14 @@ SCENARIOS = [
          Person(BOARD, "پریسا", "نوروزی", BACHELOR, "مهندسی برق", 6, "power", university=AMIRKABIR),
          Person(BOARD, "حمید", "قاسمی", BACHELOR, "مدیریت صنعتی", 12),
          Person(STAFF, "علیرضا", "یزدانی", ASSOCIATE, "برق صنعتی", 4, "power")],
-        steps=[("draft", 24), ("pay", 22), ("submit", 22), ("claim", 21)],
+        steps=[("dossier", 24), ("pay", 22), ("submit", 22), ("claim", 21)],
     ),
     Scenario(
         "05", "درخواست پایه ۳ مشاور ساختمان", AMIR, "1032000103", CONSULTANT, [("building", 3)],
         [Person(CEO, "فرشته", "مرادی", DOCTORATE, "معماری", 16, "building", university=UT),
          Person(BOARD, "کیوان", "بهرامی", MASTER, "مهندسی سازه", 9, "building", university=SHARIF),
          Person(BOARD, "نسرین", "امامی", MASTER, "مهندسی محیط زیست", 3, "building", relevance=SEMI)],
-        steps=[("draft", 33), ("pay", 31), ("submit", 31), ("claim", 30)],
+        steps=[("dossier", 33), ("pay", 31), ("submit", 31), ("claim", 30)],
     ),
     Scenario(
         "06", "درخواست پایه ۴ آب", NARGES, "1032000104", CONTRACTOR, [("water", 4)],
@@ -236,11 +245,11 @@ SCENARIOS = [
         [Contract("water", "اجرای خط انتقال آب شهرک صنعتی شمس‌آباد", "شرکت آب منطقه‌ای تهران", 35 * B,
                   dt.date(2022, 6, 1), dt.date(2024, 1, 20))],
         [12 * B],
-        steps=[("draft", 16), ("pay", 14), ("submit", 14), ("claim", 13),
+        steps=[("dossier", 16), ("pay", 14), ("submit", 14), ("claim", 13),
                ("review", 9, {"deficient": {
                    "people": ("مدرک تحصیلی خانم سمیه حیدری (عضو هیئت مدیره) در پرونده نیست.",
                               "تصویر دانشنامه و ریزنمرات ایشان را در گروه ب بارگذاری کنید."),
-                   "finance": ("اظهارنامه مالیاتی سال گذشته بدون رسید سازمان امور مالیاتی است.",
+                   DossierSection.FINANCE: ("اظهارنامه مالیاتی سال گذشته بدون رسید سازمان امور مالیاتی است.",
                                "رسید ثبت اظهارنامه را از درگاه سازمان امور مالیاتی بگیرید و در گروه ه بارگذاری کنید."),
                }}),
                ("notice", 9, "دو بخش پرونده ناقص است؛ راهنمایی هر مورد در فهرست آمده است.")],
@@ -253,7 +262,7 @@ SCENARIOS = [
         [Contract("building", "ساخت مجتمع مسکونی ۴۸ واحدی لویزان", "بنیاد مسکن انقلاب اسلامی استان تهران", 45 * B,
                   dt.date(2021, 8, 1), dt.date(2023, 12, 15))],
         [16 * B, 13 * B],
-        steps=[("draft", 27), ("pay", 25), ("submit", 25), ("claim", 24),
+        steps=[("dossier", 27), ("pay", 25), ("submit", 25), ("claim", 24),
                ("review", 19, {"deficient": {
                    "documents": ("برای قرارداد مجتمع مسکونی لویزان صورت‌وضعیت قطعی یا گواهی پایان کار نیامده است.",
                                  "صورت‌وضعیت قطعی یا گواهی پایان کار را در گروه و (سوابق کاری) بارگذاری کنید."),
@@ -267,7 +276,7 @@ SCENARIOS = [
         [Person(CEO, "مسعود", "شاکری", DOCTORATE, "مهندسی راه و ترابری", 18, "roads", university=SHARIF),
          Person(BOARD, "نگار", "فتحی", MASTER, "مهندسی ترافیک", 8, "roads", university=AMIRKABIR),
          Person(BOARD, "یوسف", "اسدی", BACHELOR, "مدیریت دولتی", 11)],
-        steps=[("draft", 17), ("pay", 15), ("submit", 15), ("claim", 14), ("review", 4, {}), ("send", 4)],
+        steps=[("dossier", 17), ("pay", 15), ("submit", 15), ("claim", 14), ("review", 4, {}), ("send", 4)],
     ),
     Scenario(
         "09", "درخواست پایه ۵ ساختمان", NARGES, ALBORZ_KOOH, CONTRACTOR, [("building", 5)],
@@ -275,7 +284,7 @@ SCENARIOS = [
                 national_id=national_id_complete(NARGES)),
          Person(BOARD, "کامران", "شریفی", MASTER, "معماری", 6, "building", university=SHARIF),
          Person(BOARD, "لیلا", "صادقی", BACHELOR, "حسابداری", 4)],
-        steps=[("draft", 21), ("pay", 19), ("submit", 19), ("claim", 18), ("review", 6, {}), ("send", 6),
+        steps=[("dossier", 21), ("pay", 19), ("submit", 19), ("claim", 18), ("review", 6, {}), ("send", 6),
                ("approve",)],
         granted={"building": (5, "")},
     ),
@@ -292,7 +301,7 @@ SCENARIOS = [
          Contract("building", "ساخت ساختمان اداری منطقه ۱۵", "شهرداری منطقه ۱۵ تهران", 50 * B,
                   dt.date(2022, 10, 1), dt.date(2024, 6, 30))],
         [40 * B, 31 * B],
-        steps=[("draft", 26), ("pay", 24), ("submit", 24), ("claim", 23), ("review", 5, {}), ("send", 5),
+        steps=[("dossier", 26), ("pay", 24), ("submit", 24), ("claim", 23), ("review", 5, {}), ("send", 5),
                ("approve",)],
         granted={"building": (4, "امتیاز کارکنان امتیازآور در رشته ساختمان (۸۰) به حداقل پایه ۳ (۱۱۰) نمی‌رسد؛ "
                                   "سوابق کاری و توان مالی برای پایه ۴ کافی است. پایه ۴ داده شد."),
@@ -305,7 +314,7 @@ SCENARIOS = [
          Person(BOARD, "مریم", "یوسفی", BACHELOR, "مهندسی راه و ساختمان", 6, "roads", university=UT),
          Person(BOARD, "فرهاد", "نظری", BACHELOR, "اقتصاد", 8),
          Person(STAFF, "حسن", "اکبرپور", ASSOCIATE, "عمران", 12, "roads")],
-        steps=[("draft", 22), ("pay", 20), ("submit", 20), ("claim", 19), ("review", 8, {}), ("send", 7),
+        steps=[("dossier", 22), ("pay", 20), ("submit", 20), ("claim", 19), ("review", 8, {}), ("send", 7),
                ("approve",), ("refer",)],
         granted={"building": (5, ""), "roads": (5, "")},
     ),
@@ -319,7 +328,7 @@ SCENARIOS = [
         [Contract("building", "ساخت درمانگاه تخصصی اسلامشهر", "دانشگاه علوم پزشکی تهران", 60 * B,
                   dt.date(2021, 3, 1), dt.date(2023, 7, 1))],
         [22 * B, 18 * B],
-        steps=[("draft", 24), ("pay", 22), ("submit", 22), ("claim", 21), ("review", 9, {}), ("send", 8),
+        steps=[("dossier", 24), ("pay", 22), ("submit", 22), ("claim", 21), ("review", 9, {}), ("send", 8),
                ("approve",), ("refer",), ("register",)],
         granted={"building": (4, ""), "water": (5, "")},
     ),
@@ -330,7 +339,7 @@ SCENARIOS = [
         [Contract("industry_mining", "نصب سوله انبار کارخانه قطعات خودرو", "شرکت صنایع قطعه‌سازی البرز", 12 * B,
                   dt.date(2023, 2, 1), dt.date(2023, 11, 1))],
         [5 * B],
-        steps=[("draft", 21), ("pay", 19), ("submit", 19), ("claim", 18), ("review", 10, {"accepted": []}),
+        steps=[("dossier", 21), ("pay", 19), ("submit", 19), ("claim", 18), ("review", 10, {"accepted": []}),
                ("reject", 10, "امتیاز کارکنان (۳۵)، سوابق کاری (۱۲ میلیارد ریال) و توان مالی (۵ میلیارد ریال) "
                               "به حداقل‌های پایه ۴ صنعت و معدن نمی‌رسد. شرکت می‌تواند پس از تکمیل کادر فنی و سوابق، "
                               "درخواست تازه بدهد.")],
@@ -348,12 +357,9 @@ _TIME_COLUMNS = [
 
 
 def _more_time_columns():
-    from khedmat.inquiries.models import Inquiry
-    from khedmat.notifications.models import OutboxMessage
-    from khedmat.payments.models import Invoice, PaymentAttempt
-
     # Inquiries and notices keep their sending schedule: the worker sends them when it runs.
-    return [(Invoice, "case", ("created_at", "paid_at")), (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
+    return [(Invoice, "case", ("created_at", "paid_at")),
+            (PaymentAttempt, "invoice__case", ("created_at", "verified_at")),
             (Inquiry, "case", ("created_at",)), (OutboxMessage, "case_id", ("created_at",))]
 
 
@@ -365,14 +371,11 @@ class _SandboxBank:
     on a free local port while the demo loads. No gateway is reachable otherwise while demo data loads."""
 
     def __enter__(self):
-        from django.test.utils import override_settings
-
-        from khedmat.testing_servers import ThreadedServer, load_tool_module
 
         module = load_tool_module("sandbox_gateway.py", "khedmat_tools_sandbox_gateway")
         self.server = ThreadedServer()
-        self.server._serve(module.SandboxServer(("127.0.0.1", 0), merchants=(settings.PAYMENT_MERCHANT_ID,), quiet=True),
-                           "demo-sandbox-gateway")
+        gateway = module.SandboxServer(("127.0.0.1", 0), merchants=(settings.PAYMENT_MERCHANT_ID,), quiet=True)
+        self.server._serve(gateway, "demo-sandbox-gateway")
         self.settings = override_settings(PAYMENT_GATEWAY_URL=self.server.url)
         self.settings.enable()
         return self
@@ -382,10 +385,6 @@ class _SandboxBank:
         self.server.stop()
 
     def pay(self, case: Case, by) -> None:
-        import requests
-
-        from khedmat.payments import services as payment_services
-        from khedmat.payments.models import AttemptStatus
 
         invoice = payment_services.invoice_for_case(case=case)
         callback_url = f"{settings.KHEDMAT_SITE_URL.rstrip('/')}/payments/callback/"
@@ -408,7 +407,7 @@ def case_public_id(key: str) -> uuid.UUID:
 class _Builder:
     """Plays a scenario's steps through the services, each dated `working days ago` afterwards.
 
-    Steps: ("draft_partial", d) the form and the first person and document only; ("draft", d) the whole
+    Steps: ("draft_partial", d) the form and the first person and document only; ("dossier", d) the whole
     dossier; ("pay", d); ("submit", d); ("claim", d) by the demo expert; ("review", d, {"accepted": [...] or
     all, "deficient": {section: (note, guidance)}}) relevance judged and sections reviewed; ("notice", d,
     summary); ("resubmit", d, document, answer); ("send", d) to the approver; ("approve",) grades and
@@ -481,19 +480,21 @@ class _Builder:
         self._person(1, self.s.people[0])
         self._upload("registration_forms")
 
-    def step_draft(self) -> None:
+    def step_dossier(self) -> None:
         self._create()
         for number, person in enumerate(self.s.people, start=1):
             self._person(number, person)
         for contract in self.s.contracts:
             services.experience_add(case=self.fresh(), by=self.applicant, field=contract.field, title=contract.title,
-                                    employer=contract.employer, contract_number=f"{self.s.key}-{contract.started_on:%y%m}",
+                                    employer=contract.employer,
+                                    contract_number=f"{self.s.key}-{contract.started_on:%y%m}",
                                     amount_rials=contract.amount_rials, started_on=contract.started_on,
                                     finished_on=contract.finished_on)
         last_year = jalali.to_jalali(timezone.localdate()).year - 1
         for back, turnover in enumerate(self.s.turnovers):
             services.financial_add(case=self.fresh(), by=self.applicant, fiscal_year=last_year - back,
-                                   turnover_rials=turnover, tax_return_number=f"{last_year - back}{self.s.key}{4417 + back}")
+                                   turnover_rials=turnover,
+                                   tax_return_number=f"{last_year - back}{self.s.key}{4417 + back}")
         for requirement in sorted(selectors.required_document_codes(self.fresh())):
             self._upload(requirement)
 
@@ -533,7 +534,8 @@ class _Builder:
 
     def step_notice(self, summary: str) -> None:
         case = self.fresh()
-        services.deficiency_notice_from_reviews(case=case, summary=summary, by=self.expert, expected_version=case.version)
+        services.deficiency_notice_from_reviews(case=case, summary=summary, by=self.expert,
+                                                expected_version=case.version)
 
     def step_send(self) -> None:
         case = self.fresh()

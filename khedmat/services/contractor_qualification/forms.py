@@ -5,6 +5,7 @@ from khedmat.core.forms import JalaliDateField, NationalIdField, PersianCharFiel
 from khedmat.core.ids import MAX_ID, IdField
 from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.services.contractor_qualification import rules
+from khedmat.services.contractor_qualification.constants import GRANT_MESSAGES
 from khedmat.services.contractor_qualification.models import (
     ContractingField,
     DegreeLevel,
@@ -12,6 +13,7 @@ from khedmat.services.contractor_qualification.models import (
     Relevance,
     ReviewStatus,
 )
+from khedmat.services.contractor_qualification.selectors import requested
 
 
 class RialsField(forms.CharField):
@@ -53,9 +55,11 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [(f.code, f.name) for f in ContractingField.objects.filter(is_active=True)]
         for i in range(ROWS):
-            self.fields[f"field_{i}"] = forms.ChoiceField(label=_("Field %(n)s") % {"n": to_persian_digits(i + 1)}, choices=choices, required=False)
+            self.fields[f"field_{i}"] = forms.ChoiceField(label=_("Field %(n)s") % {"n": to_persian_digits(i + 1)},
+                                                          choices=choices, required=False)
             self.fields[f"grade_{i}"] = forms.TypedChoiceField(
-                label=_("Grade requested in field %(n)s") % {"n": to_persian_digits(i + 1)}, coerce=int, required=False, empty_value=None,
+                label=_("Grade requested in field %(n)s") % {"n": to_persian_digits(i + 1)}, coerce=int, required=False,
+                empty_value=None,
                 choices=[("", "—")] + [(g, to_persian_digits(g)) for g in range(1, 6)])
 
     def clean(self):
@@ -83,8 +87,6 @@ class ApplicationForm(forms.Form):
 # -- dossier sections ------------------------------------------------------------------------------
 
 def _requested_field_choices(case):
-    from khedmat.services.contractor_qualification.selectors import requested
-
     codes = requested(case)
     return [("", "—")] + [(f.code, f.name) for f in ContractingField.objects.filter(code__in=codes)]
 
@@ -103,7 +105,8 @@ class PersonForm(forms.Form):
     insured_by_company = forms.BooleanField(label=_("Insured by the company"), required=False)
     insurance_number = forms.CharField(label=_("Social-security insurance number"), max_length=20, required=False)
     scoring_field = forms.ChoiceField(label=_("Counts toward field"), required=False,
-                                      help_text=_("The field of work this person's score counts toward (not for shareholders)."))
+                                      help_text=_("The field of work this person's score counts toward (not for "
+                                                  "shareholders)."))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,8 +160,6 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, case, scores, supported=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from khedmat.services.contractor_qualification.selectors import requested
-
         kind = case.data.get("kind", "")
         self.kind, self.supported = kind, supported
         self.rows = []
@@ -172,15 +173,14 @@ class GrantForm(forms.Form):
                     "field": field.name if field else code, "grade": to_persian_digits(grade)},
                 choices=choices, coerce=int, empty_value=None, required=False, initial=grade)
             self.fields[f"reason_{code}"] = PersianCharField(
-                label=_("Reason, if lower than requested, not granted or not the grade the scores support (%(field)s)") % {
+                label=_("Reason, if lower than requested, not granted or not the grade the scores support "
+                        "(%(field)s)") % {
                     "field": field.name if field else code},
                 required=False, widget=forms.Textarea(attrs={"rows": 2}))
             self.rows.append((code, grade, score))
 
     def clean(self):
         """The service's rules, shown beside the field they concern (the service checks them again)."""
-        from khedmat.services.contractor_qualification.services import GRANT_MESSAGES
-
         cleaned = super().clean()
         if any(f"grade_{code}" in self.errors or f"reason_{code}" in self.errors for code, _g, _s in self.rows):
             return cleaned

@@ -308,7 +308,8 @@ class Referral(models.Model):
                                     verbose_name=_("certificate"))
     message_id = models.UUIDField(unique=True, verbose_name=_("message ID"))
     payload = models.JSONField(verbose_name=_("message sent"))
-    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices,
+                              default=ReferralStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     last_error = models.TextField(blank=True, verbose_name=_("last error"))
     created_at = models.DateTimeField(verbose_name=_("created at"))

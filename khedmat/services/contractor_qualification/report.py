@@ -49,13 +49,13 @@ from khedmat.inquiries.models import Inquiry, InquirySource
 from khedmat.inquiries.services import FINAL as INQUIRY_FINAL
 from khedmat.payments.models import FeeSchedule, InvoiceStatus
 from khedmat.services.contractor_qualification import rules
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE
+from khedmat.services.contractor_qualification.constants import QualificationState as S
 from khedmat.services.contractor_qualification.models import GradeGrant, ReferralStatus
-from khedmat.services.contractor_qualification.workflow import PROCESS, SERVICE_CODE
+from khedmat.services.contractor_qualification.workflow import PROCESS
 from khedmat.workcalendar.selectors import OfficeCalendars
 
-ISSUED = "certificate_issued"
-REFERRED = "referred_to_pbo"
-REGISTERED = "registered_in_sajar"
+ISSUED, REFERRED, REGISTERED = S.CERTIFICATE_ISSUED, S.REFERRED_TO_PBO, S.REGISTERED_IN_SAJAR
 ISSUED_STATES = (ISSUED, REFERRED, REGISTERED)  # a case never leaves these once its certificate exists
 SUBMITTED_STATES = tuple(s.code for s in PROCESS.states if s.code != PROCESS.initial)
 
@@ -316,7 +316,8 @@ def issued_case_figures(*, province_id: int, service_id: int, period: Period, ca
               "case__closed_at__gte": period.start}
     instants: dict[tuple[int, str], dt.datetime] = {}
     events = CaseEvent.objects.filter(to_state__in=ISSUED_STATES, **lookup).order_by()
-    for case_id, to_state, created_at in events.values_list("case_id", "to_state", "created_at").iterator(chunk_size=5000):
+    rows = events.values_list("case_id", "to_state", "created_at")
+    for case_id, to_state, created_at in rows.iterator(chunk_size=5000):
         key = (case_id, to_state)
         if key not in instants or created_at < instants[key]:
             instants[key] = created_at  # the first time the case reached the state
@@ -330,8 +331,8 @@ def issued_case_figures(*, province_id: int, service_id: int, period: Period, ca
         "qualification_referral__status",
     )
     out = []
-    for case_id, office_id, first_at, final_at, banked, target, open_cases, experts, referral_status in columns.iterator(
-            chunk_size=5000):
+    for (case_id, office_id, first_at, final_at, banked, target, open_cases, experts,
+         referral_status) in columns.iterator(chunk_size=5000):
         if case_id not in issued:
             continue
         issued_at = instants[case_id, ISSUED]
@@ -422,7 +423,8 @@ def inquiry_figures(*, province_id: int, service_id: int, period: Period, now: d
         .order_by().values("source_id")
         .annotate(
             asked=Count("pk"), answered=Count("pk", filter=answered),
-            average=Avg(ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField()), filter=answered),
+            average=Avg(ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField()),
+                        filter=answered),
             overdue=Count("pk", filter=~Q(status__in=INQUIRY_FINAL) & Q(due_at__lt=now)),
             sampled=Count("pk", filter=Q(sampled=True)),
         )
@@ -433,8 +435,9 @@ def inquiry_figures(*, province_id: int, service_id: int, period: Period, now: d
     for r in rows:
         average = r["average"]
         hours = round(average.total_seconds() / 3600, 1) if average is not None else None
-        out.append(InquiryRow(source=sources[r["source_id"]], asked=r["asked"], answered=r["answered"], average_hours=hours,
-                              overdue=r["overdue"], sampled=r["sampled"], sampled_share=share(r["sampled"], r["asked"])))
+        out.append(InquiryRow(source=sources[r["source_id"]], asked=r["asked"], answered=r["answered"],
+                              average_hours=hours, overdue=r["overdue"], sampled=r["sampled"],
+                              sampled_share=share(r["sampled"], r["asked"])))
     out.sort(key=lambda row: row.source.name)
     asked = sum(r.asked for r in out)
     sampled = sum(r.sampled for r in out)
@@ -454,8 +457,9 @@ class FeeTable:
     def __init__(self, service_id: int):
         self.rows: dict[str, list[tuple[dt.date, dt.date | None, int]]] = {}
         self.by_id: dict[int, tuple[dt.date, dt.date | None]] = {}
-        for pk, item, valid_from, valid_to, amount in (FeeSchedule.objects.filter(service_id=service_id)
-                                                       .values_list("pk", "item_code", "valid_from", "valid_to", "amount_rials")):
+        schedule = FeeSchedule.objects.filter(service_id=service_id).values_list(
+            "pk", "item_code", "valid_from", "valid_to", "amount_rials")
+        for pk, item, valid_from, valid_to, amount in schedule:
             self.rows.setdefault(item, []).append((valid_from, valid_to, amount))
             self.by_id[pk] = (valid_from, valid_to)
         for rows in self.rows.values():
@@ -524,15 +528,17 @@ def submitted_case_figures(*, submitted, service_id: int) -> tuple[Fees, Jurisdi
             fee_problems.append(FeeProblem(number, tracking_number or "", public_id, total, expected))
     fees = Fees(paid=paid, correct=correct, incorrect=paid - correct - unknown, unknown=unknown,
                 correct_share=share(correct, paid), problems=fee_problems)
-    return fees, Jurisdiction(submitted=len(seen), inside=inside, inside_share=share(inside, len(seen)), outside=outside)
+    return fees, Jurisdiction(submitted=len(seen), inside=inside, inside_share=share(inside, len(seen)),
+                              outside=outside)
 
 
 def departure_figures(cases: list[IssuedCase]) -> Departures:
     """How often the approver granted other than the scoring tables support, and why (issue 17 point 4)."""
     grants = GradeGrant.objects.filter(case_id__in=[c.case_id for c in cases])
     counts = Counter(grants.values_list("scoring_departure", flat=True))
-    rows = [Departure(g.case.tracking_number or "", g.case.public_id, g.field.name, g.requested_grade, g.supported_grade,
-                      g.granted_grade, g.scoring_departure, str(g.get_scoring_departure_display()), g.reason)
+    rows = [Departure(g.case.tracking_number or "", g.case.public_id, g.field.name, g.requested_grade,
+                      g.supported_grade, g.granted_grade, g.scoring_departure, str(g.get_scoring_departure_display()),
+                      g.reason)
             for g in grants.exclude(scoring_departure="").select_related("case", "field")
             .order_by("-decided_at", "pk")[:EXAMPLES]]
     total = sum(counts.values())

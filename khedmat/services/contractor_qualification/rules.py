@@ -16,7 +16,8 @@ class Jurisdiction:
     authority: str  # "" when handled here; else "pbo" (national) or "registration_province"
 
 
-def jurisdiction(*, kind: str, contractor_type: int | None, grades: list[int], registered_in_province: bool) -> Jurisdiction:
+def jurisdiction(*, kind: str, contractor_type: int | None, grades: list[int],
+                 registered_in_province: bool) -> Jurisdiction:
     """Whether the province's MPO handles the request, and who does if not.
 
     Type-1 contractors of grades 3, 4, 5 and consultants of grade 3, registered in the province, are

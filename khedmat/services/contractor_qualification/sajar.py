@@ -33,8 +33,8 @@ def _json(response) -> dict:
 def push(*, base_url: str, message_id: str, payload: dict, timeout: float = TIMEOUT) -> str:
     """Send the referral; the receipt number SAJAR gives."""
     try:
-        response = requests.post(f"{base_url.rstrip('/')}/sajar/referrals", json={"message_id": message_id, "payload": payload},
-                                 timeout=timeout)
+        response = requests.post(f"{base_url.rstrip('/')}/sajar/referrals",
+                                 json={"message_id": message_id, "payload": payload}, timeout=timeout)
     except requests.RequestException as error:
         raise SajarError(f"unreachable: {error.__class__.__name__}") from None
     data = _json(response)

@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khedmat.cases.abilities import Abilities, case_abilities
 from khedmat.cases.models import Case, Document
+from khedmat.cases.process import SummaryRow, SummarySection
+from khedmat.core import jalali
+from khedmat.core.templatetags.persian import rials
+from khedmat.core.text import digits_only, to_persian_digits
 from khedmat.core.text import search_key as core_search_key
 from khedmat.services.contractor_qualification import rules
+from khedmat.services.contractor_qualification.constants import PADAK_LEVELS, REFERRAL_ROLES, DossierSection
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -23,21 +30,23 @@ from khedmat.services.contractor_qualification.models import (
     FinancialRecord,
     GradeGrant,
     PersonRole,
+    Referral,
     RegistryEntry,
+    Relevance,
+    ReviewStatus,
     ScoringTable,
     SectionReview,
 )
 
-SERVICE_CODE = "contractor_qualification"
-
 SECTIONS = (
-    ("application", _("Application: kind, type, fields and grades")),
-    ("people", _("People of the applicant (ب)")),
-    ("documents", _("Documents (الف to ز)")),
-    ("experience", _("Work experience and contracts (و)")),
-    ("finance", _("Financial documents and tax returns (ه)")),
+    (DossierSection.APPLICATION, _("Application: kind, type, fields and grades")),
+    (DossierSection.PEOPLE, _("People of the applicant (ب)")),
+    (DossierSection.DOCUMENTS, _("Documents (الف to ز)")),
+    (DossierSection.EXPERIENCE, _("Work experience and contracts (و)")),
+    (DossierSection.FINANCE, _("Financial documents and tax returns (ه)")),
 )
 SECTION_LABELS = dict(SECTIONS)
+SECTION_PAGES = (DossierSection.PEOPLE, DossierSection.EXPERIENCE, DossierSection.FINANCE)
 
 
 def requested(case: Case) -> dict[str, int]:
@@ -73,6 +82,11 @@ class Section:
     problems: list = field(default_factory=list)
     review: SectionReview | None = None
 
+    @property
+    def has_page(self) -> bool:
+        """The applicant fills this section on its own page (`cq:section`), not on the case page."""
+        return self.code in SECTION_PAGES
+
 
 def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
     problems = []
@@ -103,16 +117,17 @@ def dossier_sections(case: Case) -> list[Section]:
     for code, label in SECTIONS:
         problems: list = []
         status = "todo"
-        if code == "application":
+        if code == DossierSection.APPLICATION:
             if not case.data.get("fields"):
                 problems.append(_("Fill in and save the application form."))
-        elif code == "people":
+        elif code == DossierSection.PEOPLE:
             problems = _people_problems(case, people)
-        elif code == "documents":
+        elif code == DossierSection.DOCUMENTS:
             for doc_code in sorted(required_document_codes(case) - present, key=lambda c: list(labels).index(c)):
                 requirement = labels[doc_code]
-                problems.append(_("Upload: %(group)s) %(label)s") % {"group": requirement.group, "label": requirement.label})
-        elif code == "experience":
+                problems.append(_("Upload: %(group)s) %(label)s") % {"group": requirement.group,
+                                                                     "label": requirement.label})
+        elif code == DossierSection.EXPERIENCE:
             if not needs_experience(case):
                 status = "not_needed"
             else:
@@ -120,8 +135,9 @@ def dossier_sections(case: Case) -> list[Section]:
                 names = {f.code: f.name for f in ContractingField.objects.filter(code__in=requested(case))}
                 for field_code, grade in requested(case).items():
                     if grade < 5 and field_code not in fields:
-                        problems.append(_("Add the contracts carried out in the field “%(field)s”.") % {"field": names.get(field_code, field_code)})
-        elif code == "finance":
+                        problems.append(_("Add the contracts carried out in the field “%(field)s”.") % {
+                            "field": names.get(field_code, field_code)})
+        elif code == DossierSection.FINANCE:
             if not needs_experience(case):
                 status = "not_needed"
             elif not FinancialRecord.objects.filter(case=case).exists():
@@ -154,7 +170,8 @@ def table_values(table: ScoringTable | None) -> rules.Table | None:
         degree_points={r.degree_level: r.points for r in table.degree_points.all()},
         relevance_percent={r.relevance: r.percent for r in table.relevance_factors.all()},
         experience_bands=[(r.min_years, r.points) for r in table.experience_points.all()],
-        thresholds={(r.field.code if r.field_id else None, r.grade): (r.min_staff_score, r.min_experience_rials, r.min_financial_rials)
+        thresholds={(r.field.code if r.field_id else None, r.grade):
+                    (r.min_staff_score, r.min_experience_rials, r.min_financial_rials)
                     for r in table.thresholds.select_related("field")},
     )
 
@@ -201,7 +218,8 @@ def case_scoring(case: Case) -> Scoring:
             contribution = rules.person_contribution(values, degree_level=person.degree_level,
                                                      relevance=person.relevance, years=person.experience_years)
         contributions.append((person, contribution))
-    financial = rules.financial_capacity(dict(FinancialRecord.objects.filter(case=case).values_list("fiscal_year", "turnover_rials")))
+    financial = rules.financial_capacity(dict(
+        FinancialRecord.objects.filter(case=case).values_list("fiscal_year", "turnover_rials")))
     experience: dict[str, int] = {}
     for code, amount in ExperienceRecord.objects.filter(case=case).values_list("field__code", "amount_rials"):
         experience[code] = experience.get(code, 0) + amount
@@ -222,8 +240,9 @@ def case_scoring(case: Case) -> Scoring:
                 else:
                     counted += contribution
         staff_score = counted if (values is not None and complete and seen) else None
-        supported = rules.supported_grade(values, kind=kind, field=code, staff_score=staff_score,
-                                          experience_rials=experience.get(code, 0), financial_rials=financial) if values else None
+        supported = rules.supported_grade(
+            values, kind=kind, field=code, staff_score=staff_score, experience_rials=experience.get(code, 0),
+            financial_rials=financial) if values else None
         scores.append(FieldScore(fields[code], grade, staff_score, experience.get(code, 0), financial, supported,
                                  rules.threshold_for(values, code, grade) if values else None))
     return Scoring(table, pinned, contributions, scores, financial)
@@ -252,8 +271,6 @@ def holder_condition(query: str, *, id_prefix: bool = False, min_letters: int = 
     """Registry entries of the holder a query names: an ID typed in any digits (whole, or its first digits
     when `id_prefix`), else a name containing the letters typed (at least `min_letters`). None: nothing to
     look for."""
-    from khedmat.core.text import digits_only
-
     query = (query or "").strip()
     digits, key = digits_only(query), search_key(query)
     if digits and len(digits) == len(key):
@@ -277,3 +294,175 @@ def company_record(organization):
     entries = RegistryEntry.objects.filter(organization=organization).select_related("certificate", "case")
     violations = DisciplinaryViolation.objects.filter(organization=organization).select_related("recorded_by")
     return entries, violations
+
+
+# -- the process's hooks (workflow.py names them) ------------------------------------------------------
+
+def fee_items(case: Case) -> list[str]:
+    """The fee items the case owes (the process's `fee`)."""
+    return rules.fee_items(kind=case.data.get("kind", ""), grades=list(rules.requested_grades(case.data).values()))
+
+
+def declaration_check(*, data: dict, organization=None, province=None):
+    """The jurisdiction rule (SERVICES.md §5.3) on what the applicant declares: None when this province
+    handles it, else a Persian message naming the competent authority. Run when the case is opened, on
+    every change of its form, before an invoice and on submission."""
+    kind, grades = data.get("kind", ""), rules.requested_grades(data)
+    unhandled = rules.unhandled_fields(kind=kind, requested=grades)
+    kind_handled = kind in rules.HANDLED_GRADES and (kind != rules.CONTRACTOR or data.get("contractor_type") == 1)
+    if kind_handled and unhandled and len(unhandled) < len(grades):
+        # Mixed: some fields at a handled grade, some not. Only the handled ones may be requested here.
+        names = dict(ContractingField.objects.filter(code__in=unhandled).values_list("code", "name"))
+        listed = "، ".join(
+            "«%s» (%s)" % (names.get(code, code),
+                           _("Grade %(grade)s") % {"grade": to_persian_digits(str(grades[code]))})
+            for code in unhandled)
+        return _("This province does not handle these fields at the grade requested: %(fields)s. The Plan and Budget "
+                 "Organization of the country grades them; remove them from this request (and apply for them there) "
+                 "to request the other fields here.") % {"fields": listed}
+    province_id = getattr(province, "pk", None)
+    registered_here = organization is None or province_id is None or organization.province_id == province_id
+    decision = rules.jurisdiction(
+        kind=data.get("kind", ""), contractor_type=data.get("contractor_type"), grades=list(grades.values()),
+        registered_in_province=registered_here,
+    )
+    if decision.handled:
+        return None
+    if decision.authority == "registration_province":
+        return _("This province does not handle this request: the company is registered in %(province)s province, "
+                 "so its Management and Planning Organization is competent. Apply there.") % {
+            "province": organization.province.name}
+    return _("This province does not handle this request: it is handled by the Plan and Budget Organization of the "
+             "country (national), which grades contractors of grades 1 and 2, contractors of types 2 and 3 and "
+             "consultants of grades 1 and 2. Apply there.")
+
+
+def jurisdiction_guard(case: Case):
+    """Guard of submission: the declaration rule on the case as it stands."""
+    return declaration_check(data=case.data, organization=case.organization, province=case.province)
+
+
+def case_inquiries(case: Case) -> list[dict]:
+    """Sent on submission (§5.8): the civil registry for every person and Padak for their degrees, the
+    gazette for the company and the tax organization for each declared tax return."""
+    items, seen = [], set()
+    people = list(CompanyPerson.objects.filter(case=case).order_by("pk"))
+    if not people:
+        person = case.applicant
+        items.append({"source": "civil_registry", "subject": {"national_id": person.national_id},
+                      "declared": {"first_name": person.first_name, "last_name": person.last_name},
+                      "label": person.get_full_name()})
+    for person in people:
+        if person.national_id in seen:
+            continue
+        seen.add(person.national_id)
+        items.append({"source": "civil_registry", "subject": {"national_id": person.national_id},
+                      "declared": {"first_name": person.first_name, "last_name": person.last_name},
+                      "label": person.full_name})
+        if person.degree_level != "diploma":
+            items.append({"source": "padak", "subject": {"national_id": person.national_id},
+                          "declared": {"level": PADAK_LEVELS[person.degree_level], "field": person.study_field},
+                          "label": person.full_name})
+    if case.organization_id:
+        organization = case.organization
+        items.append({"source": "official_gazette", "subject": {"organization_id": organization.national_id},
+                      "declared": {"name": organization.name, "registration_number": organization.registration_number},
+                      "label": organization.name})
+    tax_id = case.organization.national_id if case.organization_id else case.applicant.national_id
+    for record in FinancialRecord.objects.filter(case=case):
+        items.append({"source": "tax_org", "subject": {"id": tax_id, "year": record.fiscal_year},
+                      "declared": {"declared_income": record.turnover_rials},
+                      "label": f"{record.fiscal_year}"})
+    return items
+
+
+def review_complete(case: Case):
+    """Guard of "send to the approver": every needed section accepted and every counted degree judged."""
+    reviews = {r.section: r.status for r in SectionReview.objects.filter(case=case)}
+    missing = [str(s.label) for s in dossier_sections(case)
+               if s.status != "not_needed" and reviews.get(s.code) != ReviewStatus.ACCEPTED]
+    if missing:
+        return _("Accept every section first: %(sections)s") % {"sections": "، ".join(missing)}
+    if _unjudged_people(case).exists():
+        return str(_("Judge the relevance of every counted person's degree first."))
+    return None
+
+
+def _unjudged_people(case: Case):
+    """The counted people whose degree's relevance the expert has not judged yet."""
+    return CompanyPerson.objects.filter(case=case, scoring_field__isnull=False, relevance="").exclude(
+        role=PersonRole.SHAREHOLDER)
+
+
+def summary_sections(case: Case, sections, change):
+    """The check page of service 4: the application form, then the people, contracts and tax returns of the
+    dossier (each with a change link to its own page), then the documents."""
+    def page(section):
+        return change(reverse("cq:section", args=[case.public_id, section]))
+
+    needed = {s.code: s.status for s in dossier_sections(case)}
+    people, experience, finance = DossierSection.PEOPLE, DossierSection.EXPERIENCE, DossierSection.FINANCE
+    dossier = [SummarySection(
+        SECTION_LABELS[people],
+        tuple(SummaryRow(f"{p.full_name} — {p.get_role_display()}",
+                         f"{p.get_degree_level_display()} {p.study_field}، "
+                         f"{to_persian_digits(p.experience_years)} {_('years')}",
+                         page(people))
+              for p in CompanyPerson.objects.filter(case=case).order_by("pk")),
+        change_url=page(people), empty=_("No person listed."))]
+    if needed.get(experience) != "not_needed":
+        dossier.append(SummarySection(
+            SECTION_LABELS[experience],
+            tuple(SummaryRow(f"{r.title} — {r.employer}",
+                             f"{r.field.name}، {rials(r.amount_rials)}، {jalali.format_date(r.started_on)}",
+                             page(experience))
+                  for r in ExperienceRecord.objects.filter(case=case).select_related("field")),
+            change_url=page(experience), empty=_("No contract listed.")))
+    if needed.get(finance) != "not_needed":
+        dossier.append(SummarySection(
+            SECTION_LABELS[finance],
+            tuple(SummaryRow(to_persian_digits(r.fiscal_year), rials(r.turnover_rials), page(finance))
+                  for r in FinancialRecord.objects.filter(case=case)),
+            change_url=page(finance), empty=_("No tax return listed.")))
+    return [sections[0], *dossier, *sections[1:]]
+
+
+# -- the case page --------------------------------------------------------------------------------------
+
+def case_panel_context(case: Case, user, staff_view: bool, abilities: Abilities | None = None) -> dict:
+    """The service's part of the case page: the task list, and for staff the review and the scores. Who may do
+    what is the engine's answer (`abilities`, the case page's own): the expert's acts, the approver's decision."""
+    abilities = abilities or case_abilities(case=case, user=user)
+    sections = dossier_sections(case)
+    is_expert = abilities.offered("section_review")
+    is_approver = abilities.offered("approve")  # the page itself asks for a mismatch's reason (the guard)
+    return {
+        "has_actions": is_expert or is_approver,
+        "review_rows": review_rows(sections) if is_expert else [],
+        "needs_relevance": is_expert and _unjudged_people(case).exists(),
+        "sections": sections,
+        "sections_done": sum(1 for s in sections if s.status != "todo"),
+        "can_edit": abilities.offered("edit"),
+        "scoring": case_scoring(case) if staff_view else None,
+        "grants": list(grants_for_case(case)) if case.state != case.process.initial else [],
+        "is_expert": is_expert,
+        "is_approver": is_approver,
+        "relevance_choices": Relevance.choices,
+        "has_deficient": any(s.review and s.review.status == ReviewStatus.DEFICIENT for s in sections),
+        "referral": Referral.objects.filter(case=case).first() if abilities.roles & set(REFERRAL_ROLES) else None,
+    }
+
+
+def review_rows(sections, posted=None, errors=None) -> list[dict]:
+    """One row per section the expert reviews: its saved verdict, or what was just posted with its error."""
+    rows = []
+    for s in sections:
+        if s.status == "not_needed":
+            continue
+        row = {"code": s.code, "label": s.label, "saved": s.review.get_status_display() if s.review else "",
+               "status": s.review.status if s.review else "", "note": s.review.note if s.review else "",
+               "guidance": s.review.guidance if s.review else "", "error": (errors or {}).get(s.code, "")}
+        if posted is not None and s.code in posted:
+            row.update(posted[s.code])
+        rows.append(row)
+    return rows

@@ -15,10 +15,17 @@ from khedmat.certificates.models import DocumentStatus, EffectiveStatus
 from khedmat.certificates.services import effective_status, mask_national_id
 from khedmat.organizations.models import Organization
 from khedmat.organizations.selectors import organizations_for_staff
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE, VIOLATION_ROLES
 from khedmat.services.contractor_qualification.models import RegistryEntry
-from khedmat.services.contractor_qualification.selectors import SERVICE_CODE, company_record, holder_condition
+from khedmat.services.contractor_qualification.selectors import company_record, holder_condition
 
 EXPIRY_WARNING_DAYS = 60
+
+
+def may_record_violation(*, staff, organization) -> bool:
+    """Experts, unit heads and the head of the company's own province record its disciplinary violations."""
+    return bool(getattr(staff, "is_staff_member", False) and staff.province_id == organization.province_id
+                and staff.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE))
 
 STATUS_LABELS = {s.value: s.label for s in EffectiveStatus}  # the certificates' own labels
 STATUS_TAGS = {"valid": "ok", "expired": "warn", "suspended": "warn", "revoked": "bad", "replaced": "info"}
@@ -99,7 +106,8 @@ def registry_companies_for_staff(*, staff, query: str = "") -> QuerySet[Organiza
                       latest_valid_until=Max("qualification_entries__valid_until")))
 
 
-def expiring_for_staff(*, staff, within_days: int = EXPIRY_WARNING_DAYS, today: dt.date | None = None) -> list[EntryView]:
+def expiring_for_staff(*, staff, within_days: int = EXPIRY_WARNING_DAYS,
+                       today: dt.date | None = None) -> list[EntryView]:
     """Certificates in force of the province's companies that expire within `within_days`, soonest first."""
     today = today or timezone.localdate()
     entries = RegistryEntry.objects.filter(

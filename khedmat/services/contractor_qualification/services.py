@@ -8,14 +8,16 @@ import datetime as dt
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khedmat.accounts.models import User
 from khedmat.cases import services as case_services
-from khedmat.cases.access import actor_roles
 from khedmat.cases.models import Case
+from khedmat.cases.services import case_act
 from khedmat.certificates.models import HolderKind
 from khedmat.certificates.services import document_issue
 from khedmat.core import jalali
@@ -24,7 +26,8 @@ from khedmat.core.exceptions import ApplicationError
 from khedmat.core.text import to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_national_id
 from khedmat.inquiries import services as inquiry_services
-from khedmat.services.contractor_qualification import rules, selectors
+from khedmat.services.contractor_qualification import rules, sajar, selectors, selectors_registry
+from khedmat.services.contractor_qualification.constants import EXPERT, GRANT_MESSAGES
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
@@ -40,23 +43,13 @@ from khedmat.services.contractor_qualification.models import (
     Relevance,
     ReviewStatus,
     SectionReview,
+    ViolationInstruction,
 )
-from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
+from khedmat.services.contractor_qualification.signals import referral_queued
 
 logger = logging.getLogger(__name__)
 
-EXPERT = "expert"
-# Staff who may record a disciplinary violation against a company of their province.
-VIOLATION_ROLES = ("expert", "unit_head", "head")
 MAX_RIALS = 10**17  # beyond any contract or turnover; guards against typing errors overflowing a column
-
-
-def _require_role(case: Case, by, roles: set[str], states: tuple[str, ...]) -> None:
-    if not actor_roles(case, by).intersection(roles):
-        raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-    if case.state not in states:
-        raise ApplicationError(_("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label},
-                               code="wrong_state")
 
 
 def _field(case: Case, code: str | None, *, required: bool) -> ContractingField | None:
@@ -98,10 +91,12 @@ def person_add(*, case: Case, by, role: str, first_name: str, last_name: str, na
             raise ApplicationError(_("This person is already listed in this role."), code="duplicate")
         person = CompanyPerson.objects.create(
             case=locked, role=role, first_name=first_name, last_name=last_name, national_id=national_id,
-            degree_level=degree_level, study_field=study_field, university=university, experience_years=experience_years,
+            degree_level=degree_level, study_field=study_field, university=university,
+            experience_years=experience_years,
             insured_by_company=insured_by_company, insurance_number=insurance_number, scoring_field=field,
         )
-        case_services.case_record_change(case=locked, by=by, comment=_("Person added: %(name)s") % {"name": person.full_name})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Person added: %(name)s") % {"name": person.full_name})
     return person
 
 
@@ -134,7 +129,8 @@ def experience_add(*, case: Case, by, field: str, title: str, employer: str, con
         record = ExperienceRecord.objects.create(
             case=locked, field=_field(locked, field, required=True), title=title, employer=employer,
             contract_number=contract_number, amount_rials=amount_rials, started_on=started_on, finished_on=finished_on)
-        case_services.case_record_change(case=locked, by=by, comment=_("Contract added: %(title)s") % {"title": record.title})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Contract added: %(title)s") % {"title": record.title})
     return record
 
 
@@ -146,8 +142,8 @@ def financial_add(*, case: Case, by, fiscal_year: int, turnover_rials: int, tax_
     """Add one year's tax return (group ه)."""
     this_year = jalali.to_jalali(timezone.localdate()).year
     if not 1370 <= fiscal_year < this_year:
-        raise ApplicationError(_("The fiscal year must be a past Jalali year, such as %(year)s.") % {"year": this_year - 1},
-                               code="year")
+        raise ApplicationError(_("The fiscal year must be a past Jalali year, such as %(year)s.") % {
+            "year": this_year - 1}, code="year")
     if not 0 <= turnover_rials < MAX_RIALS:
         raise ApplicationError(_("Enter the declared turnover in rials."), code="amount")
     if not tax_return_number.strip():
@@ -158,7 +154,8 @@ def financial_add(*, case: Case, by, fiscal_year: int, turnover_rials: int, tax_
             raise ApplicationError(_("The tax return of this year is already listed."), code="duplicate")
         record = FinancialRecord.objects.create(case=locked, fiscal_year=fiscal_year, turnover_rials=turnover_rials,
                                                 tax_return_number=tax_return_number)
-        case_services.case_record_change(case=locked, by=by, comment=_("Tax return added: %(year)s") % {"year": fiscal_year})
+        case_services.case_record_change(case=locked, by=by,
+                                         comment=_("Tax return added: %(year)s") % {"year": fiscal_year})
     return record
 
 
@@ -171,8 +168,6 @@ def financial_remove(*, case: Case, by, pk: int) -> None:
 def application_on_submit(case: Case) -> Application:
     """Pin the scoring table in force and note the workload: open cases of the service in the province and
     the experts there, at the first submission (the seed ties the 10–25 day range to the volume of files)."""
-    from khedmat.accounts.models import User
-
     application, _created = Application.objects.get_or_create(case=case)
     if application.open_cases_at_submission is None:
         application.scoring_table = selectors.scoring_table_in_force(case.data.get("kind", ""))
@@ -190,17 +185,15 @@ def relevance_set(*, case: Case, person_id: int, relevance: str, by) -> CompanyP
     """The expert's judgement of how a person's degree fits the field they count toward."""
     if relevance not in Relevance.values:
         raise ApplicationError(_("Choose how related the degree is to the field."), code="relevance")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
-        person = CompanyPerson.objects.filter(case=locked, pk=person_id).first()
+    with case_act(case=case, by=by, name="relevance_judge") as act:
+        person = CompanyPerson.objects.filter(case=act.case, pk=person_id).first()
         if person is None:
             raise ApplicationError(_("This person is not in the dossier."), code="missing")
         person.relevance, person.relevance_by = relevance, by
         person.save(update_fields=["relevance", "relevance_by"])
-        case_services.case_record_change(case=locked, by=by, public=False,
-                                         comment=_("Relevance of %(name)s's degree: %(value)s") % {
-                                             "name": person.full_name, "value": Relevance(relevance).label})
+        act.public = False
+        act.comment = _("Relevance of %(name)s's degree: %(value)s") % {
+            "name": person.full_name, "value": Relevance(relevance).label}
     return person
 
 
@@ -212,15 +205,15 @@ def section_review_set(*, case: Case, section: str, status: str, note: str, guid
         raise ApplicationError(_("Choose a verdict."), code="status")
     if status == ReviewStatus.DEFICIENT and (not note.strip() or not guidance.strip()):
         raise ApplicationError(_("Describe the deficiency and the guidance for the applicant."), code="guidance")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
+    with case_act(case=case, by=by, name="section_review") as act:
         review, _created = SectionReview.objects.update_or_create(
-            case=locked, section=section,
-            defaults={"status": status, "note": note.strip(), "guidance": guidance.strip() if status == ReviewStatus.DEFICIENT else "",
+            case=act.case, section=section,
+            defaults={"status": status, "note": note.strip(),
+                      "guidance": guidance.strip() if status == ReviewStatus.DEFICIENT else "",
                       "reviewed_by": by, "reviewed_at": timezone.now()})
-        case_services.case_record_change(case=locked, by=by, public=False, comment=_("Section “%(section)s”: %(status)s") % {
-            "section": selectors.SECTION_LABELS[section], "status": ReviewStatus(status).label})
+        act.public = False
+        act.comment = _("Section “%(section)s”: %(status)s") % {
+            "section": selectors.SECTION_LABELS[section], "status": ReviewStatus(status).label}
     return review
 
 
@@ -231,7 +224,8 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
     returned by section code ({} when all were saved)."""
     errors: dict[str, str] = {}
     for section, verdict in verdicts.items():
-        status, note, guidance = verdict.get("status", ""), verdict.get("note", "") or "", verdict.get("guidance", "") or ""
+        status = verdict.get("status", "")
+        note, guidance = verdict.get("note", "") or "", verdict.get("guidance", "") or ""
         if section not in selectors.SECTION_LABELS:
             errors[section] = str(_("There is no such section."))
         elif status not in ReviewStatus.values:
@@ -242,12 +236,10 @@ def section_reviews_set(*, case: Case, verdicts: dict[str, dict], by) -> dict[st
         return errors
     if not verdicts:
         raise ApplicationError(_("Choose a verdict for at least one section."), code="status")
-    with transaction.atomic():
-        locked = case_services._locked(case, None)
-        _require_role(locked, by, {EXPERT}, ("under_review",))
+    with transaction.atomic():  # one act per section, all or none
         for section, verdict in verdicts.items():
-            section_review_set(case=locked, section=section, status=verdict["status"], note=verdict.get("note", "") or "",
-                               guidance=verdict.get("guidance", "") or "", by=by)
+            section_review_set(case=case, section=section, status=verdict["status"],
+                               note=verdict.get("note", "") or "", guidance=verdict.get("guidance", "") or "", by=by)
     return {}
 
 
@@ -266,29 +258,7 @@ def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_ver
     return notice
 
 
-def review_complete(case: Case):
-    """Guard of "send to the approver": every needed section accepted and every counted degree judged."""
-    reviews = {r.section: r.status for r in SectionReview.objects.filter(case=case)}
-    missing = [str(s.label) for s in selectors.dossier_sections(case)
-               if s.status != "not_needed" and reviews.get(s.code) != ReviewStatus.ACCEPTED]
-    if missing:
-        return _("Accept every section first: %(sections)s") % {"sections": "، ".join(missing)}
-    unjudged = CompanyPerson.objects.filter(case=case, scoring_field__isnull=False, relevance="").exclude(role=PersonRole.SHAREHOLDER)
-    if unjudged.exists():
-        return _("Judge the relevance of every counted person's degree first.")
-    return None
-
-
 # -- the approver: grades, certificate, referral ----------------------------------------------------------
-
-GRANT_MESSAGES = {
-    "reason_required": _("Write the reason for a lower grade or a refusal."),
-    "not_handled": _("This province grants only the grades it handles."),
-    "better_than_requested": _("The granted grade cannot be higher than the grade requested."),
-    "none_granted": _("Grant at least one field, or reject the application."),
-    "departs_from_scoring": _("The grade granted departs from the grade the scoring tables support: write the reason."),
-}
-
 
 def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[str, str], by, expected_version: int,
                    mismatch_reason: str = ""):
@@ -306,28 +276,28 @@ def grades_approve(*, case: Case, granted: dict[str, int | None], reasons: dict[
     scoring = {s.field.code: s for s in case_scoring.fields}
     now = timezone.now()
     with transaction.atomic():
-        locked = case_services._locked(case, expected_version)
-        _require_role(locked, by, {APPROVER}, ("awaiting_approval",))
-        fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
-        GradeGrant.objects.filter(case=locked).delete()  # a file returned to the expert may be decided again
-        for code, wanted in requested.items():
-            score = scoring.get(code)
-            GradeGrant.objects.create(
-                case=locked, field=fields[code], requested_grade=wanted, granted_grade=granted.get(code),
-                reason=reasons.get(code, "").strip(), staff_score=score.staff_score if score else None,
-                supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now,
-                scoring_departure="" if supported is None else rules.scoring_departure(
-                    requested=wanted, supported=supported.get(code), granted=granted.get(code)))
-        lines = [f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —" for c, g in
-                 ((c, granted.get(c)) for c in requested)]
-        inquiry_services.mismatches_accept(case=locked, reason=mismatch_reason, by=by)
-        locked = case_services.case_transition(case=locked, name="approve", by=by, comment="؛ ".join(lines),
-                                               _allow_internal=True)
-        certificate = _certificate_issue(locked, by=by)
-        locked = case_services.case_transition(case=locked, name="issue_certificate", by=by, _allow_internal=True,
-                                               comment=certificate.number)
-        referral = _referral_create(locked, certificate)
-    transaction.on_commit(lambda: _enqueue_referral(referral.pk))
+        # The reason for a registry mismatch is recorded under the case's lock before the act's guard asks for it;
+        # a refusal of the act rolls the reason back with the rest.
+        with case_act(case=case, by=by, name="approve", expected_version=expected_version,
+                      before=lambda locked: inquiry_services.mismatches_accept(
+                          case=locked, reason=mismatch_reason, by=by)) as act:
+            fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested)}
+            GradeGrant.objects.filter(case=act.case).delete()  # a file returned to the expert may be decided again
+            for code, wanted in requested.items():
+                score = scoring.get(code)
+                GradeGrant.objects.create(
+                    case=act.case, field=fields[code], requested_grade=wanted, granted_grade=granted.get(code),
+                    reason=reasons.get(code, "").strip(), staff_score=score.staff_score if score else None,
+                    supported_grade=score.supported_grade if score else None, decided_by=by, decided_at=now,
+                    scoring_departure="" if supported is None else rules.scoring_departure(
+                        requested=wanted, supported=supported.get(code), granted=granted.get(code)))
+            act.comment = "؛ ".join(f"{fields[c].name}: {to_persian_digits(g)}" if g else f"{fields[c].name}: —"
+                                    for c, g in ((c, granted.get(c)) for c in requested))
+        with case_act(case=act.case, by=by, name="issue_certificate") as act:
+            certificate = _certificate_issue(act.case, by=by)
+            act.comment = certificate.number
+        referral = _referral_create(act.case, certificate)
+    transaction.on_commit(lambda: referral_queued.send(sender=Referral, referral_id=referral.pk))
     return certificate
 
 
@@ -360,7 +330,8 @@ def _certificate_issue(case: Case, *, by):
     )
     RegistryEntry.objects.create(
         certificate=document, case=case, organization=case.organization, national_id=national_id, name=name,
-        search_name=selectors.search_key(name), kind=kind, issued_on=document.issued_on, valid_until=document.valid_until,
+        search_name=selectors.search_key(name), kind=kind, issued_on=document.issued_on,
+        valid_until=document.valid_until,
         grades=[{"field": g.field.code, "name": g.field.name, "grade": g.granted_grade} for g in grants])
     return document
 
@@ -393,12 +364,6 @@ def _referral_create(case: Case, certificate) -> Referral:
                                    payload=referral_payload(case, certificate), created_at=now, next_attempt_at=now)
 
 
-def _enqueue_referral(referral_id: int) -> None:
-    from khedmat.services.contractor_qualification.tasks import referral_send_task
-
-    referral_send_task.enqueue(referral_id)
-
-
 REFERRAL_RETRY_MINUTES = (1, 5, 30, 120, 720)
 
 
@@ -410,10 +375,6 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
     retried later with back-off, never lost. Without a configured address the file waits for a manual
     export by staff. No row lock is held during the call: the referral is claimed with a conditional
     update first, so two workers never both send it."""
-    from django.conf import settings
-
-    from khedmat.services.contractor_qualification import sajar
-
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     now = now or timezone.now()
     if not base_url:
@@ -437,11 +398,12 @@ def referral_send(referral_id: int, *, now: dt.datetime | None = None) -> Referr
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED):
             return referral  # staff recorded it by hand meanwhile
-        referral.status, referral.receipt, referral.sent_at, referral.last_error = ReferralStatus.SENT, receipt, timezone.now(), ""
+        referral.status, referral.receipt, referral.sent_at = ReferralStatus.SENT, receipt, timezone.now()
+        referral.last_error = ""
         referral.next_attempt_at = None
         referral.save()
-        case_services.case_transition(case=referral.case, name="refer_to_pbo", by=None, _allow_internal=True,
-                                      comment=_("Receipt %(receipt)s") % {"receipt": receipt})
+        with case_act(case=referral.case, by=None, name="refer_to_pbo") as act:
+            act.comment = _("Receipt %(receipt)s") % {"receipt": receipt}
     return referral
 
 
@@ -450,15 +412,14 @@ def referral_mark_sent(*, referral: Referral, receipt: str, by) -> Referral:
     if not receipt.strip():
         raise ApplicationError(_("Enter the receipt number the PBO gave."), code="receipt")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        _require_role(referral.case, by, {APPROVER}, ("certificate_issued",))
-        if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
-            raise ApplicationError(_("This file was already sent."), code="already_sent")
-        referral.status, referral.receipt, referral.sent_at, referral.next_attempt_at = ReferralStatus.SENT, receipt.strip(), timezone.now(), None
-        referral.sent_by_hand = True
-        referral.save()
-        case_services.case_transition(case=referral.case, name="refer_to_pbo", by=by, _allow_internal=True,
-                                      comment=_("Sent by hand; receipt %(receipt)s") % {"receipt": referral.receipt})
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)  # the referral first, as the worker
+        with case_act(case=referral.case, by=by, name="refer_to_pbo") as act:
+            if referral.status == ReferralStatus.SENT or referral.status == ReferralStatus.ACKNOWLEDGED:
+                raise ApplicationError(_("This file was already sent."), code="already_sent")
+            referral.status, referral.receipt = ReferralStatus.SENT, receipt.strip()
+            referral.sent_at, referral.next_attempt_at, referral.sent_by_hand = timezone.now(), None, True
+            referral.save()
+            act.comment = _("Sent by hand; receipt %(receipt)s") % {"receipt": referral.receipt}
     return referral
 
 
@@ -467,33 +428,31 @@ def referral_acknowledge(*, referral: Referral, registration_number: str, by=Non
     if not registration_number.strip():
         raise ApplicationError(_("Enter the SAJAR registration number."), code="registration_number")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if by is not None:
-            _require_role(referral.case, by, {APPROVER}, ("referred_to_pbo",))
-        if referral.status != ReferralStatus.SENT:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)  # the referral first, as the worker
+        if by is None and referral.status != ReferralStatus.SENT:
             raise ApplicationError(_("Only a sent file can be acknowledged."), code="not_sent")
-        referral.status, referral.acknowledgement = ReferralStatus.ACKNOWLEDGED, registration_number.strip()
-        referral.acknowledged_at, referral.acknowledged_by = timezone.now(), by
-        referral.save()
-        case_services.case_transition(case=referral.case, name="register_in_sajar", by=by, _allow_internal=True,
-                                      comment=referral.acknowledgement)
+        with case_act(case=referral.case, by=by, name="register_in_sajar") as act:
+            if referral.status != ReferralStatus.SENT:
+                raise ApplicationError(_("Only a sent file can be acknowledged."), code="not_sent")
+            referral.status, referral.acknowledgement = ReferralStatus.ACKNOWLEDGED, registration_number.strip()
+            referral.acknowledged_at, referral.acknowledged_by = timezone.now(), by
+            referral.save()
+            act.comment = referral.acknowledgement
     return referral
 
 
 def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Retry due referrals and ask SAJAR about sent ones (periodic)."""
-    from django.conf import settings
-
-    from khedmat.services.contractor_qualification import sajar
-
     now = now or timezone.now()
     retried = acknowledged = 0
-    for pk in Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now).values_list("pk", flat=True)[:200]:
+    due = Referral.objects.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.FAILED], next_attempt_at__lte=now)
+    for pk in due.values_list("pk", flat=True)[:200]:
         referral_send(pk, now=now)
         retried += 1
     base_url = getattr(settings, "KHEDMAT_SAJAR_URL", "")
     if base_url:
-        for referral in Referral.objects.filter(status=ReferralStatus.SENT, sent_by_hand=False).order_by("sent_at")[:200]:
+        sent = Referral.objects.filter(status=ReferralStatus.SENT, sent_by_hand=False).order_by("sent_at")
+        for referral in sent[:200]:
             try:
                 number = sajar.status(base_url=base_url, message_id=str(referral.message_id))
             except sajar.SajarError:
@@ -509,21 +468,19 @@ def referrals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 # -- the company record -------------------------------------------------------------------------------
 
-def violation_record(*, organization, instruction: str, occurred_on: dt.date, description: str, decision: str, by) -> DisciplinaryViolation:
+def violation_record(*, organization, instruction: str, occurred_on: dt.date, description: str, decision: str,
+                     by) -> DisciplinaryViolation:
     """Record a disciplinary violation against a company (data only, SERVICES.md §5.5)."""
-    from khedmat.services.contractor_qualification.models import ViolationInstruction
-
     if instruction not in ViolationInstruction.values:
         raise ApplicationError(_("Choose the instruction the violation falls under."), code="instruction")
     if occurred_on > timezone.localdate():
         raise ApplicationError(_("The date of the violation is in the future."), code="date")
     if not description.strip():
         raise ApplicationError(_("Describe the violation."), code="description")
-    if (not getattr(by, "is_staff_member", False) or by.province_id != organization.province_id
-            or not by.has_role(*VIOLATION_ROLES, service_code=SERVICE_CODE)):
+    if not selectors_registry.may_record_violation(staff=by, organization=organization):
         raise ApplicationError(_("You are not allowed to take this action on this case."), code="forbidden")
-    violation = DisciplinaryViolation.objects.create(organization=organization, instruction=instruction,
-                                                     occurred_on=occurred_on, description=description, decision=decision,
-                                                     recorded_by=by)
+    violation = DisciplinaryViolation.objects.create(
+        organization=organization, instruction=instruction, occurred_on=occurred_on, description=description,
+        decision=decision, recorded_by=by)
     audit_record(actor=by, action="violation_recorded", instance=violation, after={"instruction": instruction})
     return violation

@@ -5,22 +5,19 @@ from django.conf import settings
 from django_tasks import task
 
 from khedmat.core.periodic import schedule_next_run
+from khedmat.services.contractor_qualification import services
 
 
 @task()
 def referral_send_task(referral_id: int) -> str | None:
-    from khedmat.services.contractor_qualification.services import referral_send
-
-    referral = referral_send(referral_id)
+    referral = services.referral_send(referral_id)
     return referral.status if referral else None
 
 
 @task()
 def referrals_sweep_task() -> dict:
-    from khedmat.services.contractor_qualification.services import referrals_sweep
-
     try:
-        return referrals_sweep()
+        return services.referrals_sweep()
     finally:
         referrals_schedule()
 

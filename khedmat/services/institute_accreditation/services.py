@@ -218,9 +218,8 @@ def licence_issue(*, case: Case, domain_codes: list[str], note: str = "", by,
     whose guard then lets it through; a refused act takes the reason back with it: one transaction)."""
     _require_service(case)
     with transaction.atomic():
-        mismatches_accept(case=case, reason=mismatch_reason, by=by)
-        with case_act(case=case, by=by, name="issue_licence", expected_version=expected_version,
-                      comment=note.strip()) as act:
+        with case_act(case=case, by=by, name="issue_licence", expected_version=expected_version, comment=note.strip(),
+                      before=lambda locked: mismatches_accept(case=locked, reason=mismatch_reason, by=by)) as act:
             locked = act.case
             requested = {d.code: d for d in requested_domains(locked)}
             chosen = [code for code in dict.fromkeys(domain_codes) if code]

@@ -2,9 +2,10 @@
 import pytest
 
 from khedmat.cases.models import Case
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core.browser import serious_accessibility_violations
+from khedmat.core.models import Province
 from khedmat.testing import PASSWORD, last_code_sent_to, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +24,6 @@ def log_in(page, user, *, staff=False):
 
 
 def test_case_journey(browser_page, test_service):
-    from khedmat.core.models import Province
-
     page = browser_page
     applicant = make_user(first_name="زهرا", last_name="نیک‌نام")
     expert = make_staff(province=Province.objects.get(code="tehran"), roles=["expert"], mobile="09120007777")

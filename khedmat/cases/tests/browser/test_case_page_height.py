@@ -6,9 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from khedmat.cases import services as case_services
 from khedmat.cases.tests.browser.test_case_journey import log_in
+from khedmat.catalog.models import Service
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.testing import make_staff
+from khedmat.testing_fixtures.contractor_qualification import fill_dossier, make_scoring_table, pay
+from khedmat.testing_fixtures.institute_accreditation import make_institute, submitted_case
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "case-page"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,11 +36,6 @@ def heights(page, url, name):
 
 
 def test_case_page_height(browser_page, applicant, company, upload, tehran):
-    from khedmat.cases import services as case_services
-    from khedmat.catalog.models import Service
-    from khedmat.services.contractor_qualification.tests.conftest import fill_dossier, make_scoring_table, pay
-    from khedmat.services.institute_accreditation.tests.fixtures_helper import make_institute, submitted_case
-
     page = browser_page
     make_scoring_table()
     draft = case_services.case_create(service=Service.objects.get(code="contractor_qualification"),

@@ -13,7 +13,6 @@ from django.urls import reverse
 from khedmat.accounts import demo_data as accounts
 from khedmat.accounts.demo_data import DEMO_PASSWORD
 from khedmat.accounts.models import User
-from khedmat.cases.tests.conftest import draft, ready_draft, submitted, test_service, upload  # noqa: F401, F811
 from khedmat.committees import demo_data as committees
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.tests.browser.test_pages import PUBLIC_PAGES
@@ -95,7 +94,7 @@ def test_every_desk_and_public_page_at_phone_and_desktop_width(browser_page):
     assert len(fetched) > 50
 
 
-def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):  # noqa: F811
+def test_the_work_queue_starts_above_the_fold(browser_page, submitted, expert):
     """At 1280×800 the first case row starts within the first screen (it was about 1,200 px down)."""
     page = browser_page
     log_in(page, expert, PASSWORD)

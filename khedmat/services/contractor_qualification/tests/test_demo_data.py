@@ -4,9 +4,19 @@ seconds), so everything is checked in one test."""
 import time
 
 import pytest
+from django.utils import timezone
 
+from khedmat.accounts import demo_data as accounts
 from khedmat.cases.models import Case, CaseEvent, DocumentVersion
 from khedmat.certificates.models import OfficialDocument
+from khedmat.core.chain import chain_breaks
+from khedmat.core.models import AuditEvent
+from khedmat.inquiries.models import Inquiry
+from khedmat.organizations import demo_data as organizations
+from khedmat.organizations.models import Organization
+from khedmat.payments import demo_data as payments
+from khedmat.payments.models import Invoice, PaymentAttempt
+from khedmat.services.contractor_qualification import demo_data
 from khedmat.services.contractor_qualification.models import (
     CompanyPerson,
     DisciplinaryViolation,
@@ -25,11 +35,6 @@ ISSUED = ("certificate_issued", "referred_to_pbo", "registered_in_sajar")
 
 
 def _load_all():
-    from khedmat.accounts import demo_data as accounts
-    from khedmat.organizations import demo_data as organizations
-    from khedmat.payments import demo_data as payments
-    from khedmat.services.contractor_qualification import demo_data
-
     lines = []
     for module in (accounts, organizations, payments, demo_data):  # the order of INSTALLED_APPS
         lines += module.load() or []
@@ -37,10 +42,6 @@ def _load_all():
 
 
 def _counts():
-    from khedmat.inquiries.models import Inquiry
-    from khedmat.organizations.models import Organization
-    from khedmat.payments.models import Invoice, PaymentAttempt
-
     models = (Case, CaseEvent, DocumentVersion, CompanyPerson, GradeGrant, RegistryEntry, OfficialDocument,
               ScoringTable, DisciplinaryViolation, Organization, Invoice, PaymentAttempt, Inquiry)
     return {model.__name__: model.objects.count() for model in models}
@@ -76,7 +77,6 @@ def test_the_demo_shows_every_state_and_loads_once(media):
     open_cases = cases.filter(state__in=["under_review", "awaiting_approval"])
     deadlines = {c.pk: c.sla_deadline for c in open_cases}
     assert all(deadlines.values())
-    from django.utils import timezone
 
     now = timezone.now()
     assert any(c.sla_deadline <= now for c in open_cases)  # breached
@@ -100,8 +100,6 @@ def test_the_demo_shows_every_state_and_loads_once(media):
     assert all(t.is_sample and "داده نمایشی" in t.title for t in tables)
     assert DisciplinaryViolation.objects.count() == 1
     # Backdating kept the append-only logs' hash chains intact (core.chain, `audit_verify`).
-    from khedmat.core.chain import chain_breaks
-    from khedmat.core.models import AuditEvent
 
     assert list(chain_breaks(CaseEvent)) == [] and list(chain_breaks(AuditEvent)) == []
 

@@ -10,7 +10,8 @@ from khedmat.services.contractor_qualification.models import CompanyPerson
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("khedmat.services.contractor_qualification.migrations.0006_companyperson_role_applicant")
+migration = importlib.import_module(
+    "khedmat.services.contractor_qualification.migrations.0006_companyperson_role_applicant")
 
 
 def test_a_natural_person_listed_as_chief_executive_becomes_the_applicant_himself(contractor_service, applicant,
@@ -23,5 +24,6 @@ def test_a_natural_person_listed_as_chief_executive_becomes_the_applicant_himsel
     CompanyPerson.objects.create(case=natural, role="scoring_staff", national_id="0030000017", **fields)
     CompanyPerson.objects.create(case=company_draft, role="ceo", national_id=applicant.national_id, **fields)
     migration.natural_applicants_list_themselves(apps, None)
-    assert sorted(CompanyPerson.objects.filter(case=natural).values_list("role", flat=True)) == ["applicant", "scoring_staff"]
+    roles = CompanyPerson.objects.filter(case=natural).values_list("role", flat=True)
+    assert sorted(roles) == ["applicant", "scoring_staff"]
     assert CompanyPerson.objects.get(case=company_draft).role == "ceo"  # a company's CEO stays

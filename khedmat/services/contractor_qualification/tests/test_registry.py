@@ -105,7 +105,8 @@ def test_a_too_short_name_or_a_wrong_length_id_gets_a_clear_message(client, comp
 
 def test_no_match_says_so(client, company_entry):
     html = _html(client.get("/registry/", {"q": "شرکت ناموجود"}))
-    assert "notice" in html and "شرکت ناموجود" in html and to_persian_digits(company_entry.certificate.number) not in html
+    assert ("notice" in html and "شرکت ناموجود" in html
+            and to_persian_digits(company_entry.certificate.number) not in html)
 
 
 def test_a_revoked_certificate_shows_as_revoked_never_valid(client, company_entry, administrator):

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from khedmat.cases.models import Case, CaseEvent, DeficiencyItem, DeficiencyNotice
 from khedmat.cases.selectors import sla_view
@@ -24,9 +25,10 @@ from khedmat.core.jalali import TEHRAN
 from khedmat.core.models import Province
 from khedmat.inquiries.models import Inquiry, InquirySource
 from khedmat.payments.models import FeeSchedule, Invoice
+from khedmat.payments.services import fee_schedule_in_force
 from khedmat.services.contractor_qualification import report
-from khedmat.services.contractor_qualification.models import Application, Referral
-from khedmat.testing import login, make_staff
+from khedmat.services.contractor_qualification.models import Application, ContractingField, GradeGrant, Referral
+from khedmat.testing import login, make_staff, persian_number_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,8 @@ def make_case(applicant, events, *, data=CONTRACTOR_4, province=None):
 
 
 def issued_flow(submitted, issued):
-    return [(submitted, "submitted", "under_review"), (issued - dt.timedelta(hours=2), "transition", "awaiting_approval"),
+    return [(submitted, "submitted", "under_review"),
+            (issued - dt.timedelta(hours=2), "transition", "awaiting_approval"),
             (issued - dt.timedelta(hours=1), "transition", "approved"), (issued, "transition", "certificate_issued")]
 
 
@@ -89,14 +92,16 @@ def referral(case, by, status):
 def fee_table_1404():
     service = Service.objects.get(code="contractor_qualification")
     first, last = YEAR_1404.first, YEAR_1404.last
-    return {grade: FeeSchedule.objects.create(service=service, item_code=f"contractor_grade_{grade}", item_label=f"پایه {grade}",
+    return {grade: FeeSchedule.objects.create(service=service, item_code=f"contractor_grade_{grade}",
+                                              item_label=f"پایه {grade}",
                                               budget_year=1404, valid_from=first, valid_to=last, amount_rials=amount)
             for grade, amount in ((3, 7_000_000), (4, 5_000_000))}
 
 
 def invoice(case, *, total, row=None, on):
     lines = [{"item": row.item_code, "amount_rials": row.amount_rials, "schedule_id": row.pk}] if row else []
-    return Invoice.objects.create(number=f"1404-{next(_sequence):07d}-{case.pk}", case=case, lines=lines, total_rials=total,
+    return Invoice.objects.create(number=f"1404-{next(_sequence):07d}-{case.pk}", case=case, lines=lines,
+                                  total_rials=total,
                                   status="paid", created_at=on, paid_at=on)
 
 
@@ -150,7 +155,8 @@ def scenario(applicant, expert, fee_table_1404):
     issuer = InquirySource.objects.get(code="document_issuer")
     for case, sent, minutes in ((b, at(1404, 2, 6, 9), 30), (c, at(1404, 7, 5, 10), 90)):
         made = Inquiry.objects.create(case=case, source=registry, automatic=True, status="answered")
-        Inquiry.objects.filter(pk=made.pk).update(created_at=sent, sent_at=sent, answered_at=sent + dt.timedelta(minutes=minutes))
+        Inquiry.objects.filter(pk=made.pk).update(created_at=sent, sent_at=sent,
+                                                  answered_at=sent + dt.timedelta(minutes=minutes))
     made = Inquiry.objects.create(case=c, source=issuer, sampled=True, status="letter_sent", due_at=at(1404, 7, 12))
     Inquiry.objects.filter(pk=made.pk).update(created_at=at(1404, 7, 5, 10), sent_at=at(1404, 7, 5, 10))
     return {"a": a, "b": b, "c": c, "f": f}
@@ -175,7 +181,8 @@ def test_distribution_bins_shares_median_and_90th_percentile(scenario):
     assert [b.count for b in result.from_first.bins] == [1, 0, 1, 0, 0, 0, 1]
     assert [b.count for b in result.from_final.bins] == [2, 0, 0, 0, 0, 0, 1]
     clock = result.clock
-    assert (clock.within_lower, clock.within_lower_share, clock.within_target, clock.within_target_share) == (2, 66.7, 2, 66.7)
+    assert (clock.within_lower, clock.within_lower_share,
+            clock.within_target, clock.within_target_share) == (2, 66.7, 2, 66.7)
     assert (clock.median, clock.p90, clock.mean, clock.maximum) == (7, 35, 15.7, 35)
     assert result.from_final.median == 5 and result.from_first.median == 14
 
@@ -191,7 +198,8 @@ def test_workload_deficiencies_and_referral(scenario):
     assert (d.notices, d.notices_fully_guided) == (1, 0)
     r = result.referrals
     assert (r.pending, r.failed, r.missing) == (1, 1, 0)
-    assert dict((code, n) for code, _label, n in r.by_status) == {"pending": 1, "sent": 0, "acknowledged": 1, "failed": 1}
+    assert dict((code, n) for code, _label, n in r.by_status) == {"pending": 1, "sent": 0, "acknowledged": 1,
+                                                                  "failed": 1}
     assert (r.referred, r.referred_median, r.registered, r.registered_median) == (1, 1, 1, 5)
 
 
@@ -205,7 +213,8 @@ def test_inquiries_fees_and_jurisdiction(scenario):
     fees = result.fees
     assert (fees.paid, fees.correct, fees.incorrect, fees.unknown, fees.correct_share) == (3, 1, 1, 1, 33.3)
     wrong = next(p for p in fees.problems if p.expected is not None)
-    assert (wrong.tracking_number, wrong.charged, wrong.expected) == (scenario["c"].tracking_number, 5_000_000, 7_000_000)
+    assert (wrong.tracking_number, wrong.charged, wrong.expected) == (scenario["c"].tracking_number, 5_000_000,
+                                                                      7_000_000)
     # B, C and F were first submitted in 1404 (A in 1403); F asks for grade 1, which the PBO handles.
     j = result.jurisdiction
     assert (j.submitted, j.inside, j.inside_share) == (3, 2, 66.7)
@@ -213,8 +222,6 @@ def test_inquiries_fees_and_jurisdiction(scenario):
 
 
 def test_the_fee_check_reads_the_table_as_invoices_are_priced(fee_table_1404):
-    from khedmat.payments.services import fee_schedule_in_force
-
     service = Service.objects.get(code="contractor_qualification")
     table = report.FeeTable(service.pk)
     for on in (dt.date(2020, 6, 1), jalali.from_jalali(1404, 3, 1)):
@@ -277,7 +284,8 @@ def test_the_chart_reads_in_the_page_direction(rtl):
 
 @pytest.mark.parametrize("persona", ["unit_head", "expert", "head", "deputy"])
 def test_the_province_staff_see_the_report(client, scenario, persona, request, tehran):
-    user = request.getfixturevalue(persona) if persona in ("unit_head", "expert") else make_staff(province=tehran, roles=[persona])
+    user = (request.getfixturevalue(persona) if persona in ("unit_head", "expert")
+            else make_staff(province=tehran, roles=[persona]))
     login(client, user)
     response = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"})
     assert response.status_code == 200
@@ -321,8 +329,6 @@ def test_bad_dates_are_explained_in_persian(client, expert):
 
 
 def test_the_excel_export_has_the_figures(client, scenario, expert):
-    from openpyxl import load_workbook
-
     login(client, expert)
     response = client.get(URL + "export.xlsx", {"date_from": "1404/01/01", "date_to": "1404/12/29"})
     assert response.status_code == 200
@@ -342,8 +348,6 @@ def test_the_excel_export_has_the_figures(client, scenario, expert):
 def test_the_report_page_shows_every_number_in_persian(client, scenario, expert):
     """Shares and means were printed «۲۰.۲»: every text node of the page has Persian digits, «٫» and
     «٬», and no scientific notation."""
-    from khedmat.testing import persian_number_problems
-
     login(client, expert)
     html = client.get(URL, {"date_from": "1404/01/01", "date_to": "1404/12/29"}).content.decode()
     assert persian_number_problems(html) == []
@@ -351,8 +355,6 @@ def test_the_report_page_shows_every_number_in_persian(client, scenario, expert)
 
 
 def test_the_report_counts_and_lists_the_grants_that_depart_from_the_scores(client, scenario, expert):
-    from khedmat.services.contractor_qualification.models import ContractingField, GradeGrant
-
     building = ContractingField.objects.get(code="building")
     for case, supported, granted, departure, reason in (
             (scenario["a"], 5, 4, "above", "سوابق اجرایی ملی تأیید شد"), (scenario["b"], 4, 4, "", ""),

@@ -3,6 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from khedmat.catalog.models import Service
+from khedmat.payments.services import fee_schedule_in_force
 from khedmat.services.contractor_qualification import rules
 
 
@@ -24,7 +26,8 @@ from khedmat.services.contractor_qualification import rules
     ],
 )
 def test_jurisdiction(kind, contractor_type, grades, in_province, handled, authority):
-    decision = rules.jurisdiction(kind=kind, contractor_type=contractor_type, grades=grades, registered_in_province=in_province)
+    decision = rules.jurisdiction(kind=kind, contractor_type=contractor_type, grades=grades,
+                                  registered_in_province=in_province)
     assert (decision.handled, decision.authority) == (handled, authority)
 
 
@@ -56,7 +59,8 @@ def test_the_request_is_read_once_as_a_grade_per_field():
     # Where the old copies disagreed: a grade with no field was counted by the process and the report but not by
     # the pages, and a row that is not a mapping broke all but the jurisdiction check. Neither is a request.
     odd = {"fields": [{"field": "", "grade": 1}, {"grade": 2}, "building", {"field": "roads", "grade": ""},
-                      {"field": "roads", "grade": None}, {"field": "water", "grade": "x"}, {"field": "rail", "grade": 5}]}
+                      {"field": "roads", "grade": None}, {"field": "water", "grade": "x"},
+                      {"field": "rail", "grade": 5}]}
     assert rules.requested_grades(odd) == {"rail": 5}
     assert rules.requested_grades({}) == rules.requested_grades({"fields": None}) == rules.requested_grades(None) == {}
 
@@ -65,13 +69,12 @@ def test_the_request_is_read_once_as_a_grade_per_field():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind, grade, amount", [
-    ("contractor", 3, 6_000_000), ("contractor", 4, 4_500_000), ("contractor", 5, 3_000_000), ("consultant", 3, 3_000_000),
-    ("contractor", 1, 10_500_000), ("contractor", 2, 9_000_000), ("consultant", 1, 6_000_000), ("consultant", 2, 4_500_000),
+    ("contractor", 3, 6_000_000), ("contractor", 4, 4_500_000), ("contractor", 5, 3_000_000),
+    ("consultant", 3, 3_000_000),
+    ("contractor", 1, 10_500_000), ("contractor", 2, 9_000_000), ("consultant", 1, 6_000_000),
+    ("consultant", 2, 4_500_000),
 ])
 def test_the_fee_item_of_each_kind_and_grade_is_in_the_1399_table(kind, grade, amount):
-    from khedmat.catalog.models import Service
-    from khedmat.payments.services import fee_schedule_in_force
-
     item = f"{kind}_grade_{grade}"  # the national table has every grade; the province charges only its own
     service = Service.objects.get(code="contractor_qualification")
     assert fee_schedule_in_force(service=service, item_code=item, on=dt.date(2020, 6, 1)).amount_rials == amount
@@ -146,7 +149,8 @@ def test_a_grant_departs_from_the_scoring_result_in_either_direction(requested, 
     (None, {"b": 4}, {}, None),  # no scoring table: nothing to depart from
 ])
 def test_a_departure_from_the_scoring_result_needs_a_reason(supported, granted, reasons, error):
-    errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons, supported=supported)
+    errors = rules.grant_errors(kind="contractor", requested={"b": 4}, granted=granted, reasons=reasons,
+                                supported=supported)
     assert (next(iter(errors.values())) if errors else None) == error
 
 

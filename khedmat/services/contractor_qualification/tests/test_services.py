@@ -1,21 +1,29 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 
 from khedmat.cases import services as case_services
-from khedmat.cases.models import CaseEvent
+from khedmat.cases.models import Case, CaseEvent
+from khedmat.certificates.models import OfficialDocument
+from khedmat.certificates.rendering import document_pdf
+from khedmat.certificates.tests.test_rendering import pdf_text
 from khedmat.core.exceptions import ApplicationError
+from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
+from khedmat.notifications.models import OutboxMessage
 from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.models import (
     Application,
     CompanyPerson,
     FinancialRecord,
     GradeGrant,
+    GradeThreshold,
     Referral,
     RegistryEntry,
 )
-from khedmat.services.contractor_qualification.tests.conftest import make_scoring_table, pay
+from khedmat.testing import login
+from khedmat.testing_fixtures.contractor_qualification import fill_dossier, make_scoring_table, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +33,19 @@ def _accept_all(case, expert):
         services.relevance_set(case=case, person_id=person.pk, relevance="related", by=expert)
     for section in selectors.dossier_sections(case):
         if section.status != "not_needed":
-            services.section_review_set(case=case, section=section.code, status="accepted", note="", guidance="", by=expert)
+            services.section_review_set(case=case, section=section.code, status="accepted", note="", guidance="",
+                                        by=expert)
 
 
 # -- the dossier ----------------------------------------------------------------------------------
 
 def test_sections_show_what_is_missing_until_the_dossier_is_complete(company_draft, applicant, upload):
-    from khedmat.services.contractor_qualification.tests.conftest import fill_dossier
-
     case = case_services.case_data_update(case=company_draft, data={"kind": "contractor", "contractor_type": 1,
                                                                    "fields": [{"field": "building", "grade": 4}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     status = {s.code: s.status for s in selectors.dossier_sections(case)}
-    assert status == {"application": "done", "people": "todo", "documents": "todo", "experience": "todo", "finance": "todo"}
+    assert status == {"application": "done", "people": "todo", "documents": "todo", "experience": "todo",
+                      "finance": "todo"}
     assert "ناقص" in selectors.dossier_complete(case) or selectors.dossier_complete(case)
     case = fill_dossier(case, applicant, upload)
     assert all(s.status == "done" for s in selectors.dossier_sections(case))
@@ -54,7 +62,8 @@ def test_grade_5_needs_no_experience_or_finance(company_draft, applicant):
 
 
 def test_consultants_must_upload_the_management_and_premises_groups(company_draft, applicant):
-    case = case_services.case_data_update(case=company_draft, data={"kind": "consultant", "fields": [{"field": "building", "grade": 3}]},
+    case = case_services.case_data_update(case=company_draft, data={"kind": "consultant",
+                                                                    "fields": [{"field": "building", "grade": 3}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     assert {"consultant_management_structure", "consultant_premises_form"} <= selectors.required_document_codes(case)
     problems = " ".join(str(p) for s in selectors.dossier_sections(case) for p in s.problems)
@@ -67,7 +76,8 @@ def test_a_malformed_national_id_is_refused_and_nothing_is_added(company_draft, 
                                                                    "fields": [{"field": "building", "grade": 5}]},
                                           title="", by=applicant, expected_version=company_draft.version)
     with pytest.raises(ApplicationError) as error:
-        services.person_add(case=case, by=applicant, role="ceo", first_name="الف", last_name="ب", national_id=national_id,
+        services.person_add(case=case, by=applicant, role="ceo", first_name="الف", last_name="ب",
+                            national_id=national_id,
                             degree_level="bachelor", study_field="عمران", experience_years=3, scoring_field="building")
     assert message in error.value.message
     assert not CompanyPerson.objects.filter(case=case).exists()
@@ -97,12 +107,11 @@ def test_a_future_or_duplicate_tax_year_is_refused(company_draft, applicant):
 def test_others_cannot_change_the_dossier(company_draft, other_applicant, expert):
     for person in (other_applicant, expert):
         with pytest.raises(ApplicationError):
-            services.financial_add(case=company_draft, by=person, fiscal_year=1400, turnover_rials=1, tax_return_number="x")
+            services.financial_add(case=company_draft, by=person, fiscal_year=1400, turnover_rials=1,
+                                   tax_return_number="x")
 
 
 def test_an_unpaid_complete_dossier_is_not_submitted(company_draft, applicant, upload):
-    from khedmat.services.contractor_qualification.tests.conftest import fill_dossier
-
     case = fill_dossier(company_draft, applicant, upload)
     with pytest.raises(ApplicationError) as error:
         case_services.case_submit(case=case, by=applicant, expected_version=case.version)
@@ -139,9 +148,8 @@ def test_submission_pins_the_scoring_table_and_notes_the_workload(expert, under_
 
 
 def test_inquiries_go_to_the_registries_for_every_person_company_and_tax_return(under_review):
-    from khedmat.inquiries.models import Inquiry
-
-    asked = sorted((i.source.code, i.label) for i in Inquiry.objects.filter(case=under_review, automatic=True, sampled=False))
+    asked = sorted((i.source.code, i.label) for i in Inquiry.objects.filter(case=under_review, automatic=True,
+                                                                            sampled=False))
     sources = [code for code, _label in asked]
     assert sources.count("civil_registry") == 2  # one per distinct person (the CEO is also a board member)
     assert sources.count("padak") == 2
@@ -174,12 +182,14 @@ def test_a_half_related_degree_counts_half(under_review, expert):
 def test_only_the_expert_reviews_and_only_under_review(under_review, applicant, unit_head):  # noqa: F811
     for person in (applicant, unit_head):
         with pytest.raises(ApplicationError):
-            services.section_review_set(case=under_review, section="people", status="accepted", note="", guidance="", by=person)
+            services.section_review_set(case=under_review, section="people", status="accepted", note="", guidance="",
+                                        by=person)
 
 
 def test_a_deficient_section_needs_guidance_and_becomes_a_notice_that_pauses_the_clock(under_review, expert, applicant):
     with pytest.raises(ApplicationError):
-        services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه ۱۴۰۰ نیست",
+        services.section_review_set(case=under_review, section="finance", status="deficient",
+                                    note="اظهارنامه ۱۴۰۰ نیست",
                                     guidance="", by=expert)
     services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه ۱۴۰۰ نیست",
                                 guidance="اظهارنامه سال ۱۴۰۰ را بیفزایید", by=expert)
@@ -204,7 +214,8 @@ def test_send_to_approver_needs_every_section_accepted(under_review, expert):
         case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
     assert "پذیرفت" in error.value.message or "بخش" in error.value.message
     _accept_all(under_review, expert)
-    assert case_services.case_transition(case=under_review, name="send_to_approver", by=expert).state == "awaiting_approval"
+    assert case_services.case_transition(case=under_review, name="send_to_approver",
+                                         by=expert).state == "awaiting_approval"
 
 
 # -- the approver ----------------------------------------------------------------------------------
@@ -237,7 +248,8 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
             services.grades_approve(case=awaiting, granted=granted, reasons=reasons, by=unit_head,
                                     expected_version=awaiting.version)
     awaiting.refresh_from_db()
-    assert awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists() and not RegistryEntry.objects.exists()
+    assert (awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists()
+            and not RegistryEntry.objects.exists())
     services.grades_approve(case=awaiting, granted={"building": 5}, reasons={"building": "سابقه کافی برای پایه ۴ نیست"},
                             by=unit_head, expected_version=awaiting.version)
     grant = GradeGrant.objects.get(case=awaiting)
@@ -246,8 +258,6 @@ def test_a_lower_grade_needs_a_reason_and_a_higher_one_is_refused(awaiting, unit
 
 def _scores_support_only_grade_5(case):
     """The pinned table's grade-4 staff minimum raised beyond the case's score: the figures support only 5."""
-    from khedmat.services.contractor_qualification.models import GradeThreshold
-
     GradeThreshold.objects.filter(table=case.qualification.scoring_table, grade=4).update(
         min_staff_score=Decimal(1000))
 
@@ -277,9 +287,6 @@ def test_a_grant_that_follows_the_scoring_result_records_no_departure(awaiting, 
 def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, unit_head, client):  # noqa: F811
     """Issue 17 point 1: a deceased person answered by the civil registry blocks approval until the approver
     writes why; the reason is recorded on the case and shown on its page."""
-    from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus
-    from khedmat.testing import login
-
     Inquiry.objects.create(case=awaiting, source=InquirySource.objects.get(code="civil_registry"), label="بهروز نادری",
                            subject={"national_id": "0071020012"}, declared={"full_name": "بهروز نادری"},
                            status=InquiryStatus.ANSWERED, mismatches=[
@@ -295,7 +302,8 @@ def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, 
     awaiting.refresh_from_db()
     assert awaiting.state == "awaiting_approval" and not GradeGrant.objects.exists()
     services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=unit_head,
-                            expected_version=awaiting.version, mismatch_reason="گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد")
+                            expected_version=awaiting.version,
+                            mismatch_reason="گواهی انحصار وراثت و معرفی مدیرعامل جدید ارائه شد")
     awaiting.refresh_from_db()
     assert awaiting.state == "certificate_issued"
     event = CaseEvent.objects.get(case=awaiting, data__has_key="registry_mismatch_reason")
@@ -306,7 +314,8 @@ def test_approval_despite_a_registry_mismatch_needs_a_recorded_reason(awaiting, 
 
 def test_the_expert_cannot_approve(awaiting, expert):
     with pytest.raises(ApplicationError):
-        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert, expected_version=awaiting.version)
+        services.grades_approve(case=awaiting, granted={"building": 4}, reasons={}, by=expert,
+                                expected_version=awaiting.version)
 
 
 def test_a_stale_approval_changes_nothing(awaiting, unit_head):  # noqa: F811
@@ -325,9 +334,6 @@ def test_rejection_needs_reasons(awaiting, unit_head):  # noqa: F811
 
 def test_a_rejected_contractor_gets_a_letter_saying_why_and_how_to_object(awaiting, unit_head):  # noqa: F811
     """Issue 17 point 3: service 4's rejection was an SMS «…: ردشده.» and no letter."""
-    from khedmat.certificates.models import OfficialDocument
-    from khedmat.notifications.models import OutboxMessage
-
     case_services.case_transition(case=awaiting, name="reject", by=unit_head, comment="مدارک جعلی")
     letter = OfficialDocument.objects.get(case=awaiting, document_type__code="decision_letter")
     assert "مدارک جعلی" in str(letter.content["items"]) and "اعتراض" in letter.content["closing"]
@@ -350,11 +356,9 @@ def test_violations_are_recorded_against_the_company(company, expert, applicant)
                                   description="x", decision="", by=applicant)
 
 
-def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head, tmp_path):  # noqa: F811
+def test_a_consultant_gets_a_consulting_certificate_and_a_contractor_a_contracting_one(awaiting, unit_head,
+                                                                                       tmp_path):  # noqa: F811
     """The applicant kind chooses the type, so the printout carries the seed's title for that kind."""
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_rendering import pdf_text
-
     contractor = services._certificate_issue(awaiting, by=unit_head)
     assert contractor.document_type.title == "گواهینامه صلاحیت پیمانکاری"
     awaiting.data = {**awaiting.data, "kind": "consultant"}
@@ -378,7 +382,8 @@ def natural_draft(contractor_service, applicant):
 
 
 def _person(case, by, role, national_id):
-    return services.person_add(case=case, by=by, role=role, first_name="نرگس", last_name="شریفی", national_id=national_id,
+    return services.person_add(case=case, by=by, role=role, first_name="نرگس", last_name="شریفی",
+                               national_id=national_id,
                                degree_level="master", study_field="مهندسی عمران", experience_years=12,
                                scoring_field="building")
 
@@ -401,19 +406,17 @@ def test_a_natural_person_lists_himself_not_a_chief_executive(natural_draft, app
 
 def test_a_company_does_not_list_the_applicant_himself(company_draft, applicant):
     company_draft = case_services.case_data_update(
-        case=company_draft, data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 5}]},
+        case=company_draft,
+        data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 5}]},
         title="", by=applicant, expected_version=company_draft.version)
     with pytest.raises(ApplicationError):
         _person(company_draft, applicant, "applicant", applicant.national_id)
     assert _person(company_draft, applicant, "ceo", applicant.national_id).role == "ceo"
 
 
-def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head, tmp_path):  # noqa: F811
-    import re
+def test_a_natural_persons_grade_certificate_prints_no_english_kind(natural_draft, applicant, unit_head,
+                                                                    tmp_path):  # noqa: F811
 
-    from khedmat.cases.models import Case
-    from khedmat.certificates.rendering import document_pdf
-    from khedmat.certificates.tests.test_rendering import pdf_text
 
     Case.objects.filter(pk=natural_draft.pk).update(
         state="awaiting_approval", tracking_number=case_services._next_tracking_number(natural_draft.service))

@@ -1,9 +1,16 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from khedmat.cases import services as case_services
-from khedmat.cases.tests.conftest import unit_head  # noqa: F401,E402
-from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord, GradeGrant
+from khedmat.cases.guards import required_documents_present
+from khedmat.cases.models import Case
+from khedmat.payments.models import Invoice
+from khedmat.services.contractor_qualification import services
+from khedmat.services.contractor_qualification.forms import PersonForm
+from khedmat.services.contractor_qualification.models import CompanyPerson, FinancialRecord, GradeGrant, SectionReview
+from khedmat.services.contractor_qualification.tests.test_services import _accept_all, _scores_support_only_grade_5
 from khedmat.testing import login, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +35,8 @@ def test_adding_a_person_with_persian_digits_and_a_bad_id(client, company_draft,
     case = _draft_with_form(company_draft, applicant)
     login(client, applicant)
     url = reverse("cq:section", args=[case.public_id, "people"])
-    data = {"role": "ceo", "first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴", "degree_level": "master",
+    data = {"role": "ceo", "first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴",
+            "degree_level": "master",
             "study_field": "مهندسی عمران", "experience_years": "12", "scoring_field": "building"}
     response = client.post(url, data)
     assert response.status_code == 302
@@ -42,7 +50,8 @@ def test_amounts_typed_with_separators_and_a_bad_year(client, company_draft, app
     case = _draft_with_form(company_draft, applicant)
     login(client, applicant)
     url = reverse("cq:section", args=[case.public_id, "finance"])
-    assert client.post(url, {"fiscal_year": "۱۴۰۲", "turnover_rials": "۶٬۰۰۰٬۰۰۰٬۰۰۰", "tax_return_number": "T1"}).status_code == 302
+    assert client.post(url, {"fiscal_year": "۱۴۰۲", "turnover_rials": "۶٬۰۰۰٬۰۰۰٬۰۰۰",
+                             "tax_return_number": "T1"}).status_code == 302
     assert FinancialRecord.objects.get(case=case).turnover_rials == 6_000_000_000
     response = client.post(url, {"fiscal_year": "1402", "turnover_rials": "12ab", "tax_return_number": "T2"})
     assert response.status_code == 200 and "ریال" in response.content.decode()
@@ -62,7 +71,8 @@ def test_the_expert_sees_scores_and_the_review_forms(client, under_review, exper
     page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
     assert "بررسی بخش به بخش" in page and "پایه قابل احراز با این ارقام" in page
     person = CompanyPerson.objects.filter(case=under_review, role="scoring_staff").get()
-    response = client.post(reverse("cq:relevance", args=[under_review.public_id]), {"person": person.pk, "relevance": "related"})
+    response = client.post(reverse("cq:relevance", args=[under_review.public_id]),
+                           {"person": person.pk, "relevance": "related"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.relevance == "related"
@@ -77,7 +87,6 @@ def test_the_applicant_cannot_review_or_approve(client, under_review, applicant)
 
 
 def test_the_approver_page_refuses_a_higher_grade_with_a_message(client, under_review, expert, unit_head):  # noqa: F811
-    from khedmat.services.contractor_qualification.tests.test_services import _accept_all
 
     _accept_all(under_review, expert)
     case = case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
@@ -115,9 +124,6 @@ def test_the_case_page_links_staff_to_the_company_record(client, under_review, e
 # -- the declaration on /cases/new/ and POST /api/cases/ (issue 15, point 1) ----------------------
 
 def test_the_new_case_page_asks_for_the_declaration_and_refuses_at_once(client, contractor_service, applicant, company):
-    from khedmat.cases.models import Case
-    from khedmat.payments.models import Invoice
-
     login(client, applicant)
     choice = {"service": "contractor_qualification", "on_behalf": str(company.pk)}
     page = client.post("/cases/new/", choice)
@@ -130,22 +136,23 @@ def test_the_new_case_page_asks_for_the_declaration_and_refuses_at_once(client, 
     assert "سازمان برنامه و بودجه کشور" in refused.content.decode()
     assert not Case.objects.exists() and not Invoice.objects.exists()
     accepted = client.post("/cases/new/", {**choice, "declare": "contractor_qualification", "case-kind": "contractor",
-                                           "case-contractor_type": "1", "case-field_0": "building", "case-grade_0": "3"})
+                                           "case-contractor_type": "1", "case-field_0": "building",
+                                           "case-grade_0": "3"})
     case = Case.objects.get()
     assert accepted.status_code == 302 and case.data["fields"] == [{"field": "building", "grade": 3}]
     assert case.organization == company
 
 
 def test_the_api_refuses_a_declaration_the_province_does_not_handle(client, contractor_service, applicant, company):
-    from khedmat.cases.models import Case
-
     login(client, applicant)
     refused = client.post("/api/cases/", {"service": "contractor_qualification", "organization": company.national_id,
-                                          "data": {"kind": "consultant", "fields": [{"field": "building", "grade": 2}]}},
+                                          "data": {"kind": "consultant",
+                                                   "fields": [{"field": "building", "grade": 2}]}},
                           content_type="application/json")
     assert refused.status_code == 400
     assert refused.json()["code"] == "not_competent" and "سازمان برنامه و بودجه کشور" in refused.json()["message"]
-    invalid = client.post("/api/cases/", {"service": "contractor_qualification", "data": {"kind": "builder", "fields": []}},
+    invalid = client.post("/api/cases/", {"service": "contractor_qualification",
+                                          "data": {"kind": "builder", "fields": []}},
                           content_type="application/json")
     assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
     assert not Case.objects.exists()
@@ -159,8 +166,6 @@ def test_the_api_refuses_a_declaration_the_province_does_not_handle(client, cont
 
 
 def test_the_fee_button_refuses_a_case_the_province_does_not_handle(client, company_draft, applicant):
-    from khedmat.cases.models import Case
-
     login(client, applicant)
     url = reverse("payments:invoice-open", args=[company_draft.public_id])
     empty = client.post(url, follow=True).content.decode()
@@ -173,8 +178,6 @@ def test_the_fee_button_refuses_a_case_the_province_does_not_handle(client, comp
 
 def _checklist_tags(page: str) -> dict[str, str]:
     """{the checklist row's heading: its tag} as the applicant reads them."""
-    import re
-
     rows = re.findall(r'<p><strong>(.*?)</strong>\s*<span class="tag[^"]*">(.*?)</span>', page, re.S)
     return {label.strip(): tag.strip() for label, tag in rows}
 
@@ -182,8 +185,6 @@ def _checklist_tags(page: str) -> dict[str, str]:
 def test_the_checklist_says_required_where_the_rule_requires_it(client, company_draft, applicant):
     """A legal person's company documents (ج) and a consultant's second و and ز are required: the checklist
     says «الزامی», as the submission guard decides, not «اختیاری» from the static flag."""
-    from khedmat.cases.guards import required_documents_present
-
     case = case_services.case_data_update(case=company_draft, data={"kind": "consultant",
                                           "fields": [{"field": "building", "grade": 3}]},
                                           title="", by=applicant, expected_version=company_draft.version)
@@ -199,14 +200,13 @@ def test_the_checklist_says_required_where_the_rule_requires_it(client, company_
 
 def test_section_reviews_are_saved_together_or_not_at_all(client, under_review, expert):
     """Issue 16 point 10: one form for every section; one wrong verdict saves nothing and says which, in Persian."""
-    from khedmat.services.contractor_qualification.models import SectionReview
-
     login(client, expert)
     page = client.get(reverse("cases:detail", args=[under_review.public_id])).content.decode()
     assert page.count('action="%s"' % reverse("cq:reviews", args=[under_review.public_id])) == 1
     assert page.index('id="actions-title"') < page.index('id="review"') < page.index('id="dossier-title"')
     url = reverse("cq:reviews", args=[under_review.public_id])
-    bad = {"status-application": "accepted", "status-people": "accepted", "status-finance": "deficient", "note-finance": "ناقص"}
+    bad = {"status-application": "accepted", "status-people": "accepted", "status-finance": "deficient",
+           "note-finance": "ناقص"}
     response = client.post(url, bad)
     body = response.content.decode()
     assert response.status_code == 200 and "هیچ‌چیز ذخیره نشد" in body
@@ -235,7 +235,6 @@ def test_check_your_answers_lists_the_dossier_with_change_links_back(client, com
 
 def test_the_approver_must_give_a_reason_to_depart_from_the_scores_and_the_case_shows_it(
         client, under_review, expert, unit_head):  # noqa: F811
-    from khedmat.services.contractor_qualification.tests.test_services import _accept_all, _scores_support_only_grade_5
 
     _accept_all(under_review, expert)
     case = case_services.case_transition(case=under_review, name="send_to_approver", by=expert)
@@ -254,14 +253,13 @@ def test_the_approver_must_give_a_reason_to_depart_from_the_scores_and_the_case_
 
 
 def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contractor_service, applicant, company_draft):
-    from khedmat.services.contractor_qualification.forms import PersonForm
-
     natural = case_services.case_create(service=contractor_service, applicant=applicant)
     assert [v for v, _label in PersonForm(case=natural).fields["role"].choices] == ["applicant", "scoring_staff"]
     assert [v for v, _label in PersonForm(case=company_draft).fields["role"].choices] == [
         "ceo", "board_member", "shareholder", "scoring_staff"]
     login(client, applicant)
-    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id, "section": "people"})).content.decode()
+    page = client.get(reverse("cq:section", kwargs={"public_id": natural.public_id,
+                                                    "section": "people"})).content.decode()
     assert "شخص متقاضی" in page and '<option value="ceo"' not in page
     form = PersonForm({"role": "ceo"}, case=natural)
     assert not form.is_valid() and "role" in form.errors
@@ -269,8 +267,6 @@ def test_the_people_form_offers_the_roles_of_the_applicants_kind(client, contrac
 
 def test_posting_the_same_deficiency_notice_twice_says_it_was_already_sent(client, under_review, expert):
     """Issue 17 point 9: the second post (a double click, a stale page) is told the notice went already."""
-    from khedmat.services.contractor_qualification import services
-
     services.section_review_set(case=under_review, section="finance", status="deficient", note="اظهارنامه نیست",
                                 guidance="اظهارنامه را بیفزایید", by=expert)
     under_review.refresh_from_db()

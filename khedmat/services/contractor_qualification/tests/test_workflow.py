@@ -1,12 +1,17 @@
+import datetime as dt
+
 import pytest
 
 from khedmat.cases import services
+from khedmat.cases.models import Case
 from khedmat.cases.process import get_process
 from khedmat.catalog.models import Service
 from khedmat.core.exceptions import ApplicationError
-from khedmat.payments.models import FeeSchedule
+from khedmat.payments.models import FeeSchedule, Invoice
+from khedmat.payments.services import invoice_for_case
 from khedmat.services.contractor_qualification.forms import ApplicationForm
 from khedmat.services.contractor_qualification.workflow import PROCESS
+from khedmat.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +29,8 @@ def test_the_form_collects_fields_and_grades_and_refuses_bad_rows():
     form = ApplicationForm(data, prefix="case")
     assert form.is_valid(), form.errors
     assert form.cleaned_data["fields"] == [{"field": "building", "grade": 3}, {"field": "water", "grade": 5}]
-    bad = ApplicationForm({**data, "case-kind": "consultant", "case-grade_0": "4", "case-field_1": "building"}, prefix="case")
+    bad = ApplicationForm({**data, "case-kind": "consultant", "case-grade_0": "4", "case-field_1": "building"},
+                          prefix="case")
     assert not bad.is_valid()
 
 
@@ -41,10 +47,9 @@ def test_out_of_jurisdiction_is_refused_naming_the_authority(applicant):
                                   title="", by=applicant, expected_version=case.version)
     assert "سازمان برنامه و بودجه کشور" in error.value.message
     case.refresh_from_db()
-    assert case.data == {} and case.state == "draft" and case.tracking_number is None and case.first_submitted_at is None
+    assert (case.data == {} and case.state == "draft" and case.tracking_number is None
+            and case.first_submitted_at is None)
     # A case whose data was put there behind the engine's back is still refused on submission and invoicing.
-    from khedmat.cases.models import Case
-    from khedmat.payments.services import invoice_for_case
 
     Case.objects.filter(pk=case.pk).update(data={"kind": "contractor", "contractor_type": 1,
                                                  "fields": [{"field": "building", "grade": 1}]})
@@ -67,23 +72,20 @@ def test_out_of_jurisdiction_is_refused_naming_the_authority(applicant):
     {"kind": "consultant", "contractor_type": None, "fields": [{"field": "building", "grade": 2}]},
 ])
 def test_a_request_for_the_pbo_opens_no_case(applicant, data):
-    from khedmat.cases.models import Case
-
     with pytest.raises(ApplicationError) as error:
-        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant, data=data)
+        services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
+                             data=data)
     assert error.value.code == "not_competent" and "سازمان برنامه و بودجه کشور" in error.value.message
     assert not Case.objects.filter(applicant=applicant).exists()
 
 
 def test_a_company_registered_elsewhere_is_sent_to_its_province(applicant, isfahan):
-    from khedmat.cases.models import Case
-    from khedmat.testing import make_organization
-
     company = make_organization(owner=applicant, province=isfahan)
     with pytest.raises(ApplicationError) as error:
         services.case_create(service=Service.objects.get(code="contractor_qualification"), applicant=applicant,
                              organization=company,
-                             data={"kind": "contractor", "contractor_type": 1, "fields": [{"field": "building", "grade": 3}]})
+                             data={"kind": "contractor", "contractor_type": 1,
+                                   "fields": [{"field": "building", "grade": 3}]})
     assert isfahan.name in error.value.message and "سازمان برنامه و بودجه" not in error.value.message
     assert not Case.objects.exists()
 
@@ -96,9 +98,6 @@ def test_a_handled_request_opens_a_draft_with_its_declaration(applicant, company
 
 
 def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
-    import datetime as dt
-
-    from khedmat.payments.services import invoice_for_case
 
     case = _case(applicant, {"kind": "contractor", "contractor_type": 1,
                              "fields": [{"field": "building", "grade": 4}, {"field": "water", "grade": 3}]})
@@ -111,9 +110,6 @@ def test_the_fee_comes_from_the_fee_table_at_the_highest_grade(applicant):
 
 def test_a_mixed_request_is_refused_field_by_field(applicant, company):
     """«ساختمان» grade 3 with «راه» grade 2: «راه» is named and nothing is invoiced (issue 15, point 2)."""
-    from khedmat.cases.models import Case
-    from khedmat.payments.models import Invoice
-
     service = Service.objects.get(code="contractor_qualification")
     mixed = {"kind": "contractor", "contractor_type": 1,
              "fields": [{"field": "building", "grade": 3}, {"field": "roads", "grade": 2}]}
@@ -126,9 +122,7 @@ def test_a_mixed_request_is_refused_field_by_field(applicant, company):
     case = services.case_create(service=service, applicant=applicant, organization=company, data=handled)
     with pytest.raises(ApplicationError):
         services.case_data_update(case=case, data=mixed, title="", by=applicant, expected_version=case.version)
-    import datetime as dt
 
-    from khedmat.payments.services import invoice_for_case
 
     invoice = invoice_for_case(case=case, on=dt.date(2020, 6, 1))
     assert invoice.total_rials == 6_000_000 and [line["item"] for line in invoice.lines] == ["contractor_grade_3"]

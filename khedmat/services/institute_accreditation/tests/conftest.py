@@ -6,7 +6,17 @@ import io
 import pytest
 from django.utils import timezone
 
-from khedmat.cases.tests.conftest import PDF
+from khedmat.appointments import services as appointments
+from khedmat.appointments.models import ScoringCriterion, ScoringScheme
+from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition, document_upload
+from khedmat.catalog.models import Service
+from khedmat.committees import services as committees
+from khedmat.committees.models import Committee, CommitteeMember, Session
+from khedmat.services.institute_accreditation import services
+from khedmat.services.institute_accreditation.models import Domain, DomainGroup
+from khedmat.testing import make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
+from khedmat.workcalendar.selectors import calendar_for
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -16,8 +26,6 @@ FORMS = ("form_1", "form_2", "form_3", "form_4", "form_5", "form_6")
 @pytest.fixture
 def domains(db):
     """Two groups with domains (the circular's lists are not in the seed: test data)."""
-    from khedmat.services.institute_accreditation.models import Domain, DomainGroup
-
     management = DomainGroup.objects.create(code="management", title="مدیریت", ordering=1)
     it = DomainGroup.objects.create(code="it", title="فناوری اطلاعات", ordering=2)
     for code, title, group in [("leadership", "رهبری و مدیریت", management), ("hr", "منابع انسانی", management),
@@ -28,8 +36,6 @@ def domains(db):
 
 @pytest.fixture
 def schemes(db):
-    from khedmat.appointments.models import ScoringCriterion, ScoringScheme
-
     for code in ("institute_field_visit", "institute_supervision"):
         scheme = ScoringScheme.objects.create(code=code, title=code)
         ScoringCriterion.objects.create(scheme=scheme, order=1, title="فضای آموزشی", max_score=50)
@@ -38,8 +44,6 @@ def schemes(db):
 
 @pytest.fixture
 def institute(tehran):
-    from khedmat.testing import make_organization, make_user
-
     ceo = make_user(first_name="پریسا", last_name="امینی")
     organization = make_organization(owner=ceo, province=tehran, kind="institute", name="موسسه آموزشی افق دانش")
     return organization
@@ -52,16 +56,11 @@ def ceo(institute):
 
 @pytest.fixture
 def head(tehran):
-    from khedmat.testing import make_staff
-
     return make_staff(province=tehran, roles=["unit_head"])
 
 
 @pytest.fixture
 def accreditation_committee(tehran):
-    from khedmat.committees.models import Committee, CommitteeMember
-    from khedmat.testing import make_staff
-
     committee = Committee.objects.create(province=tehran, kind="accreditation_committee", name="کمیته اعتبارسنجی")
     secretary = make_staff(province=tehran, roles=["committee_secretary"])
     CommitteeMember.objects.create(committee=committee, user=secretary, role="secretary", voting=False)
@@ -72,15 +71,11 @@ def accreditation_committee(tehran):
 
 
 def upload(case, requirement, by, content=PDF, name="file.pdf", staff_intake=False):
-    from khedmat.cases.services import document_upload
-
     return document_upload(case=case, requirement=requirement, fileobj=io.BytesIO(content), filename=name,
                            size=len(content), by=by, staff_intake=staff_intake)
 
 
 def at_working_hour(province, days_ahead=1, hour=10):
-    from khedmat.workcalendar.selectors import calendar_for
-
     day = calendar_for(province=province).add_working_days(timezone.localdate(), days_ahead)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -101,12 +96,6 @@ ORDER = ["draft", "filed", "document_review", "visit_scheduled", "visited", "ceo
 def journey(domains, schemes, institute, ceo, expert, head, accreditation_committee,
             django_capture_on_commit_callbacks):
     """journey(until="active", kind=…, domains=[…]) → the case, moved through the real services."""
-    from khedmat.appointments import services as appointments
-    from khedmat.appointments.models import ScoringCriterion
-    from khedmat.cases.services import case_create, case_data_update, case_submit, case_transition
-    from khedmat.catalog.models import Service
-    from khedmat.services.institute_accreditation import services
-
     def run(until="active", kind="new_licence", codes=("leadership", "hr"), previous="", channel="online",
             decision="approve", grant=None):
         case = case_create(service=Service.objects.get(code="institute_accreditation"), applicant=ceo,
@@ -177,9 +166,6 @@ def journey(domains, schemes, institute, ceo, expert, head, accreditation_commit
         return case
 
     def committee_decide(cases, decision, reasons="", guidance=""):
-        from khedmat.committees import services as committees
-        from khedmat.committees.models import Session
-
         secretary = accreditation_committee.members.get(role="secretary").user
         start = at_working_hour(institute.province, 5 + Session.objects.count())
         session = committees.session_schedule(committee=accreditation_committee, starts_at=start,

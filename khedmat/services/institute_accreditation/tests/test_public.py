@@ -13,7 +13,7 @@ from khedmat.certificates.models import VerificationLog
 from khedmat.core import jalali
 from khedmat.core.text import to_persian_digits
 from khedmat.services.institute_accreditation import selectors
-from khedmat.services.institute_accreditation.tests.fixtures_helper import (
+from khedmat.testing_fixtures.institute_accreditation import (
     licence_for,
     licensed,
     make_institute,

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from khedmat.appointments.models import Appointment
 from khedmat.cases.selectors import sla_view
@@ -19,8 +20,8 @@ from khedmat.core.models import Province
 from khedmat.payments.models import Invoice
 from khedmat.services.institute_accreditation import report
 from khedmat.services.institute_accreditation.models import ScopeViolation, SupervisionRecord
-from khedmat.services.institute_accreditation.tests.fixtures_helper import at, case_with_events, make_institute
 from khedmat.testing import login, make_staff, make_user
+from khedmat.testing_fixtures.institute_accreditation import at, case_with_events, make_institute
 
 pytestmark = pytest.mark.django_db
 
@@ -265,8 +266,6 @@ def test_bad_dates_are_explained(client, tehran):
 
 
 def test_the_excel_export_has_the_figures(client, scenario, tehran):
-    from openpyxl import load_workbook
-
     login(client, make_staff(province=tehran, roles=["unit_head"]))
     response = client.get(URL, {**PERIOD_1404, "format": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")

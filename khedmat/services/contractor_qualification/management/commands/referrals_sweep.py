@@ -5,7 +5,8 @@ from khedmat.services.contractor_qualification.tasks import referrals_schedule
 
 
 class Command(BaseCommand):
-    help = "Retry referrals to SAJAR that are due and ask SAJAR about sent ones, or --schedule the worker's periodic sweep."
+    help = ("Retry referrals to SAJAR that are due and ask SAJAR about sent ones, or --schedule the worker's "
+            "periodic sweep.")
 
     def add_arguments(self, parser):
         parser.add_argument("--schedule", action="store_true")

@@ -9,11 +9,13 @@ from django.conf import settings
 
 from khedmat.cases.models import Case
 from khedmat.cases.tests.browser.test_case_journey import log_in
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core.browser import serious_accessibility_violations
-from khedmat.inquiries.tests.simulator import registry_simulator  # noqa: F401
-from khedmat.payments.tests.conftest import sandbox  # noqa: F401
+from khedmat.core.models import Province
+from khedmat.payments import demo_data as fee_demo
+from khedmat.services.contractor_qualification.services import referrals_sweep
 from khedmat.testing import make_organization, make_staff, make_user
+from khedmat.testing_fixtures.cases import PDF
+from khedmat.testing_fixtures.contractor_qualification import make_scoring_table
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +30,9 @@ def shot(page, name):
 def check(page):
     assert serious_accessibility_violations(page) == []
     wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-wrap') && (e.getBoundingClientRect().left < -1
-        || e.getBoundingClientRect().right > window.innerWidth + 1)).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + (e.getAttribute('href') || '') + ' ' + e.textContent.slice(0, 40))""")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"wider than the phone: {wide}"
+        || e.getBoundingClientRect().right > window.innerWidth + 1)).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + (e.getAttribute('href') || '') + ' ' + e.textContent.slice(0, 40))""")  # noqa: E501
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+        f"wider than the phone: {wide}")
 
 
 def add_row(page, case, section, values: dict, selects: dict | None = None):
@@ -58,12 +61,7 @@ def review(page, verdicts: dict):
     page.wait_for_load_state()
 
 
-def test_qualification_journey(browser_page, sandbox, registry_simulator, settings):  # noqa: F811
-    from khedmat.core.models import Province
-    from khedmat.payments import demo_data as fee_demo
-    from khedmat.services.contractor_qualification.services import referrals_sweep
-    from khedmat.services.contractor_qualification.tests.conftest import make_scoring_table
-
+def test_qualification_journey(browser_page, sandbox, registry_simulator, settings):
     settings.REGISTRY_BASE_URL = registry_simulator.url
     settings.KHEDMAT_SAJAR_URL = registry_simulator.url
     settings.OTP_RESEND_SECONDS = 0  # the expert signs in twice within a minute
@@ -99,7 +97,8 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     person = {"first_name": "نرگس", "last_name": "شریفی", "national_id": "۰۰۲۰۰۰۰۰۱۴", "study_field": "مهندسی عمران",
               "experience_years": "۱۲"}
     add_row(page, case, "people", person, {"role": "ceo", "degree_level": "master", "scoring_field": "building"})
-    add_row(page, case, "people", person, {"role": "board_member", "degree_level": "master", "scoring_field": "building"})
+    add_row(page, case, "people", person, {"role": "board_member", "degree_level": "master",
+                                           "scoring_field": "building"})
     add_row(page, case, "people", {"first_name": "علی", "last_name": "کریمی", "national_id": "0030000017",
                                    "study_field": "مهندسی عمران", "experience_years": "6"},
             {"role": "scoring_staff", "degree_level": "bachelor", "scoring_field": "building"})
@@ -108,12 +107,14 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     add_row(page, case, "experience", {"title": "ساختمان اداری", "employer": "شهرداری تهران",
                                        "amount_rials": "۱۲٬۰۰۰٬۰۰۰٬۰۰۰", "started_on": "۱۴۰۱/۰۱/۱۵",
                                        "finished_on": "1402/01/15"}, {"field": "building"})
-    add_row(page, case, "finance", {"fiscal_year": "1402", "turnover_rials": "61750000000", "tax_return_number": "T-1402"})
+    add_row(page, case, "finance", {"fiscal_year": "1402", "turnover_rials": "61750000000",
+                                    "tax_return_number": "T-1402"})
     check(page)
     page.goto(f"/cases/{case.public_id}/")
     for code in ("registration_forms", "personnel_documents", "company_registration_documents", "experience_documents",
                  "financial_documents"):
-        page.set_input_files(f"#file-{code}", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.set_input_files(f"#file-{code}", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf",
+                                                      "buffer": PDF}])
         page.click(f"#file-{code} ~ button")
         page.wait_for_url(f"**/cases/{case.public_id}/")
 
@@ -168,7 +169,8 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
     # 6. The company fixes it and resubmits.
     page.context.clear_cookies()
     log_in(page, applicant)
-    add_row(page, case, "finance", {"fiscal_year": "1401", "turnover_rials": "46200000000", "tax_return_number": "T-1401"})
+    add_row(page, case, "finance", {"fiscal_year": "1401", "turnover_rials": "46200000000",
+                                    "tax_return_number": "T-1401"})
     page.goto(f"/cases/{case.public_id}/")
     assert "اظهارنامه سال 1401 را وارد کنید" in page.content() or "اظهارنامه سال ۱۴۰۱ را وارد کنید" in page.content()
     page.locator("form[action$='/resubmit/'] textarea").first.fill("اظهارنامه ۱۴۰۱ افزوده شد")
@@ -188,7 +190,8 @@ def test_qualification_journey(browser_page, sandbox, registry_simulator, settin
         page.select_option(f"#relevance-{pk}", "related")
         page.locator("form", has=page.locator(f"#relevance-{pk}")).locator("button").click()
         page.wait_for_url(f"**/cases/{case.public_id}/**")
-    review(page, {section: ("accepted", "", "") for section in ("application", "people", "documents", "experience", "finance")})
+    review(page, {section: ("accepted", "", "")
+                  for section in ("application", "people", "documents", "experience", "finance")})
     assert "پایه قابل احراز" in page.content()
     page.get_by_role("button", name="ارسال برای تأیید").click()
     page.wait_for_url(f"**/cases/{case.public_id}/")

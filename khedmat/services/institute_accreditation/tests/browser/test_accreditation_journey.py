@@ -11,13 +11,16 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from khedmat.appointments.models import Appointment
 from khedmat.cases.models import Case
 from khedmat.cases.tests.browser.test_case_journey import log_in
-from khedmat.cases.tests.conftest import PDF
 from khedmat.core import jalali
 from khedmat.core.browser import serious_accessibility_violations
 from khedmat.core.text import to_persian_digits
+from khedmat.payments.models import Invoice
 from khedmat.services.institute_accreditation.tests.conftest import PNG, at_working_hour
+from khedmat.testing import make_staff
+from khedmat.testing_fixtures.cases import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,10 +84,6 @@ def report(page, appointment, scores: bool):
 
 
 def test_accreditation_journey(browser_page, domains, schemes, institute, ceo, head, accreditation_committee, settings):
-    from khedmat.appointments.models import Appointment
-    from khedmat.payments.models import Invoice
-    from khedmat.testing import make_staff
-
     settings.OTP_RESEND_SECONDS = 0
     page = browser_page
     expert = make_staff(province=institute.province, roles=["expert"], mobile="09120008001")

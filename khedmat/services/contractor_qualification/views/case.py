@@ -2,19 +2,23 @@
 case page, and the approver's grades. Thin: parse, call one service, redirect with a message."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khedmat.cases.access import actor_roles, applicant_side, case_get_for_user
-from khedmat.cases.process import APPLICANT
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import case_get_for_user
+from khedmat.cases.views import _detail_context
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.ids import id_or_404, parse_id
 from khedmat.core.net import local_return_to
 from khedmat.core.views import attempt as _attempt
 from khedmat.services.contractor_qualification import selectors, services
+from khedmat.services.contractor_qualification.constants import SERVICE_CODE
+from khedmat.services.contractor_qualification.constants import DossierSection as Sections
 from khedmat.services.contractor_qualification.forms import (
     ExperienceForm,
     FinancialForm,
@@ -23,61 +27,12 @@ from khedmat.services.contractor_qualification.forms import (
     RelevanceForm,
     SectionReviewForm,
 )
-from khedmat.services.contractor_qualification.models import (
-    CompanyPerson,
-    ExperienceRecord,
-    FinancialRecord,
-    Referral,
-    Relevance,
-)
-from khedmat.services.contractor_qualification.views_referrals import REFERRAL_ROLES
-from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
-
-
-def case_panel_context(case, user, staff_view) -> dict:
-    """The service's part of the case page: the task list, and for staff the review and the scores."""
-    roles = actor_roles(case, user)
-    sections = selectors.dossier_sections(case)
-    is_expert = "expert" in roles and case.state == "under_review"
-    is_approver = APPROVER in roles and case.state == "awaiting_approval"
-    return {
-        "has_actions": is_expert or is_approver,
-        "review_rows": _review_rows(sections) if is_expert else [],
-        "needs_relevance": is_expert and CompanyPerson.objects.filter(
-            case=case, scoring_field__isnull=False, relevance="").exclude(role="shareholder").exists(),
-        "sections": sections,
-        "sections_done": sum(1 for s in sections if s.status != "todo"),
-        "can_edit": applicant_side(case, user) and APPLICANT in case.state_def.actors,
-        "scoring": selectors.case_scoring(case) if staff_view else None,
-        "grants": list(selectors.grants_for_case(case)) if case.state not in ("draft",) else [],
-        "is_expert": is_expert,
-        "is_approver": is_approver,
-        "relevance_choices": Relevance.choices,
-        "has_deficient": any(s.review and s.review.status == "deficient" for s in sections),
-        "referral": Referral.objects.filter(case=case).first() if roles & set(REFERRAL_ROLES) else None,
-    }
-
-
-def _review_rows(sections, posted=None, errors=None) -> list[dict]:
-    """One row per section the expert reviews: its saved verdict, or what was just posted with its error."""
-    rows = []
-    for s in sections:
-        if s.status == "not_needed":
-            continue
-        row = {"code": s.code, "label": s.label, "saved": s.review.get_status_display() if s.review else "",
-               "status": s.review.status if s.review else "", "note": s.review.note if s.review else "",
-               "guidance": s.review.guidance if s.review else "", "error": (errors or {}).get(s.code, "")}
-        if posted is not None and s.code in posted:
-            row.update(posted[s.code])
-        rows.append(row)
-    return rows
+from khedmat.services.contractor_qualification.models import CompanyPerson, ExperienceRecord, FinancialRecord
 
 
 def _case(request, public_id):
     case = case_get_for_user(user=request.user, public_id=public_id)
     if case.service.code != SERVICE_CODE:
-        from django.http import Http404
-
         raise Http404
     return case
 
@@ -92,12 +47,16 @@ def _back(case, anchor=""):
 # -- the applicant's sections -------------------------------------------------------------------------
 
 SECTION_PAGES = {
-    "people": (PersonForm, CompanyPerson, "contractor_qualification/people.html"),
-    "experience": (ExperienceForm, ExperienceRecord, "contractor_qualification/experience.html"),
-    "finance": (FinancialForm, FinancialRecord, "contractor_qualification/finance.html"),
+    Sections.PEOPLE: (PersonForm, CompanyPerson, "contractor_qualification/people.html"),
+    Sections.EXPERIENCE: (ExperienceForm, ExperienceRecord, "contractor_qualification/experience.html"),
+    Sections.FINANCE: (FinancialForm, FinancialRecord, "contractor_qualification/finance.html"),
 }
-ADDERS = {"people": services.person_add, "experience": services.experience_add, "finance": services.financial_add}
-REMOVERS = {"people": services.person_remove, "experience": services.experience_remove, "finance": services.financial_remove}
+ADDERS = {Sections.PEOPLE: services.person_add, Sections.EXPERIENCE: services.experience_add,
+          Sections.FINANCE: services.financial_add}
+REMOVERS = {Sections.PEOPLE: services.person_remove, Sections.EXPERIENCE: services.experience_remove,
+            Sections.FINANCE: services.financial_remove}
+# What each section's rows show beside them.
+SECTION_RELATED = {Sections.PEOPLE: ["scoring_field"], Sections.EXPERIENCE: ["field"], Sections.FINANCE: []}
 
 
 @login_required
@@ -105,15 +64,16 @@ def section(request, public_id, section):
     """List a section's rows and add one; the draft is saved row by row."""
     case = _case(request, public_id)
     form_class, model, template = SECTION_PAGES[section]
-    editable = applicant_side(case, request.user) and APPLICANT in case.state_def.actors
-    form = form_class(request.POST or None, case=case) if section != "finance" else FinancialForm(request.POST or None)
+    editable = case_abilities(case=case, user=request.user).offered("edit")
+    form = (form_class(request.POST or None, case=case) if section != Sections.FINANCE
+            else FinancialForm(request.POST or None))
     if request.method == "POST":
         if not editable:
             messages.error(request, _("The case cannot be changed in its current state."))
             return redirect(request.path)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            if section == "people":
+            if section == Sections.PEOPLE:
                 data["scoring_field"] = data.get("scoring_field") or None
             try:
                 ADDERS[section](case=case, by=request.user, **data)
@@ -122,7 +82,7 @@ def section(request, public_id, section):
             else:
                 messages.success(request, _("Saved. Add another row or go back to the case."))
                 return redirect(request.get_full_path())
-    rows = model.objects.filter(case=case).select_related(*(["scoring_field"] if section == "people" else ["field"] if section == "experience" else []))
+    rows = model.objects.filter(case=case).select_related(*SECTION_RELATED[section])
     status = next(s for s in selectors.dossier_sections(case) if s.code == section)
     return render(request, template, {"case": case, "form": form, "rows": rows, "editable": editable, "section": status,
                                       "return_to": local_return_to(request)})
@@ -132,7 +92,8 @@ def section(request, public_id, section):
 @require_POST
 def section_remove(request, public_id, section, pk):
     case = _case(request, public_id)
-    _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=id_or_404(pk)), _("The row was removed."))
+    _attempt(request, lambda: REMOVERS[section](case=case, by=request.user, pk=id_or_404(pk)),
+             _("The row was removed."))
     target = reverse("cq:section", kwargs={"public_id": case.public_id, "section": section})
     return_to = local_return_to(request)
     return redirect(f"{target}?{urlencode({'next': return_to})}" if return_to else target)
@@ -159,8 +120,6 @@ def review(request, public_id):
 @require_POST
 def reviews(request, public_id):
     """Every section's verdict in one form: all saved together, or none, with the error under each section."""
-    from khedmat.cases.views import _detail_context
-
     case = _case(request, public_id)
     sections = [s for s in selectors.dossier_sections(case) if s.status != "not_needed"]
     verdicts = {}
@@ -180,7 +139,7 @@ def reviews(request, public_id):
         return _back(case, "review")
     messages.error(request, _("Nothing was saved: fix the sections marked below."))
     context = _detail_context(request, case)
-    context["service_panel"]["review_rows"] = _review_rows(selectors.dossier_sections(case), verdicts, errors)
+    context["service_panel"]["review_rows"] = selectors.review_rows(selectors.dossier_sections(case), verdicts, errors)
     context["service_panel"]["review_errors"] = errors
     return render(request, "cases/detail.html", context)
 
@@ -215,8 +174,10 @@ def deficiencies(request, public_id):
 @login_required
 def approve(request, public_id):
     case = _case(request, public_id)
-    if APPROVER not in actor_roles(case, request.user) or case.state != "awaiting_approval":
-        messages.error(request, _("This action is not possible while the case is “%(state)s”.") % {"state": case.state_def.label})
+    # Offered, not "may": the page is where the approver writes the reason a registry mismatch asks for.
+    if not case_abilities(case=case, user=request.user).offered("approve"):
+        messages.error(request, _("This action is not possible while the case is “%(state)s”.") % {
+            "state": case.state_def.label})
         return _back(case)
     scoring = selectors.case_scoring(case)
     scores = {s.field.code: s for s in scoring.fields}
@@ -231,7 +192,8 @@ def approve(request, public_id):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Approved. Certificate %(number)s was issued and the file is queued for SAJAR.") % {
+            messages.success(request, _("Approved. Certificate %(number)s was issued and the file is queued for "
+                                        "SAJAR.") % {
                 "number": certificate.number})
             return _back(case)
     return render(request, "contractor_qualification/approve.html", {

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from khedmat.services.contractor_qualification import views
+from khedmat.services.contractor_qualification.views import case as views
 
 SECTION = r"(?P<public_id>[0-9a-f-]{36})/(?P<section>people|experience|finance)/"
 

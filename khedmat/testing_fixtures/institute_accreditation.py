@@ -2,7 +2,7 @@
 made as the services leave it (an `active` case, its accreditation, a signed licence document), and cases
 whose history is a list of chosen events (for the report's arithmetic).
 
-Imported by the test modules (not a conftest, so that it does not clash with the app's own fixtures)."""
+Plain helpers, no fixtures (the service's fixtures are in its tests/conftest.py); other apps' tests use them too."""
 from __future__ import annotations
 
 import datetime as dt
@@ -73,12 +73,12 @@ def submitted_case(*, organization, state="active", data=None, province=None):
 
 def licence_for(case, *, domains, by, valid_until=None, status="valid"):
     """The training licence of `case` for `domains` (codes), issued and signed as `licence_issue` does."""
-    from khedmat.certificates.models import DocumentType, OfficialDocument
+    from khedmat.certificates.models import OfficialDocument
     from khedmat.certificates.services import document_issue
     from khedmat.services.institute_accreditation.models import Accreditation, Domain
 
     accreditation, _created = Accreditation.objects.get_or_create(case=case)
-    document = document_issue(document_type=DocumentType.objects.get(code="training_licence"),
+    document = document_issue(type_code="training_licence",
                               holder_name=case.organization.name, holder_national_id=case.organization.national_id,
                               case=case, reference=f"accreditation:{accreditation.pk}", by=by)
     if valid_until is not None or status != "valid":

@@ -4,7 +4,8 @@ reached — record a file sent by hand, record the registration number from the 
 
 Open to the unit head, head and deputy of the case's province; anyone else gets "not found", as for a
 referral that does not exist. Acting is the approver's (`services.referral_mark_sent` and
-`services.referral_acknowledge` check it); a refusal comes back as a message, never as an error page."""
+`services.referral_acknowledge` ask the engine, as the page's `case_abilities` does); a refusal comes back as
+a message, never as an error page."""
 import json
 
 from django import forms
@@ -17,16 +18,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.cases.access import actor_roles, may_read_case
+from khedmat.cases.abilities import case_abilities
+from khedmat.cases.access import may_read_case
 from khedmat.core.exceptions import ApplicationError
 from khedmat.core.forms import PersianCharField
 from khedmat.core.paginator import lookahead_page
 from khedmat.services.contractor_qualification import services
+from khedmat.services.contractor_qualification.constants import REFERRAL_ROLES, SERVICE_CODE
 from khedmat.services.contractor_qualification.models import Referral, ReferralStatus
-from khedmat.services.contractor_qualification.workflow import APPROVER, SERVICE_CODE
 
-# Who oversees the hand-off to SAJAR in a province.
-REFERRAL_ROLES = ("unit_head", "head", "deputy")
 NUMBER_ATTRS = {"dir": "ltr", "autocomplete": "off"}
 
 
@@ -64,10 +64,6 @@ def _referral_get_for_staff(staff, case_id) -> Referral:
     return referral
 
 
-def _can_act(referral: Referral, user) -> bool:
-    return APPROVER in actor_roles(referral.case, user)
-
-
 @staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 def referral_list(request):
     form = StatusFilterForm(request.GET or None)
@@ -86,12 +82,13 @@ def referral_list(request):
 @staff_required(*REFERRAL_ROLES, service_code=SERVICE_CODE)
 def referral_detail(request, case_id):
     referral = _referral_get_for_staff(request.user, case_id)
-    can_act = _can_act(referral, request.user)
+    abilities = case_abilities(case=referral.case, user=request.user)
     return render(request, "contractor_qualification/referral_detail.html", {
         "referral": referral, "case": referral.case, "may_read": may_read_case(referral.case, request.user),
         "payload_json": json.dumps(referral.payload, ensure_ascii=False, indent=2),
-        "can_mark_sent": can_act and referral.status in (ReferralStatus.PENDING, ReferralStatus.FAILED),
-        "can_acknowledge": can_act and referral.status == ReferralStatus.SENT,
+        "can_mark_sent": abilities.offered("refer_to_pbo")
+        and referral.status in (ReferralStatus.PENDING, ReferralStatus.FAILED),
+        "can_acknowledge": abilities.offered("register_in_sajar") and referral.status == ReferralStatus.SENT,
         "sent_form": MarkSentForm(prefix="sent"), "ack_form": AcknowledgeForm(prefix="ack"),
         "sajar_connected": bool(getattr(settings, "KHEDMAT_SAJAR_URL", "")),
     })

@@ -1,5 +1,5 @@
-"""The public registry of qualified contractors and consultants (like SAJAR), and the staff company
-record: certificates with their live status, the company's cases and its disciplinary violations."""
+"""The staff company record of service 4: the province's companies with a grade certificate and the
+expiries, and one company's certificates with their live status, its cases and its disciplinary violations."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -7,33 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
-from khedmat.certificates import selectors as certificate_selectors
 from khedmat.core.exceptions import ApplicationError
-from khedmat.core.net import client_ip
 from khedmat.organizations.selectors import organization_get_for_staff
-from khedmat.services.contractor_qualification import selectors, selectors_registry, services
-from khedmat.services.contractor_qualification.forms_registry import RegistrySearchForm, ViolationForm
+from khedmat.services.contractor_qualification import selectors_registry, services
+from khedmat.services.contractor_qualification.forms_registry import ViolationForm
 
 # Which form field a refusal of `services.violation_record` belongs to (by its code).
 VIOLATION_ERROR_FIELDS = {"instruction": "instruction", "date": "occurred_on", "description": "description"}
-
-
-def registry(request):
-    """Search the registry by a company name or a national ID; open to everyone, rate-limited and logged
-    with the verification page's limit (one budget per address for both)."""
-    form = RegistrySearchForm(request.GET if "q" in request.GET else None)
-    context = {"form": form, "holders": None}
-    if form.is_bound:
-        ip = client_ip(request)
-        if not certificate_selectors.verification_allowed(ip=ip):
-            context["rate_limited"] = _("Too many lookups from your network. Please try again in a few minutes.")
-            return render(request, "contractor_qualification/registry.html", context, status=429)
-        if form.is_valid():
-            context["query"] = form.cleaned_data["q"]
-            context["holders"] = selectors_registry.registry_holders(selectors.registry_search(form.cleaned_data["q"]))
-        certificate_selectors.verification_attempt_log(raw=request.GET.get("q", ""), ip=ip, channel="registry",
-                                                       found=bool(context["holders"]))
-    return render(request, "contractor_qualification/registry.html", context)
 
 
 @staff_required()
@@ -51,7 +31,7 @@ def company_list(request):
 def company_detail(request, organization_id: int):
     """A company's record for staff of its province; experts, unit heads and the head record violations."""
     organization = organization_get_for_staff(staff=request.user, organization_id=organization_id)
-    can_record = request.user.has_role(*services.VIOLATION_ROLES, service_code=services.SERVICE_CODE) and request.user.province_id == organization.province_id
+    can_record = selectors_registry.may_record_violation(staff=request.user, organization=organization)
     form = ViolationForm(prefix="violation")
     if request.method == "POST":
         if not can_record:

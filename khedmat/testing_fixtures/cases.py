@@ -1,10 +1,16 @@
+"""The test process (khedmat/cases/tests/process.py) as a published service, and its cases."""
 import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
+from khedmat.accounts.roles import StaffRole
 from khedmat.cases import process as registry
+from khedmat.cases.services import case_create, case_data_update, case_submit, document_upload
 from khedmat.cases.tests.process import PROCESS, SERVICE_CODE
+from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
+from khedmat.testing import make_staff
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -12,10 +18,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 @pytest.fixture
 def test_service(db):
     """A service with a published SLA statement (5 working days to decide) and the test process."""
-    from django.utils import timezone
-
-    from khedmat.catalog.models import Service, SlaCommitment, SlaStatement
-
     service, _created = Service.objects.get_or_create(
         code=SERVICE_CODE,
         defaults={"number": 9, "title": "خدمت آزمایشی", "summary": "خدمتی برای آزمودن موتور پرونده",
@@ -45,8 +47,6 @@ def pdf_file(name="doc.pdf", content=PDF):
 @pytest.fixture
 def upload():
     def run(case, requirement, by, name="doc.pdf", content=PDF):
-        from khedmat.cases.services import document_upload
-
         handle = pdf_file(name, content)
         return document_upload(case=case, requirement=requirement, fileobj=handle, filename=name, size=len(content),
                                by=by)
@@ -55,16 +55,12 @@ def upload():
 
 @pytest.fixture
 def draft(test_service, applicant):
-    from khedmat.cases.services import case_create
-
     return case_create(service=test_service, applicant=applicant)
 
 
 @pytest.fixture
 def ready_draft(draft, applicant, upload):
     """A draft with its form filled and the required documents uploaded."""
-    from khedmat.cases.services import case_data_update
-
     case = case_data_update(case=draft, data={"subject": "درخواست آزمایشی"}, title="درخواست آزمایشی", by=applicant,
                             expected_version=draft.version)
     upload(case, "id_card", applicant)
@@ -75,14 +71,10 @@ def ready_draft(draft, applicant, upload):
 
 @pytest.fixture
 def submitted(ready_draft, applicant, django_capture_on_commit_callbacks):
-    from khedmat.cases.services import case_submit
-
     with django_capture_on_commit_callbacks(execute=True):
         return case_submit(case=ready_draft, by=applicant, expected_version=ready_draft.version)
 
 
 @pytest.fixture
 def unit_head(tehran):
-    from khedmat.testing import make_staff
-
-    return make_staff(province=tehran, roles=["unit_head"])
+    return make_staff(province=tehran, roles=[StaffRole.UNIT_HEAD])

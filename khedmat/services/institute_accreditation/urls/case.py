@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khedmat.services.institute_accreditation import views
+from khedmat.services.institute_accreditation.views import case as views
 
 app_name = "ia"
 urlpatterns = [

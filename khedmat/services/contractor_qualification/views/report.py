@@ -7,15 +7,13 @@ from django.utils.translation import gettext as _
 
 from khedmat.accounts.decorators import staff_required
 from khedmat.cases.tracking import tracking_display
-from khedmat.core import jalali
+from khedmat.core import excel, jalali
 from khedmat.core.desk import admits_when
-from khedmat.core.excel import xlsx_response
+from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column, xlsx_response
 from khedmat.core.forms import JalaliDateField, PeriodForm
 from khedmat.core.reporting import in_report_province, report_province
 from khedmat.services.contractor_qualification import report as figures
-from khedmat.services.contractor_qualification.workflow import SERVICE_CODE
-
-REPORT_ROLES = ("unit_head", "head", "deputy", "expert")
+from khedmat.services.contractor_qualification.constants import REPORT_ROLES, SERVICE_CODE
 
 
 class ReportPeriodForm(PeriodForm):
@@ -71,9 +69,6 @@ def _band_label(low, high) -> str:
 
 def _workbook(result: figures.ServiceReport) -> bytes:
     """The report's figures through the project's Excel helper (`core.excel`)."""
-    from khedmat.core import excel
-    from khedmat.core.excel import DECIMAL, INTEGER, PERCENT, RIALS, Column
-
     book = excel.ExcelBook()
     measures = _measures(result)
     d, r, f, j = result.deficiencies, result.referrals, result.fees, result.jurisdiction
@@ -105,8 +100,9 @@ def _workbook(result: figures.ServiceReport) -> bytes:
                [(_band_label(w.low, w.high), w.cases, w.mean_days, w.within_target_share) for w in result.workload])
     book.sheet(_("Deficiency rounds"), [Column(_("Deficiency rounds"), INTEGER), Column(_("Cases"), INTEGER),
                                         Column(_("Share (%)"), PERCENT)], d.rounds)
-    book.sheet(_("Inquiries"), [Column(_("Source"), width=34), Column(_("Asked"), INTEGER), Column(_("Answered"), INTEGER),
-                                Column(_("Average answer time (hours)"), DECIMAL), Column(_("Overdue now"), INTEGER),
+    book.sheet(_("Inquiries"), [Column(_("Source"), width=34), Column(_("Asked"), INTEGER),
+                                Column(_("Answered"), INTEGER), Column(_("Average answer time (hours)"), DECIMAL),
+                                Column(_("Overdue now"), INTEGER),
                                 Column(_("Picked at random"), INTEGER), Column(_("Picked at random (%)"), PERCENT)],
                [(i.source.name, i.asked, i.answered, i.average_hours, i.overdue, i.sampled, i.sampled_share)
                 for i in result.inquiries.rows])
@@ -114,9 +110,10 @@ def _workbook(result: figures.ServiceReport) -> bytes:
                            Column(_("Fee table (rials)"), RIALS)],
                [(p.invoice_number, tracking_display(p.tracking_number), p.charged, p.expected) for p in f.problems])
     book.sheet(_("Departures from scoring"), [Column(_("Tracking number")), Column(_("Field of work"), width=24),
-                                              Column(_("Requested grade"), INTEGER), Column(_("Grade the figures support"), INTEGER),
+                                              Column(_("Requested grade"), INTEGER),
+                                              Column(_("Grade the figures support"), INTEGER),
                                               Column(_("Granted grade"), INTEGER), Column(_("Departure"), width=24),
                                               Column(_("Reason"), width=48)],
-               [(tracking_display(r.tracking_number), r.field_name, r.requested, r.supported, r.granted, r.direction_label,
-                 r.reason) for r in result.departures.rows])
+               [(tracking_display(r.tracking_number), r.field_name, r.requested, r.supported, r.granted,
+                 r.direction_label, r.reason) for r in result.departures.rows])
     return book.to_bytes()

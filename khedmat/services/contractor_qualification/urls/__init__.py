@@ -1,0 +1,1 @@
+"""URLs of service 4, one module per module of `views`; `khedmat/urls.py` includes each at its prefix."""
