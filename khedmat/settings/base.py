@@ -71,12 +71,23 @@ MIDDLEWARE = [
 ROOT_URLCONF = "khedmat.urls"
 WSGI_APPLICATION = "khedmat.wsgi.application"
 
+
+
+def template_loaders(*, debug: bool) -> list:
+    """The template loaders of a profile: compiled templates are kept for the life of the process (Django's cached
+    loader) in every profile but development (DEBUG=1), where a changed template shows on the next request.
+    Profiles that change DEBUG after importing this module set TEMPLATES[0]["OPTIONS"]["loaders"] again."""
+    plain = ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"]
+    return plain if debug else [("django.template.loaders.cached.Loader", plain)]
+
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        # The app directories are searched by the loaders below ("APP_DIRS" cannot be given with "loaders").
         "OPTIONS": {
+            "loaders": template_loaders(debug=DEBUG),
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -91,10 +102,14 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (a worker keeps its connection for a minute instead of opening one per request; on SQLite
+# that also spares the PRAGMAs below), checked before reuse so a dropped connection is replaced, not an error. The
+# development server closes its threads' connections itself; the test profile keeps one connection per request.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'khedmat.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -6,6 +6,7 @@ from khedmat.settings.env import env_bool, env_int, env_secret, env_str, site_ur
 
 DEBUG = False
 DEV_OUTBOX_ENABLED = False
+TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(debug=DEBUG)  # noqa: F405 — cached, whatever DEBUG says
 
 SECRET_KEY = env_secret("SECRET_KEY")
 # Django's deploy check (security.W009) asks for 50 characters, at least 5 of them different.
@@ -16,7 +17,6 @@ if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
     raise ImproperlyConfigured("Production runs on PostgreSQL; DATABASE_URL must start with postgres://.")
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 if SMS_BACKEND.endswith("ConsoleSmsBackend"):  # noqa: F405
     raise ImproperlyConfigured("Production needs a real SMS_BACKEND (e.g. "
                                "khedmat.notifications.sms.KavenegarSmsBackend).")
@@ -42,7 +42,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+# Static files: `manage.py collectstatic` (part of every deployment) writes hashed names (css/khedmat.3f2a….css) with
+# .br/.gz beside them, and {% static %} links to them; WhiteNoise serves the hashed ones with
+# "Cache-Control: max-age=315360000, public, immutable" and anything else for WHITENOISE_MAX_AGE (60 s). Only the
+# collected files are served (no finders): a page never links to an unhashed copy.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = False

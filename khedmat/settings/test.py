@@ -5,12 +5,16 @@ from khedmat.settings.base import *  # noqa: F401,F403
 
 DEBUG = False
 DEV_OUTBOX_ENABLED = True
+TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(debug=False)  # noqa: F405 — as production renders
+# One connection per request, as before: the test client and the threads of the concurrency tests manage their own.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # For speed: hashing is not what the tests exercise.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "khedmat.notifications.sms.ConsoleSmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline, inside the test (on_commit hooks fire with django_capture_on_commit_callbacks).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Plain names: the tests do not run collectstatic (core/tests/test_settings.py collects with production's storage).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

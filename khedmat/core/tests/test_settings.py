@@ -1,4 +1,5 @@
-"""The production profile refuses to start without real secrets and database."""
+"""The production profile refuses to start without real secrets and database; how each profile serves."""
+import json
 import os
 import shutil
 import subprocess
@@ -6,6 +7,8 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.template import engines
+from django.template.loaders.cached import Loader
 
 GOOD = {
     "SECRET_KEY": "k7#Qv2!pZ9mW4xR8tL1yB6nC3sD0fG5hJ-a_e+u=iO%Tq3Ys8Ux1Vw",
@@ -129,3 +132,62 @@ def test_production_sends_hsts_for_a_year_by_default_and_it_is_configurable():
     assert result.stdout.split() == ["31536000", "True", "False", "True"], result.stderr
     result = _production({"SECURE_HSTS_SECONDS": "600", "SECURE_SSL_REDIRECT": "false"}, show)
     assert result.stdout.split() == ["600", "True", "False", "False"], result.stderr
+
+
+_SHOW_SERVING = ("import json; from django.conf import settings as s; options = s.TEMPLATES[0]['OPTIONS']; "
+                 "print(json.dumps({'loaders': options.get('loaders'), 'app_dirs': s.TEMPLATES[0].get('APP_DIRS'), "
+                 "'max_age': s.DATABASES['default']['CONN_MAX_AGE'], "
+                 "'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
+                 "'static': s.STORAGES['staticfiles']['BACKEND'], 'finders': s.WHITENOISE_USE_FINDERS}))")
+
+
+def _serving(profile: str, **env_overrides) -> dict:
+    """How a profile serves (template loaders, database connections, static files), read in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k not in {*GOOD, "DJANGO_SETTINGS_MODULE", "DEBUG",
+                                                             "DATABASE_CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({**(GOOD if profile == "production" else {}), "DJANGO_SETTINGS_MODULE": f"khedmat.settings.{profile}",
+                **env_overrides})
+    result = subprocess.run([sys.executable, "-c", _SHOW_SERVING], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+_PLAIN_LOADERS = ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"]
+_CACHED_LOADERS = [["django.template.loaders.cached.Loader", _PLAIN_LOADERS]]
+
+
+@pytest.mark.parametrize("profile, env_overrides, loaders", [
+    ("production", {}, _CACHED_LOADERS),
+    ("production", {"DEBUG": "1"}, _CACHED_LOADERS),  # production ignores DEBUG
+    ("test", {}, _CACHED_LOADERS),
+    ("embedded", {}, _CACHED_LOADERS),  # `make run`, the demo: DEBUG off
+    ("embedded", {"DEBUG": "1"}, _PLAIN_LOADERS),  # development: a changed template shows on the next request
+])
+def test_templates_are_compiled_once_per_process_in_every_profile_but_development(profile, env_overrides, loaders):
+    serving = _serving(profile, **env_overrides)
+    assert serving["loaders"] == loaders
+    assert not serving["app_dirs"]  # the app directories are the loaders' (Django refuses both)
+
+
+def test_the_test_process_renders_with_the_cached_loader():
+    assert [type(loader) for loader in engines["django"].engine.template_loaders] == [Loader]
+
+
+@pytest.mark.parametrize("profile, max_age", [("production", 60), ("embedded", 60), ("test", 0)])
+def test_database_connections_persist_and_are_checked_in_every_profile_that_serves(profile, max_age):
+    serving = _serving(profile)
+    assert serving["max_age"] == max_age
+    assert serving["health"] is True
+    assert _serving(profile, DATABASE_CONN_MAX_AGE="300")["max_age"] == (300 if max_age else 0)
+
+
+@pytest.mark.parametrize("profile, backend, finders", [
+    ("production", "whitenoise.storage.CompressedManifestStaticFilesStorage", False),
+    # No collectstatic step in `make run` and the tests: plain names, served from static/.
+    ("embedded", "django.contrib.staticfiles.storage.StaticFilesStorage", True),
+    ("test", "django.contrib.staticfiles.storage.StaticFilesStorage", True),
+])
+def test_static_files_are_hashed_in_production_only(profile, backend, finders):
+    serving = _serving(profile)
+    assert (serving["static"], serving["finders"]) == (backend, finders)
