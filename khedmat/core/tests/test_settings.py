@@ -1,14 +1,18 @@
 """The production profile refuses to start without real secrets and database; how each profile serves."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.template import engines
 from django.template.loaders.cached import Loader
+from django.urls import reverse
 
 GOOD = {
     "SECRET_KEY": "k7#Qv2!pZ9mW4xR8tL1yB6nC3sD0fG5hJ-a_e+u=iO%Tq3Ys8Ux1Vw",
@@ -191,3 +195,50 @@ def test_database_connections_persist_and_are_checked_in_every_profile_that_serv
 def test_static_files_are_hashed_in_production_only(profile, backend, finders):
     serving = _serving(profile)
     assert (serving["static"], serving["finders"]) == (backend, finders)
+
+
+@pytest.fixture
+def production_static(settings, tmp_path):
+    """The static files as production collects and serves them: hashed names in tmp_path, no finders."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS = False
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["drf_spectacular_sidecar"])
+    return json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+
+
+def _is_hashed(original: str, collected: str) -> bool:
+    stem, dot, ext = original.rpartition(".")
+    return re.fullmatch(rf"{re.escape(stem)}\.[0-9a-f]{{12}}\.{re.escape(ext)}", collected) is not None
+
+
+def test_production_collects_every_stylesheet_script_and_font_under_a_hashed_name(production_static, tmp_path):
+    for name in ["css/khedmat.css", "certificates/pdf.css", "img/favicon.svg", "admin/js/core.js",
+                 *(str(p.relative_to(Path(settings.BASE_DIR) / "static"))
+                   for p in (Path(settings.BASE_DIR) / "static" / "vendor").rglob("*.woff2"))]:
+        assert _is_hashed(name, production_static[name]), (name, production_static.get(name))
+    # The stylesheet names the hashed fonts, so a new font never hides behind a cached stylesheet.
+    stylesheet = (tmp_path / production_static["css/khedmat.css"]).read_text()
+    assert production_static["vendor/vazirmatn/Vazirmatn-Regular-web.woff2"].split("/")[-1] in stylesheet
+
+
+@pytest.mark.django_db
+def test_production_pages_link_hashed_static_files_cached_for_ten_years(production_static, client):
+    page = client.get(reverse("core:home")).content.decode()
+    stylesheet = "/static/" + production_static["css/khedmat.css"]
+    assert f'href="{stylesheet}"' in page
+    assert "/static/css/khedmat.css" not in page
+    response = client.get(stylesheet)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    # An unhashed name is still answered (an old bookmark), but only briefly cached.
+    assert client.get("/static/css/khedmat.css")["Cache-Control"] == "max-age=60, public"
+
+
+def test_templates_link_static_files_through_the_static_tag_only():
+    """{% static %} is what gives production its hashed names; a hard-coded /static/ address would get the
+    unhashed, briefly cached copy (and break under a different STATIC_URL)."""
+    roots = [Path(settings.BASE_DIR) / "templates", *(Path(settings.BASE_DIR) / "khedmat").rglob("templates")]
+    offenders = [str(path) for root in roots for path in root.rglob("*.html") if "/static/" in path.read_text()]
+    assert offenders == []
