@@ -1,8 +1,9 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.cases.models import SlaStatus
-from khedmat.core.forms import JalaliDateField, PersianCharField
+from khedmat.core.forms import CachedSelect, JalaliDateField, PersianCharField
 from khedmat.core.ids import MAX_ID
 
 
@@ -93,28 +94,56 @@ class AssignForm(VersionedForm):
         self.fields["assignee"].choices = [(str(s.pk), s.get_full_name()) for s in staff]
 
 
+# (language, the processes, the services' titles) → the queue filter's service and state choices, in plain strings.
+_QUEUE_CHOICES: dict[tuple, tuple] = {}
+
+
+def _queue_filter_choices_build(processes, service_titles) -> tuple[list, list]:
+    if service_titles is None:
+        services = [(p.service_code, p.service_code) for p in processes]
+    else:
+        services = list(service_titles.items())
+    states = []
+    for process in processes:
+        states += [(s.code, str(s.label)) for s in process.states if (s.code, str(s.label)) not in states]
+    return [("", str(_("All services"))), *services], [("", str(_("All states"))), *states]
+
+
+def queue_filter_choices(processes, service_titles=None) -> tuple[list, list]:
+    """The service and state choices of the queue filter, built once per language, set of registered processes
+    and catalogue titles (not per request). `service_titles` ({code: title}, in order) names the services;
+    without it, the codes."""
+    processes = tuple(processes)
+    titles = None if service_titles is None else tuple(service_titles.items())
+    # The processes themselves are kept in the entry, so their ids in the key stay theirs.
+    key = (get_language(), tuple((p.service_code, p.version, id(p)) for p in processes), titles)
+    entry = _QUEUE_CHOICES.get(key)
+    if entry is None:
+        if len(_QUEUE_CHOICES) >= 64:
+            _QUEUE_CHOICES.clear()
+        entry = _QUEUE_CHOICES[key] = (processes, _queue_filter_choices_build(processes, service_titles))
+    return entry[1]
+
+
 class QueueFilterForm(forms.Form):
     q = PersianCharField(label=_("Tracking number, national ID or name"), required=False, max_length=100)
-    service = forms.ChoiceField(label=_("Service"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
-    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[("", _("All"))] + [
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=CachedSelect)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=CachedSelect)
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, widget=CachedSelect, choices=[("", _("All"))] + [
         (s.value, s.label) for s in (SlaStatus.ON_TRACK, SlaStatus.WARNING, SlaStatus.BREACHED, SlaStatus.PAUSED)
     ])
     date_from = JalaliDateField(label=_("Submitted from"), required=False)
     date_to = JalaliDateField(label=_("Submitted until"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=CachedSelect, choices=[
         ("deadline", _("Nearest deadline first")), ("-deadline", _("Furthest deadline first")),
         ("submitted", _("Oldest first")), ("-submitted", _("Newest first")),
     ])
-    scope = forms.ChoiceField(label=_("Cases"), required=False, choices=[
+    scope = forms.ChoiceField(label=_("Cases"), required=False, widget=CachedSelect, choices=[
         ("role", _("Waiting for my role")), ("mine", _("Assigned to me")), ("all", _("All open cases of the province")),
     ])
 
-    def __init__(self, *args, processes=(), **kwargs):
+    def __init__(self, *args, processes=(), service_titles=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All services"))] + [(p.service_code,
-                                                                       p.service_code) for p in processes]
-        states = []
-        for process in processes:
-            states += [(s.code, s.label) for s in process.states if (s.code, s.label) not in states]
-        self.fields["state"].choices = [("", _("All states"))] + states
+        services, states = queue_filter_choices(processes, service_titles)
+        self.fields["service"].choices = services
+        self.fields["state"].choices = states

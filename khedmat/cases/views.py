@@ -368,9 +368,8 @@ def deficiency(request, public_id):
 @staff_required()
 def queue(request):
     processes = registered()
-    form = QueueFilterForm(request.GET or None, processes=processes)
     titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
-    form.fields["service"].choices = [("", _("All services"))] + [(c, t) for c, t in titles.items()]
+    form = QueueFilterForm(request.GET or None, processes=processes, service_titles=titles)
     filters = {}
     if form.is_bound:
         form.is_valid()  # a refused field (a bad date) shows its Persian error; the other filters still apply

@@ -4,11 +4,36 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khedmat.core import jalali
 from khedmat.core.text import digits_only, normalize_text, to_ascii_digits, to_persian_digits
 from khedmat.core.validators import InvalidIdentifier, parse_mobile, parse_national_id, parse_organization_id
+
+
+class CachedSelect(forms.Select):
+    """A <select> rendered once per language, choices, name, value and attributes, then served from a process-wide
+    cache: a list page's filters (dozens of options, each one a template render) cost nothing after the first
+    request. A value that is neither empty nor one of the choices (a hand-made address) is rendered, not cached, so
+    the cache holds at most one entry per option."""
+
+    _rendered: dict[tuple, str] = {}
+    max_entries = 1024
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = tuple(str(v) for v in self.format_value(value))
+        choices = tuple((str(option), str(label)) for option, label in self.choices)
+        if any(v and v not in {option for option, _label in choices} for v in values):
+            return super().render(name, value, attrs, renderer)
+        key = (get_language(), type(self), name, values, choices,
+               tuple(sorted((k, str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())), id(renderer))
+        html = self._rendered.get(key)
+        if html is None:
+            if len(self._rendered) >= self.max_entries:
+                self._rendered.clear()
+            html = self._rendered[key] = super().render(name, value, attrs, renderer)
+        return html
 
 
 class PersianCharField(forms.CharField):
