@@ -23,10 +23,12 @@ class CachedSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         values = tuple(str(v) for v in self.format_value(value))
+        if any(isinstance(label, (list, tuple)) for _option, label in self.choices):  # option groups: not cached
+            return super().render(name, value, attrs, renderer)
         choices = tuple((str(option), str(label)) for option, label in self.choices)
         if any(v and v not in {option for option, _label in choices} for v in values):
             return super().render(name, value, attrs, renderer)
-        key = (get_language(), type(self), name, values, choices,
+        key = (get_language(), type(self), self.template_name, self.option_template_name, name, values, choices,
                tuple(sorted((k, str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())), id(renderer))
         html = self._rendered.get(key)
         if html is None:

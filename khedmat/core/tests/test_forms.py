@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from khedmat.core.forms import (
+    CachedSelect,
     ClockTimeField,
     JalaliDateField,
     MobileField,
@@ -54,3 +55,21 @@ def test_clock_time_field_takes_persian_or_latin_digits_and_refuses_nonsense():
     for bad in ("25:00", "12:60", "ساعت ده", "1230"):
         with pytest.raises(ValidationError):
             field.clean(bad)
+
+
+def test_a_value_outside_the_choices_is_rendered_but_not_kept():
+    widget = CachedSelect(choices=[("a", "الف"), ("b", "ب")])
+    CachedSelect._rendered.clear()
+    assert 'value="a" selected' in widget.render("f", "a")
+    kept = len(CachedSelect._rendered)
+    assert widget.render("f", "a") == widget.render("f", "a") and len(CachedSelect._rendered) == kept == 1
+    for made_up in ("zz", "zzz", "<x>"):
+        assert "selected" not in widget.render("f", made_up)
+    assert len(CachedSelect._rendered) == 1
+
+
+def test_option_groups_are_rendered_not_kept():
+    widget = CachedSelect(choices=[("گروه", [("a", "الف")]), ("b", "ب")])
+    CachedSelect._rendered.clear()
+    assert 'value="a" selected' in widget.render("f", "a") and "<optgroup" in widget.render("f", "")
+    assert not CachedSelect._rendered
