@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import Case
-from khedmat.cases.process import APPLICANT, PLATFORM_ABILITIES, SYSTEM, Act, Process, Transition
+from khedmat.cases.process import APPLICANT, SYSTEM, Act, Process, Transition
 from khedmat.core.exceptions import ApplicationError
 
 
@@ -139,10 +139,6 @@ class Abilities:
         """Rejections and the like, which stand apart behind a confirmation."""
         return [a for a in self.offers.values() if a.kind == "transition" and not a.internal and a.style == "danger"]
 
-    @property
-    def any(self) -> bool:
-        """Whether there is anything to do now (the "What you can do now" box)."""
-        return any(name not in ("note", "message", "scan") for name in self.offers)
 
 
 class _Answers(Mapping):
@@ -201,7 +197,6 @@ PLATFORM_LABELS = {
     "note": gettext_lazy("Internal note"),
     "message": gettext_lazy("Message"),
 }
-assert set(PLATFORM_LABELS) == set(PLATFORM_ABILITIES)
 
 
 def case_abilities(*, case: Case, user) -> Abilities:
