@@ -7,14 +7,16 @@ the engine's writes (`case_transition`, `case_act` and the platform's own writes
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khedmat.cases.access import applicant_side, staff_roles_for_case
 from khedmat.cases.models import Case
-from khedmat.cases.process import APPLICANT, PLATFORM_ABILITIES, SYSTEM, Act, Process, Transition
+from khedmat.cases.process import APPLICANT, SYSTEM, Act, Process, Transition
 from khedmat.core.exceptions import ApplicationError
 
 
@@ -71,15 +73,22 @@ def stale() -> ApplicationError:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Ability:
     """One thing the person may be offered on the case now: a transition, an act or a platform ability."""
 
     name: str
     label: object
     kind: str  # "transition", "act" or "platform"
-    blocked: str = ""  # a guard's reason when it is offered but cannot be taken yet
     transition: Transition | None = None
+    # The guards, asked only when someone wants to know (a page asks for its buttons, a service for one act):
+    # guards query the database, and most of what is offered is never asked about on a given page.
+    check: Callable[[], str] | None = field(default=None, repr=False)
+
+    @cached_property
+    def blocked(self) -> str:
+        """A guard's reason when it is offered but cannot be taken yet ("" when it can)."""
+        return self.check() if self.check is not None else ""
 
     @property
     def style(self) -> str:
@@ -110,14 +119,15 @@ class Abilities:
         ability = self.offers.get(name)
         return ability.blocked if ability is not None else ""
 
-    # Django templates cannot call a method with an argument: the same answers as dictionaries.
+    # Django templates cannot call a method with an argument: the same answers as mappings, each guard asked only
+    # for the name looked up (`abilities.can.binder_receive`).
     @property
-    def can(self) -> dict[str, bool]:
-        return {name: not ability.blocked for name, ability in self.offers.items()}
+    def can(self) -> Mapping[str, bool]:
+        return _Answers(self.offers, lambda ability: not ability.blocked, False)
 
     @property
-    def blocked_reason(self) -> dict[str, str]:
-        return {name: ability.blocked for name, ability in self.offers.items() if ability.blocked}
+    def blocked_reason(self) -> Mapping[str, str]:
+        return _Answers(self.offers, lambda ability: ability.blocked, "")
 
     @property
     def buttons(self) -> list[Ability]:
@@ -129,10 +139,23 @@ class Abilities:
         """Rejections and the like, which stand apart behind a confirmation."""
         return [a for a in self.offers.values() if a.kind == "transition" and not a.internal and a.style == "danger"]
 
-    @property
-    def any(self) -> bool:
-        """Whether there is anything to do now (the "What you can do now" box)."""
-        return any(name not in ("note", "message", "scan") for name in self.offers)
+
+
+class _Answers(Mapping):
+    """A read-only view of the offers answering one question per name, lazily; a name not offered gets `missing`."""
+
+    def __init__(self, offers: dict[str, Ability], answer: Callable[[Ability], object], missing):
+        self._offers, self._answer, self._missing = offers, answer, missing
+
+    def __getitem__(self, name):
+        ability = self._offers.get(name)
+        return self._missing if ability is None else self._answer(ability)
+
+    def __iter__(self):
+        return iter(self._offers)
+
+    def __len__(self):
+        return len(self._offers)
 
 
 def _platform(case: Case, user, process: Process, roles: set[str], staff: set[str], applicant: bool) -> dict[str, str]:
@@ -174,7 +197,6 @@ PLATFORM_LABELS = {
     "note": gettext_lazy("Internal note"),
     "message": gettext_lazy("Message"),
 }
-assert set(PLATFORM_LABELS) == set(PLATFORM_ABILITIES)
 
 
 def case_abilities(*, case: Case, user) -> Abilities:
@@ -194,9 +216,11 @@ def case_abilities(*, case: Case, user) -> Abilities:
             is_transition = isinstance(action, Transition)
             abilities.offers[action.name] = Ability(
                 name=action.name, label=action.label, kind="transition" if is_transition else "act",
-                blocked=guard_message(case, action), transition=action if is_transition else None)
+                transition=action if is_transition else None,
+                check=partial(guard_message, case, action) if action.guards else None)
     for name, blocked in _platform(case, user, process, roles, staff, applicant).items():
-        abilities.offers[name] = Ability(name=name, label=PLATFORM_LABELS[name], kind="platform", blocked=blocked)
+        abilities.offers[name] = Ability(name=name, label=PLATFORM_LABELS[name], kind="platform",
+                                         check=(lambda reason=blocked: reason) if blocked else None)
     cache[key] = abilities
     return abilities
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils.module_loading import import_string
 
 from khedmat.accounts.roles import OVERSIGHT_ROLES, StaffRole
-from khedmat.cases.abilities import case_abilities
+from khedmat.cases.abilities import PLATFORM_LABELS, case_abilities
 from khedmat.cases.models import Case, CaseEvent
-from khedmat.cases.process import APPLICANT, SYSTEM, Act, Process, Transition, registered
+from khedmat.cases.process import APPLICANT, PLATFORM_ABILITIES, SYSTEM, Act, Process, Transition, registered
 from khedmat.cases.services import case_act, case_transition
 from khedmat.cases.tests.process import review_note
 from khedmat.catalog.models import Service
@@ -127,3 +127,7 @@ def test_a_stale_page_is_refused_before_the_role_is_asked(tehran):
         with case_act(case=case, by=make_user(), name=process.transitions[0].name, expected_version=case.version + 5):
             pass
     assert refused.value.code == "stale"
+
+
+def test_every_platform_ability_has_a_persian_label():
+    assert set(PLATFORM_LABELS) == set(PLATFORM_ABILITIES)
