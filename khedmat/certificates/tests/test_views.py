@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from khedmat.cases.services import case_page_url, case_transition, deficiency_notice_issue
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates import services, signing
+from khedmat.certificates import lookup_log, services, signing
 from khedmat.certificates.keys import keyring
 from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
 from khedmat.core import jalali
@@ -138,6 +138,7 @@ def test_lookups_are_rate_limited_and_logged(client, certificate):
         client.get("/verify/json/", {"code": "111111111116"})
     response = client.get(f"/verify/{certificate.public_id}/json/")
     assert response.status_code == 429 and response.json()["status"] == "rate_limited"
+    assert lookup_log.flush() == 3
     assert VerificationLog.objects.count() == 3
 
 
