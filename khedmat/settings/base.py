@@ -2,6 +2,12 @@
 
 Every value that differs between deployments comes from an environment variable with a default that
 works on a fresh checkout; `production.py` removes the defaults that must never reach production.
+
+The public verification page writes nothing to the database per lookup (issue 19): its limits are cache counters
+(`VERIFY_RATE_LIMIT` per client address, `VERIFY_RATE_LIMIT_PER_CODE`, `VERIFY_RATE_LIMIT_PER_SESSION`, per
+`VERIFY_RATE_WINDOW_SECONDS`; `CACHES` from `CACHE_BACKEND`/`CACHE_LOCATION`), the client address is taken from
+X-Forwarded-For only when REMOTE_ADDR is one of `KHEDMAT_TRUSTED_PROXIES`, and its log is buffered in files under
+`VERIFY_LOG_DIR` that the worker moves into the database every `VERIFY_LOG_FLUSH_SECONDS`.
 """
 from pathlib import Path
 
