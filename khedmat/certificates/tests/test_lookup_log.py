@@ -1,8 +1,10 @@
 """The buffered verification log: every lookup reaches VerificationLog after a flush, once, even with 20 threads
 appending while a flush runs."""
+import io
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from khedmat.certificates import lookup_log, selectors, services
@@ -77,3 +79,10 @@ def test_twenty_threads_lose_no_lookup_while_the_worker_flushes(certificate, set
     assert not errors
     assert VerificationLog.objects.count() == 20 * per_thread
     assert VerificationLog.objects.filter(ip_address="10.0.0.7", document=certificate).count() == per_thread
+
+
+def test_the_command_flushes_the_buffer(certificate):
+    selectors.verification_attempt_log(raw="abc", ip="10.1.2.3", channel="page")
+    out = io.StringIO()
+    call_command("verification_log_flush", stdout=out)
+    assert "1" in out.getvalue() and VerificationLog.objects.get().query == "abc"
