@@ -49,7 +49,7 @@ run: demo
 # The periodic tasks are queued quietly (their output and any console SMS go to var/run.log); the demo
 # logins are printed last, just before the servers start.
 	@for command in outbox_sweep sla_sweep payments_reconcile inquiries_retry appointments_remind committees_remind \
-	  referrals_sweep licences_expire; do $(PY) manage.py $$command --schedule >>var/run.log || exit 1; done
+	  referrals_sweep licences_expire verification_log_flush; do $(PY) manage.py $$command --schedule >>var/run.log || exit 1; done
 	@cat var/demo-logins.txt 2>/dev/null || true
 	@echo "  (the demo's SMS: var/demo-sms.log and /dev/outbox/)"
 	@echo "Khedmat at http://127.0.0.1:$(PORT)/  (development outbox: http://127.0.0.1:$(PORT)/dev/outbox/; QR codes point to $(KHEDMAT_SITE_URL))"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
+from khedmat.certificates import lookup_log
 from khedmat.testing import make_organization, make_staff, make_user
 
 pytest_plugins = [
@@ -47,6 +49,16 @@ def _restore_reference_data() -> None:
     with transaction.atomic():  # foreign keys are checked at commit: the order of the tables does not matter
         for model, rows in _reference_rows:
             model._base_manager.bulk_create(rows)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_lookup_log():
+    """Each test starts with an empty cache (rate counters, cached signature checks) and no buffered verification
+    lookups (they name the documents of the test that made them)."""
+    cache.clear()
+    lookup_log.discard()
+    yield
+    lookup_log.discard()
 
 
 @pytest.fixture(autouse=True)
@@ -160,9 +172,9 @@ def pytest_collection_modifyitems(config, items):
 def pytest_sessionfinish(session, exitstatus):
     """Each test process has its own media directory and SQLite file (khedmat/settings/test.py): remove the
     directory, and the write-ahead log SQLite leaves beside the file pytest-django deleted."""
-    media = Path(settings.MEDIA_ROOT)
-    if media.name.startswith("test-media-") and media.is_dir():
-        shutil.rmtree(media, ignore_errors=True)
+    for directory in (Path(settings.MEDIA_ROOT), Path(settings.VERIFY_LOG_DIR)):
+        if directory.name.startswith(("test-media-", "test-verification-log-")) and directory.is_dir():
+            shutil.rmtree(directory, ignore_errors=True)
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3" and database.get("TEST", {}).get("NAME"):
         for suffix in ("-wal", "-shm"):

@@ -1,15 +1,19 @@
 """Reads of official documents: public verification (rate-limited, logged) and access-checked downloads."""
 from __future__ import annotations
 
-import datetime as dt
+import functools
+import hashlib
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
-from django.utils import timezone
 
 from khedmat.accounts.roles import StaffRole
 from khedmat.cases.access import applicant_side, may_read_case, staff_roles_for_case
-from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
+from khedmat.certificates import lookup_log, signing
+from khedmat.certificates.keys import public_keys
+from khedmat.certificates.models import DocumentType, OfficialDocument
 from khedmat.core.text import digits_only
 from khedmat.core.validators import luhn_valid
 
@@ -20,38 +24,110 @@ def document_type_get(code: str) -> DocumentType:
     return DocumentType.objects.get(code=code)
 
 
+SIGNATURE_CACHE_SECONDS = 24 * 3600
+
+
+@functools.lru_cache(maxsize=4)
+def _ring_fingerprint(key_ids: tuple[str, ...]) -> str:
+    """The published key ids, in the signature cache's key: a key withdrawn from the ring is never trusted from
+    the cache."""
+    return hashlib.blake2b(",".join(sorted(key_ids)).encode(), digest_size=6).hexdigest()
+
+
 class RateLimited(Exception):
     pass
 
 
-def verification_allowed(*, ip: str | None) -> bool:
-    if not ip:
-        return True
-    since = timezone.now() - dt.timedelta(seconds=settings.VERIFY_RATE_WINDOW_SECONDS)
-    return VerificationLog.objects.filter(ip_address=ip, created_at__gte=since).count() < settings.VERIFY_RATE_LIMIT
+def _window_key(kind: str, value: str) -> str:
+    window = settings.VERIFY_RATE_WINDOW_SECONDS
+    digest = hashlib.blake2b(value.encode(), digest_size=12).hexdigest()
+    return f"verify-rate:{kind}:{digest}:{int(time.time() // window)}"
 
 
-def document_lookup(*, public_id=None, code: str = "", ip: str | None, channel: str) -> OfficialDocument | None:
-    """Find a document for the public page by its QR id or its typed verification code; log the lookup."""
-    if not verification_allowed(ip=ip):
-        raise RateLimited
-    qs = OfficialDocument.objects.select_related("document_type", "replaces")
+def _limits(*, ip: str | None, session: str = "", code: str = "") -> list[tuple[str, int]]:
+    limits = []
+    if ip:
+        limits.append((_window_key("ip", ip), settings.VERIFY_RATE_LIMIT))
+    if session:
+        limits.append((_window_key("session", session), settings.VERIFY_RATE_LIMIT_PER_SESSION))
+    if code:
+        limits.append((_window_key("code", code), settings.VERIFY_RATE_LIMIT_PER_CODE))
+    return limits
+
+
+def _count(*, ip: str | None, session: str = "", code: str = "") -> None:
+    """Count one lookup against every limit it falls under (atomic add + incr in the cache; no database);
+    raise RateLimited if any is exceeded. The counters live one window (fixed windows)."""
+    for key, limit in _limits(ip=ip, session=session, code=code):
+        cache.add(key, 0, timeout=settings.VERIFY_RATE_WINDOW_SECONDS * 2)
+        try:
+            seen = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.add(key, 1, timeout=settings.VERIFY_RATE_WINDOW_SECONDS * 2)
+            seen = 1
+        if seen > limit:
+            raise RateLimited
+
+
+def verification_allowed(*, ip: str | None, session: str = "") -> bool:
+    """Whether a lookup from this address (and session) would be answered now; counts nothing."""
+    return all((cache.get(key) or 0) < limit for key, limit in _limits(ip=ip, session=session))
+
+
+def request_session(request) -> str:
+    """The session cookie's value, for the per-session limit (read from the cookie: opening the session would
+    read the database); "" without one."""
+    return request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")[:100]
+
+
+def document_lookup(*, public_id=None, code: str = "", ip: str | None, channel: str,
+                    session: str = "") -> OfficialDocument | None:
+    """Find a document for the public page by its QR id or its typed verification code; count and log the lookup.
+    One query (the document with what its page shows); the log line goes to `lookup_log`, not the database."""
+    _count(ip=ip, session=session, code=str(public_id or code))
+    qs = OfficialDocument.objects.select_related("document_type", "replaces", "replaced_by")
     document = None
     if public_id is not None:
         document = qs.filter(public_id=public_id).first()
     elif code:
         document = qs.filter(verification_code=code).first()
-    VerificationLog.objects.create(ip_address=ip, query=str(public_id or code)[:100], document=document,
-                                   found=document is not None, channel=channel)
+    lookup_log.append(ip=ip, query=str(public_id or code), document_id=document.pk if document else None,
+                      found=document is not None, channel=channel)
     return document
 
 
-def verification_attempt_log(*, raw: str, ip: str | None, channel: str, found: bool = False) -> None:
+def verification_attempt_log(*, raw: str, ip: str | None, channel: str, found: bool = False,
+                             session: str = "") -> None:
     """A lookup that names no single document (a malformed code, a registry search) is logged and counted
     against the address like any other lookup."""
-    if not verification_allowed(ip=ip):
-        raise RateLimited
-    VerificationLog.objects.create(ip_address=ip, query=(raw or "")[:100], found=found, channel=channel)
+    _count(ip=ip, session=session)
+    lookup_log.append(ip=ip, query=raw or "", document_id=None, found=found, channel=channel)
+
+
+def signature_check(document: OfficialDocument) -> signing.Verified:
+    """The check of the document's stored token, cached per (document, token, key): a document is frozen at issue,
+    so a repeated lookup does not verify the signature again."""
+    keys = public_keys()
+    token_hash = hashlib.blake2b(document.token.encode(), digest_size=16).hexdigest()
+    key = f"verify-signature:{document.pk}:{token_hash}:{document.key_id}:{_ring_fingerprint(tuple(keys))}"
+    checked = cache.get(key)
+    if checked is None:
+        checked = signing.verify_token(document.token, keys)
+        cache.set(key, checked, timeout=SIGNATURE_CACHE_SECONDS)
+    return checked
+
+
+def compact_check(code: str) -> signing.CompactVerified:
+    """The check of a presented compact code (the QR's ``/V/<code>``), cached by the code: the same QR scanned
+    again is not verified again."""
+    keys = public_keys()
+    code_hash = hashlib.blake2b(code.encode(), digest_size=16).hexdigest()
+    key = f"verify-compact:{code_hash}:{_ring_fingerprint(tuple(keys))}"
+    checked = cache.get(key)
+    if checked is None:
+        checked = signing.compact_verify(code, keys)
+        cache.set(key, checked, timeout=SIGNATURE_CACHE_SECONDS)
+    return checked
 
 
 def parse_verification_code(raw: str) -> str | None:

@@ -23,6 +23,12 @@ from khedmat.core.text import is_company_national_id, public_national_id
 STATUS_HTTP = {"valid": 200, "expired": 200, "suspended": 200, "revoked": 200, "replaced": 200}
 
 
+def _asker(request) -> dict:
+    """Who is looking up, for the limits and the log: the client address (behind a trusted proxy, its header's)
+    and the session cookie."""
+    return {"ip": client_ip(request), "session": selectors.request_session(request)}
+
+
 def _too_many(request, as_json=False):
     message = _("Too many lookups from your network. Please try again in a few minutes.")
     if as_json:
@@ -58,7 +64,7 @@ def _public(document: OfficialDocument, *, token: str = "", compact: signing.Com
         "replaced_by_url": services.verify_url(replacement, with_token=False) if replacement else None,
         "replaced_on": changed_on.isoformat() if status == EffectiveStatus.REPLACED and changed_on else None,
     }
-    stored = signing.verify_token(document.token, public_keys())
+    stored = selectors.signature_check(document)
     result["signature_valid"] = stored.valid
     if token:
         # A token from a scanned QR must be ours and must say exactly what we issued.
@@ -75,13 +81,13 @@ def verify(request):
     form = VerifyForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         try:
-            selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request), channel="page")
+            selectors.verification_attempt_log(raw=request.GET.get("code", ""), channel="page", **_asker(request))
         except selectors.RateLimited:
             return _too_many(request)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
         try:
-            document = selectors.document_lookup(code=code, ip=client_ip(request), channel="page")
+            document = selectors.document_lookup(code=code, channel="page", **_asker(request))
         except selectors.RateLimited:
             return _too_many(request)
         if document is None:
@@ -93,7 +99,7 @@ def verify(request):
 
 def verify_document(request, public_id):
     try:
-        document = selectors.document_lookup(public_id=public_id, ip=client_ip(request), channel="page")
+        document = selectors.document_lookup(public_id=public_id, channel="page", **_asker(request))
     except selectors.RateLimited:
         return _too_many(request)
     if document is None:
@@ -105,13 +111,13 @@ def verify_document(request, public_id):
 
 def verify_compact(request, code):
     """The address in a document's QR code, ``/V/<compact code>``: the verification page of that document."""
-    compact = signing.compact_verify(code, public_keys())
+    compact = selectors.compact_check(code[:200])
     document = None
     try:
         if compact.code:  # read even when the signature fails: the page then warns that the QR was altered
-            document = selectors.document_lookup(code=compact.code, ip=client_ip(request), channel="qr")
+            document = selectors.document_lookup(code=compact.code, channel="qr", **_asker(request))
         else:
-            selectors.verification_attempt_log(raw=code, ip=client_ip(request), channel="qr")
+            selectors.verification_attempt_log(raw=code, channel="qr", **_asker(request))
     except selectors.RateLimited:
         return _too_many(request)
     if document is None:
@@ -126,14 +132,14 @@ def verify_json(request, public_id=None):
         code = selectors.parse_verification_code(request.GET.get("code", "")) or ""
         if not code:
             try:
-                selectors.verification_attempt_log(raw=request.GET.get("code", ""), ip=client_ip(request),
-                                                   channel="json")
+                selectors.verification_attempt_log(raw=request.GET.get("code", ""), channel="json",
+                                                   **_asker(request))
             except selectors.RateLimited:
                 return _too_many(request, as_json=True)
             return JsonResponse({"status": "invalid_code", "message": _("A verification code has 12 digits.")},
                                 status=400)
     try:
-        document = selectors.document_lookup(public_id=public_id, code=code, ip=client_ip(request), channel="json")
+        document = selectors.document_lookup(public_id=public_id, code=code, channel="json", **_asker(request))
     except selectors.RateLimited:
         return _too_many(request, as_json=True)
     if document is None:

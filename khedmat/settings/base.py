@@ -2,6 +2,12 @@
 
 Every value that differs between deployments comes from an environment variable with a default that
 works on a fresh checkout; `production.py` removes the defaults that must never reach production.
+
+The public verification page writes nothing to the database per lookup (issue 19): its limits are cache counters
+(`VERIFY_RATE_LIMIT` per client address, `VERIFY_RATE_LIMIT_PER_CODE`, `VERIFY_RATE_LIMIT_PER_SESSION`, per
+`VERIFY_RATE_WINDOW_SECONDS`; `CACHES` from `CACHE_BACKEND`/`CACHE_LOCATION`), the client address is taken from
+X-Forwarded-For only when REMOTE_ADDR is one of `KHEDMAT_TRUSTED_PROXIES`, and its log is buffered in files under
+`VERIFY_LOG_DIR` that the worker moves into the database every `VERIFY_LOG_FLUSH_SECONDS`.
 """
 from pathlib import Path
 
@@ -248,8 +254,27 @@ KHEDMAT_SIGNER_TITLE = env_str("KHEDMAT_SIGNER_TITLE", "رئیس سازمان")
 CERT_SIGNING_KEY = env_secret("CERT_SIGNING_KEY", "")  # Ed25519 private key, PEM (or CERT_SIGNING_KEY_FILE)
 CERT_KEY_DIR = env_str("CERT_KEY_DIR", str(VAR_DIR / "keys"))  # development keys are generated here
 CERT_RETIRED_PUBLIC_KEYS = env_list("CERT_RETIRED_PUBLIC_KEYS", [])  # base64 raw public keys still published
-VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # lookups per address …
+# The verification page's limits, counted in the cache (atomic add + incr), never in the database. Against
+# enumeration the code's size is the defence, not a small limit: 11 random digits and a Luhn digit are 10^11
+# candidates, so with 100,000 documents in force one guess in 10^6 hits and even 3,000 guesses per address per
+# 10 minutes find one document in ~330 windows (days), while 30 locked out a whole province behind the intranet
+# proxy's one address. Per code and per session the limits are tighter (a reader checks one document a few times;
+# a clerk one every few seconds). Refused lookups answer 429.
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 3000)  # lookups per client address …
 VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)  # … in this window
+VERIFY_RATE_LIMIT_PER_CODE = env_int("VERIFY_RATE_LIMIT_PER_CODE", 120)  # lookups of one code or id, any address
+VERIFY_RATE_LIMIT_PER_SESSION = env_int("VERIFY_RATE_LIMIT_PER_SESSION", 300)  # per session cookie, if any
+# The lookup log is appended to a file per process here and moved into VerificationLog by the worker
+# (`manage.py verification_log_flush [--schedule]`, every VERIFY_LOG_FLUSH_SECONDS): no database write per lookup.
+VERIFY_LOG_DIR = env_str("VERIFY_LOG_DIR", str(VAR_DIR / "verification-log"))
+VERIFY_LOG_FLUSH_SECONDS = env_int("VERIFY_LOG_FLUSH_SECONDS", 60)
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (core.net.client_ip); empty: none is.
+KHEDMAT_TRUSTED_PROXIES = env_list("KHEDMAT_TRUSTED_PROXIES", [])
+# The cache holds the rate counters and the signature checks. Local memory is per process: with N gunicorn
+# workers a limit is N times the setting (still useless for enumeration); for one counter shared by every
+# worker point CACHE_BACKEND/CACHE_LOCATION at Memcached or Redis (Django's own backends).
+CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+                      "LOCATION": env_str("CACHE_LOCATION", "khedmat")}}
 
 # Payments: the bank gateway (Zarinpal v4 protocol; the sandbox in tools/sandbox_gateway.py speaks it too).
 PAYMENT_GATEWAY_URL = env_str("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8010")

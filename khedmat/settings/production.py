@@ -1,4 +1,10 @@
-"""Production profile: refuses to start without a real secret key and database."""
+"""Production profile: refuses to start without a real secret key and database.
+
+Behind the intranet proxy set KHEDMAT_TRUSTED_PROXIES to its address(es), or every citizen counts as that one
+address against VERIFY_RATE_LIMIT. The default cache is per gunicorn worker (each limit is then N workers times the
+setting); CACHE_BACKEND/CACHE_LOCATION can name a shared Memcached or Redis. VERIFY_LOG_DIR is a local directory the
+web server and the worker (`verification_log_flush --schedule`) both reach.
+"""
 from django.core.exceptions import ImproperlyConfigured
 
 from khedmat.settings.base import *  # noqa: F401,F403

@@ -34,6 +34,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Uploads land here, not in the development var/media/ (a test counts the files its upload left).
 MEDIA_ROOT = VAR_DIR / f"test-media-{_RUN}"  # noqa: F405
+VERIFY_LOG_DIR = str(VAR_DIR / f"test-verification-log-{_RUN}")  # noqa: F405  (the buffered lookup log)
 # Shared by the workers on purpose: the first one generates the development key, the others read it
 # (signing.load_keyring publishes a key file whole and re-reads after writing one).
 CERT_KEY_DIR = str(VAR_DIR / "test-keys")  # noqa: F405

@@ -6,13 +6,15 @@ import subprocess
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.template import Context, Template
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khedmat.cases.services import case_page_url, case_transition, deficiency_notice_issue
 from khedmat.cases.tracking import tracking_display
-from khedmat.certificates import services, signing
+from khedmat.certificates import lookup_log, services, signing
 from khedmat.certificates.keys import keyring
 from khedmat.certificates.models import DocumentType, OfficialDocument, VerificationLog
 from khedmat.core import jalali
@@ -138,6 +140,7 @@ def test_lookups_are_rate_limited_and_logged(client, certificate):
         client.get("/verify/json/", {"code": "111111111116"})
     response = client.get(f"/verify/{certificate.public_id}/json/")
     assert response.status_code == 429 and response.json()["status"] == "rate_limited"
+    assert lookup_log.flush() == 3
     assert VerificationLog.objects.count() == 3
 
 
@@ -304,3 +307,43 @@ def test_an_approval_does_not_make_a_decision_letter(client, submitted, expert, 
     case = case_transition(case=submitted, name="recommend", by=expert)
     case_transition(case=case, name="approve", by=unit_head)
     assert not OfficialDocument.objects.filter(case=submitted, document_type__code="decision_letter").exists()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@pytest.mark.parametrize("channel", ["page", "json", "qr", "code"])
+def test_a_lookup_writes_nothing_to_the_database_and_reads_the_document_once(client, certificate, channel):
+    urls = {"page": f"/verify/{certificate.public_id}/", "json": f"/verify/{certificate.public_id}/json/",
+            "qr": services.qr_url(certificate).split("/V/", 1)[1], "code": "/verify/json/"}
+    url = f"/V/{urls['qr']}" if channel == "qr" else urls[channel]
+    params = {"code": certificate.verification_code} if channel == "code" else {}
+    client.get(url, params)  # the first lookup may fill the caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    statements = [query["sql"].lstrip().upper() for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith(WRITES)], statements
+    assert len(statements) == 1, statements  # the document with its type and replacements
+    assert lookup_log.flush() == 2
+
+
+@override_settings(VERIFY_RATE_LIMIT=3, KHEDMAT_TRUSTED_PROXIES=["10.0.0.1"])
+def test_behind_the_trusted_proxy_each_citizen_has_their_own_limit(client, certificate):
+    url = f"/verify/{certificate.public_id}/json/"
+    for _ in range(3):
+        assert client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="172.16.0.5").status_code == 200
+    refused = client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="172.16.0.5")
+    assert refused.status_code == 429 and "دقیقه" in refused.json()["message"]
+    assert client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="172.16.0.6").status_code == 200
+    lookup_log.flush()
+    assert set(VerificationLog.objects.values_list("ip_address", flat=True)) == {"172.16.0.5", "172.16.0.6"}
+
+
+@override_settings(VERIFY_RATE_LIMIT=3, KHEDMAT_TRUSTED_PROXIES=["10.0.0.1"])
+def test_the_header_from_an_untrusted_peer_does_not_reset_the_limit(client, certificate):
+    url = f"/verify/{certificate.public_id}/"
+    for n in range(3):
+        assert client.get(url, REMOTE_ADDR="192.168.1.9", HTTP_X_FORWARDED_FOR=f"172.16.0.{n}").status_code == 200
+    refused = client.get(url, REMOTE_ADDR="192.168.1.9", HTTP_X_FORWARDED_FOR="172.16.0.200")
+    assert refused.status_code == 429 and "دقیقه" in refused.content.decode()
