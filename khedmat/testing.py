@@ -120,3 +120,29 @@ def persian_number_problems(html: str) -> list[str]:
 
     Scanner(convert_charrefs=True).feed(html)
     return problems
+
+
+def page_queries(client, url: str, *, status: int = 200) -> list[str]:
+    """The SQL a GET of `url` runs (the page must answer `status`): what a query budget counts (docs/testing.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def assert_query_budget(client, url: str, budget: int, *, more=None, status: int = 200) -> int:
+    """A GET of `url` runs at most `budget` queries, and, when `more()` is given (it seeds more rows of what the
+    page lists), the same number again after it: the count does not grow with the rows (no query per row).
+    Counted on a warm process: a first GET fills what a worker caches once (calendars, reference rows)."""
+    page_queries(client, url, status=status)
+    first = page_queries(client, url, status=status)
+    assert len(first) <= budget, f"{url}: {len(first)} queries, budget {budget}:\n" + "\n".join(first)
+    if more is not None:
+        more()
+        again = page_queries(client, url, status=status)
+        assert len(again) == len(first), (f"{url}: {len(first)} queries, then {len(again)} with more rows:\n"
+                                          + "\n".join(again))
+    return len(first)

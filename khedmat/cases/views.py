@@ -124,8 +124,8 @@ def _detail_context(request, case, **overrides):
     abilities = case_abilities(case=case, user=user)
     staff_view = abilities.staff
     editable = abilities.offered("edit")
-    open_notice = (case.deficiency_notices.filter(answered_at__isnull=True).prefetch_related("items")
-                   .order_by("-round").first())
+    notices = list(case.deficiency_notices.prefetch_related("items").order_by("-round"))  # one read (issue 19)
+    open_notice = next((n for n in notices if n.answered_at is None), None)
     context = {
         "case": case,
         "process": case.process,
@@ -143,7 +143,7 @@ def _detail_context(request, case, **overrides):
         # "Reject" and the like stand apart from the way forward, behind a confirmation (issue 16 point 10).
         "actions": abilities.buttons,
         "danger_actions": abilities.danger_buttons,
-        "notices": case.deficiency_notices.prefetch_related("items").order_by("-round"),
+        "notices": notices,
         # The open notice is the applicant's to answer while the case waits for them.
         "open_notice": open_notice if abilities.applicant and editable else None,
         "can_issue_deficiency": abilities.offered("issue_deficiency"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 from django.urls import reverse
@@ -88,6 +89,59 @@ class Section:
         return self.code in SECTION_PAGES
 
 
+class DossierReads:
+    """The dossier's rows, each read once per request (issue 19: the case page and its guards read the section
+    reviews, the people and the fields of work several times): `dossier(case)` memoises one on the case object for
+    its version and state, and this module's write services `forget` it."""
+
+    def __init__(self, case: Case):
+        self.case = case
+
+    @cached_property
+    def people(self) -> list[CompanyPerson]:
+        return list(CompanyPerson.objects.filter(case=self.case).select_related("scoring_field"))
+
+    @cached_property
+    def reviews(self) -> dict[str, SectionReview]:
+        return {r.section: r for r in SectionReview.objects.filter(case=self.case)}
+
+    @cached_property
+    def present(self) -> set[str]:
+        return set(Document.objects.filter(case=self.case, current__isnull=False).values_list("requirement",
+                                                                                             flat=True))
+
+    @cached_property
+    def experience(self) -> list[ExperienceRecord]:
+        return list(ExperienceRecord.objects.filter(case=self.case).select_related("field"))
+
+    @cached_property
+    def financial(self) -> list[FinancialRecord]:
+        return list(FinancialRecord.objects.filter(case=self.case))
+
+    @cached_property
+    def fields(self) -> dict[str, ContractingField]:
+        """The requested fields of work, by code."""
+        return {f.code: f for f in ContractingField.objects.filter(code__in=requested(self.case))}
+
+    @cached_property
+    def application(self) -> Application | None:
+        return Application.objects.filter(case=self.case).select_related("scoring_table").first()
+
+
+def dossier(case: Case) -> DossierReads:
+    """The dossier's reads for this request (see DossierReads)."""
+    key = (case.version, case.state, repr(case.data))
+    memo = case.__dict__.get("_cq_dossier")
+    if memo is None or memo[0] != key:
+        memo = case.__dict__["_cq_dossier"] = (key, DossierReads(case))
+    return memo[1]
+
+
+def forget(case: Case) -> None:
+    """A write of this service changed the dossier: the next read on this case object reads afresh."""
+    case.__dict__.pop("_cq_dossier", None)
+
+
 def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
     problems = []
     if not people:
@@ -100,7 +154,7 @@ def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
     elif not any(p.role == PersonRole.APPLICANT and p.national_id == case.applicant.national_id for p in people):
         problems.append(_("A natural-person applicant lists themself among the people."))
     counted = {p.scoring_field.code for p in people if p.scoring_field_id and p.role != PersonRole.SHAREHOLDER}
-    names = {f.code: f.name for f in ContractingField.objects.filter(code__in=requested(case))}
+    names = {code: f.name for code, f in dossier(case).fields.items()}
     for code in requested(case):
         if code not in counted:
             problems.append(_("Nobody counts toward the field “%(field)s”.") % {"field": names.get(code, code)})
@@ -109,9 +163,8 @@ def _people_problems(case: Case, people: list[CompanyPerson]) -> list:
 
 def dossier_sections(case: Case) -> list[Section]:
     """The task list of the dossier, each section with what is still missing."""
-    people = list(CompanyPerson.objects.filter(case=case).select_related("scoring_field"))
-    reviews = {r.section: r for r in SectionReview.objects.filter(case=case)}
-    present = set(Document.objects.filter(case=case, current__isnull=False).values_list("requirement", flat=True))
+    reads = dossier(case)
+    people, reviews, present = reads.people, reads.reviews, reads.present
     labels = {d.code: d for d in case.process.documents}
     sections = []
     for code, label in SECTIONS:
@@ -131,8 +184,8 @@ def dossier_sections(case: Case) -> list[Section]:
             if not needs_experience(case):
                 status = "not_needed"
             else:
-                fields = set(ExperienceRecord.objects.filter(case=case).values_list("field__code", flat=True))
-                names = {f.code: f.name for f in ContractingField.objects.filter(code__in=requested(case))}
+                fields = {r.field.code for r in reads.experience}
+                names = {code: f.name for code, f in reads.fields.items()}
                 for field_code, grade in requested(case).items():
                     if grade < 5 and field_code not in fields:
                         problems.append(_("Add the contracts carried out in the field “%(field)s”.") % {
@@ -140,7 +193,7 @@ def dossier_sections(case: Case) -> list[Section]:
         elif code == DossierSection.FINANCE:
             if not needs_experience(case):
                 status = "not_needed"
-            elif not FinancialRecord.objects.filter(case=case).exists():
+            elif not reads.financial:
                 problems.append(_("Add the tax returns of past years."))
         if status != "not_needed":
             status = "todo" if problems else "done"
@@ -204,13 +257,14 @@ def case_scoring(case: Case) -> Scoring:
     """Each person's contribution and each requested field's staff score, experience and financial
     figures from the case's pinned scoring table (the one in force, for a case not yet submitted), and the
     grade the figures support beside the grade requested."""
-    application = Application.objects.filter(case=case).select_related("scoring_table").first()
+    reads = dossier(case)
+    application = reads.application
     table = application.scoring_table if application and application.scoring_table_id else None
     pinned = table is not None
     if table is None:
         table = scoring_table_in_force(case.data.get("kind", ""))
     values = table_values(table)
-    people = list(CompanyPerson.objects.filter(case=case).select_related("scoring_field"))
+    people = reads.people
     contributions = []
     for person in people:
         contribution = None
@@ -218,12 +272,11 @@ def case_scoring(case: Case) -> Scoring:
             contribution = rules.person_contribution(values, degree_level=person.degree_level,
                                                      relevance=person.relevance, years=person.experience_years)
         contributions.append((person, contribution))
-    financial = rules.financial_capacity(dict(
-        FinancialRecord.objects.filter(case=case).values_list("fiscal_year", "turnover_rials")))
+    financial = rules.financial_capacity({r.fiscal_year: r.turnover_rials for r in reads.financial})
     experience: dict[str, int] = {}
-    for code, amount in ExperienceRecord.objects.filter(case=case).values_list("field__code", "amount_rials"):
-        experience[code] = experience.get(code, 0) + amount
-    fields = {f.code: f for f in ContractingField.objects.filter(code__in=requested(case))}
+    for record in reads.experience:
+        experience[record.field.code] = experience.get(record.field.code, 0) + record.amount_rials
+    fields = reads.fields
     kind = case.data.get("kind", "")
     scores = []
     for code, grade in requested(case).items():
@@ -378,20 +431,20 @@ def case_inquiries(case: Case) -> list[dict]:
 
 def review_complete(case: Case):
     """Guard of "send to the approver": every needed section accepted and every counted degree judged."""
-    reviews = {r.section: r.status for r in SectionReview.objects.filter(case=case)}
+    reviews = {code: r.status for code, r in dossier(case).reviews.items()}
     missing = [str(s.label) for s in dossier_sections(case)
                if s.status != "not_needed" and reviews.get(s.code) != ReviewStatus.ACCEPTED]
     if missing:
         return _("Accept every section first: %(sections)s") % {"sections": "، ".join(missing)}
-    if _unjudged_people(case).exists():
+    if _unjudged_people(case):
         return str(_("Judge the relevance of every counted person's degree first."))
     return None
 
 
 def _unjudged_people(case: Case):
     """The counted people whose degree's relevance the expert has not judged yet."""
-    return CompanyPerson.objects.filter(case=case, scoring_field__isnull=False, relevance="").exclude(
-        role=PersonRole.SHAREHOLDER)
+    return [p for p in dossier(case).people
+            if p.scoring_field_id is not None and p.relevance == "" and p.role != PersonRole.SHAREHOLDER]
 
 
 def summary_sections(case: Case, sections, change):
@@ -401,30 +454,31 @@ def summary_sections(case: Case, sections, change):
         return change(reverse("cq:section", args=[case.public_id, section]))
 
     needed = {s.code: s.status for s in dossier_sections(case)}
+    reads = dossier(case)
     people, experience, finance = DossierSection.PEOPLE, DossierSection.EXPERIENCE, DossierSection.FINANCE
-    dossier = [SummarySection(
+    listed = [SummarySection(
         SECTION_LABELS[people],
         tuple(SummaryRow(f"{p.full_name} — {p.get_role_display()}",
                          f"{p.get_degree_level_display()} {p.study_field}، "
                          f"{to_persian_digits(p.experience_years)} {_('years')}",
                          page(people))
-              for p in CompanyPerson.objects.filter(case=case).order_by("pk")),
+              for p in sorted(reads.people, key=lambda p: p.pk)),
         change_url=page(people), empty=_("No person listed."))]
     if needed.get(experience) != "not_needed":
-        dossier.append(SummarySection(
+        listed.append(SummarySection(
             SECTION_LABELS[experience],
             tuple(SummaryRow(f"{r.title} — {r.employer}",
                              f"{r.field.name}، {rials(r.amount_rials)}، {jalali.format_date(r.started_on)}",
                              page(experience))
-                  for r in ExperienceRecord.objects.filter(case=case).select_related("field")),
+                  for r in reads.experience),
             change_url=page(experience), empty=_("No contract listed.")))
     if needed.get(finance) != "not_needed":
-        dossier.append(SummarySection(
+        listed.append(SummarySection(
             SECTION_LABELS[finance],
             tuple(SummaryRow(to_persian_digits(r.fiscal_year), rials(r.turnover_rials), page(finance))
-                  for r in FinancialRecord.objects.filter(case=case)),
+                  for r in reads.financial),
             change_url=page(finance), empty=_("No tax return listed.")))
-    return [sections[0], *dossier, *sections[1:]]
+    return [sections[0], *listed, *sections[1:]]
 
 
 # -- the case page --------------------------------------------------------------------------------------
@@ -439,7 +493,7 @@ def case_panel_context(case: Case, user, staff_view: bool, abilities: Abilities 
     return {
         "has_actions": is_expert or is_approver,
         "review_rows": review_rows(sections) if is_expert else [],
-        "needs_relevance": is_expert and _unjudged_people(case).exists(),
+        "needs_relevance": is_expert and bool(_unjudged_people(case)),
         "sections": sections,
         "sections_done": sum(1 for s in sections if s.status != "todo"),
         "can_edit": abilities.offered("edit"),

@@ -97,6 +97,7 @@ def person_add(*, case: Case, by, role: str, first_name: str, last_name: str, na
         )
         case_services.case_record_change(case=locked, by=by,
                                          comment=_("Person added: %(name)s") % {"name": person.full_name})
+    selectors.forget(case)
     return person
 
 
@@ -107,6 +108,7 @@ def _record_remove(model, *, case: Case, by, pk: int, what: str) -> None:
         if not deleted:
             raise ApplicationError(_("This row does not exist or was already removed."), code="missing")
         case_services.case_record_change(case=locked, by=by, comment=what)
+    selectors.forget(case)
 
 
 def person_remove(*, case: Case, by, pk: int) -> None:
@@ -131,6 +133,7 @@ def experience_add(*, case: Case, by, field: str, title: str, employer: str, con
             contract_number=contract_number, amount_rials=amount_rials, started_on=started_on, finished_on=finished_on)
         case_services.case_record_change(case=locked, by=by,
                                          comment=_("Contract added: %(title)s") % {"title": record.title})
+    selectors.forget(case)
     return record
 
 
@@ -156,6 +159,7 @@ def financial_add(*, case: Case, by, fiscal_year: int, turnover_rials: int, tax_
                                                 tax_return_number=tax_return_number)
         case_services.case_record_change(case=locked, by=by,
                                          comment=_("Tax return added: %(year)s") % {"year": fiscal_year})
+    selectors.forget(case)
     return record
 
 
@@ -176,6 +180,7 @@ def application_on_submit(case: Case) -> Application:
         application.experts_at_submission = User.objects.holding(
             [EXPERT], service_code=case.process.service_code).filter(province=case.province).count()
         application.save()
+    selectors.forget(case)
     return application
 
 
@@ -194,6 +199,7 @@ def relevance_set(*, case: Case, person_id: int, relevance: str, by) -> CompanyP
         act.public = False
         act.comment = _("Relevance of %(name)s's degree: %(value)s") % {
             "name": person.full_name, "value": Relevance(relevance).label}
+    selectors.forget(case)
     return person
 
 
@@ -214,6 +220,7 @@ def section_review_set(*, case: Case, section: str, status: str, note: str, guid
         act.public = False
         act.comment = _("Section “%(section)s”: %(status)s") % {
             "section": selectors.SECTION_LABELS[section], "status": ReviewStatus(status).label}
+    selectors.forget(case)
     return review
 
 
@@ -255,6 +262,7 @@ def deficiency_notice_from_reviews(*, case: Case, summary: str, by, expected_ver
         notice = case_services.deficiency_notice_issue(case=case, items=items, summary=summary, by=by,
                                                        expected_version=expected_version)
         SectionReview.objects.filter(case=case, status=ReviewStatus.DEFICIENT).delete()
+    selectors.forget(case)
     return notice
 
 

@@ -28,7 +28,7 @@ from khedmat.payments.models import FeeSchedule, Invoice
 from khedmat.payments.services import fee_schedule_in_force
 from khedmat.services.contractor_qualification import report
 from khedmat.services.contractor_qualification.models import Application, ContractingField, GradeGrant, Referral
-from khedmat.testing import login, make_staff, persian_number_problems
+from khedmat.testing import assert_query_budget, login, make_staff, persian_number_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -373,3 +373,16 @@ def test_the_report_counts_and_lists_the_grants_that_depart_from_the_scores(clie
     assert "سوابق اجرایی ملی تأیید شد" in html and "قرارداد جاری ناتمام است" in html
     workbook = client.get(reverse("cq-report:export"), {"date_from": "1404/01/01", "date_to": "1404/12/29"})
     assert workbook.status_code == 200
+
+
+REPORT_PAGE_BUDGET = 20  # queries of the report page (issue 19: a budget per page, flat in the cases)
+
+
+def test_the_report_page_is_within_its_query_budget_and_flat(client, scenario, applicant, expert):
+    login(client, expert)
+    url = f"{URL}?date_from=1404/01/01&date_to=1404/12/29"
+
+    def more():
+        for day in (3, 4, 5, 6):
+            make_case(applicant, issued_flow(at(1404, 9, day), at(1404, 9, day + 10)))
+    assert_query_budget(client, url, REPORT_PAGE_BUDGET, more=more)

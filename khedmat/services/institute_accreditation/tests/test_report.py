@@ -20,7 +20,7 @@ from khedmat.core.models import Province
 from khedmat.payments.models import Invoice
 from khedmat.services.institute_accreditation import report
 from khedmat.services.institute_accreditation.models import ScopeViolation, SupervisionRecord
-from khedmat.testing import login, make_staff, make_user
+from khedmat.testing import assert_query_budget, login, make_staff, make_user
 from khedmat.testing_fixtures.institute_accreditation import at, case_with_events, make_institute
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +288,18 @@ def test_an_applicant_cannot_reach_it_even_as_a_staff_of_another_role(client, te
     login(client, user)
     assert client.get(URL).status_code == 404
 
+
+
+REPORT_PAGE_BUDGET = 19  # queries of the report page (issue 19: a budget per page, flat in the cases)
+
+
+def test_the_report_page_is_within_its_query_budget_and_flat(client, scenario, tehran):
+    login(client, make_staff(province=tehran, roles=["unit_head"]))
+    url = f"{URL}?date_from=1404/01/01&date_to=1404/12/29"
+    institute = make_institute(province=tehran, name="موسسه دیگر")
+
+    def more():
+        for day in (5, 6, 7, 8):
+            case = case_with_events(organization=institute, events=_licensed_flow(1404, 9, day))
+            SupervisionRecord.objects.create(case=case, kind="finding", text="نظارت", recorded_at=at(1404, 10, day))
+    assert_query_budget(client, url, REPORT_PAGE_BUDGET, more=more)
