@@ -3,9 +3,11 @@ to its own file under VERIFY_LOG_DIR, and `flush()` (the worker's periodic task,
 moves the files' lines into VerificationLog in batches.
 
 No line is lost or counted twice by a race: a writer appends under an exclusive `flock` and, once it holds the lock,
-checks that its file is still the one at the path (a flush renames the file away first, then takes the same lock
-before reading it, so a writer that opened the file before the rename either finished before the read or sees that
-the file moved and writes to the new one).
+checks that its file still has a name (`st_nlink`). A flush renames the file away first, then takes the same lock,
+reads the file and removes it before letting go. So a writer that opened the file before the rename either writes
+before the read (the flush takes its line) or finds the file removed and writes to a fresh one. Writing to a file
+that was renamed but not yet read is fine: the flush reads it later. (Comparing the open file with the one at the
+path instead made writers retry on every rename, and a flush running in a loop could starve them.)
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from khedmat.certificates.models import VerificationLog
 CLAIMED = ".claimed"
 STALE_CLAIM = dt.timedelta(minutes=5)  # a claimed file this old was left by a flush that died: take it again
 BATCH = 1000
+ATTEMPTS = 50  # a retry needs a whole flush between open() and flock(): rare, so 50 never runs out
 
 
 def _directory() -> Path:
@@ -41,7 +44,7 @@ def append(*, ip: str | None, query: str, document_id: int | None, found: bool, 
     line = json.dumps({"t": timezone.now().isoformat(), "ip": ip, "q": query[:100], "d": document_id,
                        "f": found, "c": channel[:10]}, ensure_ascii=False) + "\n"
     path = _own_file()
-    for _attempt in range(5):
+    for _attempt in range(ATTEMPTS):
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         except FileNotFoundError:
@@ -49,11 +52,7 @@ def append(*, ip: str | None, query: str, document_id: int | None, found: bool, 
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                still_there = os.fstat(fd).st_ino == os.stat(path).st_ino
-            except FileNotFoundError:
-                still_there = False
-            if still_there:
+            if os.fstat(fd).st_nlink:  # not yet read and removed by a flush
                 os.write(fd, line.encode())
                 return
         finally:
@@ -100,12 +99,24 @@ def flush() -> int:
         with open(claimed, "rb") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # a writer that opened it before the rename finishes first
             text = handle.read().decode()
-        rows = list(_rows(text))
-        with transaction.atomic():
-            VerificationLog.objects.bulk_create(rows, batch_size=BATCH)
-        claimed.unlink()
+            claimed.unlink()  # under the lock: a writer waiting for it sees the file gone and starts a new one
+        try:
+            rows = list(_rows(text))
+            with transaction.atomic():
+                VerificationLog.objects.bulk_create(rows, batch_size=BATCH)
+        except Exception:
+            _restore(directory, path.stem.split(".")[0], text)  # the next flush tries these lines again
+            raise
         moved += len(rows)
     return moved
+
+
+def _restore(directory: Path, stem: str, text: str) -> None:
+    """Put lines a flush could not store back as a file of their own (written aside, then renamed in whole)."""
+    name = f"{stem}.{uuid.uuid4().hex}"
+    aside = directory / f"{name}.partial"
+    aside.write_text(text)
+    os.rename(aside, directory / f"{name}.jsonl")
 
 
 def discard() -> None:

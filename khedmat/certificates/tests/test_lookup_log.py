@@ -81,6 +81,22 @@ def test_twenty_threads_lose_no_lookup_while_the_worker_flushes(certificate, set
     assert VerificationLog.objects.filter(ip_address="10.0.0.7", document=certificate).count() == per_thread
 
 
+def test_a_flush_that_cannot_store_keeps_the_lines_for_the_next_one(certificate, monkeypatch):
+    for n in range(3):
+        selectors.document_lookup(code=certificate.verification_code, ip=f"10.9.9.{n}", channel="json")
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(VerificationLog.objects, "bulk_create", refuse)
+    with pytest.raises(RuntimeError):
+        lookup_log.flush()
+    monkeypatch.undo()
+    assert VerificationLog.objects.count() == 0
+    assert lookup_log.flush() == 3
+    assert sorted(VerificationLog.objects.values_list("ip_address", flat=True)) == ["10.9.9.0", "10.9.9.1", "10.9.9.2"]
+
+
 def test_the_command_flushes_the_buffer(certificate):
     selectors.verification_attempt_log(raw="abc", ip="10.1.2.3", channel="page")
     out = io.StringIO()
