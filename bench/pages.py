@@ -322,7 +322,7 @@ def wrk(url: str, cookie: str, *, seconds: int, connections: int) -> tuple[float
     return rate, int(bad.group(1)) if bad else 0
 
 
-def run_size(size: int, postgres: str | None, seconds: int, connections: int) -> dict:
+def run_size(size: int, postgres: str | None, seconds: int, connections: int, only: str = "") -> dict:
     khedmat_db, floor_db = _database_urls(size, postgres)
     khedmat_env, floor_env = _environments(size, khedmat_db, floor_db)
     print(f"== {size:,} cases on {'PostgreSQL' if postgres else 'SQLite'}: seeding", file=sys.stderr)
@@ -333,11 +333,14 @@ def run_size(size: int, postgres: str | None, seconds: int, connections: int) ->
         _wait_for(f"http://127.0.0.1:{FLOOR_PORT}/rows/")
         rss_idle = _workers_rss_mib(servers[0])
         floor_url = f"http://127.0.0.1:{FLOOR_PORT}/rows/"
-        result = {"queries": khedmat["queries"], "floor_queries": floor["queries"], "pages": {}}
+        result = {"queries": khedmat["queries"], "floor_queries": floor["queries"], "pages": {},
+                  "targets": khedmat["targets"]}
         for cookie in ("", floor["cookie"]):
             wrk(floor_url, cookie, seconds=2, connections=connections)  # warm
         floor_rates = {"anonymous": [], "signed in": []}
         for name, who, path in khedmat["targets"]:
+            if only not in name:
+                continue
             url = f"http://127.0.0.1:{KHEDMAT_PORT}{path}"
             floor_who = "anonymous" if who == "anonymous" else "signed in"
             floor_cookie = "" if who == "anonymous" else floor["cookie"]
@@ -386,6 +389,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
     parser.add_argument("--seed", choices=["khedmat", "floor"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -397,7 +401,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("bench/pages.py needs wrk (apt-get install wrk).")
     postgres = postgres_start() if args.postgres else None
-    results = {size: run_size(size, postgres, args.seconds, args.connections) for size in sizes}
+    results = {size: run_size(size, postgres, args.seconds, args.connections, args.only) for size in sizes}
     (VAR / f"bench-http-{'pg' if postgres else 'sqlite'}.json").write_text(json.dumps(results, indent=1))
     table(results, sizes, "PostgreSQL 15" if postgres else "SQLite")
 

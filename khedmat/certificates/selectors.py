@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import Http404
 
 from khedmat.accounts.roles import StaffRole
@@ -80,17 +81,60 @@ def request_session(request) -> str:
     return request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")[:100]
 
 
+# What the public page and its JSON read of a document (views._public, the templates, the signature check).
+PUBLIC_FIELDS = ("id", "public_id", "document_type_id", "number", "verification_code", "holder_name",
+                 "holder_national_id", "holder_kind", "scope", "content", "issued_on", "valid_until", "signer_name",
+                 "signer_title", "status", "status_reason", "status_changed_at", "replaces_id", "token", "key_id")
+
+
+@functools.cache
+def _lookup_sql(by: str) -> str:
+    """The public lookup as one SQL statement: the document, its type's title and kind, and the numbers of the
+    documents it replaces and is replaced by. Written out because the verification page must answer 1,000 requests
+    a second on 2 cores (issue 19) and building this query with the ORM cost 0.6 ms of a 2 ms request; `raw()`
+    still converts every column of the model. Names come from the models' _meta, so both databases read the same."""
+    doc, doc_type = OfficialDocument._meta, DocumentType._meta
+    columns = ", ".join(f'd."{doc.get_field(name).column}"' for name in PUBLIC_FIELDS)
+    return (f'SELECT {columns}, t."{doc_type.get_field("title").column}" AS type_title, '
+            f't."{doc_type.get_field("kind").column}" AS type_kind, p."number" AS replaces_number, '
+            f'n."id" AS replaced_by_pk, n."number" AS replaced_by_number, n."public_id" AS replaced_by_public_id '
+            f'FROM "{doc.db_table}" d JOIN "{doc_type.db_table}" t ON t."id" = d."document_type_id" '
+            f'LEFT JOIN "{doc.db_table}" p ON p."id" = d."replaces_id" '
+            f'LEFT JOIN "{doc.db_table}" n ON n."replaces_id" = d."id" '
+            f'WHERE d."{doc.get_field(by).column}" = %s')
+
+
+def _public_document(by: str, value) -> OfficialDocument | None:
+    """The document by its public id or verification code, with what its public page names of the linked rows
+    attached as (partial) related objects: no further query reads them."""
+    field = OfficialDocument._meta.get_field(by)
+    document = next(iter(OfficialDocument.objects.raw(
+        _lookup_sql(by), [field.get_db_prep_value(field.to_python(value), connection)])), None)
+    if document is None:
+        return None
+    document.document_type = DocumentType(pk=document.document_type_id, title=document.type_title,
+                                          kind=document.type_kind)
+    if document.replaces_id:
+        document.replaces = OfficialDocument(pk=document.replaces_id, number=document.replaces_number)
+    replacement = None
+    if document.replaced_by_pk:
+        replacement = OfficialDocument(pk=document.replaced_by_pk, number=document.replaced_by_number,
+                                       public_id=OfficialDocument._meta.get_field("public_id").to_python(
+                                           document.replaced_by_public_id))
+    OfficialDocument.replaced_by.related.set_cached_value(document, replacement)
+    return document
+
+
 def document_lookup(*, public_id=None, code: str = "", ip: str | None, channel: str,
                     session: str = "") -> OfficialDocument | None:
     """Find a document for the public page by its QR id or its typed verification code; count and log the lookup.
     One query (the document with what its page shows); the log line goes to `lookup_log`, not the database."""
     _count(ip=ip, session=session, code=str(public_id or code))
-    qs = OfficialDocument.objects.select_related("document_type", "replaces", "replaced_by")
     document = None
     if public_id is not None:
-        document = qs.filter(public_id=public_id).first()
+        document = _public_document("public_id", public_id)
     elif code:
-        document = qs.filter(verification_code=code).first()
+        document = _public_document("verification_code", code)
     lookup_log.append(ip=ip, query=str(public_id or code), document_id=document.pk if document else None,
                       found=document is not None, channel=channel)
     return document

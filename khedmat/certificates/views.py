@@ -1,10 +1,14 @@
 """The public verification page (and its JSON), downloads for holders, and staff actions."""
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,8 +109,17 @@ def verify_document(request, public_id):
     if document is None:
         raise Http404
     token = request.GET.get("t", "")[:4000]
+    return _result_page(request, document, _public(document, token=token), token_given=bool(token))
+
+
+def _result_page(request, document, result: dict, *, token_given: bool):
+    """The verification result. Its content is rendered once per distinct answer (the fragment cache, keyed by
+    everything the page says): the page must answer 1,000 lookups a second (issue 19), and a document's answer
+    changes only when its status does, which changes the key."""
+    key = hashlib.blake2b(json.dumps([result, token_given, get_language()], sort_keys=True, default=str).encode(),
+                          digest_size=16).hexdigest()
     return render(request, "certificates/verify_result.html",
-                  {"document": document, "result": _public(document, token=token), "token_given": bool(token)})
+                  {"document": document, "result": result, "token_given": token_given, "result_key": key})
 
 
 def verify_compact(request, code):
@@ -122,8 +135,7 @@ def verify_compact(request, code):
         return _too_many(request)
     if document is None:
         raise Http404
-    return render(request, "certificates/verify_result.html",
-                  {"document": document, "result": _public(document, compact=compact), "token_given": True})
+    return _result_page(request, document, _public(document, compact=compact), token_given=True)
 
 
 def verify_json(request, public_id=None):

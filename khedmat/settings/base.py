@@ -274,7 +274,9 @@ KHEDMAT_TRUSTED_PROXIES = env_list("KHEDMAT_TRUSTED_PROXIES", [])
 # workers a limit is N times the setting (still useless for enumeration); for one counter shared by every
 # worker point CACHE_BACKEND/CACHE_LOCATION at Memcached or Redis (Django's own backends).
 CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-                      "LOCATION": env_str("CACHE_LOCATION", "khedmat")}}
+                      "LOCATION": env_str("CACHE_LOCATION", "khedmat")},
+          # Fragments that are the same for everyone (the site's header links): in the process, never over a network.
+          "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}}
 
 # Payments: the bank gateway (Zarinpal v4 protocol; the sandbox in tools/sandbox_gateway.py speaks it too).
 PAYMENT_GATEWAY_URL = env_str("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8010")
