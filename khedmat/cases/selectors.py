@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,19 @@ from khedmat.core.text import digits_only, search_key, to_persian_digits
 from khedmat.workcalendar.selectors import OfficeCalendars
 
 _CASE_RELATED = ("service", "province", "applicant", "organization", "assigned_to")
+# What a list row reads (the queue and the dashboard: `sla_view`, `Case.process`, cases/templatetags' rows). Loading
+# whole cases with five related rows cost the queue more than its queries did (issue 19).
+LIST_ROW_RELATED = ("service", "applicant", "organization", "assigned_to")
+LIST_ROW_FIELDS = (
+    "public_id", "tracking_number", "service__code", "service__title", "process_version", "state", "province_id",
+    "office_id", "organization__name", "applicant__first_name", "applicant__last_name", "assigned_to__first_name",
+    "assigned_to__last_name", "sla_statement_id", "sla_target_days", "sla_banked_days", "sla_running",
+    "sla_run_started_at", "sla_deadline", "sla_warning_at", "first_submitted_at", "closed_at", "created_at")
+
+
+def list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with only what a list row shows."""
+    return cases.select_related(None).select_related(*LIST_ROW_RELATED).only(*LIST_ROW_FIELDS)
 
 
 # -- SLA figures -----------------------------------------------------------------------------
@@ -159,14 +171,16 @@ ALL_SCOPE_ROLES = (*sorted(OVERSIGHT_ROLES), StaffRole.ADMINISTRATOR)
 def queue_for_staff(
     *, staff, service: str = "", state: str = "", sla_status: str = "", date_from: dt.date | None = None,
     date_to: dt.date | None = None, q: str = "", sort: str = "deadline", scope: str = "role",
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, rows_only: bool = False,
 ) -> QuerySet[Case] | MergedQueue:
     """Submitted cases of the staff member's province waiting for one of their roles, in the page's order
     (a query set, or a `MergedQueue` when several (service, state) pairs wait for the roles).
 
     scope: "role" (waiting for my roles), "mine" (assigned to me), "all" (the province's open cases of the
     services the person works on, whatever their state: the oversight roles' services, else any role's).
+    rows_only: read only what the queue page's rows show (`list_rows`).
     """
+    related = list_rows if rows_only else (lambda cases: cases.select_related(*_CASE_RELATED))
     now = now or timezone.now()
     if not staff.is_staff_member or staff.province_id is None:
         return Case.objects.none()
@@ -204,13 +218,12 @@ def queue_for_staff(
         qs = qs.filter(case_search_condition(q))
     order = QUEUE_ORDERS.get(sort, QUEUE_ORDERS["deadline"])
     if branches is None:
-        return qs.select_related(*_CASE_RELATED).order_by(*order, "id")
+        return related(qs).order_by(*order, "id")
     if not branches:
         return Case.objects.none()
     if len(branches) == 1:
-        return qs.filter(service_id=branches[0][0],
-                         state=branches[0][1]).select_related(*_CASE_RELATED).order_by(*order, "id")
-    return MergedQueue([qs.filter(service_id=i, state=st) for i, st in branches], order)
+        return related(qs.filter(service_id=branches[0][0], state=branches[0][1])).order_by(*order, "id")
+    return MergedQueue(qs, branches, order, related=related)
 
 
 QUEUE_ORDERS = {
@@ -226,30 +239,51 @@ class MergedQueue:
 
     One query with `(service = a AND state IN …) OR (service = b AND …)` makes the database read and sort
     every open case of the province (the plan measured in bench/cases.py); here each pair is walked along
-    the queue index and stops after the page, and the rows are merged — then one query fetches the page.
-    Supports what a page needs: slicing.
+    the queue index and stops after the page — as one UNION ALL of one branch per pair — and the rows are
+    merged; then one query fetches the page. Supports what a page needs: slicing.
+
+    The branches differ only in their (service, state) parameters, so the ORM builds the branch's SQL once, with
+    placeholder values that are then replaced per branch: building eight query sets cost more than running them.
     """
 
-    def __init__(self, branches: list[QuerySet], order: tuple[str, ...]):
+    _SERVICE, _STATE = -7_319_004_211, "\x00branch-state"  # placeholders no real parameter equals
+
+    def __init__(self, common: QuerySet, branches: list[tuple[int, str]], order: tuple[str, ...], *, related=None):
+        self.common = common
         self.branches = branches
         self.order = order
         self.descending = order[0].startswith("-")
+        self.related = related or (lambda cases: cases.select_related(*_CASE_RELATED))
 
     def _key(self, row: tuple):
-        # Each branch comes back in the database's order, NULLs included: SQLite puts NULL below every
-        # value, PostgreSQL above; the merge compares the same way.
+        # SQLite puts NULL below every value, PostgreSQL above; the merge compares the way the database orders.
         nulls_high = connection.vendor != "sqlite"
         parts = [((value is None) == nulls_high, value if value is not None else 0) for value in row[:-1]]
         return (*parts, -row[-1] if self.descending else row[-1])  # id ascending among equals, as order_by puts it
+
+    def _branch_rows(self, stop: int) -> list[tuple]:
+        fields = [name.lstrip("-") for name in self.order]
+        branch = self.common.filter(service_id=self._SERVICE, state=self._STATE).order_by(*self.order, "id")
+        queryset = branch.values_list(*fields, "id")[:stop]
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        params = list(params)
+        at_service, at_state = params.index(self._SERVICE), params.index(self._STATE)
+        statements, values = [], []
+        for n, (service_id, state) in enumerate(self.branches):
+            params[at_service], params[at_state] = service_id, state
+            statements.append(f"SELECT * FROM ({sql}) AS branch_{n}")
+            values.extend(params)
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(statements), values)
+            return cursor.fetchall()
 
     def __getitem__(self, index: slice) -> list[Case]:
         if not isinstance(index, slice) or index.stop is None:
             raise TypeError("a merged queue is read by slices with an end")
         start, stop = index.start or 0, index.stop
-        fields = [name.lstrip("-") for name in self.order]
-        rows = [list(qs.order_by(*self.order, "id").values_list(*fields, "id")[:stop]) for qs in self.branches]
-        ids = [row[-1] for row in heapq.merge(*rows, key=self._key, reverse=self.descending)][start:stop]
-        cases = Case.objects.select_related(*_CASE_RELATED).in_bulk(ids)
+        rows = sorted(self._branch_rows(stop), key=self._key, reverse=self.descending)
+        ids = [row[-1] for row in rows][start:stop]
+        cases = self.related(Case.objects).in_bulk(ids)
         return [cases[pk] for pk in ids if pk in cases]
 
 

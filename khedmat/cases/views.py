@@ -63,7 +63,7 @@ def _version(request) -> int | None:
 @login_required
 def dashboard(request):
     acting = acting_organization(request)  # the cases of whom the person acts for (the banner's choice)
-    cases = selectors.cases_for_applicant(user=request.user, acting_for=acting)
+    cases = selectors.list_rows(selectors.cases_for_applicant(user=request.user, acting_for=acting))
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, sla, selectors.expected_of_applicant(case)) for case, sla in selectors.sla_views(page)]
     return render(request, "cases/dashboard.html", {"page": page, "rows": rows, "acting": acting})
@@ -378,6 +378,7 @@ def queue(request):
         staff=request.user, service=filters.get("service", ""), state=filters.get("state", ""),
         sla_status=filters.get("sla", ""), date_from=filters.get("date_from"), date_to=filters.get("date_to"),
         q=filters.get("q", ""), sort=filters.get("sort") or "deadline", scope=filters.get("scope") or "role",
+        rows_only=True,
     )
     page = lookahead_page(cases, request.GET.get("page"))
     rows = selectors.sla_views(page)
