@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from khedmat.certificates import lookup_log
+from khedmat.core import refcache
 from khedmat.testing import make_organization, make_staff, make_user
 
 pytest_plugins = [
@@ -53,9 +54,11 @@ def _restore_reference_data() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_lookup_log():
-    """Each test starts with an empty cache (rate counters, cached signature checks) and no buffered verification
-    lookups (they name the documents of the test that made them)."""
+    """Each test starts with empty caches (rate counters, cached signature checks, page fragments, reference data)
+    and no buffered verification lookups (they name the documents of the test that made them)."""
     cache.clear()
+    caches["fragments"].clear()
+    refcache.clear()
     lookup_log.discard()
     yield
     lookup_log.discard()

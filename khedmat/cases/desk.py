@@ -2,13 +2,13 @@
 from dataclasses import replace
 
 from khedmat.cases.process import registered
-from khedmat.catalog.models import Service
+from khedmat.catalog.selectors import service_codes
 from khedmat.core.desk import DeskLink
 
 
 def process_desk_links() -> list[DeskLink]:
     processes = [p for p in registered() if p.staff_links]
-    titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
+    titles = {code: title for code, (_pk, title) in service_codes().items()}
     links = []
     for process in processes:
         section = titles.get(process.service_code, process.service_code)

@@ -20,8 +20,7 @@ from khedmat.cases.access import _organization_ids, visible_cases
 from khedmat.cases.models import Case, CaseEvent, Document, SlaStatus
 from khedmat.cases.process import APPLICANT, SummaryRow, SummarySection, get_process, registered
 from khedmat.cases.tracking import tracking_parse
-from khedmat.catalog.models import Service, SlaCommitment
-from khedmat.catalog.selectors import service_list_published
+from khedmat.catalog.selectors import service_codes, service_list_published, target_assumed
 from khedmat.core import jalali
 from khedmat.core.text import digits_only, search_key, to_persian_digits
 from khedmat.workcalendar.selectors import OfficeCalendars
@@ -86,23 +85,17 @@ def sla_view(case: Case, *, now: dt.datetime | None = None, calendars: dict | No
     )
     if case.first_submitted_at is None:
         status = SlaStatus.NONE
-    assumed = case.sla_target_days is not None and sla_target_assumed(case, cache=calendars)
+    assumed = case.sla_target_days is not None and sla_target_assumed(case)
     return SlaView(status=status, used=used, target=case.sla_target_days, deadline=case.sla_deadline, assumed=assumed)
 
 
-def sla_target_assumed(case: Case, *, cache: dict | None = None) -> bool:
-    """Whether the case's target is one the published statement does not set (the organization's own).
-    `cache` (a list page's shared dict) keeps one query per statement."""
+def sla_target_assumed(case: Case) -> bool:
+    """Whether the case's target is one the published statement does not set (the organization's own); kept per
+    statement by `catalog.selectors.target_assumed`."""
     code = case.process.sla_commitment if case.sla_statement_id else ""
     if not code:
         return False
-    key = ("target_assumed", case.sla_statement_id, code)
-    if cache is not None and key in cache:
-        return cache[key]
-    assumed = SlaCommitment.objects.filter(statement_id=case.sla_statement_id, code=code, target_assumed=True).exists()
-    if cache is not None:
-        cache[key] = assumed
-    return assumed
+    return target_assumed(statement_id=case.sla_statement_id, code=code)
 
 
 def sla_views(cases) -> list[tuple[Case, SlaView]]:
@@ -288,7 +281,7 @@ class MergedQueue:
 
 
 def _service_ids() -> dict[str, int]:
-    return dict(Service.objects.values_list("code", "id"))
+    return {code: pk for code, (pk, _title) in service_codes().items()}
 
 
 def case_search_condition(raw: str) -> Q:
@@ -355,9 +348,9 @@ __all__ = ["visible_cases"]
 def service_titles(codes) -> dict[str, str]:
     """The Persian titles of the catalogue's services by code; a code with no service keeps a Persian placeholder."""
 
-    codes = list(codes)
-    titles = dict(Service.objects.filter(code__in=codes).values_list("code", "title"))
-    return {code: titles.get(code) or gettext("Service not in the catalogue") for code in codes}
+    services = service_codes()
+    return {code: services[code][1] if code in services else gettext("Service not in the catalogue")
+            for code in codes}
 
 
 def processes_with_titles() -> list[tuple]:

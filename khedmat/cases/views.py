@@ -368,7 +368,7 @@ def deficiency(request, public_id):
 @staff_required()
 def queue(request):
     processes = registered()
-    titles = dict(Service.objects.filter(code__in=[p.service_code for p in processes]).values_list("code", "title"))
+    titles = selectors.service_titles(p.service_code for p in processes)
     form = QueueFilterForm(request.GET or None, processes=processes, service_titles=titles)
     filters = {}
     if form.is_bound:

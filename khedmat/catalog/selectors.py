@@ -7,7 +7,23 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from khedmat.catalog.models import ItemSection, Service, SlaStatement, StatementItem
+from khedmat.catalog.models import ItemSection, Service, SlaCommitment, SlaStatement, StatementItem
+from khedmat.core.refcache import reference
+
+
+def service_codes() -> dict[str, tuple[int, str]]:
+    """code → (id, title) of every service in the catalogue, in the catalogue's order (kept by core.refcache)."""
+    def load():
+        return {code: (pk, title) for code, pk, title in
+                Service.objects.order_by("number").values_list("code", "id", "title")}
+
+    return reference("catalog:services", load, models=[Service])
+
+
+def target_assumed(*, statement_id: int, code: str) -> bool:
+    """Whether the commitment `code` of the statement has a target the published statement does not set."""
+    return reference(f"catalog:assumed:{statement_id}:{code}", lambda: SlaCommitment.objects.filter(
+        statement_id=statement_id, code=code, target_assumed=True).exists(), models=[SlaCommitment])
 
 
 def service_list_published() -> QuerySet[Service]:

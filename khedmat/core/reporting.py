@@ -15,6 +15,7 @@ from django.utils import timezone
 from khedmat.core import jalali
 from khedmat.core.jalali import TEHRAN
 from khedmat.core.models import Province
+from khedmat.core.refcache import reference
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class Period:
 
 def in_report_province(user) -> bool:
     """Whether the person works in the province whose service reports these are (the desk's rule)."""
-    home = Province.objects.filter(code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first()
+    home = reference(f"core:province:{settings.KHEDMAT_HOME_PROVINCE}", lambda: Province.objects.filter(
+        code=settings.KHEDMAT_HOME_PROVINCE).values_list("pk", flat=True).first(), models=[Province])
     return home is not None and getattr(user, "province_id", None) == home
 
 

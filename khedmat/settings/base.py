@@ -268,6 +268,9 @@ VERIFY_RATE_LIMIT_PER_SESSION = env_int("VERIFY_RATE_LIMIT_PER_SESSION", 300)  #
 # (`manage.py verification_log_flush [--schedule]`, every VERIFY_LOG_FLUSH_SECONDS): no database write per lookup.
 VERIFY_LOG_DIR = env_str("VERIFY_LOG_DIR", str(VAR_DIR / "verification-log"))
 VERIFY_LOG_FLUSH_SECONDS = env_int("VERIFY_LOG_FLUSH_SECONDS", 60)
+# How long a process keeps reference data (service titles, SLA targets, domain lists) before reading it again
+# (core/refcache.py); a change in the same process is seen at once.
+REFERENCE_CACHE_SECONDS = env_int("REFERENCE_CACHE_SECONDS", 60)
 # Addresses of the reverse proxies whose X-Forwarded-For is believed (core.net.client_ip); empty: none is.
 KHEDMAT_TRUSTED_PROXIES = env_list("KHEDMAT_TRUSTED_PROXIES", [])
 # The cache holds the rate counters and the signature checks. Local memory is per process: with N gunicorn
