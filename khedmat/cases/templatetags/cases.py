@@ -67,7 +67,13 @@ def deadline_day(deadline):
 
     if not deadline:
         return ""
-    return jalali.format_date(jalali.local_date(deadline - dt.timedelta(microseconds=1)), "full")
+    return _full_date(jalali.local_date(deadline - dt.timedelta(microseconds=1)), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _full_date(day: dt.date, language: str) -> str:
+    """A list shows the same few deadline days on every row and every page: each is formatted once."""
+    return jalali.format_date(day, "full")
 
 
 @register.simple_tag
@@ -164,6 +170,11 @@ def sla_cell(sla):
     return format_html('{}<span class="muted">{}</span>{}', tag, text, note)
 
 
+@lru_cache(maxsize=64)
+def _service_title(title: str, language: str) -> str:
+    return Truncator(fa(title)).chars(60)
+
+
 def _organization_line(case) -> str:
     return format_html('<br><span class="muted">{}</span>', case.organization.name) if case.organization_id else ""
 
@@ -174,7 +185,7 @@ def queue_row(case, sla):
     return format_html(
         '<tr><td><a href="{}" class="code">{}</a></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         case_url(case.public_id), tracking(case.tracking_number), case.applicant.get_full_name(),
-        _organization_line(case), Truncator(fa(case.service.title)).chars(60), case.state_def.label,
+        _organization_line(case), _service_title(case.service.title, get_language()), case.state_def.label,
         sla_cell(sla), case.assigned_to.get_full_name() if case.assigned_to_id else "—")
 
 

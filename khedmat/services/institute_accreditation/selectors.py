@@ -19,6 +19,7 @@ from khedmat.cases.models import Case, Document
 from khedmat.certificates.models import OfficialDocument
 from khedmat.certificates.services import effective_status
 from khedmat.core.models import Province
+from khedmat.core.refcache import reference
 from khedmat.core.text import digits_only, search_key, to_ascii_digits
 from khedmat.organizations.models import Organization, OrganizationKind
 from khedmat.services.institute_accreditation.constants import (
@@ -195,6 +196,20 @@ def _with_name_key(qs: QuerySet[Accreditation]) -> QuerySet[Accreditation]:
     return qs.alias(ia_name_key=Lower(Replace(Replace(name, Value(" "), Value("")), Value("\u200c"), Value(""))))
 
 
+def domain_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The domains in use, grouped, for a choice field: [(group title, [(code, title)])] (kept by core.refcache)."""
+    def load():
+        groups = DomainGroup.objects.filter(is_active=True).prefetch_related("domains")
+        return [(group.title, [(d.code, d.title) for d in group.domains.all() if d.is_active]) for group in groups]
+
+    return reference("accreditation:domain-choices", load, models=[DomainGroup, Domain])
+
+
+# What the public list shows of a licence (templates/institute_accreditation/licensed_list.html).
+_LICENSED_FIELDS = ("case__organization__name", "case__organization__national_id", "case__province__name",
+                    "licence__number", "licence__issued_on", "licence__valid_until", "licence__public_id")
+
+
 def licensed_institutes(*, q: str = "", domain: str = "", today: dt.date | None = None) -> QuerySet[Accreditation]:
     """Licences in force for the public list, by institute name: institute, province, domains, number, validity.
 
@@ -205,8 +220,9 @@ def licensed_institutes(*, q: str = "", domain: str = "", today: dt.date | None 
     qs = (Accreditation.objects.filter(case__service__code=SERVICE_CODE, case__state__in=LICENSED_STATES,
                                        licence__isnull=False, licence__status="valid")
           .filter(Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=today))
-          .select_related("case__organization", "case__province", "licence")
-          .prefetch_related(Prefetch("granted_domains", queryset=Domain.objects.select_related("group")))
+          .select_related("case__organization", "case__province", "licence").only(*_LICENSED_FIELDS)
+          .prefetch_related(Prefetch("granted_domains", queryset=Domain.objects.select_related("group").only(
+              "title", "ordering", "group__title", "group__ordering")))
           .order_by("case__organization__name", "case__organization_id", "-licence__issued_on", "pk"))
     if domain:
         qs = qs.filter(pk__in=Accreditation.granted_domains.through.objects.filter(domain__code=domain)

@@ -12,7 +12,6 @@ from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import digits_only
 from khedmat.services.institute_accreditation import selectors
-from khedmat.services.institute_accreditation.models import DomainGroup
 
 PER_PAGE = 25
 LOG_CHANNEL = "institutes"  # VerificationLog.channel (at most 10 characters)
@@ -31,9 +30,7 @@ class InstituteSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = DomainGroup.objects.filter(is_active=True).prefetch_related("domains")
-        self.fields["domain"].choices = [("", _("Every domain"))] + [
-            (group.title, [(d.code, d.title) for d in group.domains.all() if d.is_active]) for group in groups]
+        self.fields["domain"].choices = [("", _("Every domain"))] + selectors.domain_choices()
 
     def clean_q(self) -> str:
         query = self.cleaned_data["q"].strip()
