@@ -23,10 +23,17 @@ class CachedSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         values = tuple(str(v) for v in self.format_value(value))
-        if any(isinstance(label, (list, tuple)) for _option, label in self.choices):  # option groups: not cached
-            return super().render(name, value, attrs, renderer)
-        choices = tuple((str(option), str(label)) for option, label in self.choices)
-        if any(v and v not in {option for option, _label in choices} for v in values):
+        choices, options = [], set()
+        for option, label in self.choices:
+            if isinstance(label, (list, tuple)):  # an option group: (group label, [(option, label), …])
+                group = tuple((str(o), str(lab)) for o, lab in label)
+                choices.append((str(option), group))
+                options.update(o for o, _lab in group)
+            else:
+                choices.append((str(option), str(label)))
+                options.add(str(option))
+        choices = tuple(choices)
+        if any(v and v not in options for v in values):
             return super().render(name, value, attrs, renderer)
         key = (get_language(), type(self), self.template_name, self.option_template_name, name, values, choices,
                tuple(sorted((k, str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())), id(renderer))

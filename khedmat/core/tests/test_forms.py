@@ -68,8 +68,11 @@ def test_a_value_outside_the_choices_is_rendered_but_not_kept():
     assert len(CachedSelect._rendered) == 1
 
 
-def test_option_groups_are_rendered_not_kept():
+def test_option_groups_are_kept_and_their_options_selected():
     widget = CachedSelect(choices=[("گروه", [("a", "الف")]), ("b", "ب")])
     CachedSelect._rendered.clear()
     assert 'value="a" selected' in widget.render("f", "a") and "<optgroup" in widget.render("f", "")
-    assert not CachedSelect._rendered
+    assert len(CachedSelect._rendered) == 2  # one per selected value
+    assert 'value="a" selected' in widget.render("f", "a") and 'selected' not in widget.render("f", "")
+    widget.render("f", "x")
+    assert len(CachedSelect._rendered) == 2  # a value that is not an option is rendered, not kept

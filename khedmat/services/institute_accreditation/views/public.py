@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khedmat.certificates import selectors as certificate_selectors
+from khedmat.core.forms import CachedSelect
 from khedmat.core.net import client_ip
 from khedmat.core.paginator import lookahead_page
 from khedmat.core.text import digits_only
@@ -26,7 +27,7 @@ class InstituteSearchForm(forms.Form):
         help_text=gettext_lazy("Persian or Latin digits; an institute's national ID has 11 digits."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    domain = forms.ChoiceField(label=gettext_lazy("Domain"), required=False)
+    domain = forms.ChoiceField(label=gettext_lazy("Domain"), required=False, widget=CachedSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
