@@ -22,6 +22,7 @@ from khedmat.cases.process import APPLICANT, SummaryRow, SummarySection, get_pro
 from khedmat.cases.tracking import tracking_parse
 from khedmat.catalog.selectors import service_codes, service_list_published, target_assumed
 from khedmat.core import jalali
+from khedmat.core.memo import remember
 from khedmat.core.text import digits_only, search_key, to_persian_digits
 from khedmat.workcalendar.selectors import OfficeCalendars
 
@@ -311,9 +312,15 @@ def case_search_text(case: Case) -> str:
 
 # -- a case page -----------------------------------------------------------------------------
 
-def case_timeline(*, case: Case, staff_view: bool) -> QuerySet[CaseEvent]:
-    qs = case.events.select_related("actor").order_by("created_at", "id")
-    return qs if staff_view else qs.filter(public=True)
+def case_events(case: Case) -> list[CaseEvent]:
+    """Every event of the case with its actor, oldest first: read once per request (core.memo) for the timeline and
+    what other parts of the page look up in it."""
+    return remember(case, "events", lambda: list(case.events.select_related("actor").order_by("created_at", "id")))
+
+
+def case_timeline(*, case: Case, staff_view: bool) -> list[CaseEvent]:
+    events = case_events(case)
+    return events if staff_view else [event for event in events if event.public]
 
 
 def documents_for_case(*, case: Case):

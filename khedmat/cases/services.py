@@ -37,6 +37,7 @@ from khedmat.core import jalali
 from khedmat.core.appendonly import unlocked
 from khedmat.core.chain import chain_rebuild
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.memo import forget
 from khedmat.core.models import Province
 from khedmat.core.upload_messages import rejection_message
 from khedmat.core.uploads import UploadRejected, storage_name, validate_upload
@@ -58,6 +59,7 @@ def _locked(case: Case, expected_version: int | None) -> Case:
 
 def _event(case: Case, event_type: str, *, by, now, from_state="", to_state="", transition="", comment="",
            public=True, data=None) -> CaseEvent:
+    forget(case, "events")  # the request's timeline (selectors.case_events) no longer holds
     return CaseEvent.objects.create(
         case=case, created_at=now, event_type=event_type, from_state=from_state, to_state=to_state,
         transition=transition, actor=by, comment=comment, public=public, data=data or {},

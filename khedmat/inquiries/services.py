@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khedmat.cases.models import CaseEvent, EventType
+from khedmat.cases.models import EventType
+from khedmat.cases.selectors import case_events
 from khedmat.cases.services import _event
 from khedmat.cases.tracking import tracking_display
 from khedmat.certificates.services import document_issue
 from khedmat.core.exceptions import ApplicationError
+from khedmat.core.memo import forget, remember
 from khedmat.core.text import to_persian_digits
 from khedmat.inquiries import adapters
 from khedmat.inquiries.models import Inquiry, InquirySource, InquiryStatus, SourceMode, TimeUnit
@@ -158,9 +160,11 @@ def inquiry_request(*, case, source: InquirySource, subject: dict, declared: dic
         # A process declared an inquiry its source cannot answer: keep it, failed, for staff to see;
         # the applicant's submission goes on.
         logger.error("automatic inquiry of case %s to %s not sent: %s", case.pk, source.code, sorted(subject))
+        forget(case, "inquiries")
         return Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {}, label=label,
                                       requested_by=by, automatic=True, sampled=sampled, status=InquiryStatus.FAILED,
                                       last_error=str(error.message)[:300])
+    forget(case, "inquiries")  # a list read before this one no longer holds
     with transaction.atomic():
         inquiry = Inquiry.objects.create(case=case, source=source, subject=subject, declared=declared or {},
                                          label=label, requested_by=by, automatic=automatic, sampled=sampled)
@@ -314,6 +318,7 @@ def social_security_check(*, case, national_id: str, password: str, by) -> Inqui
     """Check insurance records with the applicant's password. The password is sent once and never
     stored, queued or logged — so this call runs now, not in the background."""
     source = InquirySource.objects.get(code="social_security")
+    forget(case, "inquiries")
     inquiry = Inquiry.objects.create(case=case, source=source, subject={"national_id": national_id},
                                      label=_("Insurance record of %(id)s") % {"id": national_id}, requested_by=by,
                                      attempts=1, sent_at=timezone.now())
@@ -512,16 +517,21 @@ MISMATCH_REASON_KEY = "registry_mismatch_reason"
 MISMATCH_STATUSES = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND)
 
 
+def case_inquiry_list(case) -> list[Inquiry]:
+    """The case's inquiries with their source and letter, newest first: read once per case object (core.memo), for
+    the page's list, its mismatch warnings and the approval's guard."""
+    return remember(case, "inquiries", lambda: list(
+        case.inquiries.select_related("source", "letter").order_by("-created_at", "-id")))
+
+
 def case_mismatched_inquiries(case) -> list[Inquiry]:
-    """The case's inquiries whose answer differs from what was declared (or found no record)."""
-    rows = case.inquiries.filter(status__in=MISMATCH_STATUSES).select_related("source").order_by("created_at")
-    return [i for i in rows if i.mismatches]
+    """The case's inquiries whose answer differs from what was declared (or found no record), oldest first."""
+    return [i for i in reversed(case_inquiry_list(case)) if i.status in MISMATCH_STATUSES and i.mismatches]
 
 
 def mismatch_acceptances(case) -> list:
     """The recorded reasons for deciding a case despite registry mismatches (case events), oldest first."""
-    return [e for e in CaseEvent.objects.filter(case=case, data__has_key=MISMATCH_REASON_KEY).select_related("actor")
-            .order_by("created_at", "id")]
+    return [event for event in case_events(case) if MISMATCH_REASON_KEY in (event.data or {})]
 
 
 def case_unresolved_mismatches(case) -> list[Inquiry]:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "khedmat.core.memo.RequestMemoMiddleware",  # one read per thing per request (core/memo.py)
     "khedmat.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "khedmat.accounts.middleware.IdleSessionTimeoutMiddleware",

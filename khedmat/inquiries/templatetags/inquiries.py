@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from khedmat.inquiries.services import (
+    case_inquiry_list,
     case_unresolved_mismatches,
     is_overdue,
     mismatch_acceptances,
@@ -16,8 +17,7 @@ register = template.Library()
 def case_inquiries(case):
     """(inquiry, overdue) rows of a case, newest first."""
     now = timezone.now()
-    rows = case.inquiries.select_related("source", "letter").order_by("-created_at")
-    return [(i, is_overdue(i, now=now)) for i in rows]
+    return [(i, is_overdue(i, now=now)) for i in case_inquiry_list(case)]
 
 
 @register.filter
