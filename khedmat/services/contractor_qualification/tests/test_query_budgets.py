@@ -10,8 +10,8 @@ from khedmat.services.contractor_qualification import selectors, services
 from khedmat.services.contractor_qualification.models import CompanyPerson, ContractingField, ExperienceRecord
 from khedmat.testing import assert_query_budget, login, page_queries
 
-CASE_PAGE_EXPERT = 35  # 51 before issue 19
-CASE_PAGE_APPLICANT = 23  # 26 before issue 19
+CASE_PAGE_EXPERT = 28  # 51 before issue 19
+CASE_PAGE_APPLICANT = 22  # 26 before issue 19
 
 
 def _more_rows(case):

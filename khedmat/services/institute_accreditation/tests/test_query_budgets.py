@@ -8,8 +8,8 @@ from khedmat.cases.services import case_message_add, case_note_add
 from khedmat.services.institute_accreditation.tests.conftest import upload
 from khedmat.testing import assert_query_budget, login
 
-CASE_PAGE_EXPERT = {"visited": 28, "awaiting_committee": 29}
-CASE_PAGE_CEO = {"visited": 19, "awaiting_committee": 20}
+CASE_PAGE_EXPERT = {"visited": 21, "awaiting_committee": 22}
+CASE_PAGE_CEO = {"visited": 18, "awaiting_committee": 19}
 
 
 def _more_events(case, expert, ceo):
