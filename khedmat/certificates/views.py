@@ -3,6 +3,8 @@ import hashlib
 import json
 
 from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.core.cache import caches
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -118,8 +120,16 @@ def _result_page(request, document, result: dict, *, token_given: bool):
     changes only when its status does, which changes the key."""
     key = hashlib.blake2b(json.dumps([result, token_given, get_language()], sort_keys=True, default=str).encode(),
                           digest_size=16).hexdigest()
-    return render(request, "certificates/verify_result.html",
-                  {"document": document, "result": result, "token_given": token_given, "result_key": key})
+    # An anonymous visitor with no message waiting (a QR scan, the common case) gets the same whole page as every
+    # other for this answer: kept whole, the page costs its lookup and little else.
+    whole = not request.user.is_authenticated and not get_messages(request)
+    if whole and (page := caches["fragments"].get(f"verify-page:{key}")) is not None:
+        return HttpResponse(page)
+    response = render(request, "certificates/verify_result.html",
+                      {"document": document, "result": result, "token_given": token_given, "result_key": key})
+    if whole:
+        caches["fragments"].set(f"verify-page:{key}", response.content.decode(), timeout=3600)
+    return response
 
 
 def verify_compact(request, code):

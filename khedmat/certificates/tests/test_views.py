@@ -115,6 +115,19 @@ def test_a_replaced_document_is_replaced_not_revoked_on_the_page_and_in_json(cli
     assert new["status"] == "valid" and new["replaces"] == certificate.number and new["replaced_by"] is None
 
 
+def test_the_page_kept_whole_for_visitors_still_tells_a_revocation_at_once(client, certificate, administrator):
+    """The anonymous page is kept whole per answer (issue 19); the answer is read each time, so a revocation shows on
+    the next lookup."""
+    url = f"/verify/{certificate.public_id}/"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert again == first and "معتبر" in again and len(ctx.captured_queries) == 1
+    services.document_revoke(document=certificate, reason="error", note="صادرشده به اشتباه", by=administrator)
+    revoked = client.get(url).content.decode()
+    assert "ابطال‌شده" in revoked and revoked != first
+
+
 def dt_timezone():
     return timezone.get_current_timezone()
 
