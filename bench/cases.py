@@ -20,7 +20,7 @@ def seed(size: int) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from khedmat.cases.models import Case, CaseEvent, Document, DocumentVersion
+    from khedmat.cases.models import Case
     from khedmat.cases.process import register
     from khedmat.cases.tests.process import PROCESS
     from khedmat.cases.tracking import tracking_compose
@@ -69,27 +69,7 @@ def seed(size: int) -> dict:
                 sla_warning_at=submitted + dt.timedelta(days=5), data={"subject": "x"},
             ))
         Case.objects.bulk_create(cases, batch_size=1000)
-        created = list(Case.objects.order_by("-id")[:n].values_list("id", "first_submitted_at", "state",
-                                                                    "applicant_id"))
-        events, documents = [], []
-        for case_id, at, state, owner_id in created:
-            events += [
-                CaseEvent(case_id=case_id, created_at=at - dt.timedelta(hours=1), event_type="created",
-                          to_state="draft", actor_id=owner_id),
-                CaseEvent(case_id=case_id, created_at=at, event_type="submitted", from_state="draft",
-                          to_state="under_review", actor_id=owner_id),
-                CaseEvent(case_id=case_id, created_at=at + dt.timedelta(hours=2), event_type="transition",
-                          from_state="under_review", to_state=state, actor_id=expert.pk),
-            ]
-            documents.append(Document(case_id=case_id, requirement="id_card"))
-        CaseEvent.objects.bulk_create(harness.chain_linked(events), batch_size=2000)
-        Document.objects.bulk_create(documents, batch_size=2000)
-        docs = Document.objects.filter(versions__isnull=True).values_list("id", "case__applicant_id")
-        DocumentVersion.objects.bulk_create([
-            DocumentVersion(document_id=doc_id, number=1, file="documents/bench.pdf", original_name="کارت ملی.pdf",
-                            content_type="application/pdf", size=1000, sha256="0" * 64, uploaded_by_id=owner_id,
-                            uploaded_at=now) for doc_id, owner_id in docs
-        ], batch_size=2000)
+        harness.case_histories(n, expert_id=expert.pk, requirement="id_card", now=now)
         existing += n
         print(f"  seeded {existing:,}/{size:,}", file=sys.stderr)
     harness.analyze()

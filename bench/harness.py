@@ -121,6 +121,34 @@ def chain_linked(rows: list) -> list:
     return rows
 
 
+def case_histories(n: int, *, expert_id: int, requirement: str, now) -> None:
+    """For the `n` cases created last (by bulk_create): three events each (created, submitted, moved by the expert
+    into the case's state) and one uploaded document, as a synthetic case's history."""
+    from khedmat.cases.models import Case, CaseEvent, Document, DocumentVersion
+
+    created = list(Case.objects.order_by("-id")[:n].values_list("id", "first_submitted_at", "state", "applicant_id"))
+    events, documents = [], []
+    for case_id, at, state, owner_id in created:
+        events += [
+            CaseEvent(case_id=case_id, created_at=at - dt.timedelta(hours=1), event_type="created",
+                      to_state="draft", actor_id=owner_id),
+            CaseEvent(case_id=case_id, created_at=at, event_type="submitted", from_state="draft",
+                      to_state="under_review", actor_id=owner_id),
+            CaseEvent(case_id=case_id, created_at=at + dt.timedelta(hours=2), event_type="transition",
+                      from_state="under_review", to_state=state, actor_id=expert_id),
+        ]
+        documents.append(Document(case_id=case_id, requirement=requirement))
+    CaseEvent.objects.bulk_create(chain_linked(events), batch_size=2000)
+    Document.objects.bulk_create(documents, batch_size=2000)
+    docs = Document.objects.filter(requirement=requirement, versions__isnull=True).values_list(
+        "id", "case__applicant_id")
+    DocumentVersion.objects.bulk_create([
+        DocumentVersion(document_id=doc_id, number=1, file="documents/bench.pdf", original_name="کارت ملی.pdf",
+                        content_type="application/pdf", size=1000, sha256="0" * 64, uploaded_by_id=owner_id,
+                        uploaded_at=now) for doc_id, owner_id in docs
+    ], batch_size=2000)
+
+
 def analyze() -> None:
     """Table statistics after seeding, as autovacuum keeps them on PostgreSQL."""
     from django.db import connection
