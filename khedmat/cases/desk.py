@@ -2,13 +2,13 @@
 from dataclasses import replace
 
 from khedmat.cases.process import registered
-from khedmat.catalog.selectors import service_codes
+from khedmat.catalog.selectors import service_title_map
 from khedmat.core.desk import DeskLink
 
 
 def process_desk_links() -> list[DeskLink]:
     processes = [p for p in registered() if p.staff_links]
-    titles = {code: title for code, (_pk, title) in service_codes().items()}
+    titles = service_title_map()
     links = []
     for process in processes:
         section = titles.get(process.service_code, process.service_code)

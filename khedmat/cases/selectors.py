@@ -37,6 +37,11 @@ LIST_ROW_FIELDS = (
     "sla_run_started_at", "sla_deadline", "sla_warning_at", "first_submitted_at", "closed_at", "created_at")
 
 
+def with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with the rows a case's pages and the API name (service, province, people)."""
+    return cases.select_related(*_CASE_RELATED)
+
+
 def list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
     """The cases with only what a list row shows."""
     return cases.select_related(None).select_related(*LIST_ROW_RELATED).only(*LIST_ROW_FIELDS)
@@ -174,7 +179,7 @@ def queue_for_staff(
     services the person works on, whatever their state: the oversight roles' services, else any role's).
     rows_only: read only what the queue page's rows show (`list_rows`).
     """
-    related = list_rows if rows_only else (lambda cases: cases.select_related(*_CASE_RELATED))
+    related = list_rows if rows_only else with_related
     now = now or timezone.now()
     if not staff.is_staff_member or staff.province_id is None:
         return Case.objects.none()
@@ -247,7 +252,7 @@ class MergedQueue:
         self.branches = branches
         self.order = order
         self.descending = order[0].startswith("-")
-        self.related = related or (lambda cases: cases.select_related(*_CASE_RELATED))
+        self.related = related or with_related
 
     def _key(self, row: tuple):
         # SQLite puts NULL below every value, PostgreSQL above; the merge compares the way the database orders.

@@ -20,6 +20,11 @@ def service_codes() -> dict[str, tuple[int, str]]:
     return reference("catalog:services", load, models=[Service])
 
 
+def service_title_map() -> dict[str, str]:
+    """code → title of every service in the catalogue."""
+    return {code: title for code, (_pk, title) in service_codes().items()}
+
+
 def target_assumed(*, statement_id: int, code: str) -> bool:
     """Whether the commitment `code` of the statement has a target the published statement does not set."""
     return reference(f"catalog:assumed:{statement_id}:{code}", lambda: SlaCommitment.objects.filter(

@@ -15,7 +15,7 @@ from khedmat.accounts.roles import StaffRole
 from khedmat.cases.models import SlaStatus
 from khedmat.cases.process import APPLICANT, Clock, registered
 from khedmat.cases.tracking import tracking_display
-from khedmat.catalog.selectors import service_codes
+from khedmat.catalog.selectors import service_title_map
 from khedmat.core import jalali
 from khedmat.core.templatetags.persian import fa, ltr
 
@@ -81,7 +81,7 @@ def service_staff_desks():
     """The staff pages each registered service declares, for the staff desk: [(title, description, [(label, url)])]."""
 
     processes = [p for p in registered() if p.staff_links]
-    titles = {code: title for code, (_pk, title) in service_codes().items()}
+    titles = service_title_map()
     return [(titles.get(p.service_code, p.service_code), p.staff_links_description,
              [(link.label, reverse(link.url_name)) if hasattr(link, "url_name") else (link[0], reverse(link[1]))
               for link in p.staff_links]) for p in processes]
