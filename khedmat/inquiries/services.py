@@ -518,8 +518,8 @@ MISMATCH_STATUSES = (InquiryStatus.ANSWERED, InquiryStatus.NOT_FOUND)
 
 
 def case_inquiry_list(case) -> list[Inquiry]:
-    """The case's inquiries with their source and letter, newest first: read once per case object (core.memo), for
-    the page's list, its mismatch warnings and the approval's guard."""
+    """The case's inquiries with their source and letter, newest first: read once per request (core.memo) for the
+    page's list, its mismatch warnings and the approval's guard."""
     return remember(case, "inquiries", lambda: list(
         case.inquiries.select_related("source", "letter").order_by("-created_at", "-id")))
 
